@@ -1,0 +1,126 @@
+"""The texts Délibé's rules come from. Every rule and every reason names one of these.
+
+A ``Source`` is a citation: the text, the article, and a short quote or summary, so that the jury page,
+the PV and the CLI can show where a decision comes from. ``DELIBE_*`` sources are the decisions taken
+where the law is silent (../shared/docs/domain.md); they say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    reference: str  # e.g. "Arrêté du 15 avril 2022, annexe 1, §4.4"
+    summary: str
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+ARRETE_2022 = "Arrêté du 15 avril 2022, annexe 1"
+
+POINT_3 = Source(
+    "arrete-2022-point-3",
+    f"{ARRETE_2022}, point 3",
+    "6 semestres; chaque UE se réfère à une compétence et à un niveau; UE nommée par le numéro du "
+    "semestre et celui de la compétence; pôles « ressources » et « SAÉ ».",
+)
+CONTROLE_CONTINU = Source(
+    "arrete-2022-4.1", f"{ARRETE_2022}, §4.1", "Les UE sont acquises dans le cadre d'un contrôle continu intégral."
+)
+ASSIDUITE = Source(
+    "arrete-2022-4.2",
+    f"{ARRETE_2022}, §4.2",
+    "L'obligation d'assiduité est indissociable du contrôle continu; ses effets sur l'évaluation sont "
+    "fixés localement (règlement intérieur, CFVU).",
+)
+VALIDATION_UE = Source(
+    "arrete-2022-4.3-ue",
+    f"{ARRETE_2022}, §4.3",
+    "Une UE est définitivement acquise et capitalisable dès lors que la moyenne obtenue est égale ou "
+    "supérieure à 10; son acquisition emporte celle des crédits européens correspondants.",
+)
+POIDS_POLES = Source(
+    "arrete-2022-4.3-poids",
+    f"{ARRETE_2022}, §4.3",
+    "Dans chaque UE le poids relatif des pôles « ressources » et « SAÉ » varie dans un rapport de 40 à "
+    "60 %; en troisième année ce rapport peut être apprécié sur les deux UE d'une même compétence.",
+)
+VALIDATION_DESCENDANTE = Source(
+    "arrete-2022-4.3-niveaux",
+    f"{ARRETE_2022}, §4.3",
+    "La validation des deux UE du niveau d'une compétence emporte la validation de l'ensemble des UE du "
+    "niveau inférieur de cette même compétence.",
+)
+DIPLOME_BUT = Source(
+    "arrete-2022-4.3-but",
+    f"{ARRETE_2022}, §4.3",
+    "Le BUT s'obtient par acquisition de chaque UE constitutive ou par compensation; il confère 180 ECTS.",
+)
+COMPENSATION = Source(
+    "arrete-2022-4.4",
+    f"{ARRETE_2022}, §4.4",
+    "Compensation intégrale au sein de chaque regroupement cohérent d'UE (les UE d'un même niveau d'une "
+    "même compétence); une UE de moyenne < 10 est acquise par compensation si et seulement si la moyenne "
+    "du regroupement est atteinte.",
+)
+PROGRESSION = Source(
+    "arrete-2022-4.5-progression",
+    f"{ARRETE_2022}, §4.5",
+    "Semestre pair: de droit. Semestre impair: la moyenne à plus de la moitié des RCUE et au moins 8/20 "
+    "à chaque RCUE; le semestre 5 exige en plus toutes les UE des semestres 1 et 2.",
+)
+REDOUBLEMENT = Source(
+    "arrete-2022-4.5-redoublement",
+    f"{ARRETE_2022}, §4.5",
+    "Redoubler une seule fois chaque semestre, dans la limite de 4 redoublements; le directeur de l'IUT "
+    "peut en autoriser un de plus pour force majeure; tout refus est motivé.",
+)
+JURY = Source(
+    "arrete-2022-4.6",
+    f"{ARRETE_2022}, §4.6",
+    "Le jury, présidé par le directeur de l'IUT, délibère souverainement; il se réunit chaque semestre; "
+    "il attribue le DUT au terme des 120 premiers crédits et le BUT.",
+)
+DIPLOME_DUT = Source(
+    "arrete-2022-4.6-dut",
+    f"{ARRETE_2022}, §4.6",
+    "Le DUT est attribué au terme de l'acquisition des 120 premiers crédits européens du cursus.",
+)
+ECTS_SEMESTRE = Source(
+    "arrete-2019-art-17",
+    "Arrêté du 6 décembre 2019, art. 17; annexe 1 de l'arrêté du 15 avril 2022, §4.3",
+    "Le BUT confère 180 crédits européens, soit 30 par semestre.",
+)
+CODES_JURY = Source(
+    "codes-adiut-apogee",
+    "Codes de décision ADIUT / Apogée (usage ScoDoc)",
+    "Vocabulaire national des décisions de jury: ADM, CMP, ADSUP, ADJ, ADJR, AJ, PASD, PAS1NCI, RED, "
+    "NAR, ATJ, RAT, DEF, DEM, ABAN, ABL, EXCLU.",
+)
+DELIBE_SEUIL = Source(
+    "delibe-seuil",
+    "Décision Délibé (docs/domain.md §2): tolérance d'arrondi",
+    "Les moyennes ne sont jamais arrondies avant comparaison; une valeur atteint une barre b quand elle "
+    "est ≥ b − 0,005, pour qu'une moyenne affichée 10,00 ne soit jamais sous 10.",
+)
+DELIBE_RCUE = Source(
+    "delibe-rcue-moyenne",
+    "Décision Délibé (docs/domain.md §3): moyenne d'un RCUE",
+    "Moyenne pondérée des deux UE par leur coef_rcue (1 par défaut: moyenne simple), comme ScoDoc.",
+)
+DELIBE_MOYENNES = Source(
+    "delibe-moyennes",
+    "Décision Délibé (docs/domain.md §2): calcul des moyennes",
+    "Moyenne de module = Σ coef·poids·note / Σ coef·poids; moyenne d'UE = Σ coef_module·moyenne / Σ "
+    "coef_module sur les modules ayant une moyenne; indéfinie (jamais 0) quand rien ne compte.",
+)
+
+ALL_SOURCES: tuple[Source, ...] = (
+    POINT_3, CONTROLE_CONTINU, ASSIDUITE, VALIDATION_UE, POIDS_POLES, VALIDATION_DESCENDANTE, DIPLOME_BUT,
+    COMPENSATION, PROGRESSION, REDOUBLEMENT, JURY, DIPLOME_DUT, ECTS_SEMESTRE, CODES_JURY, DELIBE_SEUIL,
+    DELIBE_RCUE, DELIBE_MOYENNES,
+)
