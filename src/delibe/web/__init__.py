@@ -1,0 +1,1 @@
+"""The Django application around the engine: persistence, services, selectors, pages, API."""
