@@ -12,6 +12,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "formation": ("delibe.cli.formation", "formation", "Vérifier et afficher une formation (fiche, contrôles)."),
     "referentiel": ("delibe.cli.referentiel", "referentiel", "Importer un référentiel de compétences."),
     "simulate": ("delibe.cli.simulate", "simulate", "Simuler les décisions de jury d'un cursus (what-if)."),
+    "documents": ("delibe.cli.documents", "documents", "Produire les documents: bulletins, PV de jury, lettres, attestations."),
     "bench": ("delibe.cli.bench", "bench", "Mesurer la vitesse des moyennes et du jury."),
     "demo": ("delibe.cli.web", "demo", "Préparer la base de démonstration et servir l'application."),
     "serve": ("delibe.cli.web", "serve", "Servir l'application web (http://127.0.0.1:8000)."),

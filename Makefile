@@ -1,0 +1,52 @@
+# Délibé — two commands set up a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.install-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help install sysdeps demo test test-fast test-postgres bench lint clean
+
+help:
+	@echo "make demo   — installe tout, prépare la base SQLite de démonstration et sert http://127.0.0.1:8000"
+	@echo "make test   — installe tout et lance toute la suite de tests"
+	@echo "make bench  — mesure la vitesse (moyennes, jury) et affiche le tableau de docs/benchmarks.md"
+	@echo "make install — construit seulement .venv"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import delibe, django, numpy" 
+	touch $(STAMP)
+
+# System packages the tests need (Chromium for browser tests, poppler for PDF text, harfbuzz-subset for
+# WeasyPrint) and the npm package axe-core. Installed only when missing; needs root (CI runs as root).
+sysdeps:
+	@bash scripts/install-system-deps.sh
+
+demo: install
+	$(BIN)/delibe demo
+
+test: install sysdeps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The engine and adapters only: no database, no browser (seconds).
+test-fast: install
+	$(BIN)/pytest -m "not browser" tests/engine tests/formations tests/imports tests/simulate tests/test_architecture.py
+
+# The database tests again on a throwaway PostgreSQL 15 cluster (started and stopped by the script).
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" tests/web $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/delibe bench
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src/delibe/engine
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis
