@@ -1,0 +1,231 @@
+"""Orébut's XML export of a référentiel de compétences (``referentiel_competence``).
+
+Layout (Orébut's export template, ``export-referentiel-but.xml.twig``): ``competences/competence``
+(@nom_court, @numero, @libelle_long, @couleur, @id) › ``situations/situation``,
+``composantes_essentielles/composante``, ``niveaux/niveau`` (@ordre, @annee "BUT1", @libelle) ›
+``acs/ac`` (@code, text); ``parcours/parcour`` (@code, @libelle) › ``annee`` (@ordre) › ``competence``
+(@niveau, @id). Older drafts differ: ``@name`` for the short name, parcours naming competences
+(``@nom``) instead of giving their id. We accept those variants; anything we cannot understand is an
+error naming the element and its line.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from delibe.imports._xml import XmlDocument, local_name, read_xml
+from delibe.imports.referentiel import (
+    AcRow,
+    CompetenceRow,
+    NiveauRow,
+    ParcoursNiveauRow,
+    ParcoursRow,
+    ReferentielImport,
+    clean_text,
+    finish,
+    normalise_version,
+    parse_but_year,
+)
+from delibe.imports.results import Issue, ParseResult
+
+NAME_ATTRIBUTES = ("nom_court", "name", "nom", "titre")
+LONG_NAME_ATTRIBUTES = ("libelle_long", "titre_long", "libelle")
+
+
+def _children(element: ET.Element, *names: str) -> list[ET.Element]:
+    return [child for child in element if local_name(child.tag) in names]
+
+
+def _child(element: ET.Element, *names: str) -> ET.Element | None:
+    found = _children(element, *names)
+    return found[0] if found else None
+
+
+def _attr(element: ET.Element, *names: str) -> str | None:
+    """The first of ``names`` present (namespace ignored), whitespace-collapsed; ``None`` if absent/empty."""
+    attributes = {local_name(key): value for key, value in element.attrib.items()}
+    for name in names:
+        value = clean_text(attributes.get(name))
+        if value:
+            return value
+    return None
+
+
+class _Reader:
+    def __init__(self, doc: XmlDocument) -> None:
+        self.doc = doc
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def error(self, element: ET.Element, message: str) -> None:
+        self.errors.append(Issue(self.doc.path(element), message))
+
+    def required(self, element: ET.Element, label: str, *names: str) -> str | None:
+        value = _attr(element, *names)
+        if value is None:
+            shown = " ou ".join(f"@{n}" for n in names)
+            self.error(element, f"attribut {shown} manquant ou vide ({label}) : complétez l'élément "
+                                f"<{local_name(element.tag)}>.")
+        return value
+
+    def integer(self, element: ET.Element, label: str, *names: str) -> int | None:
+        value = self.required(element, label, *names)
+        if value is None:
+            return None
+        try:
+            if len(value) > 6:
+                raise ValueError
+            return int(value)
+        except ValueError:
+            self.error(element, f"@{names[0]} doit être un nombre entier ({label}), trouvé « {value[:40]} ».")
+            return None
+
+    def year(self, element: ET.Element, label: str, *names: str) -> int | None:
+        value = self.required(element, label, *names)
+        if value is None:
+            return None
+        year = parse_but_year(value)
+        if year is None:
+            self.error(element, f"@{names[0]} doit désigner une année de BUT (BUT1, BUT2 ou BUT3), "
+                                f"trouvé « {value[:40]} ».")
+        return year
+
+    def texts(self, element: ET.Element, container: str, *items: str) -> tuple[str, ...]:
+        box = _child(element, container)
+        if box is None:
+            return ()
+        values = []
+        for item in _children(box, *items):
+            text = clean_text("".join(item.itertext())) or _attr(item, "libelle") or ""
+            if text:
+                values.append(text)
+        return tuple(values)
+
+    # --- competences -------------------------------------------------------------------------------
+
+    def competence(self, element: ET.Element) -> CompetenceRow | None:
+        place = self.doc.path(element)
+        nom = self.required(element, "nom court de la compétence", *NAME_ATTRIBUTES)
+        numero = self.integer(element, "numéro de la compétence", "numero")
+        libelle_long = self.required(element, "libellé de la compétence", *LONG_NAME_ATTRIBUTES)
+        niveaux_box = _child(element, "niveaux")
+        niveaux = []
+        if niveaux_box is not None:
+            for niveau in _children(niveaux_box, "niveau"):
+                row = self.niveau(niveau)
+                if row is not None:
+                    niveaux.append(row)
+        if nom is None or numero is None or libelle_long is None:
+            return None
+        return CompetenceRow(
+            nom_court=nom,
+            numero=numero,
+            libelle_long=libelle_long,
+            composantes_essentielles=self.texts(element, "composantes_essentielles", "composante",
+                                                "composante_essentielle"),
+            situations_professionnelles=self.texts(element, "situations", "situation"),
+            niveaux=tuple(niveaux),
+            id_orebut=_attr(element, "id", "id_orebut"),
+            couleur=_attr(element, "couleur"),
+            place=place,
+        )
+
+    def niveau(self, element: ET.Element) -> NiveauRow | None:
+        ordre = self.integer(element, "ordre du niveau", "ordre")
+        annee = self.year(element, "année de BUT du niveau", "annee")
+        libelle = self.required(element, "libellé du niveau", "libelle")
+        acs = []
+        acs_box = _child(element, "acs", "apprentissages_critiques")
+        for ac in _children(acs_box, "ac", "apprentissage_critique") if acs_box is not None else []:
+            code = self.required(ac, "code de l'apprentissage critique", "code")
+            text = clean_text("".join(ac.itertext())) or _attr(ac, "libelle")
+            if not text:
+                self.error(ac, "apprentissage critique sans libellé : écrivez son texte dans l'élément <ac>.")
+            if code and text:
+                acs.append(AcRow(code, text, self.doc.path(ac)))
+        if ordre is None or annee is None or libelle is None:
+            return None
+        return NiveauRow(ordre, annee, libelle, tuple(acs), self.doc.path(element))
+
+    # --- parcours ----------------------------------------------------------------------------------
+
+    def parcours(self, element: ET.Element, competences: list[CompetenceRow]) -> ParcoursRow | None:
+        code = self.required(element, "code du parcours", "code")
+        libelle = self.required(element, "libellé du parcours", "libelle", "nom")
+        by_id = {c.id_orebut: c.nom_court for c in competences if c.id_orebut}
+        names = {c.nom_court for c in competences}
+        lines = []
+        for annee_element in _children(element, "annee"):
+            annee = self.year(annee_element, "année de BUT du parcours", "ordre", "numero", "annee")
+            for reference in _children(annee_element, "competence"):
+                ordre = self.integer(reference, "niveau de compétence requis", "niveau")
+                nom = self.resolve(reference, by_id, names, code)
+                if annee is not None and ordre is not None and nom is not None:
+                    lines.append(ParcoursNiveauRow(annee, nom, ordre, self.doc.path(reference)))
+        if code is None or libelle is None:
+            return None
+        return ParcoursRow(code, libelle, tuple(lines), self.doc.path(element))
+
+    def resolve(self, reference: ET.Element, by_id: dict[str, str], names: set[str],
+                parcours: str | None) -> str | None:
+        """A parcours names a competence by its Orébut id (final exports) or its name (drafts)."""
+        ident = _attr(reference, "id", "id_orebut")
+        nom = _attr(reference, *NAME_ATTRIBUTES) or clean_text("".join(reference.itertext())) or None
+        if ident is not None and ident in by_id:
+            return by_id[ident]
+        if nom is not None and nom in names:
+            return nom
+        if ident is None and nom is None:
+            self.error(reference, "compétence non désignée : ajoutez @id (identifiant Orébut) ou @nom.")
+            return None
+        known = ", ".join(sorted(names)) or "aucune"
+        shown = f"d'identifiant {ident}" if ident is not None else f"« {nom} »"
+        self.error(reference, f"le parcours « {parcours or '?'} » désigne la compétence {shown}, qui n'existe "
+                              f"pas dans le référentiel (compétences connues : {known}).")
+        return None
+
+
+def parse_orebut_referentiel(data: bytes, filename: str) -> ParseResult[ReferentielImport]:
+    """Read an Orébut ``referentiel_competence`` XML export into rows and errors; writes nothing."""
+    doc, issue = read_xml(data, filename)
+    if doc is None:
+        return ParseResult(None, (issue,) if issue else ())
+    root = doc.root
+    reader = _Reader(doc)
+    if local_name(root.tag) != "referentiel_competence":
+        hint = (" (c'est un référentiel de formation, pas de compétences)"
+                if local_name(root.tag) == "referentiel_formation" else "")
+        reader.error(root, f"élément racine <{local_name(root.tag)}> inattendu{hint} : un export Orébut de "
+                           "référentiel de compétences commence par <referentiel_competence>.")
+        return ParseResult(None, tuple(reader.errors))
+    specialite = reader.required(root, "spécialité, ex. MMI", "specialite")
+    specialite_long = _attr(root, "specialite_long") or ""
+    if not specialite_long:
+        reader.warnings.append(Issue(doc.path(root), "attribut @specialite_long absent : libellé long de la "
+                                                     "spécialité laissé vide."))
+    competences: list[CompetenceRow] = []
+    box = _child(root, "competences")
+    if box is None:
+        reader.error(root, "élément <competences> manquant : le fichier ne décrit aucune compétence.")
+    else:
+        for element in _children(box, "competence"):
+            row = reader.competence(element)
+            if row is not None:
+                competences.append(row)
+    parcours: list[ParcoursRow] = []
+    parcours_box = _child(root, "parcours")
+    if parcours_box is not None:
+        for element in _children(parcours_box, "parcour", "parcours"):
+            row = reader.parcours(element, competences)
+            if row is not None:
+                parcours.append(row)
+    rows = ReferentielImport(
+        specialite=specialite or "",
+        specialite_long=specialite_long,
+        version=normalise_version(_attr(root, "version")),
+        competences=tuple(competences),
+        parcours=tuple(parcours),
+        source_format="orebut",
+        filename=filename,
+    )
+    return finish(rows, reader.errors, reader.warnings)
