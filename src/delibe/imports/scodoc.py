@@ -198,6 +198,3 @@ def parse_scodoc_referentiel(data: bytes, filename: str) -> ParseResult[Referent
         filename=filename,
     )
     return finish(rows, reader.errors, reader.warnings)
-
-
-__all__ = ["parse_scodoc_referentiel", "Issue"]
