@@ -124,3 +124,42 @@ ALL_SOURCES: tuple[Source, ...] = (
     COMPENSATION, PROGRESSION, REDOUBLEMENT, JURY, DIPLOME_DUT, ECTS_SEMESTRE, CODES_JURY, DELIBE_SEUIL,
     DELIBE_RCUE, DELIBE_MOYENNES,
 )
+
+# Jury engine (engine/jury): Délibé decisions where the texts leave the detail open (docs/rules.md).
+DELIBE_CAPITALISATION = Source(
+    "delibe-capitalisation",
+    "Décision Délibé (docs/domain.md §3): capitalisation des UE d'un redoublant",
+    "Un redoublant garde ses UE acquises, avec la moyenne figée au jury qui les a acquises; s'il en "
+    "repasse une, la meilleure moyenne compte; une UE non acquise repassée prend sa nouvelle moyenne, "
+    "même plus basse; une UE non acquise non repassée n'a pas de moyenne.",
+)
+DELIBE_REDOUBLEMENT = Source(
+    "delibe-redoublement",
+    "Décision Délibé (docs/domain.md §3–4): décompte des redoublements",
+    "Une année redoublée compte comme un redoublement de chacun de ses deux semestres; la dérogation du "
+    "directeur (force majeure) est une donnée saisie et autorise un redoublement d'année de plus.",
+)
+DELIBE_ATTENTE = Source(
+    "delibe-attente",
+    "Décision Délibé (docs/domain.md §2): notes en attente (ATT)",
+    "Tant qu'une note est en attente, les résultats sont provisoires: aucune décision automatique pour "
+    "l'étudiant.",
+)
+
+ALL_SOURCES = ALL_SOURCES + (DELIBE_CAPITALISATION, DELIBE_REDOUBLEMENT, DELIBE_ATTENTE)
+
+# Formation checks (engine/check.py): Délibé decisions about formation files (docs/formation-format.md).
+DELIBE_HYPOTHESES = Source(
+    "delibe-hypotheses",
+    "Décision Délibé (docs/formation-format.md): hypothèses déclarées",
+    "Une valeur qu'aucune source nationale ne donne (coefficient, répartition des ECTS, heures) est "
+    "déclarée comme hypothèse locale dans le fichier de formation et affichée par le contrôle.",
+)
+DELIBE_HEURES = Source(
+    "delibe-heures",
+    "Décision Délibé (docs/formation-format.md): volumes horaires",
+    "Les totaux d'heures (CM, TD, TP, projet) sont présentés comme sur la fiche formation; un module "
+    "coefficienté sans aucune heure est signalé, sauf le stage.",
+)
+
+ALL_SOURCES = ALL_SOURCES + (DELIBE_HYPOTHESES, DELIBE_HEURES)
