@@ -216,9 +216,9 @@ def parse_orebut_referentiel(data: bytes, filename: str) -> ParseResult[Referent
     parcours_box = _child(root, "parcours")
     if parcours_box is not None:
         for element in _children(parcours_box, "parcour", "parcours"):
-            row = reader.parcours(element, competences)
-            if row is not None:
-                parcours.append(row)
+            parcours_row = reader.parcours(element, competences)
+            if parcours_row is not None:
+                parcours.append(parcours_row)
     rows = ReferentielImport(
         specialite=specialite or "",
         specialite_long=specialite_long,

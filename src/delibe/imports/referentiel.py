@@ -184,6 +184,9 @@ def check_referentiel(rows: ReferentielImport) -> tuple[list[Issue], list[Issue]
                 errors.append(Issue(competence.place, f"l'identifiant Orébut {competence.id_orebut} est déjà celui "
                                                       f"de la compétence « {ids[competence.id_orebut].nom_court} »."))
             ids.setdefault(competence.id_orebut, competence)
+        if competence.numero < 1:
+            errors.append(Issue(competence.place, f"le numéro de la compétence « {competence.nom_court} » doit être "
+                                                  f"un entier positif (trouvé {competence.numero})."))
         if not competence.niveaux:
             warnings.append(Issue(competence.place, f"la compétence « {competence.nom_court} » n'a aucun niveau."))
         ordres: set[int] = set()
@@ -224,16 +227,16 @@ def check_referentiel(rows: ReferentielImport) -> tuple[list[Issue], list[Issue]
             if target is None:  # parsers resolve names first; this guards rows built by hand
                 errors.append(Issue(line.place, f"compétence inconnue « {line.competence} »."))
                 continue
-            niveau = next((n for n in target.niveaux if n.ordre == line.ordre), None)
-            if niveau is None:
+            required = next((n for n in target.niveaux if n.ordre == line.ordre), None)
+            if required is None:
                 known = ", ".join(str(n.ordre) for n in sorted(target.niveaux, key=lambda n: n.ordre)) or "aucun"
                 errors.append(Issue(line.place, f"le parcours « {parcours.code} » demande en BUT{line.annee} le niveau "
                                                 f"{line.ordre} de « {line.competence} », qui n'existe pas (niveaux "
                                                 f"définis : {known})."))
-            elif niveau.annee != line.annee:
+            elif required.annee != line.annee:
                 warnings.append(Issue(line.place, f"le parcours « {parcours.code} » place en BUT{line.annee} le niveau "
                                                   f"{line.ordre} de « {line.competence} », que le référentiel situe en "
-                                                  f"BUT{niveau.annee}."))
+                                                  f"BUT{required.annee}."))
     return errors, warnings
 
 

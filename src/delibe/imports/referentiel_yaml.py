@@ -84,7 +84,7 @@ def render_referentiel_yaml(
     """The YAML text: header comment, then ``referentiel:`` and its block."""
     kind = FORMAT_NAMES.get(source_format, source_format)
     source = _one_line(f"{kind} : {source_file}, importé le {imported_on.isoformat()}")
-    body = yaml.dump(
+    body: str = yaml.dump(
         {"referentiel": referentiel_to_data(referentiel, source)},
         Dumper=_Dumper,
         sort_keys=False,
@@ -96,8 +96,10 @@ def render_referentiel_yaml(
     header = [
         f"# Référentiel de compétences {_one_line(referentiel.specialite)}"
         + (f" (version {_one_line(referentiel.version)})" if referentiel.version else ""),
-        f"# Importé le {imported_on.isoformat()} par « delibe referentiel import » depuis {_one_line(source_file)} "
-        f"({kind}).",
+        (
+            f"# Importé le {imported_on.isoformat()} par « delibe referentiel import » depuis "
+            f"{_one_line(source_file)} ({kind})."
+        ),
         "# Bloc `referentiel:` d'un fichier de formation (docs/formation-format.md) : copiez-le tel quel.",
     ]
     return "\n".join(header) + "\n" + body

@@ -26,7 +26,7 @@ from delibe.imports.referentiel import (
     normalise_version,
     parse_but_year,
 )
-from delibe.imports.results import Issue, ParseResult
+from delibe.imports.results import ParseResult
 
 
 class _Reader(JsonReader):
