@@ -1,0 +1,123 @@
+"""The result of a semester's grade computation: arrays for bulk use, accessors per student, and
+explanations on demand (computed by the reference implementation for that one student)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+
+from delibe.engine.moyennes.explain import ModuleExplanation, UEExplanation
+from delibe.engine.moyennes.grades import BoolArray, FloatArray, GradeTable, SemesterSpec, StudentGrades
+from delibe.engine.parameters import Regles
+
+
+def _value(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+@dataclass(frozen=True, eq=False)
+class SemesterResults:
+    """Averages of one semester for a cohort.
+
+    Arrays (NaN = undefined): ``ue_averages`` students × UEs (final: bonus, clipping, dispensation and
+    capitalisation applied); ``ue_computed`` students × UEs (Σ coef·moy / Σ coef, before all that);
+    ``module_averages`` students × modules × UEs; ``module_means`` students × modules (the module's own
+    average, Σ coef·note / Σ coef). Rows follow ``students``, columns ``ue_codes`` and ``module_codes``.
+    """
+
+    spec: SemesterSpec
+    regles: Regles
+    students: tuple[str, ...]
+    ue_averages: FloatArray
+    ue_computed: FloatArray
+    module_averages: FloatArray
+    module_means: FloatArray
+    provisional_mask: BoolArray
+    complete: frozenset[str]
+    grades: Sequence[StudentGrades] | GradeTable
+    _rows: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_rows", {s: i for i, s in enumerate(self.students)})
+
+    @property
+    def ue_codes(self) -> tuple[str, ...]:
+        return self.spec.ue_codes
+
+    @property
+    def module_codes(self) -> tuple[str, ...]:
+        return self.spec.module_codes
+
+    @property
+    def incomplete_evaluations(self) -> tuple[str, ...]:
+        """Normal, non-immediate evaluations that do not count yet because a value is missing."""
+        return tuple(
+            e.id
+            for e in self.spec.evaluations
+            if e.type.value == "normale" and not e.immediate and e.id not in self.complete
+        )
+
+    def row(self, student_id: str) -> int:
+        try:
+            return self._rows[student_id]
+        except KeyError:
+            raise KeyError(f"étudiant « {student_id} » absent de ce calcul") from None
+
+    def _col(self, codes: tuple[str, ...], code: str, what: str) -> int:
+        try:
+            return codes.index(code)
+        except ValueError:
+            raise KeyError(f"{what} « {code} » inconnu(e) dans ce semestre ({', '.join(codes)})") from None
+
+    def ue_average(self, student_id: str, ue_code: str) -> float | None:
+        return _value(self.ue_averages[self.row(student_id), self._col(self.ue_codes, ue_code, "UE")])
+
+    def module_average(self, student_id: str, module_code: str, ue_code: str | None = None) -> float | None:
+        """Average of a module towards a UE; ``ue_code`` None gives the module's own average."""
+        i = self.row(student_id)
+        k = self._col(self.module_codes, module_code, "module")
+        if ue_code is None:
+            return _value(self.module_means[i, k])
+        return _value(self.module_averages[i, k, self._col(self.ue_codes, ue_code, "UE")])
+
+    def provisional(self, student_id: str) -> bool:
+        return bool(self.provisional_mask[self.row(student_id)])
+
+    def ue_averages_of(self, student_id: str) -> dict[str, float | None]:
+        i = self.row(student_id)
+        return {u: _value(self.ue_averages[i, j]) for j, u in enumerate(self.ue_codes)}
+
+    def _student(self, student_id: str) -> StudentGrades:
+        i = self.row(student_id)
+        if isinstance(self.grades, GradeTable):
+            return self.grades.student(self.spec, i)
+        return self.grades[i]
+
+    def explain_ue(self, student_id: str, ue_code: str) -> UEExplanation:
+        from delibe.engine.moyennes.reference import explain_ue
+
+        return explain_ue(self.spec, self._student(student_id), ue_code, self.complete, self.regles)
+
+    def explain_module(self, student_id: str, module_code: str, ue_code: str | None = None) -> ModuleExplanation:
+        from delibe.engine.moyennes.reference import explain_module
+
+        self._col(self.module_codes, module_code, "module")
+        if ue_code is not None:
+            self._col(self.ue_codes, ue_code, "UE")
+        return explain_module(self.spec, self._student(student_id), module_code, ue_code, self.complete)
+
+    def as_rows(self) -> list[dict[str, object]]:
+        """One plain dict per student (UE averages and the provisional flag)."""
+        return [
+            {
+                "student_id": s,
+                "provisional": bool(self.provisional_mask[i]),
+                "ue": {u: _value(self.ue_averages[i, j]) for j, u in enumerate(self.ue_codes)},
+            }
+            for i, s in enumerate(self.students)
+        ]
+
+
