@@ -1,0 +1,34 @@
+"""The jury engine: RCUE, compensation, descending validation, progression, redoublement and diplomas,
+each decision with its reasons (Arrêté du 15 avril 2022, annexe 1, §4.3–4.6; docs/rules.md).
+
+Public API: ``deliberate(formation, cursus, regles) -> CursusResult`` for one student's cursus,
+``deliberate_semestre`` for an odd-semester jury, ``deliberate_cohort`` for a whole promotion at once
+(vectorised, same proposals as ``deliberate`` for students without history)."""
+
+from delibe.engine.jury.codes import ANNEE_CODES, PASSAGE, RCUE_CODES, TERMINAL, UE_CODES, VALIDATING
+from delibe.engine.jury.deliberation import deliberate, deliberate_semestre
+from delibe.engine.jury.model import (
+    AnneeDecision,
+    Cursus,
+    CursusError,
+    CursusResult,
+    DiplomaDecision,
+    FinalState,
+    JuryDecisions,
+    RCUEResult,
+    SemesterResult,
+    UECapitalisee,
+    UEResult,
+    UEState,
+    YearAttempt,
+    YearResult,
+)
+from delibe.engine.jury.rules import RULES, Rule
+
+__all__ = [
+    "ANNEE_CODES", "PASSAGE", "RCUE_CODES", "TERMINAL", "UE_CODES", "VALIDATING",
+    "deliberate", "deliberate_semestre",
+    "AnneeDecision", "Cursus", "CursusError", "CursusResult", "DiplomaDecision", "FinalState", "JuryDecisions",
+    "RCUEResult", "SemesterResult", "UECapitalisee", "UEResult", "UEState", "YearAttempt", "YearResult",
+    "RULES", "Rule",
+]
