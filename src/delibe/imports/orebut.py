@@ -56,6 +56,8 @@ class _Reader:
         self.doc = doc
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
+        # names and ids of competences already reported as broken: a parcours citing them adds no error
+        self.broken: set[str] = set()
 
     def error(self, element: ET.Element, message: str) -> None:
         self.errors.append(Issue(self.doc.path(element), message))
@@ -116,6 +118,7 @@ class _Reader:
                 if row is not None:
                     niveaux.append(row)
         if nom is None or numero is None or libelle_long is None:
+            self.broken.update(v for v in (nom, _attr(element, "id", "id_orebut")) if v)
             return None
         return CompetenceRow(
             nom_court=nom,
@@ -175,6 +178,8 @@ class _Reader:
             return by_id[ident]
         if nom is not None and nom in names:
             return nom
+        if (ident is not None and ident in self.broken) or (nom is not None and nom in self.broken):
+            return None
         if ident is None and nom is None:
             self.error(reference, "compétence non désignée : ajoutez @id (identifiant Orébut) ou @nom.")
             return None

@@ -163,11 +163,12 @@ def clean_text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def check_referentiel(rows: ReferentielImport) -> tuple[list[Issue], list[Issue]]:
-    """The checks common to every format: (errors, warnings)."""
+def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> tuple[list[Issue], list[Issue]]:
+    """The checks common to every format: (errors, warnings). ``already_failed``: the parser reported
+    errors, so an empty list of competences is their consequence, not a new problem."""
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    if not rows.competences:
+    if not rows.competences and not already_failed:
         errors.append(Issue(rows.filename, "aucune compétence trouvée : ce fichier n'est pas un référentiel de "
                                            "compétences complet."))
     by_name: dict[str, CompetenceRow] = {}
@@ -244,7 +245,7 @@ def finish(
     rows: ReferentielImport | None, errors: list[Issue], warnings: list[Issue]
 ) -> ParseResult[ReferentielImport]:
     if rows is not None:
-        more_errors, more_warnings = check_referentiel(rows)
+        more_errors, more_warnings = check_referentiel(rows, already_failed=bool(errors))
         errors = errors + more_errors
         warnings = warnings + more_warnings
     return ParseResult(rows, tuple(errors), tuple(warnings))

@@ -30,6 +30,10 @@ from delibe.imports.results import ParseResult
 
 
 class _Reader(JsonReader):
+    def __init__(self, filename: str) -> None:
+        super().__init__(filename)
+        self.broken: set[str] = set()
+
     def libelles(self, value: Any, path: str, label: str) -> tuple[str, ...]:
         found = []
         for _, item, where in self.items(value, path, label):
@@ -61,6 +65,7 @@ class _Reader(JsonReader):
             if row is not None:
                 niveaux.append(row)
         if not nom or numero is None or libelle_long is None:
+            self.broken.update(v for v in (nom, key, obj.get("id_orebut")) if isinstance(v, str) and v)
             return None
         return CompetenceRow(
             nom_court=nom,
@@ -146,6 +151,8 @@ class _Reader(JsonReader):
         for candidate in candidates:
             if isinstance(candidate, str) and candidate in names:
                 return names[candidate]
+        if any(isinstance(c, str) and c in self.broken for c in candidates):
+            return None  # that competence is already reported as broken
         shown = next((c for c in candidates if isinstance(c, str)), None)
         known = ", ".join(sorted(set(names.values()))) or "aucune"
         self.error(path, f"le parcours « {parcours or '?'} » désigne la compétence « {shown} », qui n'existe pas "
