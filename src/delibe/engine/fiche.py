@@ -30,7 +30,9 @@ class Colonne:
 @dataclass(frozen=True)
 class LigneModule:
     module: Module
-    coefficients: tuple[float, ...]  # one per Colonne, in order
+    # one per Colonne, in order; None where the module has no coefficient on that UE (the seed prints an
+    # empty cell), 0 where the file says 0 (the seed's S5 portfolio on C5.5)
+    coefficients: tuple[float | None, ...]
 
     @property
     def libelle(self) -> str:
@@ -138,7 +140,8 @@ def _semestre(formation: Formation, numero: int, ues: tuple[UE, ...], modules: t
 
     def line(module: Module) -> LigneModule:
         return LigneModule(module, tuple(
-            float(module.coefficients.get(c.ue.code, 0)) if c.ue is not None else 0.0 for c in colonnes))
+            float(module.coefficients[c.ue.code]) if c.ue is not None and c.ue.code in module.coefficients
+            else None for c in colonnes))
 
     ressources = tuple(line(m) for m in modules if m.kind is ModuleKind.RESSOURCE)
     saes = tuple(line(m) for m in modules if m.kind is not ModuleKind.RESSOURCE)
@@ -151,5 +154,5 @@ def _semestre(formation: Formation, numero: int, ues: tuple[UE, ...], modules: t
 
 def _total(libelle: str, lines: tuple[LigneModule, ...], width: int) -> Total:
     heures = sum((line.module.heures for line in lines), Heures())
-    coefs = tuple(sum(line.coefficients[k] for line in lines) for k in range(width))
+    coefs = tuple(sum(line.coefficients[k] or 0.0 for line in lines) for k in range(width))
     return Total(libelle, heures, coefs)
