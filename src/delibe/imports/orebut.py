@@ -112,11 +112,14 @@ class _Reader:
         libelle_long = self.required(element, "libellé de la compétence", *LONG_NAME_ATTRIBUTES)
         niveaux_box = _child(element, "niveaux")
         niveaux = []
+        incomplete = False
         if niveaux_box is not None:
             for niveau in _children(niveaux_box, "niveau"):
                 row = self.niveau(niveau)
                 if row is not None:
                     niveaux.append(row)
+                else:
+                    incomplete = True
         if nom is None or numero is None or libelle_long is None:
             self.broken.update(v for v in (nom, _attr(element, "id", "id_orebut")) if v)
             return None
@@ -131,6 +134,7 @@ class _Reader:
             id_orebut=_attr(element, "id", "id_orebut"),
             couleur=_attr(element, "couleur"),
             place=place,
+            incomplete=incomplete,
         )
 
     def niveau(self, element: ET.Element) -> NiveauRow | None:

@@ -52,6 +52,8 @@ class CompetenceRow:
     id_orebut: str | None = None
     couleur: str | None = None
     place: str = ""
+    # a level of it could not be read (already reported): do not report parcours lines asking for it
+    incomplete: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> 
                 errors.append(Issue(line.place, f"compétence inconnue « {line.competence} »."))
                 continue
             required = next((n for n in target.niveaux if n.ordre == line.ordre), None)
+            if required is None and target.incomplete:
+                continue
             if required is None:
                 known = ", ".join(str(n.ordre) for n in sorted(target.niveaux, key=lambda n: n.ordre)) or "aucun"
                 errors.append(Issue(line.place, f"le parcours « {parcours.code} » demande en BUT{line.annee} le niveau "

@@ -60,10 +60,13 @@ class _Reader(JsonReader):
         numero = self.integer(obj, "numero", path, "numéro de la compétence")
         libelle_long = self.text(obj, ("titre_long", "libelle_long"), path, "libellé de la compétence")
         niveaux = []
+        incomplete = False
         for niveau_key, niveau, where in self.items(obj.get("niveaux"), child_path(path, "niveaux"), "niveaux"):
             row = self.niveau(niveau_key, niveau, where)
             if row is not None:
                 niveaux.append(row)
+            else:
+                incomplete = True
         if not nom or numero is None or libelle_long is None:
             self.broken.update(v for v in (nom, key, obj.get("id_orebut")) if isinstance(v, str) and v)
             return None
@@ -80,6 +83,7 @@ class _Reader(JsonReader):
             id_orebut=self.text(obj, ("id_orebut",), path, "identifiant Orébut", required=False),
             couleur=self.text(obj, ("couleur",), path, "couleur", required=False),
             place=self.place(path),
+            incomplete=incomplete,
         )
 
     def niveau(self, key: str | int, value: Any, path: str) -> NiveauRow | None:
