@@ -1,0 +1,403 @@
+"""Jury scenarios (what-if): read a scenario file, check it, deliberate it, give the decisions as JSON.
+
+The format is ../shared/scenarios/README.md: ``formation`` (id or path), ``parcours``, ``years`` in order
+(a repeated year appears again and lists only the UEs retaken), each with ``ue:`` averages by semester
+then competence number (``C<k>``: the competence of that number among those the parcours requires that
+year — numbers may repeat across parcours in other spécialités) or ``modules:`` averages by semester then
+module code; optional ``jury: {annee, ue, rcue, raison}``, ``attente: [S1.C2, …]`` (UEs with a grade
+pending) and ``derogations``. ``expect`` is ignored here (tests compare against it).
+
+This module sits outside the engine because it reads files; the decisions are the engine's
+(``delibe.engine.jury``). Every problem raises ``ScenarioError`` naming the file and the place, in French.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from delibe.engine.jury import (
+    Cursus,
+    CursusError,
+    CursusResult,
+    JuryDecisions,
+    YearAttempt,
+    deliberate,
+)
+from delibe.engine.jury.structure import CursusStructure, cursus_structure
+from delibe.engine.model import UE, Formation
+from delibe.engine.parameters import DEFAULT_REGLES, Regles
+
+FormationLoader = Callable[[str, Path | None], Formation]
+
+YEAR_RE = re.compile(r"^(?:BUT)?\s*([1-3])$", re.IGNORECASE)
+SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
+COMPETENCE_RE = re.compile(r"^C?(\d+)$", re.IGNORECASE)
+UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d+)|UE([1-6])\.(\d+))$", re.IGNORECASE)
+KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "expect"}
+YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
+JURY_KEYS = {"annee", "ue", "rcue", "raison"}
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be simulated: the file, the place in it (and its line when known), what is
+    wrong and how to fix it."""
+
+    def __init__(self, file: str, place: str, message: str, line: int | None = None) -> None:
+        self.file, self.place, self.message, self.line = file, place, message, line
+        where = file + (f", ligne {line}" if line else "") + (f", {place}" if place else "")
+        super().__init__(f"{where} : {message}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    file: str
+    description: str
+    formation: Formation
+    cursus: Cursus
+
+
+def default_formation_loader(reference: str, base: Path | None) -> Formation:
+    from delibe.formations import FormationError, load_formation
+
+    candidate: str | Path = reference
+    if base is not None and ("/" in reference or reference.endswith((".yaml", ".yml"))):
+        relative = base / reference
+        if relative.is_file():
+            candidate = relative
+    try:
+        return load_formation(candidate)
+    except FormationError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def ue_key(formation: Formation, ue: UE) -> str:
+    """The scenario name of a UE: ``S<semestre>.C<numéro de compétence>``."""
+    competence = formation.referentiel.competence(ue.competence)
+    numero = competence.numero if competence else "?"
+    return f"S{ue.semestre}.C{numero}"
+
+
+def competence_key(formation: Formation, nom_court: str) -> str:
+    competence = formation.referentiel.competence(nom_court)
+    return f"C{competence.numero}" if competence else nom_court
+
+
+class _Reader:
+    """Checks one scenario's data, keeping the file name and the YAML lines for the messages."""
+
+    def __init__(self, file: str, lines: Mapping[tuple[str | int, ...], int]) -> None:
+        self.file = file
+        self.lines = lines
+
+    def fail(self, path: tuple[str | int, ...], message: str) -> ScenarioError:
+        line = None
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                line = self.lines[path[:end]]
+                break
+        place = ""
+        for part in path:
+            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+        return ScenarioError(self.file, place, message, line)
+
+
+def _number(reader: _Reader, path: tuple[str | int, ...], value: Any, regles: Regles) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise reader.fail(path, f"moyenne « {value} » invalide: attendu un nombre entre 0 et "
+                                f"{regles.note_max:g} (point décimal, ex. 12.5)")
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number <= regles.note_max:
+        raise reader.fail(path, f"moyenne {value} hors de [0, {regles.note_max:g}]: corrigez la valeur")
+    return number
+
+
+def _year_number(reader: _Reader, path: tuple[str | int, ...], value: Any) -> int:
+    match = YEAR_RE.match(str(value).strip()) if value is not None else None
+    if not match:
+        raise reader.fail(path, f"année « {value} » invalide: attendu BUT1, BUT2 ou BUT3")
+    return int(match.group(1))
+
+
+def _competences_by_number(formation: Formation, structure: CursusStructure, annee: int) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for nom_court in structure.parcours.competences_of_year(annee):
+        competence = formation.referentiel.competence(nom_court)
+        if competence is not None:
+            result[competence.numero] = nom_court
+    return result
+
+
+def _resolve_ue(
+    reader: _Reader, path: tuple[str | int, ...], formation: Formation, structure: CursusStructure, annee: int,
+    semestre: int, key: Any,
+) -> UE:
+    """``C<k>`` (or ``k``, or the competence's nom_court) in semester ``semestre`` of year ``annee``."""
+    by_number = _competences_by_number(formation, structure, annee)
+    text = str(key).strip()
+    match = COMPETENCE_RE.match(text)
+    nom_court = by_number.get(int(match.group(1))) if match else (text if text in by_number.values() else None)
+    ys = structure.years.get(annee)
+    if nom_court is None or ys is None:
+        known = ", ".join(f"C{n} ({nom})" for n, nom in sorted(by_number.items()))
+        raise reader.fail(path, f"compétence « {key} » inconnue en BUT{annee} du parcours {structure.parcours.code} "
+                                f"(compétences de l'année: {known or 'aucune'})")
+    return next(u for u in ys.ues if u.semestre == semestre and u.competence == nom_court)
+
+
+def _semestre(reader: _Reader, path: tuple[str | int, ...], key: Any, annee: int) -> int:
+    match = SEMESTRE_RE.match(str(key).strip())
+    if not match:
+        raise reader.fail(path, f"semestre « {key} » invalide: attendu S{2 * annee - 1} ou S{2 * annee}")
+    semestre = int(match.group(1))
+    if (semestre + 1) // 2 != annee:
+        raise reader.fail(path, f"S{semestre} n'appartient pas au BUT{annee} (semestres S{2 * annee - 1} et "
+                                f"S{2 * annee})")
+    return semestre
+
+
+def _mapping(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise reader.fail(path, f"{what} doit être un dictionnaire (clé: valeur)")
+    return value
+
+
+def _ue_by_key(
+    reader: _Reader, path: tuple[str | int, ...], formation: Formation, structure: CursusStructure, annee: int,
+    key: Any,
+) -> UE:
+    """A UE named ``S1.C2`` or ``UE1.2`` anywhere in the cursus up to ``annee`` (jury decisions, attente)."""
+    match = UE_KEY_RE.match(str(key).strip())
+    if not match:
+        raise reader.fail(path, f"UE « {key} » invalide: attendu S<semestre>.C<compétence>, ex. S1.C2")
+    semestre = int(match.group(1) or match.group(3))
+    numero = match.group(2) or match.group(4)
+    ue_annee = (semestre + 1) // 2
+    if ue_annee > annee:
+        raise reader.fail(path, f"UE {key}: S{semestre} est après le BUT{annee}")
+    return _resolve_ue(reader, path, formation, structure, ue_annee, semestre, f"C{numero}")
+
+
+def parse_scenario(
+    data: Any,
+    file: str,
+    lines: Mapping[tuple[str | int, ...], int] | None = None,
+    load: FormationLoader = default_formation_loader,
+    base: Path | None = None,
+    regles: Regles = DEFAULT_REGLES,
+) -> Scenario:
+    """Check a scenario's data and build the engine's ``Cursus``; raises ``ScenarioError``."""
+    reader = _Reader(file, lines or {})
+    root = _mapping(reader, (), data, "le scénario")
+    unknown = set(map(str, root)) - KNOWN_KEYS
+    if unknown:
+        raise reader.fail((sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(KNOWN_KEYS))})")
+    for key in ("formation", "parcours", "years"):
+        if key not in root or root[key] in (None, ""):
+            raise reader.fail((key,), f"« {key} » manquant: le scénario doit donner formation, parcours et years")
+    reference = str(root["formation"])
+    try:
+        formation = load(reference, base)
+    except (ValueError, OSError) as exc:
+        raise reader.fail(("formation",), f"formation « {reference} » illisible: {exc}") from None
+    parcours = str(root["parcours"])
+    try:
+        structure = cursus_structure(formation, parcours)
+    except CursusError as exc:
+        raise reader.fail(("parcours",), exc.message) from None
+    derogations = root.get("derogations", 0) or 0
+    if isinstance(derogations, bool) or not isinstance(derogations, int) or derogations < 0:
+        raise reader.fail(("derogations",), f"« {derogations} » invalide: attendu un entier ≥ 0")
+    years_data = root["years"]
+    if not isinstance(years_data, list) or not years_data:
+        raise reader.fail(("years",), "years doit être une liste non vide d'années (- year: BUT1 …)")
+    attempts = []
+    for index, year_data in enumerate(years_data):
+        attempts.append(_parse_year(reader, ("years", index), year_data, formation, structure, regles))
+    cursus = Cursus(parcours, tuple(attempts), derogations)
+    return Scenario(file, str(root.get("description", "")), formation, cursus)
+
+
+def _parse_year(
+    reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
+    regles: Regles,
+) -> YearAttempt:
+    year = _mapping(reader, path, data, "une année")
+    unknown = set(map(str, year)) - YEAR_KEYS
+    if unknown:
+        raise reader.fail(path + (sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(YEAR_KEYS))})")
+    if "year" not in year:
+        raise reader.fail(path, "« year » manquant (BUT1, BUT2 ou BUT3)")
+    annee = _year_number(reader, path + ("year",), year["year"])
+    if annee not in structure.years:
+        raise reader.fail(path + ("year",), f"BUT{annee} absent du parcours {structure.parcours.code} dans la "
+                                            f"formation {formation.id}")
+    moyennes: dict[str, float | None] = {}
+    origin: dict[str, tuple[str | int, ...]] = {}
+    if "ue" not in year and "modules" not in year:
+        raise reader.fail(path, "l'année doit donner « ue: » (moyennes d'UE) ou « modules: » (moyennes de modules)")
+    for semestre_key, values in _mapping(reader, path + ("ue",), year.get("ue") or {}, "ue").items():
+        spath = path + ("ue", str(semestre_key))
+        semestre = _semestre(reader, spath, semestre_key, annee)
+        for key, value in _mapping(reader, spath, values or {}, f"ue.{semestre_key}").items():
+            vpath = spath + (str(key),)
+            ue = _resolve_ue(reader, vpath, formation, structure, annee, semestre, key)
+            if ue.code in moyennes:
+                raise reader.fail(vpath, f"UE {ue_key(formation, ue)} donnée deux fois")
+            moyennes[ue.code] = _number(reader, vpath, value, regles)
+            origin[ue.code] = vpath
+    for semestre_key, values in _mapping(reader, path + ("modules",), year.get("modules") or {}, "modules").items():
+        spath = path + ("modules", str(semestre_key))
+        semestre = _semestre(reader, spath, semestre_key, annee)
+        module_values = _mapping(reader, spath, values or {}, f"modules.{semestre_key}")
+        averages: dict[str, float | None] = {}
+        known = {m.code for m in formation.modules_of(semestre, structure.parcours.code)}
+        for code, value in module_values.items():
+            mpath = spath + (str(code),)
+            if str(code) not in known:
+                raise reader.fail(mpath, f"module « {code} » inconnu en S{semestre} de la formation {formation.id} "
+                                         f"(parcours {structure.parcours.code}); modules: {', '.join(sorted(known))}")
+            averages[str(code)] = _number(reader, mpath, value, regles)
+        for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages).items():
+            if value is None or code not in structure.years[annee].ue_codes:
+                continue
+            if code in moyennes:
+                raise reader.fail(spath, f"UE {code} donnée à la fois par « ue: » et par « modules: »")
+            moyennes[code] = value
+    provisional = frozenset(
+        _ue_by_key(reader, path + ("attente", i), formation, structure, annee, key).code
+        for i, key in enumerate(year.get("attente") or [])
+    )
+    jury = _parse_jury(reader, path + ("jury",), year.get("jury"), formation, structure, annee)
+    return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury)
+
+
+def _ue_averages(
+    formation: Formation, semestre: int, parcours: str, averages: Mapping[str, float | None]
+) -> dict[str, float | None]:
+    from delibe.engine.moyennes import ue_averages_from_module_averages
+
+    return ue_averages_from_module_averages(formation, semestre, parcours, averages)
+
+
+def _parse_jury(
+    reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
+    annee: int,
+) -> JuryDecisions | None:
+    if data is None:
+        return None
+    jury = _mapping(reader, path, data, "jury")
+    unknown = set(map(str, jury)) - JURY_KEYS
+    if unknown:
+        raise reader.fail(path + (sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(JURY_KEYS))})")
+    ue_codes = {}
+    for key, code in _mapping(reader, path + ("ue",), jury.get("ue") or {}, "jury.ue").items():
+        ue = _ue_by_key(reader, path + ("ue", str(key)), formation, structure, annee, key)
+        ue_codes[ue.code] = str(code)
+    rcue_codes = {}
+    by_number = _competences_by_number(formation, structure, annee)
+    for key, code in _mapping(reader, path + ("rcue",), jury.get("rcue") or {}, "jury.rcue").items():
+        match = COMPETENCE_RE.match(str(key).strip())
+        nom = by_number.get(int(match.group(1))) if match else (str(key) if str(key) in by_number.values() else None)
+        if nom is None:
+            raise reader.fail(path + ("rcue", str(key)), f"RCUE « {key} » inconnu en BUT{annee}")
+        rcue_codes[nom] = str(code)
+    annee_code = jury.get("annee")
+    raison = jury.get("raison")
+    return JuryDecisions(
+        None if annee_code is None else str(annee_code), MappingProxyType(ue_codes), MappingProxyType(rcue_codes),
+        "" if raison is None else str(raison),
+    )
+
+
+def read_scenario(path: Path, load: FormationLoader = default_formation_loader,
+                  regles: Regles = DEFAULT_REGLES) -> Scenario:
+    from delibe.formations.yamlread import YamlReadError, read_yaml
+
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(shown, "", f"lecture impossible: {exc.strerror}") from None
+    if not raw.strip():
+        raise ScenarioError(shown, "", "fichier vide: un scénario donne formation, parcours et years")
+    try:
+        data, lines = read_yaml(raw)
+    except YamlReadError as exc:
+        first = exc.problems[0]
+        raise ScenarioError(shown, "", "; ".join(p.message for p in exc.problems), first.line) from None
+    return parse_scenario(data, shown, lines, load, path.parent, regles)
+
+
+def run(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> CursusResult:
+    try:
+        return deliberate(scenario.formation, scenario.cursus, regles)
+    except CursusError as exc:
+        place = ""
+        if exc.year_index is not None:
+            annee = scenario.cursus.years[exc.year_index].annee
+            place = f"years[{exc.year_index}] (BUT{annee})"
+        elif exc.place:
+            place = exc.place
+        raise ScenarioError(scenario.file, place, exc.message) from None
+
+
+def _moyenne(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def to_json(formation: Formation, result: CursusResult) -> dict[str, Any]:
+    """The decisions as plain data: ``years[i]`` every UE/RCUE of that year as decided at its jury,
+    ``cursus`` the state after the last jury; reasons as French sentences with their source."""
+    years = []
+    for year in result.years:
+        ues = {
+            ue_key(formation, r.ue): {
+                "moyenne": _moyenne(r.moyenne), "code": r.decided, "ects": r.ects, "propose": r.proposed,
+                "capitalisee": r.capitalisee, "raisons": [str(x) for x in r.reasons],
+            }
+            for r in sorted(year.ues.values(), key=lambda r: (r.ue.semestre, ue_key(formation, r.ue)))
+        }
+        rcues = {
+            competence_key(formation, r.competence): {
+                "moyenne": _moyenne(r.moyenne), "code": r.decided, "propose": r.proposed,
+                "competence": r.competence, "niveau": r.niveau, "raisons": [str(x) for x in r.reasons],
+            }
+            for r in year.rcues.values()
+        }
+        years.append({
+            "year": f"BUT{year.annee_but}",
+            "ue": ues,
+            "rcue": rcues,
+            "annee": {"code": year.annee.decided, "propose": year.annee.proposed,
+                      "raisons": [str(x) for x in year.annee.reasons]},
+            "ects": year.ects,
+            "autres_ue": {
+                ue_key(formation, s.ue): {"moyenne": _moyenne(s.moyenne), "code": s.code, "ects": s.ects}
+                for s in year.autres_ues.values()
+            },
+            "dut": year.diplomes.dut,
+            "but": year.diplomes.but,
+        })
+    final = result.final
+    cursus_ues = {
+        ue_key(formation, s.ue): {"moyenne": _moyenne(s.moyenne), "code": s.code, "ects": s.ects}
+        for s in sorted(final.ues.values(), key=lambda s: (s.ue.semestre, ue_key(formation, s.ue)))
+    }
+    return {
+        "years": years,
+        "cursus": {"ue": cursus_ues, "ects": final.ects, "dut": final.dut, "but": final.but,
+                   "raisons": [str(x) for x in final.reasons]},
+    }
+
+
+def simulate_file(path: Path, load: FormationLoader = default_formation_loader) -> dict[str, Any]:
+    scenario = read_scenario(path, load)
+    return to_json(scenario.formation, run(scenario))
