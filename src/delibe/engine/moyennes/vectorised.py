@@ -79,8 +79,8 @@ def _compute(
         w = spec.weights(e)
         B[j, eval_module[j], :n_u] = [e.coefficient * w[u] for u in ues]
         B[j, eval_module[j], n_u] = e.coefficient
-    cols = np.flatnonzero(B.reshape(n_e, -1).any(axis=0))  # only the (module, UE) pairs something feeds
-    B2 = B.reshape(n_e, -1)[:, cols]
+    cols = np.flatnonzero(B.reshape(n_e, n_m * n_c).any(axis=0))  # only the (module, UE) pairs something feeds
+    B2 = B.reshape(n_e, n_m * n_c)[:, cols]
     rows = np.flatnonzero(usable)
     Vu = V[:, rows]
     X = np.fmax(Vu, 0.0)  # NaN (missing) and the special codes give 0; ABS counts 0
@@ -98,9 +98,10 @@ def _compute(
     averages = flat.reshape(n, n_m, n_c)
 
     # Rattrapage: max(normal, grade); session 2: replaces. Towards the UEs the module feeds, and its own.
-    for j, e in enumerate(spec.evaluations):
-        if e.type is EvaluationType.NORMALE:
-            continue
+    second_chances = [j for j, e in enumerate(spec.evaluations) if e.type is EvaluationType.RATTRAPAGE]
+    second_chances += [j for j, e in enumerate(spec.evaluations) if e.type is EvaluationType.SESSION2]
+    for j in second_chances:
+        e = spec.evaluations[j]
         k = eval_module[j]
         raw = V[:, j]
         has = raw >= 0
