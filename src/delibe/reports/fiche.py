@@ -108,8 +108,8 @@ def render_markdown(fiche: Fiche) -> str:
         h = sem.total.heures
         out += [f"## Semestre {sem.numero}", "", "### Compétences", ""]
         out += _md_table(["Compétence", "UE", "Libellé", "Coef", "ECTS"], _competence_rows(sem))
-        out += ["", f"Semestre {sem.numero} : CM {num(h.cm)} · TD {num(h.td)} · TP {num(h.tp)} · Projet "
-                    f"{num(h.projet)} · Total hors projet {num(h.hors_projet)} · ECTS {num(sem.ects)}", ""]
+        out += ["", (f"Semestre {sem.numero} : CM {num(h.cm)} · TD {num(h.td)} · TP {num(h.tp)} · Projet "
+                    f"{num(h.projet)} · Total hors projet {num(h.hors_projet)} · ECTS {num(sem.ects)}"), ""]
         out += ["### Ressources", ""]
         out += _md_table(["Ressources", *HEADERS, *cols],
                          [*_module_rows(fiche, sem, sem.ressources), _total_row(sem.total_ressources)], 1)

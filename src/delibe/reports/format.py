@@ -1,0 +1,45 @@
+"""French formatting of the numbers and dates the documents print. Display only: values are never
+rounded before a comparison (docs/domain.md §2); two decimals, decimal comma."""
+
+from __future__ import annotations
+
+MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+UNDEFINED = "—"
+
+
+def note(value: float | None, decimals: int = 2) -> str:
+    """``12.5`` → ``"12,50"``; ``None`` (undefined average) → ``"—"``."""
+    if value is None:
+        return UNDEFINED
+    return f"{value:.{int(decimals)}f}".replace(".", ",")
+
+
+def nombre(value: float | None) -> str:
+    """A count or a coefficient without useless decimals: ``30.0`` → ``"30"``, ``1.5`` → ``"1,5"``."""
+    if value is None:
+        return UNDEFINED
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").replace(".", ",")
+
+
+def date_fr(value: str | None) -> str:
+    """``"2024-06-20"`` → ``"20 juin 2024"``; a value that is not an ISO date is printed unchanged."""
+    if not value:
+        return ""
+    try:
+        year, month, day = (int(p) for p in str(value)[:10].split("-"))
+        return f"{'1er' if day == 1 else day} {MOIS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return str(value)
+
+
+def date_court(value: str | None) -> str:
+    """``"2024-10-14"`` → ``"14/10/2024"``."""
+    if not value:
+        return ""
+    parts = str(value)[:10].split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else str(value)

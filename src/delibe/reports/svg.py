@@ -1,0 +1,155 @@
+"""Small charts as inline SVG, in pure Python: the competence radar of a bulletin and the distribution
+of a module's averages. They draw the values they are given; the caller chose them.
+
+Both return a complete ``<svg>`` element (a string) that WeasyPrint and browsers render inline, with a
+``<title>`` and ``role="img"`` so that the web pages stay accessible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+from delibe.reports.format import note
+
+INK = "#1f2937"
+GRID = "#c7cdd6"
+FILL = "#2563eb"
+BAR = "#b91c1c"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def radar(
+    axes: Sequence[tuple[str, float | None]],
+    *,
+    maximum: float = 20,
+    barre: float = 10,
+    size: int = 240,
+    title: str = "Moyennes par compétence",
+) -> str:
+    """A radar of the UE averages (one axis per competence), with the bar (10/20) as a dashed ring.
+    An undefined average sits at the centre and its label says « — ». Fewer than three axes cannot
+    make a polygon: they are drawn as horizontal bars instead."""
+    if len(axes) < 3:
+        return bars(axes, maximum=maximum, barre=barre, title=title)
+    cx = cy = size / 2
+    radius = size / 2 - 62
+    n = len(axes)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * max(0.0, min(value, maximum)) / maximum
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" class="radar"><title>{escape(title)}</title>'
+    ]
+    for level in (maximum / 4, maximum / 2, 3 * maximum / 4, maximum):
+        ring = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, level) for i in range(n)))
+        dash = ' stroke-dasharray="4 3"' if level == barre else ""
+        colour = BAR if level == barre else GRID
+        parts.append(f'<polygon points="{ring}" fill="none" stroke="{colour}" stroke-width="0.8"{dash}/>')
+    for i in range(n):
+        x, y = point(i, maximum)
+        parts.append(f'<line x1="{_fmt(cx)}" y1="{_fmt(cy)}" x2="{_fmt(x)}" y2="{_fmt(y)}" stroke="{GRID}" '
+                     'stroke-width="0.8"/>')
+    shape = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, v or 0) for i, (_, v) in enumerate(axes)))
+    parts.append(f'<polygon points="{shape}" fill="{FILL}" fill-opacity="0.25" stroke="{FILL}" '
+                 'stroke-width="1.5"/>')
+    for i, (label, value) in enumerate(axes):
+        x, y = point(i, value or 0)
+        parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="2.5" fill="{FILL}"/>')
+        lx, ly = point(i, maximum * 1.16)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        parts.append(
+            f'<text x="{_fmt(lx)}" y="{_fmt(ly)}" font-size="9" text-anchor="{anchor}" fill="{INK}">'
+            f'{escape(label)}</text>'
+            f'<text x="{_fmt(lx)}" y="{_fmt(ly + 10)}" font-size="8.5" font-weight="bold" '
+            f'text-anchor="{anchor}" fill="{INK}">{note(value)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars(
+    axes: Sequence[tuple[str, float | None]],
+    *,
+    maximum: float = 20,
+    barre: float = 10,
+    width: int = 240,
+    title: str = "Moyennes par compétence",
+) -> str:
+    """Horizontal bars, one per competence, with the bar (10/20) as a dashed line."""
+    row = 22
+    label_w = 80
+    plot_w = width - label_w - 40
+    height = row * max(len(axes), 1) + 16
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="radar"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(axes):
+        y = 4 + i * row
+        w = plot_w * max(0.0, min(value or 0, maximum)) / maximum
+        parts.append(
+            f'<text x="{label_w - 4}" y="{y + 13}" font-size="9" text-anchor="end" fill="{INK}">'
+            f'{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{_fmt(w)}" height="13" fill="{FILL}" fill-opacity="0.6"/>'
+            f'<text x="{_fmt(label_w + w + 3)}" y="{y + 13}" font-size="8.5" fill="{INK}">{note(value)}</text>'
+        )
+    x_bar = label_w + plot_w * barre / maximum
+    parts.append(f'<line x1="{_fmt(x_bar)}" y1="2" x2="{_fmt(x_bar)}" y2="{height - 10}" stroke="{BAR}" '
+                 'stroke-dasharray="4 3"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def distribution(
+    values: Sequence[float],
+    student: float | None = None,
+    *,
+    maximum: float = 20,
+    barre: float = 10,
+    bins: int = 10,
+    width: int = 120,
+    height: int = 34,
+    title: str = "Répartition des moyennes du module",
+) -> str:
+    """A histogram of the cohort's averages in one module (``bins`` classes over [0, maximum]); the
+    student's class is darker and a tick marks the student's average; a dashed line marks the bar."""
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, max(0, int(v / maximum * bins)))] += 1
+    top = max(counts) or 1
+    plot_h = height - 12
+    bw = width / bins
+    own = None if student is None else min(bins - 1, max(0, int(student / maximum * bins)))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="distribution"><title>{escape(title)}</title>',
+        f'<line x1="0" y1="{plot_h}" x2="{width}" y2="{plot_h}" stroke="{GRID}"/>',
+    ]
+    for i, count in enumerate(counts):
+        if not count:
+            continue
+        h = plot_h * count / top
+        colour = FILL if i == own else "#93a3b8"
+        parts.append(f'<rect x="{_fmt(i * bw + 1)}" y="{_fmt(plot_h - h)}" width="{_fmt(bw - 2)}" '
+                     f'height="{_fmt(h)}" fill="{colour}"/>')
+    x_bar = width * barre / maximum
+    parts.append(f'<line x1="{_fmt(x_bar)}" y1="0" x2="{_fmt(x_bar)}" y2="{plot_h}" stroke="{BAR}" '
+                 'stroke-width="0.8" stroke-dasharray="3 2"/>')
+    if student is not None:
+        xs = width * max(0.0, min(student, maximum)) / maximum
+        parts.append(f'<polygon points="{_fmt(xs - 3)},{height - 1} {_fmt(xs + 3)},{height - 1} '
+                     f'{_fmt(xs)},{plot_h + 2}" fill="{INK}"/>')
+    parts.append(f'<text x="0" y="{height - 1}" font-size="7" fill="{INK}">0</text>'
+                 f'<text x="{width}" y="{height - 1}" font-size="7" text-anchor="end" fill="{INK}">'
+                 f'{maximum:g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
