@@ -202,25 +202,25 @@ def main(path: str) -> None:
     hyps = [
         ("S1–S4, ECTS", "Répartition des 30 ECTS de S1–S4 absente des sources: 6 ECTS par UE (5 UE)."),
         ("S1–S4, coefficients",
-         "Coefficients des modules de S1–S4 absents des sources (tables du BO non disponibles): chaque "
+         ("Coefficients des modules de S1–S4 absents des sources (tables du BO non disponibles): chaque "
          "ressource a le coefficient 1 dans chaque UE qu'elle nourrit (davantage quand l'UE a peu de "
          "ressources, pour que le pôle ressources ne tombe pas sous 40 %); le pôle SAÉ de chaque UE reçoit le même "
-         "total (50 %): portfolio (et stage en S4) 1, le reste partagé entre les SAÉ de l'UE (arrondi à 0,5)."),
+         "total (50 %): portfolio (et stage en S4) 1, le reste partagé entre les SAÉ de l'UE (arrondi à 0,5).")),
         ("S1–S2, rattachement des ressources",
-         "Une ressource nourrit l'UE d'une compétence quand une SAÉ de cette compétence la mobilise "
-         "(ressources_mobilisees des données nationales)."),
+         ("Une ressource nourrit l'UE d'une compétence quand une SAÉ de cette compétence la mobilise "
+         "(ressources_mobilisees des données nationales).")),
         ("S3–S4, rattachement des ressources",
-         "Pas de liste « ressources mobilisées » pour S3–S4: rattachement thématique des ressources aux "
-         "compétences (ex. Développement Back → Développer)."),
+         ("Pas de liste « ressources mobilisées » pour S3–S4: rattachement thématique des ressources aux "
+         "compétences (ex. Développement Back → Développer).")),
         ("S1–S4, heures des ressources",
-         "Les données donnent les heures nationales (CM+TD+TP) et la part de TP: le reste est compté en TD "
-         "(répartition CM/TD inconnue). R2.02 (heures manquantes) reprend les heures de R1.02 (10 h dont 5 TP)."),
+         ("Les données donnent les heures nationales (CM+TD+TP) et la part de TP: le reste est compté en TD "
+         "(répartition CM/TD inconnue). R2.02 (heures manquantes) reprend les heures de R1.02 (10 h dont 5 TP).")),
         ("S1–S4, heures des SAÉ",
-         f"Heures des SAÉ non fixées nationalement: {SAE_PROJET} h de projet par SAÉ; portfolio 4 h TD + 6 h "
-         "projet; stage de S4 sans heures encadrées."),
+         (f"Heures des SAÉ non fixées nationalement: {SAE_PROJET} h de projet par SAÉ; portfolio 4 h TD + 6 h "
+         "projet; stage de S4 sans heures encadrées.")),
         ("S4, parcours", "Strat-UX: ressources et SAÉ de S4 introuvables dans les sources; S4 non délivré."),
-        ("S5–S6", "Seul le parcours Créa par apprentissage est décrit (fiche formation Dijon 2023-2024); "
-         "codes des modules tels que la fiche les imprime (R5-01…)."),
+        ("S5–S6", ("Seul le parcours Créa par apprentissage est décrit (fiche formation Dijon 2023-2024); "
+         "codes des modules tels que la fiche les imprime (R5-01…).")),
     ]
     for place, text in hyps:
         w(f"  - place: {q(place)}")

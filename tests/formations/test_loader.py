@@ -122,8 +122,8 @@ def test_a_coefficient_on_a_ue_absent_from_the_semester_names_file_line_field_an
     text = replace_once(mmi_text, "coefficients: {UE5.3: 1, UE5.5: 1}", "coefficients: {UE5.3: 1, UE5.9: 1}")
     line = line_of(text, "UE5.9")
     assert errors_of(text) == [
-        f"formations/x.yaml, ligne {line}, semestres[4].modules[0].coefficients.UE5.9 : l'UE « UE5.9 » n'existe "
-        "pas au semestre 5 ; UE du semestre : UE5.3, UE5.5."]
+        (f"formations/x.yaml, ligne {line}, semestres[4].modules[0].coefficients.UE5.9 : l'UE « UE5.9 » n'existe "
+        "pas au semestre 5 ; UE du semestre : UE5.3, UE5.5.")]
 
 
 def test_a_coefficient_on_another_semesters_ue_says_which_semester_it_belongs_to(mmi_text):

@@ -414,5 +414,13 @@ def _modules(sem: SemestreIn, base: Path_, ues: list[UE], codes_par: list[str], 
     return out
 
 
-__all__ = ["FORMAT", "FormationError", "Problem", "list_formations", "load_formation", "load_formation_text",
-           "formations_dir", "resolve"]
+__all__ = [
+    "FORMAT",
+    "FormationError",
+    "Problem",
+    "formations_dir",
+    "list_formations",
+    "load_formation",
+    "load_formation_text",
+    "resolve",
+]

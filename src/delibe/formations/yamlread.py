@@ -101,8 +101,7 @@ def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlReadError([YamlProblem(line, "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8.")]) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     loader = _NoAliasLoader(text)
     try:
         try:
