@@ -38,7 +38,7 @@ class YamlReadError(Exception):
 class _NoAliasLoader(yaml.SafeLoader):
     """SafeLoader that refuses aliases at composition time, before anything can expand."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise YamlReadError([YamlProblem(
@@ -46,7 +46,7 @@ class _NoAliasLoader(yaml.SafeLoader):
                 f"alias YAML « *{event.anchor} » refusé : les ancres et alias (&nom, *nom) ne sont pas "
                 "acceptés dans un fichier de formation ; recopiez la valeur à chaque endroit.",
             )])
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _walk(node: Node, path: Path_, lines: dict[Path_, int], problems: list[YamlProblem], depth: int,
@@ -110,9 +110,8 @@ def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
             raise
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark else None
-            message = _translate(exc, text, line)
-            raise YamlReadError([YamlProblem(line, message)]) from None
+            where: int | None = mark.line + 1 if mark else None
+            raise YamlReadError([YamlProblem(where, _translate(exc, text, where))]) from None
         except yaml.YAMLError as exc:
             raise YamlReadError([YamlProblem(None, f"YAML illisible : {exc}")]) from None
         except RecursionError:
