@@ -26,6 +26,7 @@ from delibe.engine.jury import (
     CursusError,
     CursusResult,
     JuryDecisions,
+    UECapitalisee,
     YearAttempt,
     deliberate,
 )
@@ -39,7 +40,7 @@ YEAR_RE = re.compile(r"^(?:BUT)?\s*([1-3])$", re.IGNORECASE)
 SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
 COMPETENCE_RE = re.compile(r"^C?(\d+)$", re.IGNORECASE)
 UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d+)|UE([1-6])\.(\d+))$", re.IGNORECASE)
-KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "expect"}
+KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
 YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
 
@@ -221,8 +222,27 @@ def parse_scenario(
     attempts = []
     for index, year_data in enumerate(years_data):
         attempts.append(_parse_year(reader, ("years", index), year_data, formation, structure, regles))
-    cursus = Cursus(parcours, tuple(attempts), derogations)
+    acquises = _parse_acquises(reader, ("ue_acquises_avant",), root.get("ue_acquises_avant"), formation, structure,
+                               regles)
+    cursus = Cursus(parcours, tuple(attempts), derogations, acquises)
     return Scenario(file, str(root.get("description", "")), formation, cursus)
+
+
+def _parse_acquises(
+    reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
+    regles: Regles,
+) -> Mapping[str, UECapitalisee]:
+    """``ue_acquises_avant: {S1.C1: 12.5, S1.C2: {moyenne: 9, code: ADJ}}``: UEs acquired before entry."""
+    result: dict[str, UECapitalisee] = {}
+    for key, value in _mapping(reader, path, data or {}, "ue_acquises_avant").items():
+        vpath = path + (str(key),)
+        ue = _ue_by_key(reader, vpath, formation, structure, 3, key)
+        if isinstance(value, Mapping):
+            code = str(value.get("code", "ADM"))
+            result[ue.code] = UECapitalisee(_number(reader, vpath + ("moyenne",), value.get("moyenne"), regles), code)
+        else:
+            result[ue.code] = UECapitalisee(_number(reader, vpath, value, regles))
+    return MappingProxyType(result)
 
 
 def _parse_year(

@@ -338,7 +338,7 @@ def _year_jury(
     for ue in ys.ues:
         prev = state.ues.get(ue.code)
         spec = ue_spec[ue.code]
-        if ue.code in provisional:
+        if ue.code in provisional and not (prev is not None and prev.acquise):
             proposed_ue[ue.code] = None
             ue_reasons[ue.code].append(R["attente"].reason(
                 f"{ue.code}: note(s) en attente, pas de proposition", ue=ue.code))
@@ -354,13 +354,13 @@ def _year_jury(
         proposed_ue[ue.code] = code
     proposed_rcue: dict[str, str | None] = {}
     for spec in ys.rcues:
-        if any(u.code in provisional for u in spec.ues):
+        before = state.rcues.get((spec.competence, spec.niveau))
+        if any(u.code in provisional for u in spec.ues) and before not in C.VALIDATING:
             proposed_rcue[spec.competence] = None
             rcue_reasons[spec.competence].append(R["attente"].reason(
                 f"RCUE {spec.competence}: note(s) en attente, pas de proposition", competence=spec.competence))
             continue
         code, reason = _propose_rcue(spec, rcue_moy[spec.competence], moyennes, regles)
-        before = state.rcues.get((spec.competence, spec.niveau))
         if before in C.VALIDATING and code not in C.VALIDATING:
             reason = R["rcue.capitalise"].reason(
                 f"RCUE {spec.competence} validé ({before}) à un jury précédent: il le reste",
@@ -644,7 +644,7 @@ def deliberate_semestre(
         prev = done.final.ues.get(ue.code)
         moyenne, reasons, carried = _ue_average(ue, attempt, prev)
         code: str | None
-        if ue.code in provisional_ues:
+        if ue.code in provisional_ues and not (prev is not None and prev.acquise):
             code = None
             reasons.append(R["attente"].reason(f"{ue.code}: note(s) en attente, pas de proposition", ue=ue.code))
         elif regles.reaches(moyenne, regles.barre_ue):

@@ -27,7 +27,12 @@ LIBELLES = {"Créa": "Création numérique",
             "DWeb-DI": "Développement web et dispositifs interactifs"}
 
 
-def mmi_like_formation(id: str = "synthetic-mmi", coef_rcue: float = 1.0) -> Formation:
+def _coef(semestre: int, impair: float) -> float:
+    return impair if semestre % 2 else 1.0
+
+
+def mmi_like_formation(id: str = "synthetic-mmi", coef_rcue_impair: float = 1.0) -> Formation:
+    """``coef_rcue_impair`` weights the odd-semester UE of every RCUE (the even one weighs 1)."""
     competences = tuple(
         Competence(nom, numero, nom, niveaux=tuple(Niveau(o, o, f"{nom} niveau {o}") for o in range(1, levels + 1)))
         for nom, numero, levels in COMPETENCES
@@ -44,14 +49,14 @@ def mmi_like_formation(id: str = "synthetic-mmi", coef_rcue: float = 1.0) -> For
     for semestre in range(1, 5):
         annee = (semestre + 1) // 2
         for nom, numero, _ in COMPETENCES:
-            ues.append(UE(f"UE{semestre}.{numero}", semestre, nom, annee, 6, coef_rcue=coef_rcue))
+            ues.append(UE(f"UE{semestre}.{numero}", semestre, nom, annee, 6, coef_rcue=_coef(semestre, coef_rcue_impair)))
     numbers = {nom: numero for nom, numero, _ in COMPETENCES}
     for semestre in (5, 6):
         for nom in ("Concevoir", "Exprimer", "Développer"):
             in_parcours = tuple(code for code, kept in BUT3.items() if nom in kept)
-            ues.append(UE(f"UE{semestre}.{numbers[nom]}", semestre, nom, 3, 20, coef_rcue=coef_rcue,
-                          parcours=in_parcours))
-        ues.append(UE(f"UE{semestre}.5", semestre, "Entreprendre", 3, 10, coef_rcue=coef_rcue))
+            ues.append(UE(f"UE{semestre}.{numbers[nom]}", semestre, nom, 3, 20,
+                          coef_rcue=_coef(semestre, coef_rcue_impair), parcours=in_parcours))
+        ues.append(UE(f"UE{semestre}.5", semestre, "Entreprendre", 3, 10, coef_rcue=_coef(semestre, coef_rcue_impair)))
     modules = []
     for semestre in (1, 2):
         modules.append(Module(f"R{semestre}-01", "Ressource A", semestre, ModuleKind.RESSOURCE,

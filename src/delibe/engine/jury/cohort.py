@@ -1,0 +1,126 @@
+"""The year jury of a whole promotion at once, vectorised with numpy (students × UEs).
+
+Same rules and same proposals as ``deliberate`` (a property test checks it), for the students the year
+jury meets without history to replay: averages of the year's UEs, whether each student may still repeat
+and, in BUT2, whether the S1–S2 UEs are all validated. It returns codes only — the reasons of one
+student's decision come from ``deliberate`` when someone asks for them. Students with a grade pending,
+jury decisions or capitalised UEs go through ``deliberate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from delibe.engine.jury import codes as C
+from delibe.engine.jury.structure import YearStructure, cursus_structure
+from delibe.engine.model import Formation
+from delibe.engine.parameters import DEFAULT_REGLES, Regles
+
+UE_CODE_TABLE: tuple[str, ...] = (C.AJ, C.CMP, C.ADM)  # index = rank
+RCUE_CODE_TABLE: tuple[str, ...] = (C.AJ, C.CMP, C.ADM)
+ANNEE_CODE_TABLE: tuple[str, ...] = (C.RED, C.NAR, C.PASD, C.ADM)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class CohortDecisions:
+    """Codes as small integers (indices into the ``*_CODE_TABLE`` tuples) to stay cheap for 50 000
+    students; ``ue_code(i, code)`` and friends give the strings."""
+
+    ue_codes: tuple[str, ...]  # column order of ``ue``
+    competences: tuple[str, ...]  # column order of ``rcue_*``
+    ue: IntArray  # students × UEs
+    rcue_moyennes: FloatArray  # students × RCUEs (NaN: undefined)
+    rcue: IntArray  # students × RCUEs
+    annee: IntArray  # students
+    ects: FloatArray  # students: ECTS of the year's UEs acquired
+
+    def ue_code(self, student: int, ue_code: str) -> str:
+        return UE_CODE_TABLE[int(self.ue[student, self.ue_codes.index(ue_code)])]
+
+    def rcue_code(self, student: int, competence: str) -> str:
+        return RCUE_CODE_TABLE[int(self.rcue[student, self.competences.index(competence)])]
+
+    def annee_code(self, student: int) -> str:
+        return ANNEE_CODE_TABLE[int(self.annee[student])]
+
+
+def year_ue_order(formation: Formation, parcours: str, annee: int) -> tuple[str, ...]:
+    """The column order ``deliberate_cohort`` expects: the year's UEs, odd semester first."""
+    return tuple(u.code for u in _year(formation, parcours, annee).ues)
+
+
+def _year(formation: Formation, parcours: str, annee: int) -> YearStructure:
+    structure = cursus_structure(formation, parcours)
+    if annee not in structure.years:
+        raise ValueError(f"BUT{annee} absent du parcours {parcours}")
+    return structure.years[annee]
+
+
+def deliberate_cohort(
+    formation: Formation,
+    parcours: str,
+    annee: int,
+    moyennes: FloatArray,
+    regles: Regles = DEFAULT_REGLES,
+    *,
+    ue_order: Sequence[str] | None = None,
+    repeat_allowed: BoolArray | None = None,
+    s1s2_valides: BoolArray | None = None,
+) -> CohortDecisions:
+    """Year jury proposals for every student: ``moyennes[i, j]`` is student i's average in UE
+    ``ue_order[j]`` (default ``year_ue_order``), NaN when undefined. ``repeat_allowed`` (default: all,
+    as for a first attempt) chooses RED over NAR; ``s1s2_valides`` (BUT2 only, default all) is the S5
+    entry condition."""
+    ys = _year(formation, parcours, annee)
+    order = tuple(ue_order) if ue_order is not None else tuple(u.code for u in ys.ues)
+    moyennes = np.asarray(moyennes, dtype=np.float64)
+    n = moyennes.shape[0]
+    if moyennes.ndim != 2 or moyennes.shape[1] != len(order):
+        raise ValueError(f"moyennes: attendu un tableau étudiants × {len(order)} UE ({', '.join(order)})")
+    column = {code: j for j, code in enumerate(order)}
+    missing = ys.ue_codes - set(column)
+    if missing:
+        raise ValueError(f"UE manquantes dans ue_order: {', '.join(sorted(missing))}")
+    low = regles.barre_ue - regles.tolerance
+    low_rcue = regles.barre_rcue - regles.tolerance
+    low_floor = regles.plancher_rcue - regles.tolerance
+
+    ue_ok = moyennes >= low  # NaN compares False: an undefined average never reaches a bar
+    r = len(ys.rcues)
+    rcue_moy = np.empty((n, r), dtype=np.float64)
+    rcue = np.empty((n, r), dtype=np.int8)
+    ue_codes = np.zeros((n, len(order)), dtype=np.int8)
+    for k, spec in enumerate(ys.rcues):
+        a, b = column[spec.impair.code], column[spec.pair.code]
+        ca, cb = spec.impair.coef_rcue, spec.pair.coef_rcue
+        m = (ca * moyennes[:, a] + cb * moyennes[:, b]) / (ca + cb)
+        rcue_moy[:, k] = m
+        reached = m >= low_rcue
+        both = ue_ok[:, a] & ue_ok[:, b]
+        rcue[:, k] = np.where(reached, np.where(both, 2, 1), 0)
+        for j in (a, b):
+            ue_codes[:, j] = np.where(ue_ok[:, j], 2, np.where(reached, 1, 0))
+    valides = (rcue > 0).sum(axis=1)
+    below = ((rcue == 0) & ~(rcue_moy >= low_floor)).any(axis=1)
+    s5 = np.ones(n, dtype=bool) if annee != 2 or s1s2_valides is None else np.asarray(s1s2_valides, dtype=bool)
+    admis = (valides == r) & s5
+    if annee >= 3:
+        passage = np.zeros(n, dtype=bool)
+    else:
+        passage = (valides > r * regles.part_rcue_passage) & ~below & s5
+    allowed = np.ones(n, dtype=bool) if repeat_allowed is None else np.asarray(repeat_allowed, dtype=bool)
+    if repeat_allowed is None:
+        allowed &= regles.redoublements_par_semestre >= 1 and regles.redoublements_max >= 2
+    annee_codes = np.where(admis, 3, np.where(passage, 2, np.where(allowed, 0, 1))).astype(np.int8)
+    ects_by_ue = np.array([next(u.ects for u in ys.ues if u.code == code) for code in order])
+    ects = ((ue_codes > 0) * ects_by_ue).sum(axis=1)
+    return CohortDecisions(order, tuple(s.competence for s in ys.rcues), ue_codes, rcue_moy, rcue, annee_codes,
+                           ects.astype(np.float64))
