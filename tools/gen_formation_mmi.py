@@ -218,6 +218,8 @@ def main(path: str) -> None:
         ("S1–S4, heures des SAÉ",
          (f"Heures des SAÉ non fixées nationalement: {SAE_PROJET} h de projet par SAÉ; portfolio 4 h TD + 6 h "
          "projet; stage de S4 sans heures encadrées.")),
+        ("modalite", ("Modalité « apprentissage » : celle de la fiche formation (BUT3 Créa); S1–S4 sont décrits "
+                      "d'après le programme national, sans distinction de modalité.")),
         ("S4, parcours", "Strat-UX: ressources et SAÉ de S4 introuvables dans les sources; S4 non délivré."),
         ("S5–S6", ("Seul le parcours Créa par apprentissage est décrit (fiche formation Dijon 2023-2024); "
          "codes des modules tels que la fiche les imprime (R5-01…).")),

@@ -37,7 +37,9 @@ class LigneModule:
     @property
     def libelle(self) -> str:
         m = self.module
-        return m.code if m.titre in ("", m.code) else f"{m.code} {m.titre}"
+        if m.titre in ("", m.code) or m.titre.startswith(f"{m.code} "):
+            return m.titre or m.code
+        return f"{m.code} {m.titre}"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,16 @@ def _title(fiche: Fiche) -> list[str]:
     return lines
 
 
+def _empty_note(fiche: Fiche) -> list[str]:
+    if fiche.semestres:
+        return []
+    offered = dict(fiche.formation.semestres_offerts)
+    if fiche.parcours_choisi and fiche.parcours_choisi in offered:
+        listed = ", ".join(f"S{s}" for s in offered[fiche.parcours_choisi])
+        return [f"Aucun semestre à afficher : ce fichier délivre {listed} pour le parcours {fiche.parcours_choisi}."]
+    return ["Aucun semestre à afficher pour cette sélection."]
+
+
 def _module_label(fiche: Fiche, line: LigneModule) -> str:
     label = line.libelle
     if fiche.parcours_choisi is None and line.module.parcours:
@@ -102,7 +112,7 @@ def _md_table(headers: list[str], rows: list[list[str]], bold_last: int = 0) -> 
 
 def render_markdown(fiche: Fiche) -> str:
     title, details = _title(fiche)
-    out = [f"# {title}", "", details, ""]
+    out = [f"# {title}", "", details, "", *_empty_note(fiche)]
     for sem in fiche.semestres:
         cols = [c.label for c in sem.colonnes]
         h = sem.total.heures
@@ -146,7 +156,7 @@ def _text_table(headers: list[str], rows: list[list[str]], rules_before: Sequenc
 
 def render_text(fiche: Fiche) -> str:
     title, details = _title(fiche)
-    out = [title, details, ""]
+    out = [title, details, "", *_empty_note(fiche)]
     for sem in fiche.semestres:
         cols = [c.label for c in sem.colonnes]
         out += [f"SEMESTRE {sem.numero}", ""]
@@ -182,7 +192,7 @@ def render_html(fiche: Fiche) -> str:
     e = html.escape
     title, details = _title(fiche)
     css = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
-    parts = [f"<h1>{e(title)}</h1>", f"<p>{e(details)}</p>"]
+    parts = [f"<h1>{e(title)}</h1>", f"<p>{e(details)}</p>", *(f"<p>{e(n)}</p>" for n in _empty_note(fiche))]
     for sem in fiche.semestres:
         cols = [c.label for c in sem.colonnes]
         parts.append(f"<section><h2>Semestre {sem.numero}</h2>")
