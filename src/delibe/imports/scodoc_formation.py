@@ -206,7 +206,7 @@ class _Reader:
             tp=self.number(node, "heures_tp", "heures de TP") or 0,
         )
         coefficients: dict[str, float] = {}
-        links = node.children("coefficients") + node.children("coefficient")
+        links = node.children("coefficients")  # BUT; a scalar ``coefficient`` is the pre-BUT form
         for link in links:
             reference = self.text(link, "ue_reference", "référence d'UE", required=True)
             coef = self.number(link, "coef", "coefficient")
