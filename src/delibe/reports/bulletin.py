@@ -71,6 +71,7 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
         glossaire=codes.glossary_for(shown),
         niveaux_explication=codes.NIVEAUX_EXPLICATION,
         has_decisions=bool(shown),
+        has_contributions=any(u.modules for u in data.ues),
     )
 
 

@@ -168,6 +168,7 @@ class BulletinData:
     rcues: tuple[RCUEResult, ...] = ()  # even semesters, once the year jury has met
     decision_annee: Decision | None = None
     date_jury: str | None = None  # None: no jury yet, decisions (if any) are proposals
+    jury_annuel: bool = False  # the codes were decided by the year jury (odd semester seen in June)
     provisoire: bool = False  # a grade is pending (ATT) or evaluations are missing
     date_edition: str | None = None
     messages: tuple[str, ...] = ()  # free notes for the student

@@ -28,7 +28,6 @@ from delibe.reports.data import (
     PVColumn,
     PVData,
     PVRow,
-    PVStats,
     RCUEResult,
     ReleveDiplomeData,
     ReleveSemestre,
@@ -185,8 +184,8 @@ def pv() -> PVData:
          ("ADM", "ADM", "AJ", "AJ", "ADM", "ADM", "ADM", "ADM", "ADM", "ADM"),
          ("ADM", "AJ", "ADM", "ADM", "ADM"), "PASD", 48, "Compétence Concevoir à repasser en BUT2."),
         ((8.0, 9.0, 7.5, 8.0, 11.0, 9.5, 6.0, 7.0, 10.5, 9.0),
-         ("AJ", "AJ", "AJ", "AJ", "ADM", "AJ", "AJ", "AJ", "ADM", "AJ"),
-         ("AJ", "AJ", "ADM", "AJ", "CMP"), "RED", 12, ""),
+         ("AJ", "AJ", "AJ", "AJ", "ADM", "CMP", "AJ", "AJ", "ADM", "AJ"),
+         ("AJ", "AJ", "CMP", "AJ", "AJ"), "RED", 18, ""),
         ((15.5, 16.0, 14.0, 13.5, 12.0, 12.5, 17.0, 16.5, 13.0, 14.0),
          ("ADM",) * 10, ("ADM",) * 5, "ADM", 60, ""),
         ((None, None, None, None, None, None, None, None, None, None),
@@ -202,7 +201,9 @@ def pv() -> PVData:
             rcues={c.key: PVCell(m, code) for c, m, code in zip(rcue_cols, rcue_moys, rcue_codes)},
             code_annee=annee, ects_annee=ects, ects_cumul=ects, observations=obs, parcours="Créa",
         ))
-    stats = PVStats(effectif=5, codes_annee={"ADM": 2, "PASD": 1, "RED": 1, "DEM": 1})
+    from delibe.reports.adapters import pv_stats
+
+    stats = pv_stats(rows, ue_cols + rcue_cols)
     return PVData(
         config=CONFIG, formation=FORMATION, annee_universitaire="2024-2025", semestres=(1, 2),
         date_jury="2025-06-26", president="Claire Martin, directrice de l'IUT",
