@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "delibe.web",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +47,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "delibe.web.context_processors.roles",
             ]
         },
     }
@@ -70,3 +72,13 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Where the formation files live (formations/<id>.yaml)
 DELIBE_FORMATIONS_DIR = Path(os.environ.get("DELIBE_FORMATIONS_DIR", PROJECT_DIR / "formations"))
+
+LOGIN_URL = "delibe:login"
+LOGIN_REDIRECT_URL = "delibe:home"
+LOGOUT_REDIRECT_URL = "delibe:login"
+LOCALE_PATHS = [SRC_DIR / "delibe" / "web" / "locale"]
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # the grade grid reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,84 @@
+"""Web commands: ``delibe demo`` (prepare the demo database and serve), ``delibe serve``, ``delibe manage``.
+
+Django is imported only here, so ``delibe --help`` and the engine commands stay light.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+HOST = "127.0.0.1"
+PORT = 8000
+
+
+def _setup(settings_module: str = "delibe.config.settings.dev") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def _runserver(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    click.echo(f"Délibé sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    call_command("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
+
+
+@click.command()
+@click.option("--no-serve", is_flag=True, help="Préparer la base sans lancer le serveur.")
+@click.option("--reset", is_flag=True, help="Effacer la base de démonstration et tout recréer.")
+@click.option("--host", default=HOST, show_default=True)
+@click.option("--port", default=PORT, show_default=True, type=int)
+def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
+    """Prépare la base de démonstration (formation but-mmi-dijon, ~60 apprentis de BUT1 à BUT3, comptes
+    de chaque rôle), affiche les comptes, puis sert l'application."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from delibe.web.services import demo as demo_service
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if reset:
+        demo_service.reset_database()
+    call_command("migrate", verbosity=0, interactive=False)
+    report = demo_service.ensure_demo(echo=click.echo)
+    click.echo("")
+    click.echo("Comptes de démonstration (identifiant / mot de passe — rôle) :")
+    for account in report.accounts:
+        click.echo(f"  {account.username:<12} {account.password:<18} {account.description}")
+    click.echo("")
+    click.echo(report.summary)
+    if not no_serve:
+        _runserver(host, port)
+
+
+@click.command()
+@click.option("--host", default=HOST, show_default=True)
+@click.option("--port", default=PORT, show_default=True, type=int)
+@click.option("--migrate/--no-migrate", default=True, show_default=True, help="Appliquer les migrations avant.")
+def serve(host: str, port: int, migrate: bool) -> None:
+    """Sert l'application web (base: $DATABASE_URL, sinon var/delibe.sqlite3)."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+    _runserver(host, port)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Commandes d'administration Django, par exemple ``delibe manage migrate``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["delibe manage", *args])
+    sys.exit(0)

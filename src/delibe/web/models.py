@@ -1,0 +1,299 @@
+"""Persistence of Délibé: departments, versioned formations, semesters, students, grades and jury decisions.
+
+Models hold data and integrity constraints only; every write goes through ``delibe.web.services`` (in a
+transaction) and every read that computes something through ``delibe.web.selectors``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A department of an IUT (e.g. MMI Dijon). Several departments share one instance; users see only
+    their own."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    nom = models.CharField(_("nom"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("département")
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrateur")
+    SCOLARITE = "scolarite", _("Scolarité")
+    RESPONSABLE = "responsable", _("Responsable de formation")
+    ENSEIGNANT = "enseignant", _("Enseignant")
+    PRESIDENT = "president", _("Président de jury")
+    ETUDIANT = "etudiant", _("Étudiant")
+
+
+class Membership(models.Model):
+    """A user's role in a department. An administrator's membership has no department (all of them)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE)
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.department or 'tous'})"
+
+
+class FormationVersion(models.Model):
+    """One version of a formation file: the YAML text as loaded, its declared version and its hash. A
+    student's enrolment points at the version they started with; a new file never rewrites it."""
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="formations")
+    slug = models.SlugField(_("identifiant"), max_length=80)
+    version = models.PositiveIntegerField(_("version"))
+    titre = models.CharField(_("titre"), max_length=300)
+    yaml_text = models.TextField(_("fichier YAML"))
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "sha256"], name="formation_version_unique_text"),
+            models.UniqueConstraint(fields=["slug", "version"], name="formation_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} v{self.version}"
+
+
+class AcademicYear(models.Model):
+    label = models.CharField(_("année universitaire"), max_length=9, unique=True)  # "2023-2024"
+    debut = models.DateField(_("début"))
+    fin = models.DateField(_("fin"))
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SemesterRun(models.Model):
+    """One semester of one formation version, taught in one academic year."""
+
+    formation = models.ForeignKey(FormationVersion, on_delete=models.PROTECT, related_name="semesters")
+    semestre = models.PositiveSmallIntegerField(_("semestre"))
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="semesters")
+    debut = models.DateField(_("début"), null=True, blank=True)
+    fin = models.DateField(_("fin"), null=True, blank=True)
+    modalite = models.CharField(_("modalité"), max_length=20, default="initiale")
+    groupes = models.JSONField(_("groupes"), default=list, blank=True)
+    locked = models.BooleanField(_("verrouillé"), default=False)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-academic_year__label", "semestre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["formation", "semestre", "academic_year"], name="semester_run_unique"
+            ),
+        ]
+
+    @property
+    def annee_but(self) -> int:
+        return (self.semestre + 1) // 2
+
+    @property
+    def department_id(self) -> int:
+        return self.formation.department_id
+
+    def __str__(self) -> str:
+        return f"S{self.semestre} {self.academic_year.label} ({self.formation.slug})"
+
+
+class StudentStatus(models.TextChoices):
+    ACTIF = "actif", _("Actif")
+    DEMISSION = "DEM", _("Démission")
+    DEFAILLANT = "DEF", _("Défaillant")
+    DIPLOME = "diplome", _("Diplômé")
+
+
+class Student(models.Model):
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="students")
+    formation = models.ForeignKey(
+        FormationVersion, on_delete=models.PROTECT, related_name="students",
+        help_text=_("La version de la formation dans laquelle l'étudiant a commencé."),
+    )
+    parcours = models.CharField(_("parcours"), max_length=40)
+    nip = models.CharField(_("NIP"), max_length=20, unique=True)
+    ine = models.CharField(_("INE"), max_length=20, blank=True)
+    nom = models.CharField(_("nom"), max_length=120)
+    prenom = models.CharField(_("prénom"), max_length=120)
+    date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    status = models.CharField(_("statut"), max_length=10, choices=StudentStatus.choices, default="actif")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="student"
+    )
+
+    class Meta:
+        ordering = ["nom", "prenom"]
+        indexes = [models.Index(fields=["department", "nom"])]
+
+    def __str__(self) -> str:
+        return f"{self.nom.upper()} {self.prenom}"
+
+
+class ApprenticeContract(models.Model):
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="apprenticeship")
+    employeur = models.CharField(_("employeur"), max_length=200)
+    tuteur = models.CharField(_("maître d'apprentissage"), max_length=200, blank=True)
+    debut = models.DateField(_("début du contrat"))
+    fin = models.DateField(_("fin du contrat"))
+
+
+class Enrolment(models.Model):
+    """A student's inscription in one semester run, with their parcours and group."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
+    semester = models.ForeignKey(SemesterRun, on_delete=models.PROTECT, related_name="enrolments")
+    parcours = models.CharField(_("parcours"), max_length=40)
+    groupe = models.CharField(_("groupe"), max_length=40, blank=True)
+    redoublant = models.BooleanField(_("redoublant"), default=False)
+    etat = models.CharField(_("état"), max_length=10, default="I")  # I inscrit, DEM, DEF
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "semester"], name="enrolment_unique"),
+        ]
+
+
+class TeachingAssignment(models.Model):
+    """Which teacher teaches which module in which semester run: an enseignant edits only these grades."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teachings")
+    semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="teachings")
+    module_code = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "semester", "module_code"], name="teaching_unique"),
+        ]
+
+
+class EvaluationType(models.TextChoices):
+    NORMALE = "normale", _("Normale")
+    RATTRAPAGE = "rattrapage", _("Rattrapage")
+    SESSION2 = "session2", _("Session 2")
+
+
+class Evaluation(models.Model):
+    semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="evaluations")
+    module_code = models.CharField(_("module"), max_length=40)
+    titre = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"), null=True, blank=True)
+    coefficient = models.FloatField(_("coefficient"), default=1.0)
+    note_max = models.FloatField(_("note maximale"), default=20.0)
+    poids = models.JSONField(_("poids par UE"), default=dict, blank=True)  # {"UE1.1": 1.0, …}
+    type = models.CharField(_("type"), max_length=12, choices=EvaluationType.choices, default="normale")
+    immediate = models.BooleanField(_("prise en compte immédiate"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["module_code", "date", "id"]
+        indexes = [models.Index(fields=["semester", "module_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.module_code} — {self.titre}"
+
+
+class Special(models.TextChoices):
+    ABS = "ABS", _("Absent (compte 0)")
+    EXC = "EXC", _("Excusé (neutralisé)")
+    ATT = "ATT", _("En attente")
+
+
+class Grade(models.Model):
+    """One student's grade for one evaluation: a number on the evaluation's scale, or ABS/EXC/ATT.
+    ``version`` increases at every change: a writer sends the version it read, a stale one is refused."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="grades")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="grades")
+    value = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    special = models.CharField(max_length=3, choices=Special.choices, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "student"], name="grade_unique"),
+            models.CheckConstraint(
+                condition=(models.Q(value__isnull=True) & ~models.Q(special=""))
+                | (models.Q(value__isnull=False) & models.Q(special="")),
+                name="grade_value_xor_special",
+            ),
+        ]
+
+    @property
+    def display(self) -> str:
+        if self.special:
+            return self.special
+        return f"{self.value:.2f}".replace(".", ",") if self.value is not None else ""
+
+
+class DecisionLevel(models.TextChoices):
+    UE = "ue", _("UE")
+    RCUE = "rcue", _("RCUE")
+    ANNEE = "annee", _("Année")
+
+
+class JuryDecision(models.Model):
+    """A jury's decision on one UE, one RCUE or one year, for one student and one academic year. One row
+    per (student, year, level, key): a new deliberation updates it, never duplicates it."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="decisions")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="decisions")
+    formation = models.ForeignKey(FormationVersion, on_delete=models.PROTECT, related_name="+")
+    annee_but = models.PositiveSmallIntegerField(_("année de BUT"))
+    semestre = models.PositiveSmallIntegerField(_("semestre"), null=True, blank=True)
+    level = models.CharField(_("niveau"), max_length=5, choices=DecisionLevel.choices)
+    key = models.CharField(_("objet"), max_length=60)  # UE code, competence nom_court, or "BUT1"
+    moyenne = models.FloatField(null=True, blank=True)
+    proposed_code = models.CharField(_("code proposé"), max_length=10, blank=True)
+    decided_code = models.CharField(_("code décidé"), max_length=10)
+    reasons = models.JSONField(_("motifs"), default=list, blank=True)
+    departure_reason = models.TextField(_("motif de la décision du jury"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["academic_year__label", "level", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "academic_year", "level", "key"], name="jury_decision_unique"
+            ),
+        ]
+
+    @property
+    def departs_from_proposal(self) -> bool:
+        return bool(self.proposed_code) and self.proposed_code != self.decided_code
+

@@ -1,0 +1,179 @@
+"""Reads for the student pages: the whole cursus (staff) and a student's own results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from delibe.web.models import Enrolment, Grade, JuryDecision, SemesterRun, Student
+from delibe.web.services.calcul import compute_runs, deliberate_students
+from delibe.web.services.formations import formation_model
+from delibe.web.services.grades import display_of
+
+FALLBACK_CODES = {
+    "ADM": "Admis : validé.",
+    "CMP": "Acquis par compensation au sein du RCUE.",
+    "AJ": "Ajourné : non validé.",
+    "PASD": "Non admis, mais passage de droit dans l'année suivante.",
+    "RED": "Ajourné, autorisé à redoubler.",
+}
+
+
+def explain_code(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        from delibe.reports.codes import CODES
+    except ImportError:  # the documents package is optional for the pages
+        return FALLBACK_CODES.get(code, "")
+    info = CODES.get(code)
+    return f"{info.libelle} — {info.explication}" if info else ""
+
+
+def code_label(code: str | None) -> str:
+    if not code:
+        return ""
+    try:
+        from delibe.reports.codes import CODES
+    except ImportError:
+        return code
+    info = CODES.get(code)
+    return info.libelle if info else code
+
+
+@dataclass
+class YearView:
+    label: str
+    annee_but: int
+    runs: list[SemesterRun]
+    ues: list[dict[str, Any]]
+    rcues: list[dict[str, Any]]
+    annee: dict[str, Any] | None
+    redoublant: bool = False
+
+
+@dataclass
+class CursusView:
+    student: Student
+    years: list[YearView]
+    error: str = ""
+    final: Any | None = None
+
+
+def _decision_dict(level: str, key: str, moyenne: float | None, proposed: str | None,
+                   decision: JuryDecision | None, reasons: list[dict[str, Any]], titre: str = "") -> dict[str, Any]:
+    code = decision.decided_code if decision else None
+    return {
+        "level": level, "key": key, "titre": titre, "moyenne": moyenne, "proposed": proposed,
+        "decided": code, "reasons": reasons,
+        "departure_reason": decision.departure_reason if decision else "",
+        "explication": explain_code(code or proposed), "libelle": code_label(code or proposed),
+    }
+
+
+def cursus(student: Student) -> CursusView:
+    """Every year the student took, with UE/RCUE/year averages, proposals and recorded decisions."""
+    enrolments = list(
+        Enrolment.objects.filter(student=student).select_related("semester__academic_year", "semester__formation")
+        .order_by("semester__academic_year__label", "semester__semestre")
+    )
+    if not enrolments:
+        return CursusView(student, [])
+    last = max(e.semester.academic_year.label for e in enrolments)
+    result = deliberate_students([student.pk], up_to=last).get(student.pk)
+    decisions = {
+        (d.academic_year.label, d.level, d.key): d
+        for d in JuryDecision.objects.filter(student=student).select_related("academic_year")
+    }
+    years: list[YearView] = []
+    if result is None:
+        return CursusView(student, [])
+    for index, (label, annee, runs) in enumerate(result.attempts):
+        year = result.result.years[index] if result.result is not None and index < len(result.result.years) else None
+        redoublant = any(e.redoublant for e in enrolments if e.semester in runs)
+        if year is None:
+            years.append(YearView(label, annee, runs, [], [], None, redoublant))
+            continue
+        ues = [
+            _decision_dict("ue", code, ue.moyenne, ue.proposed, decisions.get((label, "ue", code)),
+                           [r.as_dict() for r in ue.reasons], ue.ue.titre)
+            for code, ue in sorted(year.ues.items())
+        ]
+        rcues = [
+            _decision_dict("rcue", nom, rc.moyenne, rc.proposed, decisions.get((label, "rcue", nom)),
+                           [r.as_dict() for r in rc.reasons])
+            for nom, rc in year.rcues.items()
+        ]
+        key = f"BUT{annee}"
+        annee_d = _decision_dict("annee", key, None, year.annee.proposed, decisions.get((label, "annee", key)),
+                                 [r.as_dict() for r in year.annee.reasons])
+        years.append(YearView(label, annee, runs, ues, rcues, annee_d, redoublant))
+    final = result.result.final if result.result is not None else None
+    return CursusView(student, years, result.error, final)
+
+
+@dataclass
+class ModuleView:
+    code: str
+    titre: str
+    moyennes: list[tuple[str, float | None]]
+    evaluations: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SemesterView:
+    run: SemesterRun
+    ues: list[dict[str, Any]]
+    modules: list[ModuleView]
+    provisional: bool
+    decisions: list[dict[str, Any]]
+
+
+def own_results(student: Student) -> list[SemesterView]:
+    """A student's results, most recent semester first: UE averages, module averages, evaluations, and
+    the jury's recorded decisions (never a proposal: the jury has not spoken yet) explained in plain words."""
+    enrolments = list(
+        Enrolment.objects.filter(student=student).select_related("semester__academic_year", "semester__formation")
+        .order_by("-semester__academic_year__label", "-semester__semestre")
+    )
+    outcomes = compute_runs([e.semester for e in enrolments], [student.pk])
+    grades = {
+        evaluation_id: display_of(value, special)
+        for evaluation_id, value, special in Grade.objects.filter(student=student).values_list(
+            "evaluation_id", "value", "special"
+        )
+    }
+    decisions = list(JuryDecision.objects.filter(student=student).select_related("academic_year"))
+    views = []
+    for enrolment in enrolments:
+        run = enrolment.semester
+        outcome = outcomes[run.pk]
+        formation = formation_model(run.formation)
+        ue_list = formation.ues_of(run.semestre, enrolment.parcours)
+        ues = [
+            {"code": u.code, "titre": u.titre, "ects": u.ects, "moyenne": outcome.ue_average(student.pk, u.code)}
+            for u in ue_list
+        ]
+        modules = []
+        for module in formation.modules_of(run.semestre, enrolment.parcours):
+            mv = ModuleView(module.code, module.titre, [
+                (ue_code, outcome.module_average(student.pk, module.code, ue_code))
+                for ue_code in module.coefficients if any(u.code == ue_code for u in ue_list)
+            ])
+            for evaluation in outcome.evaluations:
+                if evaluation.module_code == module.code:
+                    mv.evaluations.append({
+                        "titre": evaluation.titre, "date": evaluation.date, "coefficient": evaluation.coefficient,
+                        "note_max": evaluation.note_max, "note": grades.get(evaluation.pk, ""),
+                    })
+            modules.append(mv)
+        semester_decisions = [
+            {"level": d.get_level_display(), "key": d.key, "code": d.decided_code, "moyenne": d.moyenne,
+             "libelle": code_label(d.decided_code), "explication": explain_code(d.decided_code)}
+            for d in decisions
+            if d.academic_year_id == run.academic_year_id
+            and ((d.level == "ue" and d.semestre == run.semestre) or (d.level != "ue" and run.semestre % 2 == 0))
+            and any(r.locked for r in [run])
+        ]
+        views.append(SemesterView(run, ues, modules, outcome.provisional(student.pk), semester_decisions))
+    return views

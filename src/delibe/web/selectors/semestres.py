@@ -1,0 +1,231 @@
+"""Reads for the semester pages: dashboard, grade grid, jury table. Computations go through
+``services.calcul`` (the engine); this module only gathers rows for the templates."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
+from delibe.web.services.calcul import compute_run, deliberate_students
+from delibe.web.services.formations import formation_model
+from delibe.web.services.grades import display_of
+from delibe.web.services.jury import odd, proposals_of, year_runs
+
+
+def runs_for_home(department_ids: list[int]) -> list[SemesterRun]:
+    return list(
+        SemesterRun.objects.filter(formation__department_id__in=department_ids)
+        .select_related("formation", "academic_year", "formation__department")
+        .annotate(n_students=Count("enrolments", distinct=True), n_evaluations=Count("evaluations", distinct=True))
+        .order_by("-academic_year__label", "formation__slug", "semestre")
+    )
+
+
+@dataclass
+class EvaluationRow:
+    evaluation: Evaluation
+    module_titre: str
+    filled: int
+    total: int
+    editable: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.filled >= self.total
+
+
+def evaluation_rows(run: SemesterRun, modules: set[str] | None = None) -> list[EvaluationRow]:
+    formation = formation_model(run.formation)
+    total = run.enrolments.count()
+    qs = run.evaluations.annotate(filled=Count("grades"))
+    if modules is not None:
+        qs = qs.filter(module_code__in=modules)
+    rows = []
+    for e in qs:
+        module = formation.module(e.module_code, run.semestre)
+        rows.append(EvaluationRow(e, module.titre if module else "", e.filled, total))
+    return rows
+
+
+@dataclass
+class AverageRow:
+    student: Student
+    enrolment: Enrolment
+    ues: list[tuple[str, float | None]]
+    provisional: bool
+
+
+def semester_averages(run: SemesterRun) -> tuple[list[str], list[AverageRow]]:
+    outcome = compute_run(run)
+    formation = formation_model(run.formation)
+    ue_codes = [u.code for u in formation.ues_of(run.semestre)]
+    rows = []
+    for enrolment in run.enrolments.select_related("student").order_by("student__nom", "student__prenom"):
+        sid = enrolment.student_id
+        rows.append(AverageRow(
+            enrolment.student, enrolment,
+            [(code, outcome.ue_average(sid, code)) for code in ue_codes], outcome.provisional(sid),
+        ))
+    return ue_codes, rows
+
+
+@dataclass
+class GridRow:
+    student: Student
+    groupe: str
+    display: str
+    version: int
+
+
+def grid_rows(evaluation: Evaluation) -> list[GridRow]:
+    grades = {
+        sid: (value, special, version)
+        for sid, value, special, version in Grade.objects.filter(evaluation=evaluation).values_list(
+            "student_id", "value", "special", "version"
+        )
+    }
+    rows = []
+    for enrolment in Enrolment.objects.filter(semester_id=evaluation.semester_id).select_related("student").order_by(
+        "groupe", "student__nom", "student__prenom"
+    ):
+        value, special, version = grades.get(enrolment.student_id, (None, "", 0))
+        rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version))
+    return rows
+
+
+# --- jury table ------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    level: str
+    key: str
+    moyenne: float | None
+    proposed: str | None
+    decided: str | None  # recorded by the jury
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    departure_reason: str = ""
+    provisional: bool = False
+
+    @property
+    def shown(self) -> str | None:
+        return self.decided or self.proposed
+
+    @property
+    def departs(self) -> bool:
+        return bool(self.decided and self.proposed and self.decided != self.proposed)
+
+
+@dataclass
+class JuryRow:
+    student: Student
+    enrolment: Enrolment
+    ues: list[Cell]
+    rcues: list[Cell]
+    annee: Cell | None
+    error: str = ""
+
+    @property
+    def all_decided(self) -> bool:
+        cells = self.ues + self.rcues + ([self.annee] if self.annee else [])
+        return all(c.decided for c in cells)
+
+
+@dataclass
+class JuryTable:
+    run: SemesterRun
+    runs: list[SemesterRun]
+    ue_headers: list[str]
+    rcue_headers: list[str]
+    rows: list[JuryRow]
+    counts: Counter[str]
+
+    @property
+    def year_jury(self) -> bool:
+        return self.run.semestre % 2 == 0
+
+    @property
+    def locked(self) -> bool:
+        return any(r.locked for r in self.runs)
+
+
+def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTable:
+    """One row per student of the jury: UE averages (both semesters at a year jury), RCUE averages, the
+    proposed codes with their reasons, and the decisions already recorded."""
+    runs = year_runs(run)
+    formation = formation_model(run.formation)
+    enrolments = list(
+        Enrolment.objects.filter(semester=run).select_related("student").order_by("student__nom", "student__prenom")
+    )
+    if student_ids is not None:
+        enrolments = [e for e in enrolments if e.student_id in student_ids]
+    ids = [e.student_id for e in enrolments]
+    cursus_of = deliberate_students(ids, up_to=run.academic_year.label, odd_semester=odd(run))
+    decided: dict[tuple[int, str, str], JuryDecision] = {
+        (d.student_id, d.level, d.key): d
+        for d in JuryDecision.objects.filter(student_id__in=ids, academic_year=run.academic_year)
+    }
+    semestres = [r.semestre for r in runs]
+    ue_headers = [u.code for s in semestres for u in formation.ues_of(s)]
+    rcue_headers: list[str] = []
+    rows: list[JuryRow] = []
+    counts: Counter[str] = Counter()
+    for enrolment in enrolments:
+        sid = enrolment.student_id
+        cursus = cursus_of.get(sid)
+        if cursus is None or (cursus.result is None and cursus.semester_result is None):
+            rows.append(JuryRow(enrolment.student, enrolment, [], [], None,
+                                cursus.error if cursus else "aucune inscription"))
+            continue
+        proposals = proposals_of(cursus, run)
+        year = cursus.year_result(run.academic_year.label)
+        ue_results = year.ues if year is not None else (
+            cursus.semester_result.ues if cursus.semester_result is not None else {})
+
+        def cell(level: str, key: str) -> Cell | None:
+            p = proposals.get((level, key))
+            if p is None:
+                return None
+            d = decided.get((sid, level, key))
+            provisional = bool(level == "ue" and key in ue_results and ue_results[key].provisional)
+            return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None, p.reasons,
+                        d.departure_reason if d else "", provisional)
+
+        ues = [c for c in (cell("ue", k) for k in ue_headers)]
+        rcues: list[Cell] = []
+        if run.semestre % 2 == 0:
+            for key in (p.key for p in proposals.values() if p.level == "rcue"):
+                if key not in rcue_headers:
+                    rcue_headers.append(key)
+            rcues = [c for c in (cell("rcue", k) for k in rcue_headers) if c]
+        annee = cell("annee", f"BUT{run.annee_but}")
+        if annee and annee.shown:
+            counts[annee.shown] += 1
+        rows.append(JuryRow(enrolment.student, enrolment, ues, rcues, annee))  # type: ignore[arg-type]
+    # RCUE columns aligned on the header order for every row.
+    for row in rows:
+        by_key = {c.key: c for c in row.rcues}
+        row.rcues = [by_key.get(k) for k in rcue_headers]  # type: ignore[misc]
+    return JuryTable(run, runs, ue_headers, rcue_headers, rows, counts)
+
+
+def evaluations_completion(run: SemesterRun) -> tuple[int, int]:
+    """(complete evaluations, all evaluations) of a run."""
+    total = run.enrolments.count()
+    stats = run.evaluations.annotate(filled=Count("grades", filter=Q(grades__isnull=False)))
+    return sum(1 for e in stats if e.filled >= total), len(stats)
+
+
+def module_titles(run: SemesterRun) -> dict[str, str]:
+    formation = formation_model(run.formation)
+    return {m.code: m.titre for m in formation.modules_of(run.semestre)}
+
+
+def group_counts(run: SemesterRun) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for groupe in run.enrolments.values_list("groupe", flat=True):
+        counts[groupe or "—"] += 1
+    return dict(sorted(counts.items()))

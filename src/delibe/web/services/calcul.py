@@ -1,0 +1,255 @@
+"""The one place where the web application calls the engine (averages and jury proposals).
+
+Everything here reads the database in a few bulk queries, builds the engine's frozen inputs, calls the
+engine once per semester run and parcours (averages) and once per student cursus (jury), and hands back
+the engine's results. Views and templates never compute an average or a code: they show these.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from delibe.engine.model import Formation
+from delibe.engine.parameters import Regles, regles_at
+from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun
+from delibe.web.services.formations import formation_model
+
+
+def regles_of(run: SemesterRun) -> Regles:
+    """The rules in force at the end of the run's academic year (when its jury sits)."""
+    return regles_at(run.academic_year.fin.isoformat())
+
+
+def engine_evaluation(evaluation: Evaluation) -> Any:
+    from delibe.engine.moyennes import Evaluation as EngineEvaluation, EvaluationType
+
+    return EngineEvaluation(
+        id=str(evaluation.pk), module=evaluation.module_code, coefficient=float(evaluation.coefficient),
+        note_max=float(evaluation.note_max), poids=dict(evaluation.poids) or None,
+        type=EvaluationType(evaluation.type), immediate=evaluation.immediate,
+    )
+
+
+@dataclass
+class SemesterOutcome:
+    """The averages of one semester run: one engine result per parcours present in the run."""
+
+    run: SemesterRun
+    formation: Formation
+    parcours_of: dict[int, str]  # student id -> parcours
+    results: dict[str, Any]  # parcours -> SemesterResults
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+    def _result(self, student_id: int) -> Any | None:
+        parcours = self.parcours_of.get(student_id)
+        return self.results.get(parcours) if parcours is not None else None
+
+    def ue_codes(self, parcours: str | None = None) -> tuple[str, ...]:
+        return tuple(u.code for u in self.formation.ues_of(self.run.semestre, parcours))
+
+    def ue_average(self, student_id: int, ue_code: str) -> float | None:
+        result = self._result(student_id)
+        if result is None or ue_code not in result.ue_codes:
+            return None
+        return result.ue_average(str(student_id), ue_code)
+
+    def ue_averages(self, student_id: int) -> dict[str, float | None]:
+        result = self._result(student_id)
+        return dict(result.ue_averages_of(str(student_id))) if result is not None else {}
+
+    def module_average(self, student_id: int, module_code: str, ue_code: str | None = None) -> float | None:
+        result = self._result(student_id)
+        if result is None or module_code not in result.module_codes:
+            return None
+        return result.module_average(str(student_id), module_code, ue_code)
+
+    def provisional(self, student_id: int) -> bool:
+        result = self._result(student_id)
+        return bool(result is not None and result.provisional(str(student_id)))
+
+    def explain_ue(self, student_id: int, ue_code: str) -> Any | None:
+        result = self._result(student_id)
+        if result is None or ue_code not in result.ue_codes:
+            return None
+        return result.explain_ue(str(student_id), ue_code)
+
+    def incomplete_evaluations(self) -> set[int]:
+        ids: set[int] = set()
+        for result in self.results.values():
+            ids |= {int(e) for e in result.incomplete_evaluations}
+        return ids
+
+
+def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None) -> dict[int, SemesterOutcome]:
+    """Averages of several runs at once: three queries in all, one engine call per run and parcours."""
+    from delibe.engine.moyennes import Special, StudentGrades, SemesterSpec, compute_semester
+
+    runs = list(runs)
+    run_ids = [r.pk for r in runs]
+    wanted = set(student_ids) if student_ids is not None else None
+    evaluations: dict[int, list[Evaluation]] = defaultdict(list)
+    for evaluation in Evaluation.objects.filter(semester_id__in=run_ids).order_by("id"):
+        evaluations[evaluation.semester_id].append(evaluation)
+    enrolled: dict[int, dict[int, str]] = defaultdict(dict)
+    for run_id, student_id, parcours in Enrolment.objects.filter(semester_id__in=run_ids).values_list(
+        "semester_id", "student_id", "parcours"
+    ):
+        enrolled[run_id][student_id] = parcours
+    values: dict[int, dict[int, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
+    grade_rows = Grade.objects.filter(evaluation__semester_id__in=run_ids).values_list(
+        "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
+    )
+    for run_id, student_id, evaluation_id, value, special in grade_rows:
+        values[run_id][student_id][str(evaluation_id)] = Special(special) if special else float(value)
+
+    outcomes: dict[int, SemesterOutcome] = {}
+    for run in runs:
+        formation = formation_model(run.formation)
+        regles = regles_of(run)
+        by_parcours: dict[str, list[int]] = defaultdict(list)
+        for student_id, parcours in enrolled[run.pk].items():
+            by_parcours[parcours].append(student_id)
+        results: dict[str, Any] = {}
+        for parcours, members in sorted(by_parcours.items()):
+            spec_modules = {m.code for m in formation.modules_of(run.semestre, parcours)}
+            engine_evals = [engine_evaluation(e) for e in evaluations[run.pk] if e.module_code in spec_modules]
+            spec = SemesterSpec.from_formation(formation, run.semestre, parcours, engine_evals)
+            eval_ids = {e.id for e in engine_evals}
+            # Every enrolled student counts for completeness, even when only some are shown.
+            students = [
+                StudentGrades(str(sid), {k: v for k, v in values[run.pk][sid].items() if k in eval_ids})
+                for sid in sorted(members)
+            ]
+            results[parcours] = compute_semester(spec, students, regles)
+        parcours_of = dict(enrolled[run.pk])
+        if wanted is not None:
+            parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
+        outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, results, evaluations[run.pk])
+    return outcomes
+
+
+def compute_run(run: SemesterRun) -> SemesterOutcome:
+    return compute_runs([run])[run.pk]
+
+
+# --- jury ------------------------------------------------------------------------------------------
+
+@dataclass
+class StudentCursus:
+    """One student's cursus as the jury engine sees it, and its result."""
+
+    student_id: int
+    parcours: str
+    attempts: list[tuple[str, int, list[SemesterRun]]]  # (academic year label, annee_but, runs)
+    result: Any | None  # CursusResult
+    error: str = ""
+    semester_result: Any | None = None  # SemesterResult of an odd-semester jury
+
+    def year_result(self, academic_year: str) -> Any | None:
+        if self.result is None:
+            return None
+        for (label, _, _), year in zip(self.attempts, self.result.years, strict=False):
+            if label == academic_year:
+                return year
+        return None
+
+
+def _jury_inputs(decisions: Iterable[JuryDecision]) -> dict[tuple[int, str], Mapping[str, Any]]:
+    """The jury's own decisions, by (student, academic year): only where it departs from the proposal."""
+    grouped: dict[tuple[int, str], dict[str, Any]] = defaultdict(lambda: {"ue": {}, "rcue": {}, "annee": None,
+                                                                          "raison": []})
+    for d in decisions:
+        if not d.departs_from_proposal and d.proposed_code:
+            continue
+        entry = grouped[(d.student_id, d.academic_year.label)]
+        if d.level == "annee":
+            entry["annee"] = d.decided_code
+        else:
+            entry[d.level][d.key] = d.decided_code
+        if d.departure_reason:
+            entry["raison"].append(d.departure_reason)
+    return grouped
+
+
+def deliberate_students(
+    student_ids: Iterable[int], *, up_to: str, formation_slug: str | None = None, odd_semester: int | None = None
+) -> dict[int, StudentCursus]:
+    """Jury proposals for each student's cursus up to the academic year ``up_to`` (inclusive). Averages
+    are computed once per run for the whole cohort; the jury engine is called once per student.
+
+    With ``odd_semester`` (1, 3, 5), the year ``up_to`` is judged at its odd-semester jury (UE codes of
+    that semester only, ``deliberate_semestre``) after the earlier years."""
+    from delibe.engine.jury import Cursus, CursusError, JuryDecisions, YearAttempt, deliberate, deliberate_semestre
+
+    student_ids = list(student_ids)
+    enrolments = list(
+        Enrolment.objects.filter(student_id__in=student_ids, semester__academic_year__label__lte=up_to)
+        .select_related("semester__academic_year", "semester__formation")
+        .order_by("semester__academic_year__label", "semester__semestre")
+    )
+    if formation_slug is not None:
+        enrolments = [e for e in enrolments if e.semester.formation.slug == formation_slug]
+    runs = {e.semester_id: e.semester for e in enrolments}
+    outcomes = compute_runs(runs.values(), student_ids)
+    decisions = _jury_inputs(
+        JuryDecision.objects.filter(student_id__in=student_ids, academic_year__label__lte=up_to)
+        .select_related("academic_year")
+    )
+    by_student: dict[int, list[Enrolment]] = defaultdict(list)
+    for e in enrolments:
+        by_student[e.student_id].append(e)
+
+    cursus_of: dict[int, StudentCursus] = {}
+    for student_id in student_ids:
+        mine = by_student.get(student_id, [])
+        if not mine:
+            continue
+        parcours = mine[-1].parcours
+        formation = formation_model(mine[-1].semester.formation)
+        attempts: dict[tuple[str, int], list[SemesterRun]] = {}
+        for e in mine:
+            attempts.setdefault((e.semester.academic_year.label, e.semester.annee_but), []).append(e.semester)
+        years = []
+        attempt_list = []
+        for (label, annee), year_runs in attempts.items():
+            moyennes: dict[str, float | None] = {}
+            provisional: set[str] = set()
+            for run in year_runs:
+                outcome = outcomes[run.pk]
+                averages = outcome.ue_averages(student_id)
+                moyennes.update(averages)
+                if outcome.provisional(student_id):
+                    provisional |= set(averages)
+            jury = decisions.get((student_id, label))
+            years.append(YearAttempt(
+                annee=annee, ue_moyennes=moyennes, provisional_ues=frozenset(provisional),
+                jury=JuryDecisions(annee=jury["annee"], ue=jury["ue"], rcue=jury["rcue"],
+                                   raison=" ; ".join(jury["raison"])) if jury else None,
+            ))
+            attempt_list.append((label, annee, year_runs))
+        regles = regles_of(mine[-1].semester)
+        try:
+            if odd_semester is not None and attempt_list and attempt_list[-1][0] == up_to:
+                odd_runs = [r for r in attempt_list[-1][2] if r.semestre == odd_semester]
+                earlier = Cursus(parcours, tuple(years[:-1]))
+                semester_result = None
+                if odd_runs:
+                    outcome = outcomes[odd_runs[0].pk]
+                    averages = outcome.ue_averages(student_id)
+                    provisional = frozenset(averages) if outcome.provisional(student_id) else frozenset()
+                    semester_result = deliberate_semestre(
+                        formation, earlier, odd_semester, averages, provisional, regles
+                    )
+                result = deliberate(formation, earlier, regles) if earlier.years else None
+                cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
+                                                      semester_result=semester_result)
+            else:
+                result = deliberate(formation, Cursus(parcours, tuple(years)), regles)
+                cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result)
+        except CursusError as error:
+            place = f" (année {error.year_index + 1}, {error.place})" if error.year_index is not None else ""
+            cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, None, error.message + place)
+    return cursus_of

@@ -1,0 +1,46 @@
+"""Creating evaluations (domain.md §2: a module, a date, a coefficient, a maximum, a weight per UE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from delibe.web.models import Evaluation, EvaluationType, SemesterRun
+from delibe.web.services.formations import formation_model
+
+
+class EvaluationError(Exception):
+    pass
+
+
+@transaction.atomic
+def create_evaluation(
+    *, user: object, run: SemesterRun, module_code: str, titre: str, date: dt.date | None = None,
+    coefficient: float = 1.0, note_max: float = 20.0, poids: dict[str, float] | None = None,
+    type: str = EvaluationType.NORMALE, immediate: bool = False,
+) -> Evaluation:
+    if run.locked:
+        raise EvaluationError("Le semestre est verrouillé par le jury : aucune évaluation ne peut être ajoutée.")
+    formation = formation_model(run.formation)
+    module = formation.module(module_code, run.semestre)
+    if module is None:
+        raise EvaluationError(f"Le module « {module_code} » n'existe pas au semestre {run.semestre}.")
+    if coefficient <= 0:
+        raise EvaluationError("Le coefficient doit être strictement positif.")
+    if note_max <= 0:
+        raise EvaluationError("La note maximale doit être strictement positive (par exemple 20).")
+    clean: dict[str, float] = {}
+    for ue_code, weight in (poids or {}).items():
+        if ue_code not in module.coefficients:
+            raise EvaluationError(
+                f"Le module {module_code} ne contribue pas à l'UE {ue_code} : un poids n'y a pas de sens."
+            )
+        if weight < 0:
+            raise EvaluationError(f"Le poids vers {ue_code} doit être positif ou nul.")
+        clean[ue_code] = float(weight)
+    return Evaluation.objects.create(
+        semester=run, module_code=module_code, titre=titre.strip() or module.titre, date=date,
+        coefficient=coefficient, note_max=note_max, poids=clean, type=type, immediate=immediate,
+        created_by_id=getattr(user, "id", None),
+    )

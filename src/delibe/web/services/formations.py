@@ -1,0 +1,69 @@
+"""Formations in the database: each version of a formation file is stored with its text and hash, and
+turned back into the engine's ``Formation`` through the loader (cached per version: it never changes)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from delibe.engine.model import Formation
+from delibe.web.models import Department, FormationVersion
+
+_cache: dict[tuple[int, str], Formation] = {}
+_lock = threading.Lock()
+
+
+class FormationLoadError(Exception):
+    pass
+
+
+def _parse(text: str, slug: str) -> Formation:
+    from delibe.formations import FormationError, load_formation_text
+
+    try:
+        return load_formation_text(text, filename=f"{slug}.yaml", expected_id=slug)
+    except FormationError as error:
+        raise FormationLoadError(str(error)) from error
+
+
+def formation_model(version: FormationVersion) -> Formation:
+    """The engine's model of a stored formation version."""
+    key = (version.pk, version.sha256)
+    cached = _cache.get(key)
+    if cached is None:
+        with _lock:
+            cached = _cache.get(key) or _parse(version.yaml_text, version.slug)
+            _cache[key] = cached
+    return cached
+
+
+@transaction.atomic
+def store_formation_text(department: Department, slug: str, text: str) -> FormationVersion:
+    """Stores a formation file's text. The same text returns the existing version; a changed text must
+    declare a new ``version`` (a student stays on the version they started with)."""
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    existing = FormationVersion.objects.filter(slug=slug, sha256=sha).first()
+    if existing is not None:
+        return existing
+    formation = _parse(text, slug)
+    if FormationVersion.objects.filter(slug=slug, version=formation.version).exists():
+        raise FormationLoadError(
+            f"{slug}.yaml a changé mais déclare toujours « version: {formation.version} » : augmentez le "
+            "numéro de version du fichier pour enregistrer la nouvelle version (les étudiants déjà inscrits "
+            "restent sur l'ancienne)."
+        )
+    return FormationVersion.objects.create(
+        department=department, slug=slug, version=formation.version, titre=formation.titre,
+        yaml_text=text, sha256=sha,
+    )
+
+
+def load_formation_file(department: Department, slug: str, directory: Path | None = None) -> FormationVersion:
+    path = (directory or Path(settings.DELIBE_FORMATIONS_DIR)) / f"{slug}.yaml"
+    if not path.exists():
+        raise FormationLoadError(f"Fichier introuvable : {path}.")
+    return store_formation_text(department, slug, path.read_text(encoding="utf-8"))

@@ -1,0 +1,212 @@
+"""Writing grades: one cell from the grid (optimistic concurrency) and a whole spreadsheet (all or nothing).
+
+A grade is a number on the evaluation's scale (0 … note_max, two decimals at most) or ABS/EXC/ATT
+(domain.md §2). Every change increments ``Grade.version``; a writer sends the version it read, and a
+stale version is refused with the current value so that nobody silently overwrites a colleague.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
+from delibe.web.models import Enrolment, Evaluation, Grade, Student
+
+
+class GradeError(Exception):
+    """An invalid value: the message says what is wrong and how to fix it (French, shown in the cell)."""
+
+
+class LockedError(GradeError):
+    pass
+
+
+class StaleGrade(Exception):
+    """Somebody changed the grade since it was read; carries the current state."""
+
+    def __init__(self, current: Grade | None) -> None:
+        self.current = current
+        super().__init__("La note a été modifiée entre-temps.")
+
+
+def display_of(value: Decimal | None, special: str) -> str:
+    if special:
+        return special
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class CellState:
+    student_id: int
+    display: str
+    version: int  # 0: no grade
+
+    def as_json(self) -> dict[str, object]:
+        return {"student": self.student_id, "value": self.display, "version": self.version}
+
+
+def _state(student_id: int, grade: Grade | None) -> CellState:
+    if grade is None:
+        return CellState(student_id, "", 0)
+    return CellState(student_id, display_of(grade.value, grade.special), grade.version)
+
+
+def parse_cell(raw: str, note_max: float) -> tuple[str, Decimal | None, str]:
+    """(action, value, special) for a value typed in the grid; empty means delete."""
+    if raw is None or not str(raw).strip():
+        return "delete", None, ""
+    action, value, special, error = parse_value(str(raw), note_max)
+    if error:
+        raise GradeError(error)
+    return action, value, special
+
+
+def save_grade(
+    *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
+) -> CellState:
+    """Saves one cell. ``expected_version`` is the version the writer read (0 when there was no grade).
+    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile)."""
+    if evaluation.semester.locked:
+        raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
+    action, value, special = parse_cell(raw, evaluation.note_max)
+    if not Enrolment.objects.filter(student_id=student_id, semester_id=evaluation.semester_id).exists():
+        raise GradeError("Cet étudiant n'est pas inscrit à ce semestre.")
+    author_id = getattr(user, "id", None)
+    with transaction.atomic():
+        if action == "delete":
+            deleted, _ = Grade.objects.filter(
+                evaluation=evaluation, student_id=student_id, version=expected_version
+            ).delete()
+            if not deleted:
+                current = Grade.objects.filter(evaluation=evaluation, student_id=student_id).first()
+                if current is not None:  # changed meanwhile (a grade already absent stays absent)
+                    raise StaleGrade(current)
+            return CellState(student_id, "", 0)
+        if expected_version == 0:
+            try:
+                with transaction.atomic():
+                    grade = Grade.objects.create(
+                        evaluation=evaluation, student_id=student_id, value=value, special=special,
+                        author_id=author_id,
+                    )
+            except IntegrityError:
+                raise StaleGrade(
+                    Grade.objects.filter(evaluation=evaluation, student_id=student_id).first()
+                ) from None
+            return _state(student_id, grade)
+        updated = Grade.objects.filter(
+            evaluation=evaluation, student_id=student_id, version=expected_version
+        ).update(value=value, special=special, author_id=author_id, version=F("version") + 1,
+                 updated_at=timezone.now())
+        if not updated:
+            raise StaleGrade(Grade.objects.filter(evaluation=evaluation, student_id=student_id).first())
+    return CellState(student_id, display_of(value, special), expected_version + 1)
+
+
+def current_state(evaluation: Evaluation, student_id: int) -> CellState:
+    return _state(student_id, Grade.objects.filter(evaluation=evaluation, student_id=student_id).first())
+
+
+# --- spreadsheet import ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    row: int
+    student_id: int
+    student_name: str
+    old: str
+    new: str
+    action: str  # set | delete
+    value: str | None  # Decimal as text, for the session
+    special: str
+    version: int  # the version the preview saw
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    changes: tuple[Change, ...]
+    unchanged: int
+    errors: tuple[SheetError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def preview_sheet(evaluation: Evaluation, data: bytes) -> ImportPreview:
+    """Parses the file against the evaluation and its enrolled students; lists old → new per student.
+    Writes nothing."""
+    students = {
+        str(s.id): s for s in Student.objects.filter(enrolments__semester_id=evaluation.semester_id)
+    }
+    parsed: SheetParse = parse_grade_sheet(
+        data, evaluation_key=str(evaluation.id), note_max=evaluation.note_max, known_students=students.keys()
+    )
+    if parsed.errors:
+        return ImportPreview((), 0, parsed.errors)
+    grades = {g.student_id: g for g in Grade.objects.filter(evaluation=evaluation)}
+    changes: list[Change] = []
+    unchanged = 0
+    for row in parsed.rows:
+        student = students[row.student_key]
+        grade = grades.get(student.id)
+        old = display_of(grade.value, grade.special) if grade else ""
+        if row.action == "unchanged":
+            unchanged += 1
+            continue
+        new = "" if row.action == "delete" else display_of(row.value, row.special)
+        if new == old:
+            unchanged += 1
+            continue
+        changes.append(Change(
+            row.row, student.id, str(student), old, new, row.action,
+            str(row.value) if row.value is not None else None, row.special, grade.version if grade else 0,
+        ))
+    return ImportPreview(tuple(changes), unchanged, ())
+
+
+def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change, ...]) -> int:
+    """Applies a previewed import in one transaction. If any grade changed since the preview, nothing is
+    written and StaleGrade is raised."""
+    if evaluation.semester.locked:
+        raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
+    author_id = getattr(user, "id", None)
+    with transaction.atomic():
+        current = {g.student_id: g for g in Grade.objects.select_for_update().filter(evaluation=evaluation)}
+        for change in changes:
+            grade = current.get(change.student_id)
+            if (grade.version if grade else 0) != change.version:
+                raise StaleGrade(grade)
+        to_create: list[Grade] = []
+        for change in changes:
+            grade = current.get(change.student_id)
+            value = Decimal(change.value) if change.value is not None else None
+            if change.action == "delete":
+                if grade is not None:
+                    grade.delete()
+            elif grade is None:
+                to_create.append(Grade(evaluation=evaluation, student_id=change.student_id, value=value,
+                                       special=change.special, author_id=author_id))
+            else:
+                Grade.objects.filter(pk=grade.pk).update(
+                    value=value, special=change.special, author_id=author_id, version=F("version") + 1,
+                    updated_at=timezone.now(),
+                )
+        Grade.objects.bulk_create(to_create)
+    return len(changes)
+
+
+def import_sheet(*, user: object, evaluation: Evaluation, data: bytes) -> ImportPreview:
+    """Preview and apply at once (for scripts and tests): all or nothing."""
+    preview = preview_sheet(evaluation, data)
+    if preview.ok:
+        apply_changes(user=user, evaluation=evaluation, changes=preview.changes)
+    return preview

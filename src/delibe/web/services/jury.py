@@ -1,0 +1,163 @@
+"""Recording the jury's decisions (Arrêté du 15 avril 2022, annexe 1, §4.6: the jury is sovereign; the
+software proposes, the jury decides, and every departure from a proposal carries a written reason).
+
+The proposal is always recomputed here from the engine, never taken from the browser. One decision per
+student, academic year, level and key: a new deliberation updates the row, never duplicates it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
+from delibe.web.services.calcul import StudentCursus, deliberate_students
+
+UE_CODES = ("ADM", "CMP", "ADSUP", "ADJ", "ADJR", "AJ", "ATJ", "RAT")
+RCUE_CODES = ("ADM", "CMP", "ADSUP", "ADJ", "AJ", "ATJ", "RAT")
+ANNEE_CODES = ("ADM", "ADJ", "PASD", "PAS1NCI", "RED", "NAR", "ATJ", "RAT", "DEF", "DEM", "ABAN", "ABL", "EXCLU")
+CODES_BY_LEVEL = {"ue": UE_CODES, "rcue": RCUE_CODES, "annee": ANNEE_CODES}
+
+
+class DecisionError(Exception):
+    """A decision that cannot be recorded; the message (French) says why and how to fix it."""
+
+
+class JuryLocked(DecisionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Proposal:
+    level: str
+    key: str
+    semestre: int | None
+    moyenne: float | None
+    code: str | None
+    reasons: list[dict[str, object]]
+
+
+def odd(run: SemesterRun) -> int | None:
+    return run.semestre if run.semestre % 2 == 1 else None
+
+
+def year_runs(run: SemesterRun) -> list[SemesterRun]:
+    """The runs one jury covers: an odd semester alone, an even semester with its odd partner (same
+    formation version and academic year)."""
+    if run.semestre % 2 == 1:
+        return [run]
+    partner = SemesterRun.objects.filter(
+        formation=run.formation, academic_year=run.academic_year, semestre=run.semestre - 1
+    ).first()
+    return [partner, run] if partner else [run]
+
+
+def proposals_of(cursus: StudentCursus, run: SemesterRun) -> dict[tuple[str, str], Proposal]:
+    """The engine's proposals for one student at the jury of ``run`` (UE codes only at an odd semester)."""
+    proposals: dict[tuple[str, str], Proposal] = {}
+    if run.semestre % 2 == 1:
+        if cursus.semester_result is None:
+            return {}
+        for code, ue in cursus.semester_result.ues.items():
+            proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
+                                               [r.as_dict() for r in ue.reasons])
+        return proposals
+    year = cursus.year_result(run.academic_year.label)
+    if year is None:
+        return {}
+    for code, ue in year.ues.items():
+        proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
+                                           [r.as_dict() for r in ue.reasons])
+    for nom, rcue in year.rcues.items():
+        proposals[("rcue", nom)] = Proposal("rcue", nom, None, rcue.moyenne, rcue.proposed,
+                                            [r.as_dict() for r in rcue.reasons])
+    key = f"BUT{run.annee_but}"
+    proposals[("annee", key)] = Proposal("annee", key, None, None, year.annee.proposed,
+                                         [r.as_dict() for r in year.annee.reasons])
+    return proposals
+
+
+def _check_open(run: SemesterRun) -> None:
+    if any(r.locked for r in year_runs(run)):
+        raise JuryLocked("Le jury de ce semestre est verrouillé : ses décisions ne peuvent plus changer.")
+
+
+@transaction.atomic
+def record_decision(
+    *, user: object, run: SemesterRun, student: Student, level: str, key: str, code: str, reason: str = ""
+) -> JuryDecision:
+    """Records the jury's decision on one UE, RCUE or year. A code other than the proposal needs a
+    written reason."""
+    _check_open(run)
+    if level not in CODES_BY_LEVEL:
+        raise DecisionError(f"Niveau de décision inconnu : « {level} ».")
+    code = code.strip().upper()
+    if code not in CODES_BY_LEVEL[level]:
+        raise DecisionError(
+            f"« {code} » n'est pas un code possible pour {DecisionLevel(level).label} : choisissez parmi "
+            f"{', '.join(CODES_BY_LEVEL[level])}."
+        )
+    cursus = deliberate_students([student.pk], up_to=run.academic_year.label, odd_semester=odd(run)).get(student.pk)
+    proposals = proposals_of(cursus, run) if cursus else {}
+    proposal = proposals.get((level, key))
+    if proposal is None:
+        raise DecisionError(f"« {key} » n'est pas l'objet d'une décision de ce jury pour {student}.")
+    reason = reason.strip()
+    if proposal.code != code and not reason:
+        raise DecisionError(
+            f"{student}, {key} : le jury s'écarte de la proposition ({proposal.code or 'aucune'} → {code}). "
+            "Écrivez le motif de cette décision."
+        )
+    decision, _ = JuryDecision.objects.update_or_create(
+        student=student, academic_year=run.academic_year, level=level, key=key,
+        defaults=dict(
+            formation=run.formation, annee_but=run.annee_but, semestre=proposal.semestre,
+            moyenne=proposal.moyenne, proposed_code=proposal.code or "", decided_code=code,
+            reasons=proposal.reasons, departure_reason=reason if proposal.code != code else "",
+            author_id=getattr(user, "id", None),
+        ),
+    )
+    return decision
+
+
+@transaction.atomic
+def record_proposals(*, user: object, run: SemesterRun, student_ids: list[int] | None = None) -> int:
+    """Confirms the proposals of every undecided UE/RCUE/year of the jury (students with a pending grade
+    get no automatic decision). Returns the number of decisions written."""
+    _check_open(run)
+    runs = year_runs(run)
+    if student_ids is None:
+        student_ids = sorted({sid for r in runs for sid in r.enrolments.values_list("student_id", flat=True)})
+    cursus_of = deliberate_students(student_ids, up_to=run.academic_year.label, odd_semester=odd(run))
+    existing = set(
+        JuryDecision.objects.filter(student_id__in=student_ids, academic_year=run.academic_year)
+        .values_list("student_id", "level", "key")
+    )
+    to_create: list[JuryDecision] = []
+    for student_id, cursus in cursus_of.items():
+        for (level, key), proposal in proposals_of(cursus, run).items():
+            if proposal.code is None or (student_id, level, key) in existing:
+                continue
+            to_create.append(JuryDecision(
+                student_id=student_id, academic_year=run.academic_year, formation=run.formation,
+                annee_but=run.annee_but, semestre=proposal.semestre, level=level, key=key,
+                moyenne=proposal.moyenne, proposed_code=proposal.code, decided_code=proposal.code,
+                reasons=proposal.reasons, author_id=getattr(user, "id", None),
+            ))
+    JuryDecision.objects.bulk_create(to_create)
+    return len(to_create)
+
+
+@transaction.atomic
+def lock_jury(*, user: object, run: SemesterRun) -> None:
+    """Closes the jury: remaining proposals are recorded, then the semester(s) are locked (grades and
+    decisions become read-only)."""
+    _check_open(run)
+    record_proposals(user=user, run=run)
+    for r in year_runs(run):
+        r.locked = True
+        r.locked_at = timezone.now()
+        r.locked_by_id = getattr(user, "id", None)
+        r.save(update_fields=["locked", "locked_at", "locked_by"])

@@ -1,0 +1,94 @@
+"""The jury: the table of a semester or year, one student's decisions, confirming proposals, locking."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delibe.web import permissions as perm
+from delibe.web.models import Enrolment, Student
+from delibe.web.selectors.semestres import jury_table
+from delibe.web.services import jury as jury_service
+from delibe.web.views.pages import get_run
+
+
+@login_required
+def table(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_view_jury(request.user, run))
+    data = jury_table(run)
+    return render(request, "delibe/jury.html", {
+        "run": run, "table": data, "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
+        "can_lock": perm.can_lock_jury(request.user, run) and not data.locked,
+    })
+
+
+@login_required
+def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_view_jury(request.user, run))
+    student = get_object_or_404(Student, pk=student_pk, department_id=run.formation.department_id)
+    perm.require_visible(Enrolment.objects.filter(student=student, semester=run).exists())
+    can_decide = perm.can_decide_jury(request.user, run)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        perm.require(can_decide)
+        data = jury_table(run, [student.pk])
+        row = data.rows[0] if data.rows else None
+        cells = [c for c in (row.ues + row.rcues + [row.annee]) if c] if row else []
+        saved = 0
+        for cell in cells:
+            name = f"{cell.level}-{cell.key}"
+            code = request.POST.get(f"code-{name}", "").strip()
+            reason = request.POST.get(f"motif-{name}", "")
+            if not code or (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
+                continue
+            try:
+                jury_service.record_decision(
+                    user=request.user, run=run, student=student, level=cell.level, key=cell.key, code=code,
+                    reason=reason,
+                )
+                saved += 1
+            except jury_service.DecisionError as error:
+                errors[name] = str(error)
+        if not errors:
+            messages.success(request, _("%(n)d décision(s) enregistrée(s) pour %(s)s.") % {"n": saved, "s": student})
+            return redirect("delibe:jury", pk=run.pk)
+    data = jury_table(run, [student.pk])
+    row = data.rows[0] if data.rows else None
+    return render(request, "delibe/jury_etudiant.html", {
+        "run": run, "student": student, "row": row, "table": data, "errors": errors, "post": request.POST,
+        "can_decide": can_decide, "codes": jury_service.CODES_BY_LEVEL,
+    })
+
+
+@login_required
+@require_POST
+def confirm_proposals(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_decide_jury(request.user, run))
+    try:
+        count = jury_service.record_proposals(user=request.user, run=run)
+    except jury_service.DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)d proposition(s) enregistrée(s) comme décisions.") % {"n": count})
+    return redirect("delibe:jury", pk=run.pk)
+
+
+@login_required
+@require_POST
+def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_lock_jury(request.user, run))
+    try:
+        jury_service.lock_jury(user=request.user, run=run)
+    except jury_service.DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Jury clos : les notes et les décisions sont verrouillées."))
+    return redirect("delibe:jury", pk=run.pk)

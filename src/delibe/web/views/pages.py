@@ -1,0 +1,168 @@
+"""Pages: home per role, formation, semester dashboard, evaluation creation, student pages. Views are
+thin: they check a permission (``delibe.web.permissions``), call a selector or a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from delibe.web import permissions as perm
+from delibe.web.forms import EvaluationForm
+from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
+from delibe.web.selectors import etudiants as student_selectors
+from delibe.web.selectors import semestres as sel
+from delibe.web.services.evaluations import EvaluationError, create_evaluation
+from delibe.web.services.formations import formation_model
+
+
+def get_run(request: HttpRequest, pk: int) -> SemesterRun:
+    run = get_object_or_404(SemesterRun.objects.select_related("formation", "academic_year"), pk=pk)
+    perm.require_visible(perm.can_view_department(request.user, run.formation.department_id))
+    return run
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    roles = perm.roles_of(request.user)
+    student = Student.objects.filter(user=request.user).first()
+    if student is not None and not roles.admin and not roles.by_department:
+        return redirect("delibe:mes_resultats")
+    departments = perm.visible_departments(request.user)
+    runs = sel.runs_for_home([d.id for d in departments])
+    teaching: dict[int, list[str]] = {}
+    for run_id, module in request.user.teachings.values_list("semester_id", "module_code"):
+        teaching.setdefault(run_id, []).append(module)
+    only_teacher = not roles.admin and all(
+        rs <= {"enseignant"} for rs in roles.by_department.values()
+    )
+    if only_teacher:
+        runs = [r for r in runs if r.pk in teaching]
+    formations = FormationVersion.objects.filter(department__in=departments).select_related("department")
+    return render(request, "delibe/home.html", {
+        "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
+        "formations": formations, "student": student, "roles": sorted(roles.all_roles),
+    })
+
+
+@login_required
+def formation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(FormationVersion.objects.select_related("department"), pk=pk)
+    perm.require_visible(perm.can_view_formation(request.user, version.department_id))
+    formation = formation_model(version)
+    report: Any = None
+    try:
+        from delibe.engine.check import check_formation
+    except ImportError:
+        check_formation = None
+    if check_formation is not None:
+        from delibe.engine.parameters import DEFAULT_REGLES
+
+        report = check_formation(formation, DEFAULT_REGLES)
+    semestres = []
+    for numero in sorted({u.semestre for u in formation.ues} | {m.semestre for m in formation.modules}):
+        ues = formation.ues_of(numero)
+        modules = formation.modules_of(numero)
+        rows = [(m, [m.coefficients.get(u.code) for u in ues]) for m in modules]
+        semestres.append({"numero": numero, "ues": ues, "rows": rows})
+    return render(request, "delibe/formation.html", {
+        "version": version, "formation": formation, "semestres": semestres, "report": report,
+        "check_available": check_formation is not None,
+    })
+
+
+@login_required
+def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_view_semester(request.user, run))
+    manager = perm.can_manage_semester(request.user, run)
+    modules = None if manager or perm.can_view_averages(request.user, run) else perm.taught_modules(request.user, run)
+    evaluations = sel.evaluation_rows(run, modules)
+    for row in evaluations:
+        row.editable = perm.can_edit_grades(request.user, row.evaluation)
+    context: dict[str, Any] = {
+        "run": run, "evaluations": evaluations, "groups": sel.group_counts(run),
+        "n_students": run.enrolments.count(), "can_create": manager or bool(modules),
+        "can_jury": perm.can_view_jury(request.user, run), "modules": sel.module_titles(run),
+    }
+    if perm.can_view_averages(request.user, run):
+        context["ue_codes"], context["averages"] = sel.semester_averages(run)
+    return render(request, "delibe/semestre.html", context)
+
+
+@login_required
+def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_run(request, pk)
+    perm.require(perm.can_view_semester(request.user, run))
+    formation = formation_model(run.formation)
+    allowed = [
+        m for m in formation.modules_of(run.semestre) if perm.can_create_evaluation(request.user, run, m.code)
+    ]
+    perm.require(bool(allowed), _("Vous ne pouvez créer d'évaluation dans aucun module de ce semestre."))
+    ue_codes = [u.code for u in formation.ues_of(run.semestre)]
+    form = EvaluationForm(request.POST or None, modules=allowed, ue_codes=ue_codes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        perm.require(perm.can_create_evaluation(request.user, run, data["module_code"]))
+        try:
+            evaluation = create_evaluation(
+                user=request.user, run=run, module_code=data["module_code"], titre=data["titre"],
+                date=data["date"], coefficient=data["coefficient"], note_max=data["note_max"],
+                poids=form.poids(), type=data["type"], immediate=data["immediate"],
+            )
+        except EvaluationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Évaluation « %(t)s » créée.") % {"t": evaluation.titre})
+            return redirect("delibe:saisie", pk=evaluation.pk)
+    return render(request, "delibe/evaluation_form.html", {"run": run, "form": form})
+
+
+@login_required
+def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    student = get_object_or_404(Student.objects.select_related("formation", "department"), pk=pk)
+    if perm.is_self(request.user, student):
+        return redirect("delibe:mes_resultats")
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_view_student(request.user, student))
+    view = student_selectors.cursus(student)
+    contract = getattr(student, "apprenticeship", None)
+    return render(request, "delibe/etudiant.html", {"student": student, "cursus": view, "contract": contract})
+
+
+@login_required
+def own_results(request: HttpRequest) -> HttpResponse:
+    student = Student.objects.filter(user=request.user).select_related("formation").first()
+    perm.require_visible(student is not None)
+    assert student is not None
+    return render(request, "delibe/mes_resultats.html", {
+        "student": student, "semesters": student_selectors.own_results(student),
+    })
+
+
+@login_required
+def student_list(request: HttpRequest) -> HttpResponse:
+    roles = perm.roles_of(request.user)
+    departments = [
+        d for d in perm.visible_departments(request.user) if roles.has(d.id, perm.JURY_READERS)
+    ]
+    perm.require(bool(departments))
+    query = request.GET.get("q", "").strip()
+    students = Student.objects.filter(department__in=departments)
+    if query:
+        from django.db.models import Q
+
+        students = students.filter(Q(nom__icontains=query) | Q(prenom__icontains=query) | Q(nip__icontains=query))
+    return render(request, "delibe/etudiants.html", {"students": students[:500], "q": query})
+
+
+def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("semester__formation", "semester__academic_year"), pk=pk
+    )
+    perm.require_visible(perm.can_view_department(request.user, evaluation.semester.formation.department_id))
+    return evaluation
