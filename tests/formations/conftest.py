@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from delibe.engine.model import Formation
-from delibe.formations import load_formation, load_formation_text
+from delibe.formations import formation_from_data, load_formation
 
 ROOT = Path(__file__).resolve().parents[2]
 MMI_PATH = ROOT / "formations" / "but-mmi-dijon.yaml"
@@ -53,7 +53,7 @@ def broken(mmi_data: dict[str, Any]) -> Callable[[Callable[[dict[str, Any]], Non
     def build(edit: Callable[[dict[str, Any]], None]) -> Formation:
         data = copy.deepcopy(mmi_data)
         edit(data)
-        return load_formation_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "copie.yaml")
+        return formation_from_data(data, "copie.yaml")
 
     return build
 

@@ -8,11 +8,19 @@ Any problem raises ``FormationError`` listing every problem with file, line and 
 from delibe.formations.loader import (
     FormationError,
     Problem,
+    formation_from_data,
     formations_dir,
     list_formations,
     load_formation,
     load_formation_text,
 )
 
-__all__ = ["FormationError", "Problem", "formations_dir", "list_formations", "load_formation",
-           "load_formation_text"]
+__all__ = [
+    "FormationError",
+    "Problem",
+    "formation_from_data",
+    "formations_dir",
+    "list_formations",
+    "load_formation",
+    "load_formation_text",
+]

@@ -142,7 +142,14 @@ def load_formation_text(text: str | bytes, filename: str = "<texte>", expected_i
         data, lines = read_yaml(text)
     except YamlReadError as exc:
         raise FormationError([Problem(filename, p.line, "", p.message) for p in exc.problems]) from None
-    report = _Reporter(filename, lines)
+    return formation_from_data(data, filename, expected_id, lines)
+
+
+def formation_from_data(data: Any, filename: str = "<données>", expected_id: str | None = None,
+                        lines: Mapping[Path_, int] | None = None) -> Formation:
+    """Validate already-parsed data (e.g. ``yaml.safe_load`` output, or a stored copy) and build the
+    formation; ``lines`` (field path → line) lets messages name lines when the data came from a file."""
+    report = _Reporter(filename, lines or {})
     try:
         parsed = FormationIn.model_validate(data)
     except ValidationError as exc:
