@@ -96,3 +96,12 @@ def test_show_of_a_hostile_file_exits_2_with_a_security_message(runner, tmp_path
     assert result.exit_code == 2
     assert "refusée par sécurité" in result.stderr
     assert "root:" not in result.output
+
+
+def test_the_specialite_option_guards_against_importing_the_wrong_referentiel(runner, tmp_path):
+    out = tmp_path / "ref.yaml"
+    result = run(runner, "import", SCODOC_MMI, "--specialite", "GEII", "-o", out)
+    assert result.exit_code == 2
+    assert "spécialité « MMI », pas « GEII »" in result.stderr
+    assert not out.exists()
+    assert run(runner, "show", OREBUT_MMI, "--specialite", "MMI").exit_code == 0

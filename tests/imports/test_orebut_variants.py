@@ -151,3 +151,43 @@ def test_a_file_over_the_size_limit_is_refused_before_parsing():
     result = parse_orebut_referentiel(b"<a>" + b" " * MAX_INPUT_BYTES + b"</a>", "big.xml")
     assert result.value is None
     assert "trop volumineux" in result.errors[0].message
+
+
+def all_specialites(*referentiels: bytes) -> bytes:
+    """Orébut's « export-all » layout, with the line break its template leaves before the declaration."""
+    bodies = b"".join(r.split(b"?>", 1)[1] for r in referentiels)
+    return b'\n<?xml version="1.0" encoding="UTF-8"?>\n<referentiels>' + bodies + b"</referentiels>\n"
+
+
+def test_an_export_of_all_specialites_is_read_one_specialite_at_a_time(orebut_mmi):
+    both = all_specialites(orebut_mmi, xml(competence(), parcours()))
+    mmi = parse_orebut_referentiel(both, "all.xml", specialite="mmi").unwrap().to_referentiel()
+    assert mmi.specialite == "MMI" and len(mmi.competences) == 5
+    tst = parse_orebut_referentiel(both, "all.xml", specialite="TST").unwrap().to_referentiel()
+    assert [c.nom_court for c in tst.competences] == ["Analyser"]
+
+
+def test_an_export_of_all_specialites_without_a_choice_lists_them():
+    both = all_specialites(xml(competence(), parcours()), xml(competence(), parcours(), root='specialite="GEII"'))
+    result = parse_orebut_referentiel(both, "all.xml")
+    assert result.value is None
+    assert "2 référentiels (TST, GEII)" in result.errors[0].message and "--specialite" in result.errors[0].message
+    missing = parse_orebut_referentiel(both, "all.xml", specialite="MMI")
+    assert "spécialités présentes : TST, GEII" in missing.errors[0].message
+
+
+def test_lines_stay_those_of_the_file_when_a_leading_line_break_is_skipped():
+    source = b"\n\n" + xml(competence(numero="x"), parcours())
+    (error,) = parse_orebut_referentiel(source, "t.xml").errors
+    assert error.place.endswith("competence (ligne 6)")
+
+
+def test_a_single_referentiel_of_another_specialite_is_refused_when_one_is_asked(orebut_mmi):
+    result = parse_orebut_referentiel(orebut_mmi, "mmi.xml", specialite="GEII")
+    assert result.value is None
+    assert "spécialité « MMI », pas « GEII »" in result.errors[0].message
+
+
+def test_orebut_writes_a_dash_when_there_is_no_version_date():
+    source = xml(competence(), parcours()).replace(b'version="2022-01-05 00:00:00"', b'version="-"')
+    assert parse_orebut_referentiel(source, "t.xml").unwrap().version is None

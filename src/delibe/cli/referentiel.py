@@ -43,8 +43,8 @@ def _read(path: Path) -> bytes:
         _fail(f"lecture impossible de {path} : {error.strerror}.")
 
 
-def _load(path: Path, format: str) -> ReferentielImport:
-    result = parse_referentiel(_read(path), path.name, format)
+def _load(path: Path, format: str, specialite: str | None) -> ReferentielImport:
+    result = parse_referentiel(_read(path), path.name, format, specialite)
     for warning in result.warnings:
         click.echo(f"Attention : {warning}", err=True)
     if not result.ok or result.value is None:
@@ -86,6 +86,10 @@ FORMAT_OPTION = click.option(
     show_default=True,
     help="Format du fichier : orebut (XML Orébut), scodoc (JSON exporté par ScoDoc), auto (d'après le contenu).",
 )
+SPECIALITE_OPTION = click.option(
+    "--specialite",
+    help="Spécialité à lire (ex. GEII) dans un export Orébut de toutes les spécialités ; vérifiée sinon.",
+)
 
 
 @click.group()
@@ -96,11 +100,12 @@ def referentiel() -> None:
 @referentiel.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @FORMAT_OPTION
+@SPECIALITE_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Fichier YAML à écrire (sinon : sortie standard). Rien n'est écrit en cas d'erreur.")
-def import_(file: Path, format_: str, output: Path | None) -> None:
+def import_(file: Path, format_: str, specialite: str | None, output: Path | None) -> None:
     """Convertir FILE en bloc `referentiel:` d'un fichier de formation (docs/formation-format.md)."""
-    rows = _load(file, format_)
+    rows = _load(file, format_, specialite)
     text = render_referentiel_yaml(rows.to_referentiel(), source_file=file.name, source_format=rows.source_format,
                                    imported_on=dt.date.today())
     if output is None:
@@ -138,7 +143,8 @@ def summary(ref: Referentiel, source_format: str) -> list[str]:
 @referentiel.command("show")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @FORMAT_OPTION
-def show(file: Path, format_: str) -> None:
+@SPECIALITE_OPTION
+def show(file: Path, format_: str, specialite: str | None) -> None:
     """Résumer FILE : compétences, niveaux, nombre d'apprentissages critiques, parcours."""
-    rows = _load(file, format_)
+    rows = _load(file, format_, specialite)
     click.echo("\n".join(summary(rows.to_referentiel(), rows.source_format)))

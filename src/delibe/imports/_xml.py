@@ -23,14 +23,15 @@ def local_name(tag: object) -> str:
 class _LineTreeBuilder(ET.TreeBuilder):
     """A tree builder that remembers the line where each element starts (xml.etree keeps none)."""
 
-    def __init__(self) -> None:
+    def __init__(self, line_offset: int = 0) -> None:
         super().__init__()
         self.lines: dict[int, int] = {}
         self.expat: object = None
+        self.line_offset = line_offset
 
     def start(self, tag, attrs):  # type: ignore[no-untyped-def]  # signature of ET.TreeBuilder.start
         element = super().start(tag, attrs)
-        self.lines[id(element)] = getattr(self.expat, "CurrentLineNumber", 0)
+        self.lines[id(element)] = getattr(self.expat, "CurrentLineNumber", 0) + self.line_offset
         return element
 
 
@@ -75,7 +76,13 @@ def read_xml(data: bytes, filename: str) -> tuple[XmlDocument | None, Issue | No
             f"fichier trop volumineux ({len(data)} octets, maximum {MAX_INPUT_BYTES}) : "
             "vérifiez qu'il s'agit bien d'un export de référentiel.",
         )
-    builder = _LineTreeBuilder()
+    # Orébut's « export-all » template emits a line break before the XML declaration, which expat refuses.
+    stripped = data.lstrip(b" \t\r\n")
+    offset = 0
+    if stripped.startswith(b"<?xml") and len(stripped) != len(data):
+        offset = data[: len(data) - len(stripped)].count(b"\n")  # so that lines stay those of the file
+        data = stripped
+    builder = _LineTreeBuilder(offset)
     parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     builder.expat = parser.parser
     try:
@@ -103,6 +110,7 @@ def read_xml(data: bytes, filename: str) -> tuple[XmlDocument | None, Issue | No
         return None, Issue(filename, f"construction XML refusée par sécurité ({error}).")
     except ET.ParseError as error:
         line, column = getattr(error, "position", (0, 0))
+        line += offset
         reason = str(error).split(":")[0]
         return None, Issue(
             f"{filename}, ligne {line}, colonne {column}",

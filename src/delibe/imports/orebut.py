@@ -194,19 +194,52 @@ class _Reader:
         return None
 
 
-def parse_orebut_referentiel(data: bytes, filename: str) -> ParseResult[ReferentielImport]:
-    """Read an Orébut ``referentiel_competence`` XML export into rows and errors; writes nothing."""
+def _pick(doc: XmlDocument, reader: _Reader, specialite: str | None) -> ET.Element | None:
+    """The ``referentiel_competence`` to read: the root, or one of a ``referentiels`` export of all
+    spécialités (Orébut's « export-all »), chosen by ``specialite``."""
+    root = doc.root
+    name = local_name(root.tag)
+    if name == "referentiels":
+        candidates = _children(root, "referentiel_competence")
+        available = [_attr(c, "specialite") or "?" for c in candidates]
+        if specialite is not None:
+            chosen = [c for c in candidates if (_attr(c, "specialite") or "").casefold() == specialite.casefold()]
+            if chosen:
+                return chosen[0]
+            reader.error(root, f"aucun référentiel de la spécialité « {specialite} » dans ce fichier "
+                               f"(spécialités présentes : {', '.join(available) or 'aucune'}).")
+            return None
+        if len(candidates) == 1:
+            return candidates[0]
+        reader.error(root, f"ce fichier contient {len(candidates)} référentiels "
+                           f"({', '.join(available) or 'aucun'}) : précisez la spécialité à importer "
+                           "(option --specialite).")
+        return None
+    if name != "referentiel_competence":
+        hint = " (c'est un référentiel de formation, pas de compétences)" if name == "referentiel_formation" else ""
+        reader.error(root, f"élément racine <{name}> inattendu{hint} : un export Orébut de référentiel de "
+                           "compétences commence par <referentiel_competence>.")
+        return None
+    found = _attr(root, "specialite")
+    if specialite is not None and found is not None and found.casefold() != specialite.casefold():
+        reader.error(root, f"ce fichier est le référentiel de la spécialité « {found} », pas « {specialite} ».")
+        return None
+    return root
+
+
+def parse_orebut_referentiel(
+    data: bytes, filename: str, specialite: str | None = None
+) -> ParseResult[ReferentielImport]:
+    """Read an Orébut ``referentiel_competence`` XML export into rows and errors; writes nothing.
+    ``specialite`` chooses one référentiel in an export of all spécialités (and checks a single one)."""
     doc, issue = read_xml(data, filename)
     if doc is None:
         return ParseResult(None, (issue,) if issue else ())
-    root = doc.root
     reader = _Reader(doc)
-    if local_name(root.tag) != "referentiel_competence":
-        hint = (" (c'est un référentiel de formation, pas de compétences)"
-                if local_name(root.tag) == "referentiel_formation" else "")
-        reader.error(root, f"élément racine <{local_name(root.tag)}> inattendu{hint} : un export Orébut de "
-                           "référentiel de compétences commence par <referentiel_competence>.")
+    picked = _pick(doc, reader, specialite)
+    if picked is None:
         return ParseResult(None, tuple(reader.errors))
+    root = picked
     specialite = reader.required(root, "spécialité, ex. MMI", "specialite")
     specialite_long = _attr(root, "specialite_long") or ""
     if not specialite_long:

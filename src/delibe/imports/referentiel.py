@@ -156,6 +156,8 @@ def normalise_version(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
+    if value in ("", "-"):  # Orébut writes "-" when the référentiel has no version date
+        return None
     match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$", value)
     return match.group(1) if match else (value or None)
 
@@ -270,12 +272,15 @@ def detect_format(data: bytes, filename: str = "") -> str | None:
     return None
 
 
-def parse_referentiel(data: bytes, filename: str, format: str = "auto") -> ParseResult[ReferentielImport]:
-    """Parse a référentiel export of the given format (``auto`` detects it)."""
+def parse_referentiel(
+    data: bytes, filename: str, format: str = "auto", specialite: str | None = None
+) -> ParseResult[ReferentielImport]:
+    """Parse a référentiel export of the given format (``auto`` detects it); ``specialite`` picks one
+    référentiel in a multi-spécialité export and checks that a single one is the expected one."""
     from delibe.imports.orebut import parse_orebut_referentiel
     from delibe.imports.scodoc import parse_scodoc_referentiel
 
-    parsers: dict[str, Callable[[bytes, str], ParseResult[ReferentielImport]]] = {
+    parsers: dict[str, Callable[[bytes, str, str | None], ParseResult[ReferentielImport]]] = {
         "orebut": parse_orebut_referentiel,
         "scodoc": parse_scodoc_referentiel,
     }
@@ -283,4 +288,4 @@ def parse_referentiel(data: bytes, filename: str, format: str = "auto") -> Parse
     if chosen not in parsers:
         return ParseResult(None, (Issue(filename, "format inconnu : ni XML (Orébut) ni JSON (ScoDoc) ; précisez "
                                                   "--format orebut ou --format scodoc."),))
-    return parsers[chosen](data, filename)
+    return parsers[chosen](data, filename, specialite)

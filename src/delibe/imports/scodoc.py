@@ -164,8 +164,11 @@ class _Reader(JsonReader):
         return None
 
 
-def parse_scodoc_referentiel(data: bytes, filename: str) -> ParseResult[ReferentielImport]:
-    """Read ScoDoc's JSON export of a référentiel de compétences into rows and errors; writes nothing."""
+def parse_scodoc_referentiel(
+    data: bytes, filename: str, specialite: str | None = None
+) -> ParseResult[ReferentielImport]:
+    """Read ScoDoc's JSON export of a référentiel de compétences into rows and errors; writes nothing.
+    ``specialite``, if given, must be the file's (a guard against importing the wrong file)."""
     value, issue = read_json(data, filename)
     if issue is not None:
         return ParseResult(None, (issue,))
@@ -177,7 +180,12 @@ def parse_scodoc_referentiel(data: bytes, filename: str) -> ParseResult[Referent
         reader.error("$.competences", "champ « competences » absent : ce fichier n'est pas un export ScoDoc de "
                                       "référentiel de compétences.")
         return ParseResult(None, tuple(reader.errors))
+    expected = specialite
     specialite = reader.text(root, ("specialite",), "$", "spécialité (ex. MMI)")
+    if expected is not None and specialite is not None and specialite.casefold() != expected.casefold():
+        reader.error("$.specialite", f"ce fichier est le référentiel de la spécialité « {specialite} », "
+                                     f"pas « {expected} ».")
+        return ParseResult(None, tuple(reader.errors))
     specialite_long = reader.text(root, ("specialite_long",), "$", "libellé de la spécialité", required=False)
     if specialite_long is None:
         reader.warn("$.specialite_long", "libellé long de la spécialité absent : laissé vide.")
