@@ -270,7 +270,12 @@ def main(path: str) -> None:
                 note = ""
                 if total is None:
                     total, tp, note = 10, 5, "  # hours MISSING nationally: R1.02's hours [HYP]"
-                w(f"      - code: {r['code']}")
+                if sem in (1, 2):
+                    by = [s["code"] for s in saes if r["code"] in s.get("ressources_mobilisees", [])]
+                    why = f"mobilisée par {', '.join(by)}"
+                else:
+                    why = "rattachement thématique"
+                w(f"      - code: {r['code']}   # {why} → {', '.join(res_links[r['code']])} [HYP]")
                 w(f"        titre: {q(r['titre'])}")
                 w("        type: ressource")
                 w(f"        heures: {heures(0, total - tp, tp, 0)}{note}")
