@@ -105,3 +105,11 @@ def test_the_specialite_option_guards_against_importing_the_wrong_referentiel(ru
     assert "spécialité « MMI », pas « GEII »" in result.stderr
     assert not out.exists()
     assert run(runner, "show", OREBUT_MMI, "--specialite", "MMI").exit_code == 0
+
+
+def test_the_output_cannot_overwrite_the_imported_file(runner, tmp_path):
+    source = tmp_path / "mmi.json"
+    source.write_bytes(SCODOC_MMI.read_bytes())
+    result = run(runner, "import", source, "-o", source)
+    assert result.exit_code == 2
+    assert source.read_bytes() == SCODOC_MMI.read_bytes()

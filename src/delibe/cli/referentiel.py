@@ -105,6 +105,8 @@ def referentiel() -> None:
               help="Fichier YAML à écrire (sinon : sortie standard). Rien n'est écrit en cas d'erreur.")
 def import_(file: Path, format_: str, specialite: str | None, output: Path | None) -> None:
     """Convertir FILE en bloc `referentiel:` d'un fichier de formation (docs/formation-format.md)."""
+    if output is not None and output.exists() and file.exists() and output.resolve() == file.resolve():
+        _fail(f"le fichier de sortie {output} est le fichier importé : choisissez un autre nom (ex. referentiel.yaml).")
     rows = _load(file, format_, specialite)
     text = render_referentiel_yaml(rows.to_referentiel(), source_file=file.name, source_format=rows.source_format,
                                    imported_on=dt.date.today())
