@@ -70,15 +70,18 @@ EVALUATIONS = (("Contrôle écrit", 2.0, "2024-10-14"), ("Travaux pratiques", 1.
 def _etudiant(i: int, rng: random.Random | None = None) -> Etudiant:
     noms = ("Durand", "Lefèvre", "Moreau", "Nguyen", "Benali", "Rousseau", "Garnier", "Faure", "Mercier",
             "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Chevalier")
-    prenoms = ("Léa", "Hugo", "Inès", "Mathis", "Chloé", "Yanis", "Zoé", "Noah", "Manon", "Lucas", "Aïcha",
-               "Théo", "Camille", "Enzo", "Jade", "Élodie")
+    prenoms = (("Léa", "Mme"), ("Hugo", "M."), ("Inès", "Mme"), ("Mathis", "M."), ("Chloé", "Mme"),
+               ("Yanis", "M."), ("Zoé", "Mme"), ("Noah", "M."), ("Manon", "Mme"), ("Lucas", "M."),
+               ("Aïcha", "Mme"), ("Théo", "M."), ("Camille", "Mme"), ("Enzo", "M."), ("Jade", "Mme"),
+               ("Élodie", "Mme"))
+    prenom, civilite = prenoms[(i * 7) % len(prenoms)]
     return Etudiant(
         nom=noms[i % len(noms)] + ("" if i < len(noms) else f"-{i // len(noms)}"),
-        prenom=prenoms[(i * 7) % len(prenoms)],
+        prenom=prenom,
         numero=f"2024{i:05d}",
         ine=f"0{i:09d}AB",
         date_naissance=f"2005-{1 + i % 12:02d}-{1 + i % 28:02d}",
-        civilite="Mme" if i % 2 else "M.",
+        civilite=civilite,
     )
 
 
