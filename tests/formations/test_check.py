@@ -193,3 +193,30 @@ def test_the_files_assumptions_are_listed_as_information(mmi):
 def test_rules_follow_the_parameters_not_constants(mmi):
     strict = DEFAULT_REGLES.with_values(ects_semestre=31)
     assert any(f.rule == "ects.semestre" for f in check_formation(mmi, strict))
+
+
+# ---------------------------------------------------------------------------------------------- registry
+
+def test_every_registered_rule_cites_a_known_source_and_is_caught_by_some_broken_copy(mmi, broken):
+    from delibe.engine.check import CHECK_RULES
+
+    def unbalanced(d):
+        for code in ("R3.12", "R3.13", "R3.14", "R3.09"):
+            module(d, 3, code)["coefficients"]["UE3.4"] = 3
+
+    def no_coef(d):
+        for m in semestre(d, 5)["modules"]:
+            if "UE5.5" in m["coefficients"]:
+                m["coefficients"]["UE5.5"] = 0
+
+    r601 = mmi.module("R6-01", 6)
+    off_semester = replace(mmi, modules=tuple(
+        replace(r601, coefficients=frozen_map({"UE5.5": 1})) if m is r601 else m for m in mmi.modules))
+    copies = [mmi, off_semester, broken(lambda d: ue(d, "UE5.5").update(ects=9)),
+              broken(lambda d: ue(d, "UE5.3").update(niveau=2)), broken(unbalanced), broken(no_coef),
+              broken(lambda d: module(d, 5, "R5-01").update(heures={}))]
+    seen = {f.rule: f for copy in copies for f in findings(copy)}
+    assert set(seen) == set(CHECK_RULES)
+    for rule_id, finding in seen.items():
+        assert finding.source == CHECK_RULES[rule_id].source, rule_id
+        assert CHECK_RULES[rule_id].source in sources.ALL_SOURCES, rule_id

@@ -61,6 +61,38 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class CheckRule:
+    """A formation rule: its stable id, what it says (French), and the text it comes from."""
+
+    id: str
+    statement: str
+    source: Source
+
+
+CHECK_RULES: dict[str, CheckRule] = {r.id: r for r in (
+    CheckRule("ects.semestre", "Chaque semestre délivré d'un parcours totalise 30 ECTS, portés par ses UE.",
+              sources.ECTS_SEMESTRE),
+    CheckRule("ue.niveau", "Chaque UE se réfère à un niveau d'une compétence, celui que son parcours requiert "
+                           "dans l'année du semestre.", sources.POINT_3),
+    CheckRule("rcue.paire", "Chaque niveau de compétence requis une année a exactement une UE au semestre impair "
+                            "et une au semestre pair: chaque RCUE réunit une UE impaire et une UE paire.",
+              sources.COMPENSATION),
+    CheckRule("module.coefficients", "Un module n'a de coefficients que sur les UE de son semestre et de son "
+                                     "parcours.", sources.POINT_3),
+    CheckRule("ue.sans_module", "Chaque UE a au moins un module de coefficient non nul.", sources.POINT_3),
+    CheckRule("ue.poids_poles", "Dans chaque UE, ressources et SAÉ pèsent chacun entre 40 et 60 %; en BUT3, "
+                                "ce rapport peut être apprécié sur les deux UE d'une même compétence.",
+              sources.POIDS_POLES),
+    CheckRule("heures.totaux", "Les heures (CM, TD, TP, projet) et coefficients de chaque semestre sont "
+                               "totalisés comme sur la fiche formation.", sources.DELIBE_HEURES),
+    CheckRule("heures.module_sans_heures", "Un module coefficienté sans aucune heure est signalé, sauf le stage.",
+              sources.DELIBE_HEURES),
+    CheckRule("hypotheses", "Les valeurs supposées localement sont déclarées et affichées.",
+              sources.DELIBE_HYPOTHESES),
+)}
+
+
 def check_formation(formation: Formation, regles: Regles) -> list[Finding]:
     """Every finding on ``formation``, errors first, in a stable order."""
     findings: list[Finding] = []
