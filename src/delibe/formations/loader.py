@@ -153,10 +153,15 @@ def formation_from_data(data: Any, filename: str = "<données>", expected_id: st
     try:
         parsed = FormationIn.model_validate(data)
     except ValidationError as exc:
+        reported: set[tuple[str | int, ...]] = set()
         for error in exc.errors():
             loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("[")))
-            # pydantic adds the branch name of a union ("str", "int") to the location: not a field
+            # pydantic adds the branch name of a union ("str", "int") to the location: not a field; one
+            # message per field is enough (a union reports once per branch)
             loc = tuple(p for p in loc if p not in ("str", "int", "bool", "float"))
+            if loc in reported:
+                continue
+            reported.add(loc)
             report.add(loc, _french(error))
         raise FormationError(report.problems) from None
     if expected_id is not None and parsed.id != expected_id:
@@ -186,7 +191,8 @@ def _french(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     given = error.get("input")
-    shown = repr(given) if not isinstance(given, (dict, list)) else type(given).__name__
+    shown = ("une liste" if isinstance(given, list) else "un dictionnaire" if isinstance(given, dict)
+             else repr(given))
     if kind == "missing":
         return "champ obligatoire manquant : ajoutez-le."
     if kind == "extra_forbidden":
@@ -197,8 +203,12 @@ def _french(error: Mapping[str, Any]) -> str:
         return f"valeur {shown} trop grande : elle doit être ≤ {_n(ctx.get('le', ctx.get('lt')))}."
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float"):
         what = "un nombre entier" if kind.startswith("int") else "un nombre"
+        if isinstance(given, (list, dict)):
+            return f"{what} est attendu ici, pas {shown}."
         return f"{shown} n'est pas {what} : écrivez un nombre sans guillemets."
     if kind in ("string_type",):
+        if isinstance(given, (list, dict)):
+            return f"une valeur simple (texte) est attendue ici, pas {shown}."
         return f"{shown} n'est pas un texte : mettez la valeur entre guillemets."
     if kind in ("bool_type", "bool_parsing"):
         return f"{shown} n'est pas un booléen : écrivez true ou false (ou un texte d'explication)."
