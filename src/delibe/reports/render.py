@@ -38,13 +38,15 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """A4 PDF of ``html`` (the page size and margins come from the template's CSS ``@page``).
-    ``base_url`` resolves relative paths of logos and signatures (default: the templates folder)."""
-    from weasyprint import HTML
+def html_to_pdf(html: str, base_url: str | None = None, extra_css: str | None = None) -> bytes:
+    """A4 PDF of ``html`` (the page size and margins come from the template's CSS ``@page``, or from
+    ``extra_css`` for HTML written elsewhere). ``base_url`` resolves relative paths of logos and
+    signatures (default: the templates folder)."""
+    from weasyprint import CSS, HTML
 
+    stylesheets = [CSS(string=extra_css, font_config=_font_config())] if extra_css else None
     pdf: bytes = HTML(string=html, base_url=base_url or str(TEMPLATES_DIR)).write_pdf(
-        font_config=_font_config()
+        stylesheets=stylesheets, font_config=_font_config()
     )
     return pdf
 
