@@ -63,18 +63,36 @@ class Scenario:
     cursus: Cursus
 
 
+_FORMATIONS: dict[tuple[str, int, int], Formation] = {}
+
+
 def default_formation_loader(reference: str, base: Path | None) -> Formation:
+    """A formation id (``but-mmi-dijon``) or a path (relative to the scenario's folder first, then to the
+    current folder). Loaded formations are kept for the process, keyed by file, date and size, so that
+    many scenarios on one formation read it once."""
     from delibe.formations import FormationError, load_formation
+    from delibe.formations.loader import resolve
 
     candidate: str | Path = reference
     if base is not None and ("/" in reference or reference.endswith((".yaml", ".yml"))):
         relative = base / reference
         if relative.is_file():
             candidate = relative
+    path = resolve(candidate)
     try:
-        return load_formation(candidate)
+        stat = path.stat()
+        key: tuple[str, int, int] | None = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _FORMATIONS:
+        return _FORMATIONS[key]
+    try:
+        formation = load_formation(path if key is not None else candidate)
     except FormationError as exc:
         raise ValueError(str(exc)) from None
+    if key is not None:
+        _FORMATIONS[key] = formation
+    return formation
 
 
 def ue_key(formation: Formation, ue: UE) -> str:

@@ -17,29 +17,13 @@ def simulate(files: tuple[Path, ...]) -> None:
     Un fichier: un objet JSON. Plusieurs: une ligne JSON par fichier (JSON Lines), avec sa clé "file".
     Un scénario invalide: message en français sur la sortie d'erreur, code de sortie 2, rien sur la
     sortie standard."""
-    from delibe.formations import FormationError, load_formation
-    from delibe.simulate import ScenarioError, read_scenario, run, to_json
-
-    cache: dict[tuple[str, Path | None], object] = {}
-
-    def load(reference: str, base: Path | None):  # type: ignore[no-untyped-def]
-        candidate: str | Path = reference
-        if base is not None and ("/" in reference or reference.endswith((".yaml", ".yml"))):
-            if (base / reference).is_file():
-                candidate = base / reference
-        key = (str(candidate), None)
-        if key not in cache:
-            try:
-                cache[key] = load_formation(candidate)
-            except FormationError as exc:
-                raise ValueError(str(exc)) from None
-        return cache[key]
+    from delibe.simulate import ScenarioError, default_formation_loader, read_scenario, run, to_json
 
     outputs = []
     errors = []
     for path in files:
         try:
-            scenario = read_scenario(path, load)
+            scenario = read_scenario(path, default_formation_loader)
             outputs.append({"file": str(path), **to_json(scenario.formation, run(scenario))})
         except ScenarioError as exc:
             errors.append(str(exc))
