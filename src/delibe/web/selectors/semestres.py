@@ -141,7 +141,7 @@ class JuryTable:
     ue_headers: list[str]
     rcue_headers: list[str]
     rows: list[JuryRow]
-    counts: Counter[str]
+    counts: list[tuple[str, int]]
 
     @property
     def year_jury(self) -> bool:
@@ -209,7 +209,7 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTa
     for row in rows:
         by_key = {c.key: c for c in row.rcues}
         row.rcues = [by_key.get(k) for k in rcue_headers]  # type: ignore[misc]
-    return JuryTable(run, runs, ue_headers, rcue_headers, rows, counts)
+    return JuryTable(run, runs, ue_headers, rcue_headers, rows, sorted(counts.items()))
 
 
 def evaluations_completion(run: SemesterRun) -> tuple[int, int]:

@@ -80,7 +80,7 @@ ACCOUNTS = (
     Account("admin", "admin-demo", "administrateur (tous les départements)"),
     Account("scolarite", "scolarite-demo", "scolarité du département MMI"),
     Account("responsable", "responsable-demo", "responsable de formation MMI"),
-    Account("enseignant", "enseignant-demo", "enseignant (R1.01, R1.02, R3.01, R5.01 en 2023-2024)"),
+    Account("enseignant", "enseignant-demo", "enseignant (R1.01, R1.02, R3.01, R3.02, R5-01, R5-02 en 2023-2024)"),
     Account("president", "president-demo", "président de jury MMI"),
     Account("etudiant", "etudiant-demo", "étudiant de BUT2 en 2023-2024 (voit ses seuls résultats)"),
     Account("autre", "autre-demo", "scolarité d'un autre département (GEII) : ne voit rien de MMI"),

@@ -13,7 +13,7 @@ from django.db import transaction
 from delibe.engine.model import Formation
 from delibe.web.models import Department, FormationVersion
 
-_cache: dict[tuple[int, str], Formation] = {}
+_cache: dict[tuple[str, str], Formation] = {}  # (slug, sha256) -> model: a stored text never changes
 _lock = threading.Lock()
 
 
@@ -32,11 +32,15 @@ def _parse(text: str, slug: str) -> Formation:
 
 def formation_model(version: FormationVersion) -> Formation:
     """The engine's model of a stored formation version."""
-    key = (version.pk, version.sha256)
+    return _parsed(version.yaml_text, version.slug, version.sha256)
+
+
+def _parsed(text: str, slug: str, sha: str) -> Formation:
+    key = (slug, sha)
     cached = _cache.get(key)
     if cached is None:
         with _lock:
-            cached = _cache.get(key) or _parse(version.yaml_text, version.slug)
+            cached = _cache.get(key) or _parse(text, slug)
             _cache[key] = cached
     return cached
 
@@ -49,7 +53,7 @@ def store_formation_text(department: Department, slug: str, text: str) -> Format
     existing = FormationVersion.objects.filter(slug=slug, sha256=sha).first()
     if existing is not None:
         return existing
-    formation = _parse(text, slug)
+    formation = _parsed(text, slug, sha)
     if FormationVersion.objects.filter(slug=slug, version=formation.version).exists():
         raise FormationLoadError(
             f"{slug}.yaml a changé mais déclare toujours « version: {formation.version} » : augmentez le "

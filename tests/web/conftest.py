@@ -1,0 +1,110 @@
+"""Fixtures of the web tests: one department with the MMI formation, a 2023-2024 BUT1 (S1, S2) with
+two students, one account per role, and a second department whose objects must stay invisible."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMATION_TEXT = (ROOT / "formations" / "but-mmi-dijon.yaml").read_text(encoding="utf-8")
+PASSWORD = "motdepasse-test"
+
+
+@dataclass
+class World:
+    department: object
+    other_department: object
+    version: object
+    year: object
+    s1: object
+    s2: object
+    other_run: object
+    alice: object
+    bruno: object
+    other_student: object
+    taught: object  # evaluation of R1.01 in S1, taught by « enseignant »
+    untaught: object  # evaluation of R1.02 in S1
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    from django.contrib.auth import get_user_model
+
+    from delibe.web.models import (
+        AcademicYear, Department, Enrolment, Evaluation, FormationVersion, Membership, Role, SemesterRun, Student,
+        TeachingAssignment,
+    )
+    from delibe.web.services.formations import store_formation_text
+
+    department = Department.objects.create(code="mmi", nom="MMI")
+    other = Department.objects.create(code="geii", nom="GEII")
+    version = store_formation_text(department, "but-mmi-dijon", FORMATION_TEXT)
+    other_version = FormationVersion.objects.create(
+        department=other, slug="but-geii", version=1, titre="GEII", yaml_text="", sha256="x" * 64
+    )
+    year = AcademicYear.objects.create(label="2023-2024", debut=dt.date(2023, 9, 1), fin=dt.date(2024, 7, 15))
+    s1 = SemesterRun.objects.create(formation=version, semestre=1, academic_year=year)
+    s2 = SemesterRun.objects.create(formation=version, semestre=2, academic_year=year)
+    other_run = SemesterRun.objects.create(formation=other_version, semestre=1, academic_year=year)
+
+    def student(nip: str, nom: str, dept=department, fv=version) -> Student:
+        return Student.objects.create(department=dept, formation=fv, parcours="Créa", nip=nip, nom=nom, prenom="Test")
+
+    alice, bruno = student("1001", "Alpha"), student("1002", "Bravo")
+    other_student = student("2001", "Autre", other, other_version)
+    for s in (alice, bruno):
+        for run in (s1, s2):
+            Enrolment.objects.create(student=s, semester=run, parcours="Créa", groupe="A")
+    Enrolment.objects.create(student=other_student, semester=other_run, parcours="Créa")
+    taught = Evaluation.objects.create(semester=s1, module_code="R1.01", titre="Contrôle", note_max=20)
+    untaught = Evaluation.objects.create(semester=s1, module_code="R1.02", titre="Contrôle", note_max=20)
+
+    User = get_user_model()
+    users = {}
+    for name, role, dept in (
+        ("admin", Role.ADMIN, None), ("scolarite", Role.SCOLARITE, department),
+        ("responsable", Role.RESPONSABLE, department), ("enseignant", Role.ENSEIGNANT, department),
+        ("president", Role.PRESIDENT, department), ("etudiant", None, None), ("autre", Role.SCOLARITE, other),
+    ):
+        user = User.objects.create_user(name, password=PASSWORD)
+        if role is not None:
+            Membership.objects.create(user=user, department=dept, role=role)
+        users[name] = user
+    alice.user = users["etudiant"]
+    alice.save()
+    TeachingAssignment.objects.create(user=users["enseignant"], semester=s1, module_code="R1.01")
+    return World(department, other, version, year, s1, s2, other_run, alice, bruno, other_student, taught,
+                 untaught, users)
+
+
+@pytest.fixture
+def login(client):
+    def as_(username: str):
+        if username != "anonyme":
+            assert client.login(username=username, password=PASSWORD)
+        return client
+    return as_
+
+
+def grade_whole_year(world: World, alice_average: float, bruno_average: float) -> None:
+    """One evaluation per module of S1 and S2, every student graded with the same value everywhere, so
+    that every UE average equals that value."""
+    from decimal import Decimal
+
+    from delibe.web.models import Evaluation, Grade
+    from delibe.web.services.formations import formation_model
+
+    formation = formation_model(world.version)
+    Evaluation.objects.filter(semester__in=[world.s1, world.s2]).delete()
+    grades = []
+    for run in (world.s1, world.s2):
+        for module in formation.modules_of(run.semestre, "Créa"):
+            e = Evaluation.objects.create(semester=run, module_code=module.code, titre="Unique", note_max=20)
+            grades.append(Grade(evaluation=e, student=world.alice, value=Decimal(str(alice_average))))
+            grades.append(Grade(evaluation=e, student=world.bruno, value=Decimal(str(bruno_average))))
+    Grade.objects.bulk_create(grades)
