@@ -217,7 +217,7 @@ def parse_scenario(
     root = _mapping(reader, (), data, "le scénario")
     unknown = set(map(str, root)) - KNOWN_KEYS
     if unknown:
-        raise reader.fail((sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(KNOWN_KEYS))})")
+        raise reader.fail((min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(KNOWN_KEYS))})")
     for key in ("formation", "parcours", "years"):
         if key not in root or root[key] in (None, ""):
             raise reader.fail((key,), f"« {key} » manquant: le scénario doit donner formation, parcours et years")
@@ -270,7 +270,7 @@ def _parse_year(
     year = _mapping(reader, path, data, "une année")
     unknown = set(map(str, year)) - YEAR_KEYS
     if unknown:
-        raise reader.fail(path + (sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(YEAR_KEYS))})")
+        raise reader.fail(path + (min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(YEAR_KEYS))})")
     if "year" not in year:
         raise reader.fail(path, "« year » manquant (BUT1, BUT2 ou BUT3)")
     annee = _year_number(reader, path + ("year",), year["year"])
@@ -334,7 +334,7 @@ def _parse_jury(
     jury = _mapping(reader, path, data, "jury")
     unknown = set(map(str, jury)) - JURY_KEYS
     if unknown:
-        raise reader.fail(path + (sorted(unknown)[0],), f"clé inconnue (clés possibles: {', '.join(sorted(JURY_KEYS))})")
+        raise reader.fail(path + (min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(JURY_KEYS))})")
     ue_codes = {}
     for key, code in _mapping(reader, path + ("ue",), jury.get("ue") or {}, "jury.ue").items():
         ue = _ue_by_key(reader, path + ("ue", str(key)), formation, structure, annee, key)

@@ -82,7 +82,7 @@ def _expand(case: dict[str, Any], form: Formation) -> dict[str, Any]:
         annee = int(str(year.get("year", "BUT1"))[-1])
         numbers = sorted(form.referentiel.competence(c).numero  # type: ignore[union-attr]
                          for c in (parcours.competences_of_year(annee) if parcours else {}))
-        for semestre, values in (year.get("ue") or {}).items():
+        for values in (year.get("ue") or {}).values():
             if isinstance(values, dict) and "tous" in values:
                 default = values.pop("tous")
                 for n in numbers:
@@ -215,4 +215,4 @@ def compare_semestre(case: Case, scenario: Scenario, result: SemesterResult) -> 
     return problems
 
 
-__all__ = ["Case", "competence_key", "load_cases", "run_case", "compare"]
+__all__ = ["Case", "compare", "competence_key", "load_cases", "run_case"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from delibe.engine.jury.rules import RULES
-from tests.engine.jury.harness import Case, all_rules, load_cases, run_case, run_semestre, rule_ids
+from tests.engine.jury.harness import Case, all_rules, load_cases, rule_ids, run_case, run_semestre
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 

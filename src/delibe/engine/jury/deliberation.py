@@ -399,15 +399,15 @@ def _year_jury(
     # 4. New state of this year's UEs and RCUEs
     ue_results: dict[str, UEResult] = {}
     for ue in ys.ues:
-        code = decided_ue[ue.code]
-        ects = ue.ects if code in C.VALIDATING else 0.0
+        decided = decided_ue[ue.code]
+        ects = ue.ects if decided in C.VALIDATING else 0.0
         ue_reasons[ue.code].append(R["ue.ects"].reason(
             f"{ue.code}: {ects:g} ECTS acquis" if ects else f"{ue.code}: non acquise, 0 ECTS sur {ue.ects:g}",
             ue=ue.code, ects=ects))
         reasons = tuple(ue_reasons[ue.code])
-        ue_results[ue.code] = UEResult(ue, moyennes[ue.code], proposed_ue[ue.code], code, ects, reasons,
+        ue_results[ue.code] = UEResult(ue, moyennes[ue.code], proposed_ue[ue.code], decided, ects, reasons,
                                        carried[ue.code], ue.code in provisional)
-        state.ues[ue.code] = UEState(ue, moyennes[ue.code], code, ects, reasons)
+        state.ues[ue.code] = UEState(ue, moyennes[ue.code], decided, ects, reasons)
     for spec in ys.rcues:
         state.rcues[(spec.competence, spec.niveau)] = decided_rcue[spec.competence]
 
@@ -431,20 +431,20 @@ def _year_jury(
             new_state = UEState(lower, before_state.moyenne if before_state else None, C.ADSUP, lower.ects,
                                 previous_reasons + (reason,))
             state.ues[lower.code] = autres[lower.code] = new_state
-        for (comp, niveau), code in list(state.rcues.items()):
-            if comp == spec.competence and niveau < spec.niveau and code not in C.VALIDATING:
+        for (comp, niveau), rcue_code in list(state.rcues.items()):
+            if comp == spec.competence and niveau < spec.niveau and rcue_code not in C.VALIDATING:
                 state.rcues[(comp, niveau)] = C.ADSUP
     year_ue_codes = ys.ue_codes
-    for code, value in jury.ue.items():
-        if code in year_ue_codes:
+    for earlier, jury_code in jury.ue.items():
+        if earlier in year_ue_codes:
             continue
-        ue_model = next(u for u in structure.ues if u.code == code)
-        before_state = state.ues.get(code)
-        reason = _jury_reason(f"{code} (année antérieure)", before_state.code if before_state else None, value,
-                              raison)
-        state.ues[code] = autres[code] = UEState(
-            ue_model, before_state.moyenne if before_state else None, value,
-            ue_model.ects if value in C.VALIDATING else 0.0,
+        ue_model = next(u for u in structure.ues if u.code == earlier)
+        before_state = state.ues.get(earlier)
+        reason = _jury_reason(f"{earlier} (année antérieure)", before_state.code if before_state else None,
+                              jury_code, raison)
+        state.ues[earlier] = autres[earlier] = UEState(
+            ue_model, before_state.moyenne if before_state else None, jury_code,
+            ue_model.ects if jury_code in C.VALIDATING else 0.0,
             (before_state.reasons if before_state else ()) + (reason,))
 
     # 6. RCUE results
