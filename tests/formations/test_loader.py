@@ -228,8 +228,10 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a
     ("a: 1\n<<: {b: 2}\n", "clé de fusion YAML « << » refusée"),
     (b"id: \xff\xfe\n", "ligne 1 : le fichier n'est pas en UTF-8"),
     ("a: " + "[" * 60 + "]" * 60 + "\n", "imbrication trop profonde"),
+    ("a: 1\nb: \x00\n", "ligne 2 : caractère de contrôle interdit (U+0000)"),
+    ("a: 2021-02-30\n", "valeur YAML invalide"),
 ], ids=["alias-bomb", "list-root", "scalar-root", "tabs", "duplicate-key", "empty", "syntax", "python-tag",
-        "merge-key", "not-utf8", "deep"])
+        "merge-key", "not-utf8", "deep", "control-char", "impossible-date"])
 def test_hostile_yaml_gets_a_clean_formation_error(text, expected):
     messages = errors_of(text, "x.yaml")
     assert any(expected in m for m in messages), messages

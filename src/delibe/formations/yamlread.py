@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -102,7 +103,15 @@ def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlReadError([YamlProblem(line, "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8.")]) from None
     text = text.removeprefix("\ufeff")
-    loader = _NoAliasLoader(text)
+    bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise YamlReadError([YamlProblem(line, f"caractère de contrôle interdit (U+{ord(bad.group()):04X}) : "
+                                               "supprimez-le (le fichier est-il bien un texte YAML ?).")])
+    try:
+        loader = _NoAliasLoader(text)
+    except yaml.YAMLError as exc:
+        raise YamlReadError([YamlProblem(None, f"YAML illisible : {exc}")]) from None
     try:
         try:
             node = loader.get_single_node()
@@ -134,6 +143,9 @@ def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
             mark = exc.problem_mark or exc.context_mark
             raise YamlReadError([YamlProblem(mark.line + 1 if mark else None,
                                              f"valeur YAML invalide : {exc.problem}")]) from None
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+            # e.g. an impossible date (2021-02-30) that the safe constructor turns into a datetime
+            raise YamlReadError([YamlProblem(None, f"valeur YAML invalide : {exc}")]) from None
         return value, lines
     finally:
         loader.dispose()
