@@ -258,8 +258,8 @@ def test_a_list_where_a_value_is_expected_gets_one_message_per_field(mmi_text):
     text = replace_once(mmi_text, "competence: Exprimer", "competence: [3]", after="- numero: 5")
     text = replace_once(text, "ects: 20", "ects: [20]", after="- numero: 5")
     assert errors_of(text) == [
-        f"formations/x.yaml, ligne {line_of(text, '[3]')}, semestres[4].ues[0].competence : une valeur simple "
-        "(texte) est attendue ici, pas une liste.",
-        f"formations/x.yaml, ligne {line_of(text, '[20]')}, semestres[4].ues[0].ects : un nombre est attendu ici, "
-        "pas une liste.",
+        (f"formations/x.yaml, ligne {line_of(text, '[3]')}, semestres[4].ues[0].competence : une valeur simple "
+        "(texte) est attendue ici, pas une liste."),
+        (f"formations/x.yaml, ligne {line_of(text, '[20]')}, semestres[4].ues[0].ects : un nombre est attendu ici, "
+        "pas une liste."),
     ]
