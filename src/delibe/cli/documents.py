@@ -1,0 +1,355 @@
+"""``delibe documents …``: bulletins, PV de jury, lettres, relevés et attestations, fiche formation.
+
+Without a database the commands read ``delibe simulate`` scenario files (one student each; see
+../shared/scenarios/README.md): the jury engine deliberates them and the documents render its
+decisions. ``delibe documents exemple DIR`` writes every document from invented data.
+
+The output format follows the extension of ``-o``: ``.pdf``, ``.html``, ``.json`` (bulletin), ``.xlsx``
+(PV), ``.zip`` (``lot``). Files are written atomically: an error leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+OUTPUT = click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
+                      help="Fichier à écrire (.pdf, .html; .json pour un bulletin, .xlsx pour un PV).")
+CONFIG = click.option("--config", "config_path", type=click.Path(path_type=Path),
+                      help="Fichier YAML de configuration des documents (établissement, département, logo, "
+                           "signataire…: les champs de ReportConfig).")
+DATE_JURY = click.option("--date-jury", default=None, help="Date du jury, AAAA-MM-JJ (défaut: aujourd'hui).")
+ANNEE = click.option("--annee", "annee_but", type=click.IntRange(1, 3), default=None,
+                     help="Année de BUT du jury (1 à 3; défaut: la dernière année du scénario).")
+ETUDIANT = click.option("--etudiant", default=None,
+                        help="« NOM Prénom » de l'étudiant (défaut: le nom du fichier scénario).")
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Erreur: {message}", err=True)
+    sys.exit(2)
+
+
+def load_config(path: Path | None, formation: Any = None) -> Any:
+    """The documents' configuration from a YAML file; without one, the formation's établissement and
+    département."""
+    from delibe.reports.data import ReportConfig
+
+    if path is None:
+        if formation is not None and formation.etablissement:
+            return ReportConfig(etablissement=formation.etablissement, departement=formation.departement)
+        return ReportConfig()
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        fail(f"{path}: lecture impossible ({exc.strerror})")
+    except yaml.YAMLError as exc:
+        fail(f"{path}: YAML invalide ({exc})")
+    if not isinstance(raw, dict):
+        fail(f"{path}: attendu des champs « nom: valeur » (etablissement, departement, logo…)")
+    known = {f.name for f in fields(ReportConfig)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        fail(f"{path}: champ(s) inconnu(s) {', '.join(unknown)}; champs possibles: {', '.join(sorted(known))}")
+    if raw.get("logo") and "://" not in str(raw["logo"]):
+        raw["logo"] = str((path.parent / str(raw["logo"])).resolve())
+    if raw.get("signature_image") and "://" not in str(raw["signature_image"]):
+        raw["signature_image"] = str((path.parent / str(raw["signature_image"])).resolve())
+    return ReportConfig(**raw)
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".delibe-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def etudiant_for(path: Path, name: str | None, index: int = 0) -> Any:
+    from delibe.reports.data import Etudiant
+
+    if name:
+        nom, _, prenom = name.partition(" ")
+        return Etudiant(nom=nom, prenom=prenom, numero=f"{index + 1:04d}")
+    return Etudiant(nom=path.stem, prenom="", numero=f"{index + 1:04d}")
+
+
+def read_scenarios(files: Sequence[Path]) -> list[tuple[Path, Any, Any]]:
+    """(file, scenario, CursusResult) for each file; any error stops with the file and the place."""
+    from delibe.simulate import ScenarioError, read_scenario, run
+
+    out = []
+    errors = []
+    for path in files:
+        try:
+            scenario = read_scenario(path)
+            out.append((path, scenario, run(scenario)))
+        except ScenarioError as exc:
+            errors.append(str(exc))
+    if errors:
+        for message in errors:
+            click.echo(f"Erreur: {message}", err=True)
+        sys.exit(2)
+    return out
+
+
+def check_suffix(output: Path, allowed: Sequence[str]) -> str:
+    suffix = output.suffix.lower()
+    if suffix not in allowed:
+        fail(f"{output}: extension « {suffix or '(aucune)'} » non prise en charge ici; choisissez "
+             + ", ".join(allowed))
+    return suffix
+
+
+def render(output: Path, suffix: str, html: Callable[[], str], pdf: Callable[[], bytes],
+           others: dict[str, Callable[[], bytes]] | None = None) -> None:
+    try:
+        if suffix == ".html":
+            content = html().encode("utf-8")
+        elif suffix == ".pdf":
+            content = pdf()
+        else:
+            content = (others or {})[suffix]()
+    except (ValueError, FileNotFoundError) as exc:
+        fail(str(exc))
+    write_atomic(output, content)
+    click.echo(f"{output} écrit.")
+
+
+@click.group("documents")
+def documents() -> None:
+    """Produire les documents: bulletins, PV de jury, lettres, relevés, attestations, fiche formation."""
+
+
+@documents.command("bulletin")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--semestre", type=click.IntRange(1, 6), default=None,
+              help="Semestre du bulletin (défaut: le semestre pair de l'année jugée).")
+@ANNEE
+@ETUDIANT
+@DATE_JURY
+@CONFIG
+@OUTPUT
+def bulletin_cmd(scenario: Path, semestre: int | None, annee_but: int | None, etudiant: str | None,
+                 date_jury: str | None, config_path: Path | None, output: Path) -> None:
+    """Bulletin d'un semestre (PDF, HTML ou JSON) d'après le scénario SCENARIO."""
+    from delibe.reports import adapters, bulletin
+
+    suffix = check_suffix(output, (".pdf", ".html", ".json"))
+    [(path, sc, result)] = read_scenarios([scenario])
+    config = load_config(config_path, sc.formation)
+    if semestre is not None:
+        annee_but = (semestre + 1) // 2
+    try:
+        impair, pair = adapters.bulletins_from_cursus(
+            config, sc.formation, result, etudiant_for(path, etudiant), annee_but=annee_but,
+            date_jury=date_jury or today(), parcours=sc.cursus.parcours)
+    except ValueError as exc:
+        fail(f"{path}: {exc}")
+    data = impair if semestre is not None and semestre % 2 else pair
+    render(output, suffix, lambda: bulletin.to_html(data), lambda: bulletin.to_pdf(data),
+           {".json": lambda: bulletin.to_json(data).encode("utf-8")})
+
+
+@documents.command("pv")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@ANNEE
+@DATE_JURY
+@click.option("--president", default="", help="Président du jury (le directeur de l'IUT).")
+@click.option("--membre", "membres", multiple=True, help="Membre du jury (option répétable).")
+@CONFIG
+@OUTPUT
+def pv_cmd(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
+           membres: tuple[str, ...], config_path: Path | None, output: Path) -> None:
+    """PV du jury d'année (PDF, HTML ou XLSX), une ligne par scénario SCENARIOS…"""
+    from delibe.reports import adapters, pv
+
+    suffix = check_suffix(output, (".pdf", ".html", ".xlsx"))
+    loaded = read_scenarios(scenarios)
+    formation = loaded[0][1].formation
+    config = load_config(config_path, formation)
+    if any(sc.formation.id != formation.id for _, sc, _ in loaded):
+        fail("les scénarios d'un même PV doivent porter sur la même formation")
+    annee = annee_but or loaded[0][2].years[-1].annee_but
+    try:
+        data = adapters.pv_from_cursus(
+            config, formation, [(etudiant_for(p, None, i), r) for i, (p, _, r) in enumerate(loaded)],
+            annee_but=annee, date_jury=date_jury or today(),
+            president=president or config.signataire_nom or "(président du jury)", membres=membres,
+            lieu=config.ville)
+    except ValueError as exc:
+        fail(str(exc))
+    render(output, suffix, lambda: pv.to_html(data), lambda: pv.to_pdf(data), {".xlsx": lambda: pv.to_xlsx(data)})
+
+
+@documents.command("lettre")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@ANNEE
+@ETUDIANT
+@DATE_JURY
+@CONFIG
+@OUTPUT
+def lettre_cmd(scenario: Path, annee_but: int | None, etudiant: str | None, date_jury: str | None,
+               config_path: Path | None, output: Path) -> None:
+    """Lettre individuelle de la décision du jury d'année (PDF ou HTML)."""
+    from delibe.reports import adapters, lettre
+
+    suffix = check_suffix(output, (".pdf", ".html"))
+    [(path, sc, result)] = read_scenarios([scenario])
+    config = load_config(config_path, sc.formation)
+    try:
+        data = adapters.lettre_from_cursus(config, sc.formation, result, etudiant_for(path, etudiant),
+                                           date_jury=date_jury or today(), annee_but=annee_but)
+    except ValueError as exc:
+        fail(f"{path}: {exc}")
+    render(output, suffix, lambda: lettre.to_html(data), lambda: lettre.to_pdf(data))
+
+
+def _diploma_command(kind: str) -> Callable[..., None]:
+    def command(scenario: Path, diplome: str, etudiant: str | None, date_jury: str | None,
+                config_path: Path | None, output: Path) -> None:
+        from delibe.reports import adapters, diplome as diplome_docs
+
+        suffix = check_suffix(output, (".pdf", ".html"))
+        [(path, sc, result)] = read_scenarios([scenario])
+        config = load_config(config_path, sc.formation)
+        who = etudiant_for(path, etudiant)
+        try:
+            if kind == "releve":
+                data = adapters.releve_from_cursus(config, sc.formation, result, who, diplome=diplome,
+                                                   date_jury=date_jury or today(), parcours=sc.cursus.parcours)
+                render(output, suffix, lambda: diplome_docs.releve_html(data), lambda: diplome_docs.releve_pdf(data))
+            else:
+                att = adapters.attestation_from_cursus(config, sc.formation, result, who, diplome=diplome,
+                                                       date_jury=date_jury or today(), parcours=sc.cursus.parcours)
+                render(output, suffix, lambda: diplome_docs.attestation_html(att),
+                       lambda: diplome_docs.attestation_pdf(att))
+        except ValueError as exc:
+            fail(f"{path}: {exc}")
+
+    return command
+
+
+for _kind, _help in (("releve", "Relevé de notes du DUT ou du BUT, avec les ECTS (PDF ou HTML)."),
+                     ("attestation", "Attestation de réussite au DUT ou au BUT (PDF ou HTML).")):
+    _cmd = _diploma_command(_kind)
+    _cmd.__doc__ = _help
+    for _decorator in reversed((
+        documents.command(_kind),
+        click.argument("scenario", type=click.Path(path_type=Path)),
+        click.option("--diplome", type=click.Choice(["DUT", "BUT"]), required=True, help="Le diplôme."),
+        ETUDIANT, DATE_JURY, CONFIG, OUTPUT,
+    )):
+        _cmd = _decorator(_cmd)
+
+
+@documents.command("fiche")
+@click.argument("formation", type=click.Path(path_type=Path))
+@click.option("--parcours", default=None, help="Code du parcours (défaut: tous).")
+@click.option("--semestre", "semestres", type=click.IntRange(1, 6), multiple=True, help="Semestre (répétable).")
+@CONFIG
+@OUTPUT
+def fiche_cmd(formation: Path, parcours: str | None, semestres: tuple[int, ...], config_path: Path | None,
+              output: Path) -> None:
+    """Fiche formation (volumes horaires, coefficients, ECTS) en PDF."""
+    from delibe.engine.fiche import build_fiche
+    from delibe.formations import FormationError, load_formation
+    from delibe.reports.formation_pdf import fiche_pdf
+
+    check_suffix(output, (".pdf",))
+    try:
+        loaded = load_formation(formation)
+        config = load_config(config_path, loaded)
+        fiche = build_fiche(loaded, parcours, semestres or None)
+    except (FormationError, ValueError) as exc:
+        fail(str(exc))
+    write_atomic(output, fiche_pdf(fiche, config))
+    click.echo(f"{output} écrit.")
+
+
+@documents.command("lot")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@ANNEE
+@DATE_JURY
+@click.option("--president", default="", help="Président du jury.")
+@click.option("--membre", "membres", multiple=True, help="Membre du jury (option répétable).")
+@click.option("--workers", type=click.IntRange(1, 64), default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Processus de rendu en parallèle.")
+@CONFIG
+@OUTPUT
+def lot_cmd(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
+            membres: tuple[str, ...], workers: int, config_path: Path | None, output: Path) -> None:
+    """Tous les documents d'un jury d'année dans un zip: PV (PDF, XLSX), bulletins des deux semestres
+    (PDF, JSON), lettres, et relevés et attestations des diplômes attribués."""
+    from delibe.reports import adapters, batch
+
+    check_suffix(output, (".zip",))
+    loaded = read_scenarios(scenarios)
+    formation = loaded[0][1].formation
+    config = load_config(config_path, formation)
+    annee = annee_but or loaded[0][2].years[-1].annee_but
+    date = date_jury or today()
+    students = [(etudiant_for(p, None, i), r) for i, (p, _, r) in enumerate(loaded)]
+    try:
+        pv = adapters.pv_from_cursus(config, formation, students, annee_but=annee, date_jury=date,
+                                     president=president or config.signataire_nom or "(président du jury)",
+                                     membres=membres, lieu=config.ville)
+        bulletins, lettres, releves, attestations = [], [], [], []
+        for (path, sc, result), (who, _) in zip(loaded, students):
+            bulletins += adapters.bulletins_from_cursus(config, formation, result, who, annee_but=annee,
+                                                        date_jury=date, parcours=sc.cursus.parcours)
+            lettres.append(adapters.lettre_from_cursus(config, formation, result, who, date_jury=date,
+                                                       annee_but=annee))
+            for diplome, awarded in (("DUT", result.final.dut), ("BUT", result.final.but)):
+                if awarded:
+                    releves.append(adapters.releve_from_cursus(config, formation, result, who, diplome=diplome,
+                                                               date_jury=date, parcours=sc.cursus.parcours))
+                    attestations.append(adapters.attestation_from_cursus(
+                        config, formation, result, who, diplome=diplome, date_jury=date,
+                        parcours=sc.cursus.parcours))
+        docs = batch.semester_documents(bulletins, pv, lettres, releves, attestations)
+    except ValueError as exc:
+        fail(str(exc))
+    with click.progressbar(length=len(docs), label="Documents", show_pos=True, file=sys.stderr) as bar:
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(1)
+
+        batch.write_zip(docs, output, progress=progress, workers=workers)
+    click.echo(f"{output} écrit ({len(docs)} documents).")
+
+
+@documents.command("exemple")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+def exemple_cmd(directory: Path, workers: int) -> None:
+    """Écrire dans DIRECTORY un exemplaire de chaque document, d'après des données fictives."""
+    from delibe.reports import batch, examples
+
+    docs = batch.semester_documents(
+        [examples.bulletin(), examples.bulletin_s2()], examples.pv(),
+        [examples.lettre()], [examples.releve_diplome("DUT"), examples.releve_diplome("BUT")],
+        [examples.attestation("DUT"), examples.attestation("BUT")])
+    with click.progressbar(length=len(docs), label="Documents", show_pos=True, file=sys.stderr) as bar:
+        for doc, content in batch.render_all(docs, workers=workers):
+            write_atomic(directory / doc.name, content)
+            bar.update(1)
+    click.echo(f"{len(docs)} documents écrits dans {directory}.")
