@@ -15,7 +15,7 @@ VALID = yaml.safe_dump(geii("Implanter", ["A"]), allow_unicode=True, sort_keys=F
 NOISE = st.text(alphabet=list(":-[]{}&*!|>'\"#\t\n 0123456789aéUE.,%@`"), max_size=12)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(start=st.integers(0, len(VALID)), length=st.integers(0, 40), insert=NOISE)
 def test_a_mutated_file_loads_or_gets_a_formation_error_never_a_traceback(start, length, insert):
     text = VALID[:start] + insert + VALID[start + length:]
@@ -27,7 +27,7 @@ def test_a_mutated_file_loads_or_gets_a_formation_error_never_a_traceback(start,
         assert isinstance(result, Formation)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.binary(max_size=200))
 def test_random_bytes_get_a_formation_error(data):
     try:

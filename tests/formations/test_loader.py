@@ -263,3 +263,15 @@ def test_a_list_where_a_value_is_expected_gets_one_message_per_field(mmi_text):
         (f"formations/x.yaml, ligne {line_of(text, '[20]')}, semestres[4].ues[0].ects : un nombre est attendu ici, "
         "pas une liste."),
     ]
+
+
+def test_a_file_edited_after_loading_is_read_again(tmp_path, mmi_text):
+    import os
+
+    path = tmp_path / "but-mmi-dijon.yaml"
+    path.write_text(mmi_text, encoding="utf-8")
+    first = load_formation(path)
+    assert load_formation(path) is first  # unchanged file: the frozen formation is shared
+    path.write_text(mmi_text.replace("version: 1\n", "version: 2\n", 1), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert load_formation(path).version == 2
