@@ -36,7 +36,7 @@ def world(db) -> World:
     from django.contrib.auth import get_user_model
 
     from delibe.web.models import (
-        AcademicYear, Department, Enrolment, Evaluation, FormationVersion, Membership, Role, SemesterRun, Student,
+        AcademicYear, Department, Enrolment, Evaluation, Membership, Role, SemesterRun, Student,
         TeachingAssignment,
     )
     from delibe.web.services.formations import store_formation_text
@@ -44,8 +44,8 @@ def world(db) -> World:
     department = Department.objects.create(code="mmi", nom="MMI")
     other = Department.objects.create(code="geii", nom="GEII")
     version = store_formation_text(department, "but-mmi-dijon", FORMATION_TEXT)
-    other_version = FormationVersion.objects.create(
-        department=other, slug="but-geii", version=1, titre="GEII", yaml_text="", sha256="x" * 64
+    other_version = store_formation_text(
+        other, "but-mmi-auxerre", FORMATION_TEXT.replace("id: but-mmi-dijon", "id: but-mmi-auxerre", 1)
     )
     year = AcademicYear.objects.create(label="2023-2024", debut=dt.date(2023, 9, 1), fin=dt.date(2024, 7, 15))
     s1 = SemesterRun.objects.create(formation=version, semestre=1, academic_year=year)
