@@ -26,7 +26,7 @@ def test_check_of_the_shipped_formation_exits_0_and_says_it_is_compliant():
     result = run("check", "but-mmi-dijon")
     assert result.exit_code == 0, result.output
     assert "Bilan : 0 erreur(s)" in result.output and "formation conforme." in result.output
-    assert "Avertissements (5)" in result.output and "Informations (" in result.output
+    assert "Avertissements (1)" in result.output and "Informations (" in result.output
     assert "source : Arrêté du 15 avril 2022, annexe 1, §4.4" in result.output
 
 

@@ -205,14 +205,15 @@ def _rcue_paires(formation: Formation, regles: Regles) -> Iterator[Finding]:
                             f"une UE au semestre {semestre} ; trouvé : {found}.", sources.COMPENSATION,
                             f"déclarez une seule UE « competence: {competence}, niveau: {ordre} » au semestre "
                             f"{semestre} pour ce parcours.")
-                if len(offered) == 1:
-                    missing = pair if offered == [impair] else impair
-                    yield Finding(
-                        Severity.AVERTISSEMENT, f"{parcours.code} › BUT{annee} › {competence} niveau {ordre}",
-                        "rcue.paire",
-                        f"le semestre {missing} n'est pas délivré par ce fichier pour {parcours.code} : le RCUE "
-                        f"{competence} niveau {ordre} n'aura qu'une UE ici.", sources.COMPENSATION,
-                        f"ajoutez S{missing} à « offre: {parcours.code} » et décrivez ses UE.")
+            levels = parcours.competences_of_year(annee)
+            if len(offered) == 1 and levels:
+                missing = pair if offered == [impair] else impair
+                listed = ", ".join(f"{c} {o}" for c, o in levels.items())
+                yield Finding(
+                    Severity.AVERTISSEMENT, f"{parcours.code} › BUT{annee}", "rcue.paire",
+                    f"le semestre {missing} n'est pas délivré par ce fichier pour {parcours.code} : les {len(levels)} "
+                    f"RCUE de BUT{annee} ({listed}) n'y auront qu'une UE.", sources.COMPENSATION,
+                    f"ajoutez S{missing} à « offre: {parcours.code} » et décrivez ses UE, ou retirez S{offered[0]}.")
 
 
 def _coefficients(formation: Formation, regles: Regles) -> Iterator[Finding]:
