@@ -337,6 +337,16 @@ def _parse_jury(
         raise reader.fail(path + (min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(JURY_KEYS))})")
     ue_codes = {}
     for key, code in _mapping(reader, path + ("ue",), jury.get("ue") or {}, "jury.ue").items():
+        if isinstance(code, Mapping):  # ue: {S1: {C2: ADJ}}, as the averages are given
+            match = SEMESTRE_RE.match(str(key).strip())
+            if not match:
+                raise reader.fail(path + ("ue", str(key)), f"semestre « {key} » invalide: attendu S1…S6")
+            for competence, value in code.items():
+                number = COMPETENCE_RE.match(str(competence).strip())
+                name = f"S{match.group(1)}.C{number.group(1)}" if number else f"S{match.group(1)}.{competence}"
+                ue = _ue_by_key(reader, path + ("ue", str(key), str(competence)), formation, structure, annee, name)
+                ue_codes[ue.code] = str(value)
+            continue
         ue = _ue_by_key(reader, path + ("ue", str(key)), formation, structure, annee, key)
         ue_codes[ue.code] = str(code)
     rcue_codes = {}
@@ -429,10 +439,14 @@ def to_json(formation: Formation, result: CursusResult) -> dict[str, Any]:
         ue_key(formation, s.ue): {"moyenne": _moyenne(s.moyenne), "code": s.code, "ects": s.ects}
         for s in sorted(final.ues.values(), key=lambda s: (s.ue.semestre, ue_key(formation, s.ue)))
     }
+    cursus_rcues: dict[str, dict[str, Any]] = {}
+    for rcue in sorted(final.rcues, key=lambda r: (r.annee, competence_key(formation, r.competence))):
+        cursus_rcues.setdefault(f"BUT{rcue.annee}", {})[competence_key(formation, rcue.competence)] = {
+            "moyenne": _moyenne(rcue.moyenne), "code": rcue.code}
     return {
         "years": years,
-        "cursus": {"ue": cursus_ues, "ects": final.ects, "dut": final.dut, "but": final.but,
-                   "raisons": [str(x) for x in final.reasons]},
+        "cursus": {"ue": cursus_ues, "rcue": cursus_rcues, "ects": final.ects, "dut": final.dut,
+                   "but": final.but, "raisons": [str(x) for x in final.reasons]},
     }
 
 

@@ -165,3 +165,18 @@ def test_the_jury_block_overrides_the_year_with_its_reason(tmp_path: Path) -> No
     assert year["annee"]["code"] == "PAS1NCI" and year["annee"]["propose"] == "RED"
     assert year["ue"]["S1.C1"]["code"] == "ATJ" and year["ue"]["S2.C2"]["code"] == "AJ"
     assert any("progression constatée" in r for r in year["annee"]["raisons"])
+
+
+def test_jury_ue_decisions_may_be_given_by_semester_then_competence(tmp_path: Path) -> None:
+    data = scenario({**but1(), "jury": {"ue": {"S1": {"C2": "RAT"}}, "raison": "rattrapage prévu"}})
+    result = run(str(write(tmp_path, "jury.yaml", data)))
+    assert result.exit_code == 0, result.stderr
+    year = json.loads(result.stdout)["years"][0]
+    assert year["ue"]["S1.C2"]["code"] == "RAT" and year["ue"]["S1.C2"]["propose"] == "ADM"
+
+
+def test_the_cursus_lists_every_rcue_after_the_last_jury(tmp_path: Path) -> None:
+    result = run(str(EXAMPLES[-1]))
+    cursus = json.loads(result.stdout)["cursus"]
+    assert set(cursus["rcue"]) == {"BUT1", "BUT2", "BUT3"}
+    assert cursus["rcue"]["BUT2"]["C2"]["code"] == "CMP"

@@ -191,6 +191,8 @@ def compare(case: Case, scenario: Scenario, result: CursusResult) -> list[str]:
             problems.append(f"{where}: règles absentes des raisons: {sorted(missing)}")
     cursus = expect.get("cursus") or {}
     problems += check_codes("cursus.ue", cursus.get("ue") or {}, output["cursus"]["ue"])
+    for label, rcues in (cursus.get("rcue") or {}).items():
+        problems += check_codes(f"cursus.rcue.{label}", rcues, output["cursus"]["rcue"].get(label, {}))
     for key in ("ects", "dut", "but"):
         if key in cursus and output["cursus"][key] != cursus[key]:
             problems.append(f"cursus.{key}: {output['cursus'][key]} au lieu de {cursus[key]}")

@@ -16,6 +16,7 @@ from delibe.engine.jury.model import (
     FinalState,
     JuryDecisions,
     RCUEResult,
+    RCUEState,
     SemesterResult,
     UECapitalisee,
     UEResult,

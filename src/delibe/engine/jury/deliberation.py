@@ -26,6 +26,7 @@ from delibe.engine.jury.model import (
     FinalState,
     JuryDecisions,
     RCUEResult,
+    RCUEState,
     SemesterResult,
     UEResult,
     UEState,
@@ -274,6 +275,7 @@ class _State:
     ues: dict[str, UEState]
     rcues: dict[tuple[str, int], str | None]
     repeats: _Repeats
+    rcue_moyennes: dict[tuple[str, int], tuple[int, float | None]] = field(default_factory=dict)
 
 
 def _diplomas(structure: CursusStructure, ues: Mapping[str, UEState]) -> DiplomaDecision:
@@ -410,6 +412,7 @@ def _year_jury(
         state.ues[ue.code] = UEState(ue, moyennes[ue.code], decided, ects, reasons)
     for spec in ys.rcues:
         state.rcues[(spec.competence, spec.niveau)] = decided_rcue[spec.competence]
+        state.rcue_moyennes[(spec.competence, spec.niveau)] = (ys.annee, rcue_moy[spec.competence])
 
     # 5. Descending validation, then the jury's decisions on earlier years' UEs
     autres: dict[str, UEState] = {}
@@ -605,6 +608,10 @@ def deliberate(formation: Formation, cursus: Cursus, regles: Regles = DEFAULT_RE
         dut=diplomas.dut,
         but=diplomas.but,
         reasons=diplomas.reasons,
+        rcues=tuple(
+            RCUEState(comp, niveau, *state.rcue_moyennes[(comp, niveau)], code)
+            for (comp, niveau), code in state.rcues.items()
+        ),
     )
     return CursusResult(tuple(years), final)
 

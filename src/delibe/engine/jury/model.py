@@ -144,6 +144,21 @@ class UEState:
 
 
 @dataclass(frozen=True)
+class RCUEState:
+    """The state of one RCUE of the cursus after a jury (ADSUP may come from a later level)."""
+
+    competence: str
+    niveau: int
+    annee: int  # the BUT year it belongs to
+    moyenne: float | None
+    code: str | None
+
+    @property
+    def valide(self) -> bool:
+        return self.code in VALIDATING
+
+
+@dataclass(frozen=True)
 class DiplomaDecision:
     dut: bool
     but: bool
@@ -175,6 +190,7 @@ class FinalState:
     dut: bool
     but: bool
     reasons: tuple[Reason, ...]
+    rcues: tuple[RCUEState, ...] = ()
 
 
 @dataclass(frozen=True)
