@@ -96,8 +96,9 @@ def _semester(grades: dict[str, tuple[float | None, ...]], cohort: dict[str, lis
     """Module results and per-UE contributions from the evaluation grades (a fixture helper)."""
     modules = []
     per_ue: list[list[UEModule]] = [[] for _ in COMPETENCES]
-    for code, titre, kind, coefs in MODULES_S1:
-        notes = grades[code]
+    for code_s1, titre, kind, coefs in MODULES_S1:
+        notes = grades[code_s1]
+        code = code_s1.replace("1.", f"{semestre}.", 1)
         evaluations = tuple(
             Evaluation(
                 description=desc, coefficient=coef, note=note, date=date,
@@ -107,7 +108,7 @@ def _semester(grades: dict[str, tuple[float | None, ...]], cohort: dict[str, lis
             for (desc, coef, date), note in zip(EVALUATIONS, notes)
         )
         moyenne = _mean([(e.coefficient, e.note) for e in evaluations])
-        modules.append(ModuleResult(code, titre, kind, moyenne, evaluations, tuple(cohort.get(code, ()))))
+        modules.append(ModuleResult(code, titre, kind, moyenne, evaluations, tuple(cohort.get(code_s1, ()))))
         for k, c in enumerate(coefs):
             if c:
                 per_ue[k].append(UEModule(code, titre, c, moyenne, kind))
@@ -157,18 +158,22 @@ def bulletin(*, jury: bool = True) -> BulletinData:
 def bulletin_s2() -> BulletinData:
     """Léa's S2 bulletin after the year jury: RCUE codes and the year code, UE 1.2 now CMP."""
     s1 = bulletin()
+    grades = {code: tuple(None if v is None else min(20.0, v + 3) for v in values)
+              for code, values in GRADES_LEA.items()}
+    modules, per_ue = _semester(grades, _cohort_distribution(random.Random(2025)), semestre=2)
     ues = tuple(
-        replace(u, code=f"UE2.{k + 1}", moyenne=moy, rang=None, ects_acquis=6, decision=Decision(code),
-                ressources=u.ressources[:2], saes=u.saes[:1])
-        for k, (u, (moy, code)) in enumerate(zip(s1.ues, ((12.0, "ADM"), (12.2, "ADM"), (10.4, "ADM"),
-                                                            (12.0, "ADM"), (15.0, "ADM"))))
+        replace(u, code=f"UE2.{k + 1}", moyenne=_mean([(m.coefficient, m.moyenne) for m in per_ue[k]]), rang=None,
+                ects_acquis=6, decision=Decision("ADM"),
+                ressources=tuple(m for m in per_ue[k] if m.kind == "ressource"),
+                saes=tuple(m for m in per_ue[k] if m.kind != "ressource"))
+        for k, u in enumerate(s1.ues)
     )
     rcues = tuple(
         RCUEResult(c, (u1.code, u2.code), (u1.moyenne + u2.moyenne) / 2, Decision(code))  # type: ignore[operator]
         for c, u1, u2, code in zip(COMPETENCES, s1.ues, ues, ("ADM", "CMP", "ADM", "ADM", "ADM"))
     )
     annee = Decision("ADM", motifs=("5 RCUE validés sur 5: année validée.",))
-    return replace(s1, semestre=2, ues=ues, modules=s1.modules[:4], rcues=rcues, decision_annee=annee,
+    return replace(s1, semestre=2, ues=ues, modules=modules, rcues=rcues, decision_annee=annee,
                    date_jury="2025-06-26", date_edition="2025-06-27",
                    messages=(f"L'UE 1.2 ({note(s1.ues[1].moyenne)} en janvier) est acquise par compensation: son RCUE "
                              f"atteint {note(rcues[1].moyenne)}.",))
@@ -217,18 +222,24 @@ def pv() -> PVData:
 
 
 def lettre() -> LettreData:
-    s2 = bulletin_s2()
+    """The letter of the PV's second student (Noah Lefèvre, PASD), with the same averages and codes."""
+    row = pv().rows[1]
+    ues = tuple(
+        UEResult(code=key, competence=COMPETENCES[int(key[-1]) - 1], moyenne=cell.moyenne, ects=6,
+                 ects_acquis=6 if cell.code in ("ADM", "CMP") else 0, decision=Decision(cell.code or ""))
+        for key, cell in sorted(row.ues.items())
+    )
+    rcues = tuple(
+        RCUEResult(c, (f"UE1.{k + 1}", f"UE2.{k + 1}"), row.rcues[c].moyenne, Decision(row.rcues[c].code or ""))
+        for k, c in enumerate(COMPETENCES)
+    )
     return LettreData(
-        config=CONFIG, formation=FORMATION, etudiant=_etudiant(1), annee_universitaire="2024-2025",
+        config=CONFIG, formation=FORMATION, etudiant=row.etudiant, annee_universitaire="2024-2025",
         annee_but=1, date_jury="2025-06-26",
         decision_annee=Decision("PASD", motifs=(
             "4 RCUE validés sur 5 (il en faut plus de la moitié), aucun sous 8: passage de droit.",)),
-        semestres=(1, 2),
-        ues=tuple(replace(u, decision=Decision(c)) for u, c in zip(bulletin().ues, ("ADM", "AJ", "ADM", "ADM", "ADM")))
-        + tuple(replace(u, decision=Decision(c)) for u, c in zip(s2.ues, ("ADM", "AJ", "ADM", "ADM", "ADM"))),
-        rcues=tuple(replace(r, decision=Decision(c), moyenne=m) for r, c, m in
-                    zip(s2.rcues, ("ADM", "AJ", "ADM", "ADM", "ADM"), (12.5, 9.1, 10.7, 12.0, 14.5))),
-        ects_acquis=48, adresse_etudiant=("8 allée des Tilleuls", "21000 Dijon"), date_lettre="2025-06-30",
+        semestres=(1, 2), ues=ues, rcues=rcues, ects_acquis=row.ects_cumul,
+        adresse_etudiant=("8 allée des Tilleuls", "21000 Dijon"), date_lettre="2025-06-30",
     )
 
 

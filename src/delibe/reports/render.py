@@ -70,7 +70,7 @@ def image_url(path_or_url: str | None) -> str | None:
 def document_context(config: Any, *, titre: str, date_edition: str | None = None, **extra: Any) -> dict[str, Any]:
     """What every template expects: the configuration, resolved logo and signature URLs, the title and
     the page footer."""
-    footer = config.etablissement + (f" — {config.departement}" if config.departement else "") + f" — {titre}"
+    footer = f"{config.etablissement} — {titre}"
     if date_edition:
         from delibe.reports.format import date_fr
 
