@@ -43,6 +43,7 @@ UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d+)|UE([1-6])\.(\d+))$", re.IGNORECASE
 KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
 YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
+MOTIF_ABSENT = "motif non précisé dans le scénario (simulation)"
 
 
 class ScenarioError(Exception):
@@ -61,6 +62,7 @@ class Scenario:
     description: str
     formation: Formation
     cursus: Cursus
+    warnings: tuple[str, ...] = ()
 
 
 _FORMATIONS: dict[tuple[str, int, int], Formation] = {}
@@ -113,6 +115,7 @@ class _Reader:
     def __init__(self, file: str, lines: Mapping[tuple[str | int, ...], int]) -> None:
         self.file = file
         self.lines = lines
+        self.warnings: list[str] = []
 
     def fail(self, path: tuple[str | int, ...], message: str) -> ScenarioError:
         line = None
@@ -243,7 +246,7 @@ def parse_scenario(
     acquises = _parse_acquises(reader, ("ue_acquises_avant",), root.get("ue_acquises_avant"), formation, structure,
                                regles)
     cursus = Cursus(parcours, tuple(attempts), derogations, acquises)
-    return Scenario(file, str(root.get("description", "")), formation, cursus)
+    return Scenario(file, str(root.get("description", "")), formation, cursus, tuple(reader.warnings))
 
 
 def _parse_acquises(
@@ -359,6 +362,12 @@ def _parse_jury(
         rcue_codes[nom] = str(code)
     annee_code = jury.get("annee")
     raison = jury.get("raison")
+    if (annee_code is not None or ue_codes or rcue_codes) and not str(raison or "").strip():
+        # The engine requires a reason for every jury decision; a what-if scenario may leave it out.
+        raison = MOTIF_ABSENT
+        place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+        reader.warnings.append(f"{reader.file}, {place} : décision du jury sans « raison: » — motif « {MOTIF_ABSENT} » "
+                               "utilisé; un vrai jury doit motiver sa décision")
     return JuryDecisions(
         None if annee_code is None else str(annee_code), MappingProxyType(ue_codes), MappingProxyType(rcue_codes),
         "" if raison is None else str(raison),

@@ -180,3 +180,12 @@ def test_the_cursus_lists_every_rcue_after_the_last_jury(tmp_path: Path) -> None
     cursus = json.loads(result.stdout)["cursus"]
     assert set(cursus["rcue"]) == {"BUT1", "BUT2", "BUT3"}
     assert cursus["rcue"]["BUT2"]["C2"]["code"] == "CMP"
+
+
+def test_a_jury_block_without_raison_is_simulated_with_a_default_motive_and_a_warning(tmp_path: Path) -> None:
+    weak = {"C1": 6, "C2": 6, "C3": 12, "C4": 12, "C5": 12}
+    data = scenario({"year": "BUT1", "ue": {"S1": dict(weak), "S2": dict(weak)}, "jury": {"annee": "PAS1NCI"}})
+    result = run(str(write(tmp_path, "sans-raison.yaml", data)))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["years"][0]["annee"]["code"] == "PAS1NCI"
+    assert "sans « raison: »" in result.stderr and "years[0].jury" in result.stderr

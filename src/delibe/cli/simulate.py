@@ -16,17 +16,22 @@ def simulate(files: tuple[Path, ...]) -> None:
 
     Un fichier: un objet JSON. Plusieurs: une ligne JSON par fichier (JSON Lines), avec sa clé "file".
     Un scénario invalide: message en français sur la sortie d'erreur, code de sortie 2, rien sur la
-    sortie standard."""
+    sortie standard. Une décision du jury sans « raison » est simulée avec un motif par défaut et
+    signalée sur la sortie d'erreur."""
     from delibe.simulate import ScenarioError, default_formation_loader, read_scenario, run, to_json
 
     outputs = []
     errors = []
+    warnings: list[str] = []
     for path in files:
         try:
             scenario = read_scenario(path, default_formation_loader)
+            warnings.extend(scenario.warnings)
             outputs.append({"file": str(path), **to_json(scenario.formation, run(scenario))})
         except ScenarioError as exc:
             errors.append(str(exc))
+    for message in warnings:
+        click.echo(f"Attention: {message}", err=True)
     if errors:
         for message in errors:
             click.echo(f"Erreur: {message}", err=True)

@@ -94,3 +94,10 @@ def test_changed_parameters_move_the_bars() -> None:
     year = deliberate(FORMATION, Cursus("Créa", (YearAttempt(1, but1(UE1_1=11.5)),)), stricter).years[0]
     assert year.ues["UE1.1"].decided == "AJ" and year.ues["UE2.1"].decided == "ADM"
     assert year.rcues["Comprendre"].decided == "AJ" and year.annee.decided == "PASD"
+
+
+def test_a_jury_decision_without_its_reason_is_refused_by_the_engine() -> None:
+    attempt = YearAttempt(1, but1(), jury=JuryDecisions(annee="RED", raison="  "))
+    with pytest.raises(CursusError, match="doit être motivée") as caught:
+        deliberate(FORMATION, Cursus("Créa", (attempt,)))
+    assert caught.value.place == "jury.raison"

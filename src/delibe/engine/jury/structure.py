@@ -8,6 +8,7 @@ competence is identified by its ``nom_court``, never by its number alone (point 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from delibe.engine.jury.model import CursusError
 from delibe.engine.model import UE, Formation, Parcours
@@ -31,12 +32,12 @@ class YearStructure:
     annee: int
     rcues: tuple[RCUESpec, ...]  # by competence number
 
-    @property
+    @cached_property
     def ues(self) -> tuple[UE, ...]:
         """The year's UEs, odd semester first, each by competence number."""
         return tuple(r.impair for r in self.rcues) + tuple(r.pair for r in self.rcues)
 
-    @property
+    @cached_property
     def ue_codes(self) -> frozenset[str]:
         return frozenset(u.code for u in self.ues)
 
@@ -46,12 +47,15 @@ class CursusStructure:
     parcours: Parcours
     years: dict[int, YearStructure]  # BUT year -> structure (only the years the parcours has)
 
-    @property
+    @cached_property
     def ues(self) -> tuple[UE, ...]:
         return tuple(u for annee in sorted(self.years) for u in self.years[annee].ues)
 
     def ues_of_semestres(self, semestres: range) -> tuple[UE, ...]:
-        return tuple(u for u in self.ues if u.semestre in semestres)
+        cache: dict[range, tuple[UE, ...]] = self.__dict__.setdefault("_by_semestres", {})
+        if semestres not in cache:
+            cache[semestres] = tuple(u for u in self.ues if u.semestre in semestres)
+        return cache[semestres]
 
 
 def parcours_of(formation: Formation, code: str) -> Parcours:
