@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from delibe.cli import cli
-from tests.formations.conftest import MMI_PATH, ue
+from tests.formations.conftest import MMI_PATH, line_of, module, ue
 
 
 def run(*args: str):
@@ -41,7 +41,10 @@ def test_check_of_a_broken_copy_exits_1_and_shows_place_rule_source_and_fix(tmp_
     result = run("check", str(write(tmp_path, data)))
     assert result.exit_code == 1, result.output
     assert "Erreurs (1)" in result.output
-    assert "[ects.semestre] Créa › S5 : le semestre 5 du parcours Créa totalise 29 ECTS" in result.output
+    path = tmp_path / "but-mmi-dijon.yaml"
+    line = line_of(path.read_text(encoding="utf-8"), "- numero: 5")
+    assert f"[ects.semestre] Créa › S5 (ligne {line}) : le semestre 5 du parcours Créa totalise 29 ECTS" \
+        in result.output
     assert "source : Arrêté du 6 décembre 2019, art. 17" in result.output
     assert "correction : répartissez 30 ECTS" in result.output
     assert "formation NON conforme." in result.output
@@ -102,3 +105,14 @@ def test_show_rejects_a_bad_semester_list():
 def test_list_names_the_shipped_formation():
     result = run("list")
     assert result.exit_code == 0 and "but-mmi-dijon" in result.output.split()
+
+
+def test_check_names_the_line_of_the_module_at_fault(tmp_path, mmi_data):
+    import copy
+    data = copy.deepcopy(mmi_data)
+    module(data, 5, "R5-01")["heures"] = {}
+    path = write(tmp_path, data)
+    result = run("check", str(path), "--json")
+    assert result.exit_code == 0  # a warning is not an error
+    [finding] = [f for f in json.loads(result.output)["constats"] if f["rule"] == "heures.module_sans_heures"]
+    assert finding["ligne"] == line_of(path.read_text(encoding="utf-8"), "code: R5-01")

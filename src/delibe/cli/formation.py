@@ -36,6 +36,39 @@ def _load(source: str, as_json: bool) -> Formation:
         sys.exit(2)
 
 
+def _lines_of_places(source: str) -> dict[str, int]:
+    """Map the places findings name (« S5 », « S5 › UE5.3 », « S5 › R5-01 ») to lines of the file, so that
+    the report says where to edit. Best effort: an empty map if the file cannot be re-read."""
+    from delibe.formations.loader import resolve
+    from delibe.formations.yamlread import YamlReadError, read_yaml
+
+    try:
+        data, lines = read_yaml(resolve(source).read_bytes())
+    except (OSError, YamlReadError):
+        return {}
+    places: dict[str, int] = {}
+    for i, sem in enumerate(data.get("semestres") or []):
+        if not isinstance(sem, dict):
+            continue
+        numero = sem.get("numero")
+        places.setdefault(f"S{numero}", lines.get(("semestres", i), 0))
+        for kind in ("ues", "modules"):
+            for j, item in enumerate(sem.get(kind) or []):
+                if isinstance(item, dict):
+                    places.setdefault(f"S{numero} › {item.get('code')}", lines.get(("semestres", i, kind, j), 0))
+    return places
+
+
+def _line_of(place: str, places: dict[str, int]) -> int | None:
+    parts = place.split(" › ")
+    for size in (2, 1):
+        for start in range(len(parts) - size, -1, -1):
+            key = " › ".join(parts[start:start + size])
+            if places.get(key):
+                return places[key]
+    return None
+
+
 @click.group()
 def formation() -> None:
     """Vérifier et afficher une formation (fichier YAML ou identifiant sous formations/)."""
@@ -56,16 +89,18 @@ def check_command(source: str, as_json: bool) -> None:
     heures). Code de sortie : 0 sans erreur, 1 avec erreurs, 2 si le fichier est illisible."""
     loaded = _load(source, as_json)
     findings = check_formation(loaded, DEFAULT_REGLES)
+    places = _lines_of_places(source)
     if as_json:
         counts = {str(s): sum(1 for f in findings if f.severity is s) for s in SEVERITY_ORDER}
         click.echo(json.dumps({"formation": loaded.id, "conforme": not has_errors(findings), "compte": counts,
-                               "constats": [f.as_dict() for f in findings]}, ensure_ascii=False, indent=2))
+                               "constats": [{**f.as_dict(), "ligne": _line_of(f.place, places)} for f in findings]},
+                              ensure_ascii=False, indent=2))
     else:
-        click.echo(_render_findings(loaded, findings))
+        click.echo(_render_findings(loaded, findings, places))
     sys.exit(1 if has_errors(findings) else 0)
 
 
-def _render_findings(loaded: Formation, findings: Sequence[Finding]) -> str:
+def _render_findings(loaded: Formation, findings: Sequence[Finding], places: dict[str, int]) -> str:
     out = [f"Formation {loaded.id} (version {loaded.version}) — {loaded.titre}"]
     for severity in SEVERITY_ORDER:
         group = [f for f in findings if f.severity is severity]
@@ -73,7 +108,9 @@ def _render_findings(loaded: Formation, findings: Sequence[Finding]) -> str:
             continue
         out += ["", f"{TITLES[severity]} ({len(group)})"]
         for f in group:
-            out.append(f"  - [{f.rule}] {f.place} : {f.message}")
+            line = _line_of(f.place, places)
+            where = f" (ligne {line})" if line else ""
+            out.append(f"  - [{f.rule}] {f.place}{where} : {f.message}")
             out.append(f"      source : {f.source.reference}")
             if f.fix:
                 out.append(f"      correction : {f.fix}")
