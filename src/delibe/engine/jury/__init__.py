@@ -6,6 +6,7 @@ Public API: ``deliberate(formation, cursus, regles) -> CursusResult`` for one st
 (vectorised, same proposals as ``deliberate`` for students without history)."""
 
 from delibe.engine.jury.codes import ANNEE_CODES, PASSAGE, RCUE_CODES, TERMINAL, UE_CODES, VALIDATING
+from delibe.engine.jury.cohort import CohortDecisions, deliberate_cohort, year_ue_order
 from delibe.engine.jury.deliberation import deliberate, deliberate_semestre
 from delibe.engine.jury.model import (
     AnneeDecision,
@@ -35,6 +36,7 @@ __all__ = [
     "UE_CODES",
     "VALIDATING",
     "AnneeDecision",
+    "CohortDecisions",
     "Cursus",
     "CursusError",
     "CursusResult",
@@ -42,6 +44,7 @@ __all__ = [
     "FinalState",
     "JuryDecisions",
     "RCUEResult",
+    "RCUEState",
     "Rule",
     "SemesterResult",
     "UECapitalisee",
@@ -50,5 +53,7 @@ __all__ = [
     "YearAttempt",
     "YearResult",
     "deliberate",
+    "deliberate_cohort",
     "deliberate_semestre",
+    "year_ue_order",
 ]
