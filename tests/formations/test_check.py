@@ -220,3 +220,11 @@ def test_every_registered_rule_cites_a_known_source_and_is_caught_by_some_broken
     for rule_id, finding in seen.items():
         assert finding.source == CHECK_RULES[rule_id].source, rule_id
         assert CHECK_RULES[rule_id].source in sources.ALL_SOURCES, rule_id
+
+
+def test_a_finding_reads_as_a_trace_reason(broken):
+    [f] = errors(broken(lambda d: ue(d, "UE5.5").update(ects=9)), "ects.semestre")
+    reason = f.as_reason()
+    assert reason.rule == "ects.semestre" and reason.source is sources.ECTS_SEMESTRE
+    assert str(reason).startswith("Créa › S5 : le semestre 5 du parcours Créa totalise 29 ECTS")
+    assert reason.data["severity"] == "erreur"

@@ -22,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from delibe.engine import sources
 from delibe.engine.model import UE, Formation, Heures, Module, ModuleKind, Parcours
 from delibe.engine.parameters import Regles
 from delibe.engine.sources import Source
+from delibe.engine.trace import Reason
 
 EPSILON = 1e-9
 
@@ -48,6 +50,11 @@ class Finding:
     message: str  # French, with the numbers
     source: Source
     fix: str = ""  # how to fix it (empty for information)
+
+    def as_reason(self) -> Reason:
+        """The finding as a trace ``Reason``, for pages that show reasons the same way everywhere."""
+        return Reason(self.rule, f"{self.place} : {self.message}", self.source,
+                      MappingProxyType({"severity": str(self.severity), "fix": self.fix}))
 
     def as_dict(self) -> dict[str, str]:
         return {
