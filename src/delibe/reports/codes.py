@@ -47,9 +47,10 @@ CODES: dict[str, CodeInfo] = {
                  "validés (pour l'année). Une UE validée est acquise définitivement avec ses crédits ECTS.",
                  (UE, RCUE, ANNEE, DIPLOME), "oui"),
         CodeInfo("CMP", "Acquis par compensation",
-                 "La moyenne de l'UE est sous 10/20, mais elle est acquise (avec ses crédits ECTS) parce que la "
-                 "moyenne du RCUE, c'est-à-dire de l'UE et de l'autre UE de la même compétence dans l'année, "
-                 "atteint 10/20.",
+                 "Pour une UE: sa moyenne est sous 10/20, mais elle est acquise (avec ses crédits ECTS) parce "
+                 "que la moyenne de son RCUE, c'est-à-dire de cette UE et de l'autre UE de la même compétence "
+                 "dans l'année, atteint 10/20. Pour un RCUE: il est validé, une de ses UE sous 10 étant compensée "
+                 "par l'autre.",
                  (UE, RCUE), "oui"),
         CodeInfo("ADSUP", "Acquis par validation du niveau supérieur",
                  "Acquis parce que le niveau supérieur de la même compétence a été validé (validation "

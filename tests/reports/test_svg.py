@@ -1,0 +1,37 @@
+"""The inline SVG charts draw what they are given, and stay valid XML."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from delibe.reports import svg
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def test_radar_is_valid_svg_with_one_label_per_competence_and_undefined_shown_as_dash() -> None:
+    root = ET.fromstring(svg.radar([("Comprendre", 12.0), ("Concevoir", None), ("Exprimer", 8.5)]))
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert texts == ["Comprendre", "12,00", "Concevoir", "—", "Exprimer", "8,50"]
+    assert root.find(f"{NS}title").text == "Moyennes par compétence"
+
+
+def test_two_competences_are_drawn_as_bars_since_a_polygon_needs_three() -> None:
+    root = ET.fromstring(svg.radar([("Exprimer", 14.0), ("Entreprendre", 9.0)]))
+    assert len(root.findall(f"{NS}rect")) == 2
+    assert root.findall(f"{NS}polygon") == []
+
+
+def test_distribution_draws_one_bar_per_non_empty_class_and_marks_the_student() -> None:
+    root = ET.fromstring(svg.distribution([1.0, 1.5, 11.0, 19.9, 20.0], student=11.0))
+    bars = root.findall(f"{NS}rect")
+    assert len(bars) == 3  # classes [0,2), [10,12), [18,20]
+    own = [b for b in bars if b.get("fill") == svg.FILL]
+    assert len(own) == 1
+    heights = sorted(float(b.get("height")) for b in bars)
+    assert heights[0] < heights[1] == heights[2]  # [10,12): 1 student; [0,2) and [18,20]: 2 each
+
+
+def test_labels_are_escaped() -> None:
+    root = ET.fromstring(svg.radar([("<b>A&B</b>", 10.0), ("B", 10.0), ("C", 10.0)]))
+    assert root.find(f"{NS}text").text == "<b>A&B</b>"
