@@ -30,6 +30,17 @@ Délibé decisions worth knowing when reading a result:
   the missing UEs (ADJ) or decide the year itself.
 - A capitalised UE keeps the code it was acquired with (ADM, CMP, ADJ, ADJR, ADSUP) unless a retake
   makes it ADM; a validated RCUE stays validated.
+- The jury refusing an RCUE the engine proposed as validated (e.g. ATJ instead of CMP) removes the
+  compensation of its UEs (CMP → AJ); the jury validating an RCUE (ADJ) makes its UEs not acquired ADJR.
+- A grade pending (`attente` in a scenario, `provisional_ues` in the engine) leaves that UE, its RCUE and
+  the year without a proposal; a capitalised UE stays acquired.
+
+Where the code lives: `src/delibe/engine/jury/` (`deliberation.py` the rules for one student,
+`cohort.py` the vectorised year jury of a promotion, `rules.py` this registry, `structure.py` which
+UEs and RCUEs a parcours has each year); `src/delibe/simulate.py` and `delibe simulate` read scenario
+files. Scenario keys beyond ../shared/scenarios/README.md: `attente: [S2.C3]` (grades pending),
+`ue_acquises_avant: {S1.C1: 12}` (UEs acquired before entry), `derogations: 1`, and jury UE decisions
+given either as `ue: {S1.C2: ADJ}` or `ue: {S1: {C2: ADJ}}`.
 
 """
 

@@ -31,3 +31,13 @@ def test_docs_rules_md_lists_every_rule_with_its_text_and_cases() -> None:
         DOC.write_text(expected, encoding="utf-8")
     assert DOC.is_file(), "docs/rules.md missing: DELIBE_WRITE_DOCS=1 .venv/bin/pytest " + __file__
     assert DOC.read_text(encoding="utf-8") == expected, "docs/rules.md is stale: regenerate it (see rules_doc.py)"
+
+
+def test_reasons_are_only_built_from_registered_rules() -> None:
+    from pathlib import Path
+
+    import delibe.engine.jury as jury
+
+    package = Path(jury.__file__).parent
+    offenders = [p.name for p in package.glob("*.py") if p.name != "rules.py" and "Reason(" in p.read_text("utf-8")]
+    assert offenders == [], "build reasons with RULES[...].reason(...) so that each names its rule and source"
