@@ -36,7 +36,7 @@ def test_docs_rules_md_lists_every_rule_with_its_text_and_cases() -> None:
 def test_reasons_are_only_built_from_registered_rules() -> None:
     from pathlib import Path
 
-    import delibe.engine.jury as jury
+    from delibe.engine import jury
 
     package = Path(jury.__file__).parent
     offenders = [p.name for p in package.glob("*.py") if p.name != "rules.py" and "Reason(" in p.read_text("utf-8")]
