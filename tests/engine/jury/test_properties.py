@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from delibe.engine.jury import Cursus, CursusResult, YearAttempt, deliberate
+from delibe.engine.jury import Cursus, CursusResult, UECapitalisee, YearAttempt, deliberate
 from delibe.engine.jury.codes import ANNEE_RANK, PASSAGE, RCUE_RANK, UE_RANK, VALIDATING
 from delibe.engine.jury.cohort import deliberate_cohort, year_ue_order
 from delibe.engine.jury.synthetic import mmi_like_formation
@@ -159,3 +159,19 @@ def test_the_cohort_uses_the_s5_condition_and_the_repeat_limits_it_is_given() ->
                                s1s2_valides=np.array([True, False, False]),
                                repeat_allowed=np.array([True, True, False]))
     assert [cohort.annee_code(i) for i in range(3)] == ["PASD", "RED", "NAR"]
+
+
+BUT3 = year_ue_order(FORMATION, "Créa", 3)
+BEFORE_BUT3 = {u.code: UECapitalisee(12.0) for u in FORMATION.ues if u.semestre <= 4}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(average, min_size=4, max_size=4), min_size=1, max_size=20))
+def test_the_vectorised_cohort_matches_the_per_student_engine_in_but3_without_passage(rows) -> None:
+    matrix = np.array([[math.nan if v is None else v for v in row] for row in rows], dtype=np.float64)
+    cohort = deliberate_cohort(FORMATION, "Créa", 3, matrix, ue_order=BUT3)
+    for i, row in enumerate(rows):
+        cursus = Cursus("Créa", (year(3, BUT3, row),), ue_acquises_avant=BEFORE_BUT3)
+        single = deliberate(FORMATION, cursus).years[0]
+        assert cohort.annee_code(i) == single.annee.proposed
+        assert all(cohort.ue_code(i, code) == ue.proposed for code, ue in single.ues.items())

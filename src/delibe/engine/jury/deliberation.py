@@ -372,6 +372,10 @@ def _year_jury(
         proposed_rcue[spec.competence] = code
 
     # 3. The jury's decisions: RCUEs first (ADJ → ADJR on their UEs), then UEs
+    def carried_acquired(code: str) -> bool:
+        prev = state.ues.get(code)
+        return prev is not None and prev.acquise
+
     decided_rcue = dict(proposed_rcue)
     decided_ue = dict(proposed_ue)
     for spec in ys.rcues:
@@ -388,7 +392,8 @@ def _year_jury(
                 decided_ue[ue.code] = C.ADJR
                 ue_reasons[ue.code].append(R["ue.adjr"].reason(
                     f"{ue.code}: RCUE {comp} validé par le jury (ADJ) → ADJR", ue=ue.code))
-            elif decided_rcue[comp] not in C.VALIDATING and decided_ue[ue.code] == C.CMP:
+            elif (decided_rcue[comp] not in C.VALIDATING and decided_ue[ue.code] == C.CMP
+                  and not carried_acquired(ue.code)):
                 decided_ue[ue.code] = C.AJ
                 ue_reasons[ue.code].append(R["ue.cmp_sans_rcue"].reason(
                     f"{ue.code}: le jury n'a pas validé le RCUE {comp} ({decided_rcue[comp]}): plus de "
