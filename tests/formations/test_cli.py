@@ -116,3 +116,10 @@ def test_check_names_the_line_of_the_module_at_fault(tmp_path, mmi_data):
     assert result.exit_code == 0  # a warning is not an error
     [finding] = [f for f in json.loads(result.output)["constats"] if f["rule"] == "heures.module_sans_heures"]
     assert finding["ligne"] == line_of(path.read_text(encoding="utf-8"), "code: R5-01")
+
+
+def test_the_fiche_says_which_semesters_rest_on_assumptions():
+    s1 = run("show", "but-mmi-dijon", "--parcours", "Créa", "--semestres", "1", "--format", "md").output
+    assert "> Hypothèse : S1 : valeurs supposées localement" in s1
+    s5 = json.loads(run("show", "but-mmi-dijon", "--parcours", "Créa", "--semestres", "5", "--json").output)
+    assert s5["semestres"][0]["hypotheses"] == []

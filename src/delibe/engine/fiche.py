@@ -62,6 +62,8 @@ class FicheSemestre:
     total_ressources: Total
     total_saes: Total
     total: Total
+    # the formation's assumptions about this semester (values not found in national sources)
+    hypotheses: tuple[str, ...] = ()
 
     @property
     def ues(self) -> tuple[UE, ...]:
@@ -151,7 +153,8 @@ def _semestre(formation: Formation, numero: int, ues: tuple[UE, ...], modules: t
     total_s = _total("TOTAL SAE", saes, len(colonnes))
     total = Total(f"TOTAL RESSOURCE SAÉ du S{numero}", total_r.heures + total_s.heures,
                   tuple(a + b for a, b in zip(total_r.coefficients, total_s.coefficients, strict=True)))
-    return FicheSemestre(numero, tuple(colonnes), ressources, saes, total_r, total_s, total)
+    hypotheses = tuple(a.text for a in formation.assumptions if a.place == f"S{numero}")
+    return FicheSemestre(numero, tuple(colonnes), ressources, saes, total_r, total_s, total, hypotheses)
 
 
 def _total(libelle: str, lines: tuple[LigneModule, ...], width: int) -> Total:

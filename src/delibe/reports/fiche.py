@@ -127,6 +127,7 @@ def render_markdown(fiche: Fiche) -> str:
         out += _md_table(["SAÉ", *HEADERS, *cols],
                          [*_module_rows(fiche, sem, sem.saes), _total_row(sem.total_saes), _total_row(sem.total)], 2)
         out.append("")
+        out += [f"> Hypothèse : {text}" for text in sem.hypotheses] + ([""] if sem.hypotheses else [])
     for label, row in _year_rows(fiche):
         out += [f"## {label}", ""]
         out += _md_table(YEAR_HEADERS, [row])
@@ -168,6 +169,7 @@ def render_text(fiche: Fiche) -> str:
         saes = [*_module_rows(fiche, sem, sem.saes), _total_row(sem.total_saes), _total_row(sem.total)]
         out += _text_table(["SAÉ", *HEADERS, *cols], saes, [len(saes) - 2])
         out.append("")
+        out += [f"Hypothèse : {text}" for text in sem.hypotheses] + ([""] if sem.hypotheses else [])
     for label, row in _year_rows(fiche):
         out += _text_table([label, *YEAR_HEADERS], [["", *row]])
         out.append("")
@@ -203,6 +205,7 @@ def render_html(fiche: Fiche) -> str:
         parts.append(_html_table(f"SAÉ du semestre {sem.numero}", ["SAÉ", *HEADERS, *cols],
                                  [*_module_rows(fiche, sem, sem.saes), _total_row(sem.total_saes),
                                   _total_row(sem.total)], 2))
+        parts += [f'<p class="hypothese">Hypothèse : {e(text)}</p>' for text in sem.hypotheses]
         parts.append("</section>")
     for label, row in _year_rows(fiche):
         parts.append(_html_table(label, ["", *YEAR_HEADERS], [[label, *row]], 1))
@@ -226,6 +229,7 @@ def fiche_json(fiche: Fiche) -> dict[str, Any]:
         semestres.append({
             "numero": sem.numero,
             "ects": json_num(sem.ects),
+            "hypotheses": list(sem.hypotheses),
             "ues": [{"code": u.code, "competence": competences[u.competence].numero, "competence_nom": u.competence,
                      "niveau": u.niveau, "ects": json_num(u.ects), "coef_rcue": json_num(u.coef_rcue),
                      "titre": u.titre, "parcours": list(u.parcours)} for u in sem.ues],
