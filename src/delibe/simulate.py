@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -302,10 +303,13 @@ def _parse_year(
         known = {m.code for m in formation.modules_of(semestre, structure.parcours.code)}
         for code, value in module_values.items():
             mpath = spath + (str(code),)
-            if str(code) not in known:
+            name = _module_code(str(code), known)
+            if name is None:
                 raise reader.fail(mpath, f"module « {code} » inconnu en S{semestre} de la formation {formation.id} "
                                          f"(parcours {structure.parcours.code}); modules: {', '.join(sorted(known))}")
-            averages[str(code)] = _number(reader, mpath, value, regles)
+            if name in averages:
+                raise reader.fail(mpath, f"module {name} donné deux fois")
+            averages[name] = _number(reader, mpath, value, regles)
         for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages).items():
             if value is None or code not in structure.years[annee].ue_codes:
                 continue
@@ -318,6 +322,20 @@ def _parse_year(
     )
     jury = _parse_jury(reader, path + ("jury",), year.get("jury"), formation, structure, annee)
     return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury)
+
+
+def _normal(code: str) -> str:
+    text = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().upper()
+    return re.sub(r"[\s._-]+", "", text)
+
+
+def _module_code(code: str, known: set[str]) -> str | None:
+    """The formation's module code for ``code``: exact, else the only one equal up to case, accents and
+    separators (« R1-01 » for « R1.01 », « SAE 1.01 » for « SAÉ 1.01 »)."""
+    if code in known:
+        return code
+    candidates = [k for k in known if _normal(k) == _normal(code)]
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _ue_averages(

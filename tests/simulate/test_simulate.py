@@ -189,3 +189,12 @@ def test_a_jury_block_without_raison_is_simulated_with_a_default_motive_and_a_wa
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["years"][0]["annee"]["code"] == "PAS1NCI"
     assert "sans « raison: »" in result.stderr and "years[0].jury" in result.stderr
+
+
+def test_module_codes_match_up_to_case_accents_and_separators(tmp_path: Path) -> None:
+    exact = {"year": "BUT1", "modules": {"S1": {"R1.01": 12, "SAÉ 1.01": 9}, "S2": {"R2.01": 11}}}
+    loose = {"year": "BUT1", "modules": {"S1": {"r1-01": 12, "SAE 1.01": 9}, "S2": {"R2_01": 11}}}
+    first = run(str(write(tmp_path, "exact.yaml", scenario(exact))))
+    second = run(str(write(tmp_path, "loose.yaml", scenario(loose))))
+    assert first.exit_code == second.exit_code == 0, first.stderr + second.stderr
+    assert json.loads(first.stdout)["years"] == json.loads(second.stdout)["years"]
