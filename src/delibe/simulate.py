@@ -397,6 +397,8 @@ def read_scenario(path: Path, load: FormationLoader = default_formation_loader,
     from delibe.formations.yamlread import YamlReadError, read_yaml
 
     shown = str(path)
+    if not path.is_file():
+        raise ScenarioError(shown, "", "fichier introuvable (ou pas un fichier): vérifiez le chemin")
     try:
         raw = path.read_bytes()
     except OSError as exc:
