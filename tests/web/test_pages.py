@@ -41,9 +41,12 @@ def test_main_page_renders_for_its_role(world, login, name, role, url, expected)
 
 def test_the_jury_table_explains_each_proposal_on_demand(world, login):
     grade_whole_year(world, alice_average=12, bruno_average=9)
-    html = login("president").get(f"/semestres/{world.s2.pk}/jury/").content.decode()
-    assert html.count("<details") >= 2 * 16
-    assert "RED" in html and "Arrêté du 15 avril 2022" in html
+    client = login("president")
+    html = client.get(f"/semestres/{world.s2.pk}/jury/").content.decode()
+    reasons_url = f"/semestres/{world.s2.pk}/jury/etudiants/{world.bruno.pk}/motifs/"
+    assert "RED" in html and f'data-url="{reasons_url}"' in html
+    fragment = client.get(reasons_url).content.decode()
+    assert fragment.count("<dt>") == 16 and "RED" in fragment and "Arrêté du 15 avril 2022" in fragment
 
 
 def test_a_student_sees_decisions_explained_once_the_jury_is_closed(world, login):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/import/confirmer/", notes.confirm_import, name="import_confirm"),
     path("semestres/<int:pk>/jury/", jury.table, name="jury"),
     path("semestres/<int:pk>/jury/etudiants/<int:student_pk>/", jury.student_decisions, name="jury_etudiant"),
+    path("semestres/<int:pk>/jury/etudiants/<int:student_pk>/motifs/", jury.student_reasons, name="jury_motifs"),
     path("semestres/<int:pk>/jury/propositions/", jury.confirm_proposals, name="jury_propositions"),
     path("semestres/<int:pk>/jury/cloture/", jury.lock, name="jury_cloture"),
     path("etudiants/", pages.student_list, name="etudiants"),

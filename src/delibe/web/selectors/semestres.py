@@ -152,7 +152,7 @@ class JuryTable:
         return any(r.locked for r in self.runs)
 
 
-def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTable:
+def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_reasons: bool = True) -> JuryTable:
     """One row per student of the jury: UE averages (both semesters at a year jury), RCUE averages, the
     proposed codes with their reasons, and the decisions already recorded."""
     runs = year_runs(run)
@@ -163,7 +163,10 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTa
     if student_ids is not None:
         enrolments = [e for e in enrolments if e.student_id in student_ids]
     ids = [e.student_id for e in enrolments]
-    cursus_of = deliberate_students(ids, up_to=run.academic_year.label, odd_semester=odd(run))
+    # The whole table takes the engine's vectorised path where it can (codes only); one student's
+    # reasons are asked for on demand (``with_reasons``).
+    cursus_of = deliberate_students(ids, up_to=run.academic_year.label, odd_semester=odd(run),
+                                    cohort=not with_reasons)
     decided: dict[tuple[int, str, str], JuryDecision] = {
         (d.student_id, d.level, d.key): d
         for d in JuryDecision.objects.filter(student_id__in=ids, academic_year=run.academic_year)
@@ -176,13 +179,13 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTa
     for enrolment in enrolments:
         sid = enrolment.student_id
         cursus = cursus_of.get(sid)
-        if cursus is None or (cursus.result is None and cursus.semester_result is None):
+        if cursus is None or (cursus.result is None and cursus.semester_result is None and cursus.cohort is None):
             rows.append(JuryRow(enrolment.student, enrolment, [], [], None,
                                 cursus.error if cursus else "aucune inscription"))
             continue
         proposals = proposals_of(cursus, run)
         year = cursus.year_result(run.academic_year.label)
-        ue_results = year.ues if year is not None else (
+        ue_results: Any = year.ues if year is not None else (
             cursus.semester_result.ues if cursus.semester_result is not None else {})
 
         def cell(level: str, key: str) -> Cell | None:
@@ -191,8 +194,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None) -> JuryTa
                 return None
             d = decided.get((sid, level, key))
             provisional = bool(level == "ue" and key in ue_results and ue_results[key].provisional)
-            return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None, p.reasons,
-                        d.departure_reason if d else "", provisional)
+            return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None,
+                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional)
 
         ues = [c for c in (cell("ue", k) for k in ue_headers)]
         rcues: list[Cell] = []

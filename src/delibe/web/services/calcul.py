@@ -7,10 +7,15 @@ the engine's results. Views and templates never compute an average or a code: th
 
 from __future__ import annotations
 
+import functools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+from django.db import connection
 
 from delibe.engine.model import Formation
 from delibe.engine.parameters import Regles, regles_at
@@ -18,9 +23,14 @@ from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, Semest
 from delibe.web.services.formations import formation_model
 
 
+@functools.lru_cache(maxsize=64)
+def _regles_at(date: str) -> Regles:
+    return regles_at(date)
+
+
 def regles_of(run: SemesterRun) -> Regles:
     """The rules in force at the end of the run's academic year (when its jury sits)."""
-    return regles_at(run.academic_year.fin.isoformat())
+    return _regles_at(run.academic_year.fin.isoformat())
 
 
 def engine_evaluation(evaluation: Evaluation) -> Any:
@@ -83,9 +93,20 @@ class SemesterOutcome:
         return ids
 
 
+def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
+    """Rows of a ``values_list`` queryset without Django's per-value converters (tens of thousands of
+    grades: the Decimal conversion alone would cost more than the whole computation)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None) -> dict[int, SemesterOutcome]:
-    """Averages of several runs at once: three queries in all, one engine call per run and parcours."""
-    from delibe.engine.moyennes import Special, StudentGrades, SemesterSpec, compute_semester
+    """Averages of several runs at once: three queries in all, one engine call per run and parcours.
+    The grade matrix goes to the engine as a dense ``GradeTable`` (students × evaluations)."""
+    from delibe.engine.moyennes import GradeTable, SemesterSpec, StudentGrades, compute_semester
+    from delibe.engine.moyennes.grades import SPECIAL_CODES, Special
 
     runs = list(runs)
     run_ids = [r.pk for r in runs]
@@ -98,12 +119,15 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         "semester_id", "student_id", "parcours"
     ):
         enrolled[run_id][student_id] = parcours
-    values: dict[int, dict[int, dict[str, object]]] = defaultdict(lambda: defaultdict(dict))
-    grade_rows = Grade.objects.filter(evaluation__semester_id__in=run_ids).values_list(
-        "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
-    )
-    for run_id, student_id, evaluation_id, value, special in grade_rows:
-        values[run_id][student_id][str(evaluation_id)] = Special(special) if special else float(value)
+    grades_of: dict[int, list[tuple[int, int, Any, str]]] = defaultdict(list)
+    for run_id, student_id, evaluation_id, value, special in _raw_rows(
+        Grade.objects.filter(evaluation__semester_id__in=run_ids).values_list(
+            "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
+        )
+    ):
+        grades_of[run_id].append((student_id, evaluation_id, value, special))
+    special_code = {str(k): v for k, v in SPECIAL_CODES.items()}
+    special_code.update({k.value: v for k, v in SPECIAL_CODES.items() if isinstance(k, Special)})
 
     outcomes: dict[int, SemesterOutcome] = {}
     for run in runs:
@@ -115,15 +139,23 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         results: dict[str, Any] = {}
         for parcours, members in sorted(by_parcours.items()):
             spec_modules = {m.code for m in formation.modules_of(run.semestre, parcours)}
-            engine_evals = [engine_evaluation(e) for e in evaluations[run.pk] if e.module_code in spec_modules]
-            spec = SemesterSpec.from_formation(formation, run.semestre, parcours, engine_evals)
-            eval_ids = {e.id for e in engine_evals}
+            kept = [e for e in evaluations[run.pk] if e.module_code in spec_modules]
+            spec = SemesterSpec.from_formation(formation, run.semestre, parcours, [engine_evaluation(e) for e in kept])
+            members.sort()
+            row = {sid: i for i, sid in enumerate(members)}
+            column = {e.pk: j for j, e in enumerate(kept)}
             # Every enrolled student counts for completeness, even when only some are shown.
-            students = [
-                StudentGrades(str(sid), {k: v for k, v in values[run.pk][sid].items() if k in eval_ids})
-                for sid in sorted(members)
-            ]
-            results[parcours] = compute_semester(spec, students, regles)
+            values = np.full((len(members), len(kept)), np.nan)
+            for student_id, evaluation_id, value, special in grades_of[run.pk]:
+                i, j = row.get(student_id), column.get(evaluation_id)
+                if i is None or j is None:
+                    continue
+                values[i, j] = special_code[special] if special else float(value)
+            if kept:
+                table = GradeTable(student_ids=tuple(str(sid) for sid in members), values=values)
+                results[parcours] = compute_semester(spec, table, regles)
+            else:  # nothing to lay out in a matrix yet
+                results[parcours] = compute_semester(spec, [StudentGrades(str(sid)) for sid in members], regles)
         parcours_of = dict(enrolled[run.pk])
         if wanted is not None:
             parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
@@ -147,6 +179,9 @@ class StudentCursus:
     result: Any | None  # CursusResult
     error: str = ""
     semester_result: Any | None = None  # SemesterResult of an odd-semester jury
+    # codes only, from the vectorised cohort path: {"ues": {code: (moyenne, code)}, "rcues": {nom:
+    # (moyenne, code)}, "annee": code}; the reasons come from ``deliberate`` when someone asks for them
+    cohort: dict[str, Any] | None = None
 
     def year_result(self, academic_year: str) -> Any | None:
         if self.result is None:
@@ -175,43 +210,53 @@ def _jury_inputs(decisions: Iterable[JuryDecision]) -> dict[tuple[int, str], Map
 
 
 def deliberate_students(
-    student_ids: Iterable[int], *, up_to: str, formation_slug: str | None = None, odd_semester: int | None = None
+    student_ids: Iterable[int], *, up_to: str, formation_slug: str | None = None, odd_semester: int | None = None,
+    cohort: bool = False,
 ) -> dict[int, StudentCursus]:
     """Jury proposals for each student's cursus up to the academic year ``up_to`` (inclusive). Averages
     are computed once per run for the whole cohort; the jury engine is called once per student.
 
     With ``odd_semester`` (1, 3, 5), the year ``up_to`` is judged at its odd-semester jury (UE codes of
-    that semester only, ``deliberate_semestre``) after the earlier years."""
+    that semester only, ``deliberate_semestre``) after the earlier years.
+
+    With ``cohort``, the students the year jury meets without history (a first year, no grade pending,
+    no jury decision of their own) are deliberated together by the engine's vectorised path, which gives
+    the same codes as ``deliberate`` without the reasons; the others go through ``deliberate``."""
     from delibe.engine.jury import Cursus, CursusError, JuryDecisions, YearAttempt, deliberate, deliberate_semestre
 
     student_ids = list(student_ids)
-    enrolments = list(
+    rows = list(
         Enrolment.objects.filter(student_id__in=student_ids, semester__academic_year__label__lte=up_to)
-        .select_related("semester__academic_year", "semester__formation")
-        .order_by("semester__academic_year__label", "semester__semestre")
+        .values_list("student_id", "semester_id", "parcours")
     )
+    runs = {
+        r.pk: r for r in SemesterRun.objects.filter(pk__in={run_id for _, run_id, _ in rows})
+        .select_related("formation", "academic_year")
+    }
     if formation_slug is not None:
-        enrolments = [e for e in enrolments if e.semester.formation.slug == formation_slug]
-    runs = {e.semester_id: e.semester for e in enrolments}
+        rows = [r for r in rows if runs[r[1]].formation.slug == formation_slug]
+    rows.sort(key=lambda r: (runs[r[1]].academic_year.label, runs[r[1]].semestre))
     outcomes = compute_runs(runs.values(), student_ids)
     decisions = _jury_inputs(
         JuryDecision.objects.filter(student_id__in=student_ids, academic_year__label__lte=up_to)
         .select_related("academic_year")
     )
-    by_student: dict[int, list[Enrolment]] = defaultdict(list)
-    for e in enrolments:
-        by_student[e.student_id].append(e)
+    by_student: dict[int, list[tuple[SemesterRun, str]]] = defaultdict(list)
+    for student_id, run_id, parcours in rows:
+        by_student[student_id].append((runs[run_id], parcours))
 
     cursus_of: dict[int, StudentCursus] = {}
+    pending_cohort: dict[tuple[int, str, int, Regles], list[tuple[int, Any, list[Any]]]] = {}
+    formations: dict[int, Formation] = {}
     for student_id in student_ids:
         mine = by_student.get(student_id, [])
         if not mine:
             continue
-        parcours = mine[-1].parcours
-        formation = formation_model(mine[-1].semester.formation)
+        parcours = mine[-1][1]
+        formation = formation_model(mine[-1][0].formation)
         attempts: dict[tuple[str, int], list[SemesterRun]] = {}
-        for e in mine:
-            attempts.setdefault((e.semester.academic_year.label, e.semester.annee_but), []).append(e.semester)
+        for run, _ in mine:
+            attempts.setdefault((run.academic_year.label, run.annee_but), []).append(run)
         years = []
         attempt_list = []
         for (label, annee), year_runs in attempts.items():
@@ -230,7 +275,13 @@ def deliberate_students(
                                    raison=" ; ".join(jury["raison"])) if jury else None,
             ))
             attempt_list.append((label, annee, year_runs))
-        regles = regles_of(mine[-1].semester)
+        regles = regles_of(mine[-1][0])
+        if (cohort and odd_semester is None and len(years) == 1 and attempt_list[0][0] == up_to
+                and years[0].jury is None and not years[0].provisional_ues):
+            formations[student_id] = formation
+            pending_cohort.setdefault((id(formation), parcours, years[0].annee, regles), []).append(
+                (student_id, years[0], attempt_list))
+            continue
         try:
             if odd_semester is not None and attempt_list and attempt_list[-1][0] == up_to:
                 odd_runs = [r for r in attempt_list[-1][2] if r.semestre == odd_semester]
@@ -252,4 +303,32 @@ def deliberate_students(
         except CursusError as error:
             place = f" (année {error.year_index + 1}, {error.place})" if error.year_index is not None else ""
             cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, None, error.message + place)
+    for (_, parcours, annee, regles), members in pending_cohort.items():
+        cursus_of.update(_cohort(formations[members[0][0]], parcours, annee, regles, members))
     return cursus_of
+
+
+def _cohort(formation: Formation, parcours: str, annee: int, regles: Regles,
+            members: list[tuple[int, Any, list[Any]]]) -> dict[int, StudentCursus]:
+    from delibe.engine.jury.cohort import deliberate_cohort, year_ue_order
+
+    order = year_ue_order(formation, parcours, annee)
+    moyennes = np.array([
+        [m if (m := attempt.ue_moyennes.get(code)) is not None else math.nan for code in order]
+        for _, attempt, _ in members
+    ], dtype=np.float64).reshape(len(members), len(order))
+    decisions = deliberate_cohort(formation, parcours, annee, moyennes, regles, ue_order=order)
+    result: dict[int, StudentCursus] = {}
+    for i, (student_id, _, attempt_list) in enumerate(members):
+        ues = {code: (_finite(moyennes[i, j]), decisions.ue_code(i, code)) for j, code in enumerate(order)}
+        rcues = {nom: (_finite(decisions.rcue_moyennes[i, k]), decisions.rcue_code(i, nom))
+                 for k, nom in enumerate(decisions.competences)}
+        result[student_id] = StudentCursus(
+            student_id, parcours, attempt_list, None,
+            cohort={"ues": ues, "rcues": rcues, "annee": decisions.annee_code(i), "formation": formation},
+        )
+    return result
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)

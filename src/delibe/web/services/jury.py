@@ -57,6 +57,16 @@ def year_runs(run: SemesterRun) -> list[SemesterRun]:
 def proposals_of(cursus: StudentCursus, run: SemesterRun) -> dict[tuple[str, str], Proposal]:
     """The engine's proposals for one student at the jury of ``run`` (UE codes only at an odd semester)."""
     proposals: dict[tuple[str, str], Proposal] = {}
+    if cursus.cohort is not None and run.semestre % 2 == 0:
+        formation = cursus.cohort["formation"]
+        for code, (moyenne, proposed) in cursus.cohort["ues"].items():
+            ue = formation.ue(code)
+            proposals[("ue", code)] = Proposal("ue", code, ue.semestre if ue else None, moyenne, proposed, [])
+        for nom, (moyenne, proposed) in cursus.cohort["rcues"].items():
+            proposals[("rcue", nom)] = Proposal("rcue", nom, None, moyenne, proposed, [])
+        key = f"BUT{run.annee_but}"
+        proposals[("annee", key)] = Proposal("annee", key, None, None, cursus.cohort["annee"], [])
+        return proposals
     if run.semestre % 2 == 1:
         if cursus.semester_result is None:
             return {}

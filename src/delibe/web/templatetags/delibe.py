@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django import template
@@ -43,37 +44,48 @@ def below(value: float | None, bar: float = 10) -> bool:
     return value is not None and value < bar - 0.005
 
 
-@register.simple_tag
-def jury_cell(c: Any) -> str:
-    """One cell of the jury table, rendered in Python: a 300-student year has thousands of cells and a
-    template include per cell would dominate the page's time."""
-    from django.utils.html import escape, format_html
-    from django.utils.safestring import mark_safe
-
+def _cell_html(c: Any) -> str:
+    # Codes come from a closed list and averages are numbers: only the free texts need escaping.
     if c is None:
-        return mark_safe('<span class="muted">—</span>')
-    parts = [format_html('<span class="moy{}">{}</span>', " below" if below(c.moyenne) else "", moy(c.moyenne))]
+        return '<td class="cell"><span class="muted">—</span></td>'
+    value = c.moyenne
+    below_bar = value is not None and value < 10 - 0.005
+    parts = ['<td class="cell"><span class="moy', " below" if below_bar else "", '">', moy(value), "</span>"]
     shown = c.shown
     if shown:
-        note = ""
+        parts += [' <span class="code ', code_class(shown), "" if c.decided else " proposed", '">', shown]
         if c.departs:
-            note = format_html('<span aria-hidden="true">*</span><span class="visually-hidden"> (décision du jury, '
-                               'proposition {})</span>', c.proposed)
+            parts += ['<span aria-hidden="true">*</span><span class="visually-hidden"> (décision du jury, '
+                      "proposition ", c.proposed or "", ")</span>"]
         elif not c.decided:
-            note = mark_safe('<span class="visually-hidden"> (proposé)</span>')
-        parts.append(format_html(' <span class="code {}{}">{}{}</span>', code_class(shown),
-                                 "" if c.decided else " proposed", shown, note))
+            parts.append('<span class="visually-hidden"> (proposé)</span>')
+        parts.append("</span>")
     elif c.provisional:
-        parts.append(mark_safe(' <span class="code code-none">ATT</span>'))
+        parts.append(' <span class="code code-none">ATT</span>')
     if c.reasons or c.departure_reason:
-        items = "".join(
-            f'<li>{escape(r.get("text", ""))} <span class="muted">— {escape(r.get("source", ""))}</span></li>'
-            for r in c.reasons
-        )
+        parts.append('<details class="reasons"><summary>pourquoi</summary><ul>')
+        for r in c.reasons:
+            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', escape(r.get("source", "")),
+                      "</span></li>"]
         if c.departure_reason:
-            items += f"<li><strong>Motif du jury</strong> : {escape(c.departure_reason)}</li>"
-        parts.append(mark_safe(
-            f'<details class="reasons"><summary>pourquoi<span class="visually-hidden"> {escape(c.key)}</span>'
-            f"</summary><ul>{items}</ul></details>"
-        ))
-    return mark_safe("".join(str(p) for p in parts))
+            parts += ["<li><strong>Motif du jury</strong> : ", escape(c.departure_reason), "</li>"]
+        parts.append("</ul></details>")
+    parts.append("</td>")
+    return "".join(parts)
+
+
+@register.simple_tag
+def jury_cells(row: Any, year_jury: bool) -> str:
+    """The cells of one row of the jury table, rendered in Python: a 300-student year has about 5 000
+    cells, and a template loop or include per cell would dominate the page's time."""
+    from django.utils.safestring import mark_safe
+
+    cells = list(row.ues) + list(row.rcues) + ([row.annee] if year_jury else [])
+    return mark_safe("".join(_cell_html(c) for c in cells))
+
+
+@register.simple_tag
+def jury_cell(c: Any) -> str:
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(_cell_html(c)[len('<td class="cell">'):-len("</td>")])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +21,11 @@ from delibe.web.views.pages import get_run
 def table(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run(request, pk)
     perm.require(perm.can_view_jury(request.user, run))
-    data = jury_table(run)
+    data = jury_table(run, with_reasons=False)
+    # One reverse() per page, not three per row (a 300-student year).
+    decisions_base = reverse("delibe:jury_etudiant", args=[run.pk, 0])[:-2]
     return render(request, "delibe/jury.html", {
+        "student_base": reverse("delibe:etudiants"), "decisions_base": decisions_base,
         "run": run, "table": data, "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
         "can_lock": perm.can_lock_jury(request.user, run) and not data.locked,
     })
@@ -92,3 +96,16 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Jury clos : les notes et les décisions sont verrouillées."))
     return redirect("delibe:jury", pk=run.pk)
+
+
+@login_required
+def student_reasons(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """The reasons of one student's proposals, as an HTML fragment the jury table loads on demand."""
+    run = get_run(request, pk)
+    perm.require(perm.can_view_jury(request.user, run))
+    student = get_object_or_404(Student, pk=student_pk, department_id=run.formation.department_id)
+    perm.require_visible(Enrolment.objects.filter(student=student, semester=run).exists())
+    data = jury_table(run, [student.pk])
+    row = data.rows[0] if data.rows else None
+    cells = [c for c in (row.ues + row.rcues + [row.annee]) if c] if row and not row.error else []
+    return render(request, "delibe/_jury_reasons.html", {"row": row, "cells": cells})
