@@ -138,3 +138,22 @@ def test_bonus_rules_give_the_same_points_one_by_one_and_as_arrays(cohort):
             avg = results.module_means[i, k]
             one = rule.points(None if np.isnan(avg) else float(avg), spec.ue_codes)
             assert list(one.values()) == list(array[i])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_processing_students_in_small_chunks_changes_nothing(data):
+    from delibe.engine.moyennes import vectorised
+    from tests.engine.moyennes.strategies import specs, students_for
+
+    spec = data.draw(specs())
+    students = data.draw(students_for(spec, min_size=4, max_size=9))
+    whole = compute_semester(spec, students)
+    saved = vectorised.CHUNK
+    vectorised.CHUNK = 3
+    try:
+        chunked = compute_semester(spec, students)
+    finally:
+        vectorised.CHUNK = saved
+    assert_same(chunked, whole)
+    assert_same(chunked, compute_semester_reference(spec, students))

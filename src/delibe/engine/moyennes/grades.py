@@ -296,7 +296,7 @@ class GradeTable:
             dispensed=dispensed if any_disp else None,
         )
 
-    def check(self, spec: SemesterSpec) -> None:
+    def check(self, spec: SemesterSpec, values: bool = True) -> None:
         n = len(self.student_ids)
         shapes = {
             "values": (self.values, (n, len(spec.evaluations))),
@@ -309,6 +309,16 @@ class GradeTable:
                 raise GradeError(f"tableau de notes: « {name} » a la forme {array.shape}, attendu {shape}")
         if len(set(self.student_ids)) != n:
             raise GradeError("tableau de notes: un même étudiant apparaît deux fois")
+        if self.capitalised is not None:
+            cap = self.capitalised
+            if (cap < 0).any() or (cap > 20).any():
+                i, j = (int(x) for x in np.argwhere((cap < 0) | (cap > 20))[0])
+                raise GradeError(
+                    f"étudiant {self.student_ids[i]}: moyenne capitalisée {cap[i, j]!r} de {spec.ue_codes[j]} "
+                    "invalide (attendu entre 0 et 20)"
+                )
+        if not values:
+            return
         v = self.values
         note_max = np.array([e.note_max for e in spec.evaluations])
         ok = np.isnan(v) | ((v >= 0) & (v <= note_max)) | (v == CODE_ABS) | (v == CODE_EXC) | (v == CODE_ATT)

@@ -7,6 +7,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 
 
 from delibe.engine.moyennes.explain import ModuleExplanation, UEExplanation
@@ -33,15 +36,33 @@ class SemesterResults:
     students: tuple[str, ...]
     ue_averages: FloatArray
     ue_computed: FloatArray
-    module_averages: FloatArray
-    module_means: FloatArray
+    # module averages, students × computed columns; column c is (module c // (n_ue + 1), UE c % (n_ue + 1)),
+    # the last "UE" being the module's own average. Columns not listed are undefined for everyone.
+    module_block: FloatArray
+    module_columns: npt.NDArray[np.intp]
     provisional_mask: BoolArray
     complete: frozenset[str]
     grades: Sequence[StudentGrades] | GradeTable
-    _rows: dict[str, int] = field(init=False, repr=False)
+    _rows: dict[str, int] = field(init=False, repr=False, default_factory=dict)
+    _full: list[FloatArray] = field(init=False, repr=False, default_factory=list)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_rows", {s: i for i, s in enumerate(self.students)})
+    def _module_full(self) -> FloatArray:
+        if not self._full:
+            n_m, n_c = len(self.spec.modules), len(self.spec.ues) + 1
+            full = np.full((len(self.students), n_m * n_c), np.nan)
+            full[:, self.module_columns] = self.module_block
+            self._full.append(full.reshape(len(self.students), n_m, n_c))
+        return self._full[0]
+
+    @property
+    def module_averages(self) -> FloatArray:
+        """Students × modules × UEs (NaN: undefined)."""
+        return self._module_full()[:, :, :-1]
+
+    @property
+    def module_means(self) -> FloatArray:
+        """Students × modules: each module's own average, Σ coef·note / Σ coef (NaN: undefined)."""
+        return self._module_full()[:, :, -1]
 
     @property
     def ue_codes(self) -> tuple[str, ...]:
@@ -61,6 +82,8 @@ class SemesterResults:
         )
 
     def row(self, student_id: str) -> int:
+        if not self._rows and self.students:  # built on first use: bulk callers never need it
+            self._rows.update((s, i) for i, s in enumerate(self.students))
         try:
             return self._rows[student_id]
         except KeyError:
