@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import defaultdict
+import json
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.db import connection
+from django.db.models import Count, Max, Sum
 
 from delibe.engine.model import Formation
 from delibe.engine.parameters import Regles, regles_at
@@ -93,6 +95,10 @@ class SemesterOutcome:
         return ids
 
 
+OUTCOME_CACHE_SIZE = 64
+_outcome_cache: OrderedDict[int, tuple[Any, dict[str, Any]]] = OrderedDict()
+
+
 def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
     """Rows of a ``values_list`` queryset without Django's per-value converters (tens of thousands of
     grades: the Decimal conversion alone would cost more than the whole computation)."""
@@ -119,13 +125,34 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         "semester_id", "student_id", "parcours"
     ):
         enrolled[run_id][student_id] = parcours
-    grades_of: dict[int, list[tuple[int, int, Any, str]]] = defaultdict(list)
-    for run_id, student_id, evaluation_id, value, special in _raw_rows(
-        Grade.objects.filter(evaluation__semester_id__in=run_ids).values_list(
-            "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
+    # A run whose grades, evaluations and enrolments have not changed reuses its last results: the jury
+    # table is reloaded after every decision, and recomputing a year of grades each time is wasted work.
+    grade_stamps = {
+        run_id: (count, total_version, total_id, str(last))
+        for run_id, count, total_version, total_id, last in _raw_rows(
+            Grade.objects.filter(evaluation__semester_id__in=run_ids).values("evaluation__semester_id")
+            .annotate(n=Count("id"), v=Sum("version"), i=Sum("id"), u=Max("updated_at"))
+            .values_list("evaluation__semester_id", "n", "v", "i", "u")
         )
-    ):
-        grades_of[run_id].append((student_id, evaluation_id, value, special))
+    }
+    stamps = {
+        run.pk: (
+            run.formation.sha256, run.academic_year.fin.isoformat(), grade_stamps.get(run.pk),
+            tuple((e.pk, e.module_code, e.coefficient, e.note_max, json.dumps(e.poids, sort_keys=True), e.type,
+                   e.immediate) for e in evaluations[run.pk]),
+            tuple(sorted(enrolled[run.pk].items())),
+        )
+        for run in runs
+    }
+    stale = [r for r in run_ids if _outcome_cache.get(r, (None,))[0] != stamps[r]]
+    grades_of: dict[int, list[tuple[int, int, Any, str]]] = defaultdict(list)
+    if stale:
+        for run_id, student_id, evaluation_id, value, special in _raw_rows(
+            Grade.objects.filter(evaluation__semester_id__in=stale).values_list(
+                "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
+            )
+        ):
+            grades_of[run_id].append((student_id, evaluation_id, value, special))
     special_code = {str(k): v for k, v in SPECIAL_CODES.items()}
     special_code.update({k.value: v for k, v in SPECIAL_CODES.items() if isinstance(k, Special)})
 
@@ -133,6 +160,14 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
     for run in runs:
         formation = formation_model(run.formation)
         regles = regles_of(run)
+        cached = _outcome_cache.get(run.pk)
+        if cached is not None and cached[0] == stamps[run.pk]:
+            _outcome_cache.move_to_end(run.pk)
+            parcours_of = dict(enrolled[run.pk])
+            if wanted is not None:
+                parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
+            outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, cached[1], evaluations[run.pk])
+            continue
         by_parcours: dict[str, list[int]] = defaultdict(list)
         for student_id, parcours in enrolled[run.pk].items():
             by_parcours[parcours].append(student_id)
@@ -156,6 +191,9 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
                 results[parcours] = compute_semester(spec, table, regles)
             else:  # nothing to lay out in a matrix yet
                 results[parcours] = compute_semester(spec, [StudentGrades(str(sid)) for sid in members], regles)
+        _outcome_cache[run.pk] = (stamps[run.pk], results)
+        while len(_outcome_cache) > OUTCOME_CACHE_SIZE:
+            _outcome_cache.popitem(last=False)
         parcours_of = dict(enrolled[run.pk])
         if wanted is not None:
             parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}

@@ -89,3 +89,37 @@ def jury_cell(c: Any) -> str:
     from django.utils.safestring import mark_safe
 
     return mark_safe(_cell_html(c)[len('<td class="cell">'):-len("</td>")])
+
+
+@register.simple_tag
+def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: str) -> str:
+    """The body of the jury table, one ``<tr>`` per student, built in Python (see ``jury_cells``)."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext as _
+
+    label_link = _("Décisions") if can_decide else _("Détail")
+    repeat, all_done, why = _("redoublant"), _("tout est décidé"), _("pourquoi")
+    see_reasons = _("Voir les motifs de chaque proposition")
+    width = len(table.ue_headers) + len(table.rcue_headers) + (1 if table.year_jury else 0)
+    out: list[str] = []
+    for row in table.rows:
+        pk = row.student.pk
+        name = escape(str(row.student))
+        out.append(f'<tr id="jury-{pk}"><th scope="row"><a href="{student_base}{pk}/">{name}</a>')
+        if row.enrolment.redoublant:
+            out.append(f' <span class="tag">{repeat}</span>')
+        out.append("</th>")
+        if row.error:
+            out.append(f'<td colspan="{width}" class="error">{escape(row.error)}</td>')
+        else:
+            out.append(jury_cells(row, table.year_jury))
+        base = f"{decisions_base}{pk}/"
+        out.append(f'<td><a href="{base}">{label_link}<span class="visually-hidden"> — {name}</span></a>')
+        if not row.error and row.all_decided:
+            out.append(f' <span class="tag tag-ok">✓<span class="visually-hidden"> {all_done}</span></span>')
+        out.append(
+            f'<details class="reasons row-reasons" data-url="{base}motifs/"><summary>{why}'
+            f'<span class="visually-hidden"> — {name}</span></summary><div class="reasons-body" aria-live="polite">'
+            f'<a href="{base}">{see_reasons}</a></div></details></td></tr>'
+        )
+    return mark_safe("".join(out))
