@@ -12,6 +12,7 @@ any exact computation that reads every grade.
 from __future__ import annotations
 
 import importlib.util
+import os
 import platform
 import statistics
 import sys
@@ -21,10 +22,18 @@ from pathlib import Path
 from types import ModuleType
 
 import click
-import numpy as np
 
-from delibe.engine.model import UE, Module, ModuleKind, frozen_map
-from delibe.engine.moyennes import (
+if "numpy" not in sys.modules:
+    # OpenBLAS's worker threads spin while waiting: on a small machine shared with other work they make
+    # the products slower, not faster. The benchmark (and any batch job) runs BLAS on one thread unless
+    # told otherwise (``--blas-threads`` or the usual environment variables).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from delibe.engine.model import UE, Module, ModuleKind, frozen_map  # noqa: E402
+from delibe.engine.moyennes import (  # noqa: E402
     CODE_ABS,
     CODE_ATT,
     CODE_EXC,
@@ -140,29 +149,33 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
-    import os
-
     return {
         "nproc": str(os.cpu_count()),
         "cpu": cpu,
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "défaut"),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
-def run(sizes: list[int], repeat: int, reference_max: int, echo: Callable[[str], None] = print) -> list[dict[str, object]]:
+def run(
+    sizes: list[int], repeat: int, reference_max: int, echo: Callable[[str], None] = print
+) -> tuple[dict[str, str], list[dict[str, object]]]:
     spec = synthetic_spec()
     jury = load_jury_bench()
     info = machine()
     echo(
-        f"# {len(spec.ues)} UE, {len(spec.modules)} modules, {len(spec.evaluations)} évaluations; "
-        f"{info['nproc']} cœurs, {info['cpu']}, Python {info['python']}, numpy {info['numpy']}; "
-        f"médianes sur {repeat} mesures"
+        f"{len(spec.ues)} UE, {len(spec.modules)} modules, {len(spec.evaluations)} évaluations; "
+        f"{info['nproc']} cœurs, {info['cpu']}, Python {info['python']}, numpy {info['numpy']}, "
+        f"BLAS {info['blas_threads']} thread(s), charge {info['load']}; médianes sur {repeat} mesures "
+        f"(référence: {min(repeat, 3)})"
     )
     header = ["étudiants", "vectorisé (s)", "référence (s)", "réf./vect.", "einsum (s)", "vect./einsum", "objets→tableau (s)"]
     if jury is not None:
         header.append("jury (s)")
-    echo(" | ".join(header))
+    echo("| " + " | ".join(header) + " |")
+    echo("|" + "---|" * len(header))
     rows = []
     for n in sizes:
         table = synthetic_grades(spec, n)
@@ -192,9 +205,9 @@ def run(sizes: list[int], repeat: int, reference_max: int, echo: Callable[[str],
         ]
         if jury is not None:
             cells.append("—" if jury_time is None else f"{jury_time:.4f}")
-        echo(" | ".join(cells))
+        echo("| " + " | ".join(cells) + " |")
         sys.stdout.flush()
-    return rows
+    return info, rows
 
 
 @click.command()

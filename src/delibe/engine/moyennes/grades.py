@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -121,31 +122,52 @@ class SemesterSpec:
             bonus=tuple(bonus),
         )
 
-    @property
+    # Lookups computed once (the spec is frozen; cached_property writes to the instance's __dict__).
+    @cached_property
     def ue_codes(self) -> tuple[str, ...]:
         return tuple(u.code for u in self.ues)
 
-    @property
+    @cached_property
     def module_codes(self) -> tuple[str, ...]:
         return tuple(m.code for m in self.modules)
 
-    @property
+    @cached_property
     def evaluation_ids(self) -> tuple[str, ...]:
         return tuple(e.id for e in self.evaluations)
 
+    @cached_property
+    def _modules_by_code(self) -> dict[str, Module]:
+        return {m.code: m for m in self.modules}
+
+    @cached_property
+    def _evaluations_by_module(self) -> dict[str, tuple[Evaluation, ...]]:
+        return {m.code: tuple(e for e in self.evaluations if e.module == m.code) for m in self.modules}
+
+    @cached_property
+    def _weights(self) -> dict[str, dict[str, float]]:
+        out = {}
+        for e in self.evaluations:
+            given = e.weights_towards(self.module(e.module))
+            out[e.id] = {ue: float(given.get(ue, 0.0)) for ue in self.ue_codes}
+        return out
+
     def module(self, code: str) -> Module:
-        for m in self.modules:
-            if m.code == code:
-                return m
-        raise GradeError(f"module « {code} » inconnu dans ce semestre (modules: {', '.join(self.module_codes)})")
+        try:
+            return self._modules_by_code[code]
+        except KeyError:
+            raise GradeError(
+                f"module « {code} » inconnu dans ce semestre (modules: {', '.join(self.module_codes)})"
+            ) from None
+
+    def evaluations_of(self, module: str) -> tuple[Evaluation, ...]:
+        return self._evaluations_by_module.get(module, ())
 
     def coefficient(self, module: str, ue: str) -> float:
         return float(self.module(module).coefficients.get(ue, 0.0))
 
     def weights(self, evaluation: Evaluation) -> dict[str, float]:
         """Weight of ``evaluation`` towards each UE of the semester (0 where it does not count)."""
-        given = evaluation.weights_towards(self.module(evaluation.module))
-        return {ue: float(given.get(ue, 0.0)) for ue in self.ue_codes}
+        return self._weights[evaluation.id]
 
     def _check(self) -> None:
         ue_codes = self.ue_codes

@@ -77,8 +77,8 @@ def is_provisional(spec: SemesterSpec, student: StudentGrades) -> bool:
 def _second_chance(
     spec: SemesterSpec, student: StudentGrades, module: str, kind: EvaluationType
 ) -> tuple[float | None, EvaluationTerm | None]:
-    for e in spec.evaluations:
-        if e.module == module and e.type is kind:
+    for e in spec.evaluations_of(module):
+        if e.type is kind:
             v = student.values.get(e.id)
             if isinstance(v, float | int) and not isinstance(v, Special):
                 note = float(v) / e.note_max * 20
@@ -102,8 +102,8 @@ def explain_module(
         return ModuleExplanation(sid, module, ue, None, None, None, None, "non_inscrit", ())
     terms: list[EvaluationTerm] = []
     num = den = 0.0
-    for e in spec.evaluations:
-        if e.module != module or e.type is not EvaluationType.NORMALE:
+    for e in spec.evaluations_of(module):
+        if e.type is not EvaluationType.NORMALE:
             continue
         poids = 1.0 if ue is None else spec.weights(e)[ue]
         v = student.values.get(e.id)
