@@ -24,12 +24,17 @@ def test_two_competences_are_drawn_as_bars_since_a_polygon_needs_three() -> None
 
 def test_distribution_draws_one_bar_per_non_empty_class_and_marks_the_student() -> None:
     root = ET.fromstring(svg.distribution([1.0, 1.5, 11.0, 19.9, 20.0], student=11.0))
-    bars = root.findall(f"{NS}rect")
-    assert len(bars) == 3  # classes [0,2), [10,12), [18,20]
-    own = [b for b in bars if b.get("fill") == svg.FILL]
-    assert len(own) == 1
-    heights = sorted(float(b.get("height")) for b in bars)
-    assert heights[0] < heights[1] == heights[2]  # [10,12): 1 student; [0,2) and [18,20]: 2 each
+    cohort = root.find(f"{NS}path[@class='cohorte']").get("d")
+    own = root.find(f"{NS}path[@class='etudiant']").get("d")
+    assert cohort.count("M") == 2  # classes [0,2) and [18,20], two students each
+    assert own.count("M") == 1  # the student's class [10,12), one student
+    heights = [float(bar.split("v")[1].split("h")[0]) for bar in (cohort + own).split("M")[1:]]
+    assert heights[0] == heights[1] == 2 * heights[2]
+
+
+def test_an_empty_cohort_draws_no_bar() -> None:
+    root = ET.fromstring(svg.distribution([], student=None))
+    assert root.find(f"{NS}path[@class='cohorte']") is None and root.find(f"{NS}path[@class='etudiant']") is None
 
 
 def test_labels_are_escaped() -> None:

@@ -37,6 +37,15 @@ def titre(data: BulletinData) -> str:
     return f"Relevé de notes du semestre {data.semestre} — {data.etudiant.nom_complet}"
 
 
+def _poids(poids: dict[str, float] | Any, ue_codes: list[str]) -> str:
+    """« poids UE1.1 1, UE1.2 0,5 » in the order of the semester's UEs (weights 0 left out)."""
+    from delibe.reports.format import nombre
+
+    parts = [f"{code} {nombre(poids[code])}" for code in ue_codes if poids.get(code)]
+    parts += [f"{code} {nombre(w)}" for code, w in poids.items() if code not in ue_codes and w]
+    return "poids " + ", ".join(parts) if parts else "sans poids"
+
+
 def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
     """The template context (the web app renders the same template with it)."""
     modules = []
@@ -44,9 +53,7 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
     for m in data.modules:
         modules.append({
             "module": m,
-            "evaluations": [
-                {"evaluation": e, "poids": [e.poids.get(code) for code in ue_codes]} for e in m.evaluations
-            ],
+            "evaluations": [{"evaluation": e, "poids_texte": _poids(e.poids, ue_codes)} for e in m.evaluations],
             "chart": svg.distribution(m.distribution, m.moyenne) if charts and m.distribution else "",
             "effectif": len(m.distribution),
         })
@@ -66,7 +73,6 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
             {"titre": "Situations d'apprentissage et d'évaluation (SAÉ)",
              "modules": [m for m in modules if m["module"].is_sae]},
         ],
-        colspan_poids=len(ue_codes) + 4,
         afficher_rangs=data.config.afficher_rangs and any(u.rang is not None for u in data.ues),
         glossaire=codes.glossary_for(shown),
         niveaux_explication=codes.NIVEAUX_EXPLICATION,

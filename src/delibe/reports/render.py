@@ -9,12 +9,14 @@ WeasyPrint, imported only when a PDF is asked for (it takes half a second to imp
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 from django.template import Context, Engine
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
 
 
 @functools.cache
@@ -45,6 +47,8 @@ def html_to_pdf(html: str, base_url: str | None = None, extra_css: str | None = 
     from weasyprint import CSS, HTML
 
     stylesheets = [CSS(string=extra_css, font_config=_font_config())] if extra_css else None
+    # Indentation between tags is only text nodes for the (pure Python) HTML parser and the layout.
+    html = _BETWEEN_TAGS.sub(">\n<", html)
     pdf: bytes = HTML(string=html, base_url=base_url or str(TEMPLATES_DIR)).write_pdf(
         stylesheets=stylesheets, font_config=_font_config()
     )

@@ -1,0 +1,55 @@
+"""Benchmark: render N bulletins (PDF) of one semester, as ``delibe documents lot`` does.
+
+    .venv/bin/python bench/documents.py            # 300 bulletins, 2 worker processes
+    .venv/bin/python bench/documents.py -n 50 -w 1
+
+Target (issue 6): 300 bulletins in under 30 s on a 2-core machine. Prints the wall time, the time per
+bulletin and the pages; no assertion (a shared machine's timing is not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=300, help="nombre de bulletins (défaut 300)")
+    parser.add_argument("-w", "--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--json", action="store_true", help="ajouter le JSON de chaque bulletin")
+    args = parser.parse_args()
+
+    from delibe.reports import batch, examples
+
+    started = time.perf_counter()
+    bulletins = examples.cohort(args.n)
+    docs = batch.semester_documents(bulletins, json=args.json)
+    prepared = time.perf_counter()
+    # warm-up outside the measure: WeasyPrint's import and font configuration (paid once per process)
+    from delibe.reports import render
+
+    render.html_to_pdf("<p>warm-up</p>")
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "lot.zip"
+        t0 = time.perf_counter()
+        batch.write_zip(docs, target, workers=args.workers)
+        elapsed = time.perf_counter() - t0
+        with zipfile.ZipFile(target) as zf:
+            sizes = [i.file_size for i in zf.infolist()]
+            first = zf.read(zf.namelist()[0])
+    pages = first.count(b"/Type /Page\n") or first.count(b"/Type /Page")
+    print(f"{args.n} bulletins, {args.workers} processus: {elapsed:.1f} s "
+          f"({elapsed / args.n * 1000:.0f} ms par bulletin; données préparées en {prepared - started:.2f} s); "
+          f"{sum(sizes) / 1e6:.1f} Mo, ~{pages} pages par bulletin; cible: < 30 s pour 300")
+
+
+if __name__ == "__main__":
+    main()
