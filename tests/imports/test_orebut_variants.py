@@ -171,9 +171,9 @@ def test_an_export_of_all_specialites_without_a_choice_lists_them():
     both = all_specialites(xml(competence(), parcours()), xml(competence(), parcours(), root='specialite="GEII"'))
     result = parse_orebut_referentiel(both, "all.xml")
     assert result.value is None
-    assert "2 référentiels (TST, GEII)" in result.errors[0].message and "--specialite" in result.errors[0].message
+    assert "2 référentiels (GEII, TST)" in result.errors[0].message and "--specialite" in result.errors[0].message
     missing = parse_orebut_referentiel(both, "all.xml", specialite="MMI")
-    assert "spécialités présentes : TST, GEII" in missing.errors[0].message
+    assert "spécialités présentes : GEII, TST" in missing.errors[0].message
 
 
 def test_lines_stay_those_of_the_file_when_a_leading_line_break_is_skipped():
@@ -191,3 +191,11 @@ def test_a_single_referentiel_of_another_specialite_is_refused_when_one_is_asked
 def test_orebut_writes_a_dash_when_there_is_no_version_date():
     source = xml(competence(), parcours()).replace(b'version="2022-01-05 00:00:00"', b'version="-"')
     assert parse_orebut_referentiel(source, "t.xml").unwrap().version is None
+
+
+def test_an_error_lists_at_most_a_dozen_known_competences():
+    many = "".join(competence(name=f"C{i:02}", ident=f"id{i}") for i in range(50))
+    result = parse_orebut_referentiel(xml(many, parcours(lines='<competence niveau="1" id="nope"/>')), "t.xml")
+    (error,) = result.errors
+    assert "compétences connues : C00, C01," in error.message
+    assert "C11… (50 en tout)" in error.message and "C12" not in error.message

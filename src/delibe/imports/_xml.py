@@ -41,11 +41,23 @@ class XmlDocument:
     root: ET.Element
     lines: dict[int, int]
     parents: dict[int, ET.Element] = field(default_factory=dict)
+    # id(element) -> "name" or "name[i]": computed once, so that a file with many faulty siblings
+    # does not make every error message cost a scan of its siblings
+    steps: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.steps[id(self.root)] = local_name(self.root.tag)
         for parent in self.root.iter():
+            counts: dict[str, int] = {}
+            for child in parent:
+                name = local_name(child.tag)
+                counts[name] = counts.get(name, 0) + 1
+            seen: dict[str, int] = {}
             for child in parent:
                 self.parents[id(child)] = parent
+                name = local_name(child.tag)
+                seen[name] = seen.get(name, 0) + 1
+                self.steps[id(child)] = f"{name}[{seen[name]}]" if counts[name] > 1 else name
 
     def line(self, element: ET.Element) -> int:
         return self.lines.get(id(element), 0)
@@ -55,14 +67,8 @@ class XmlDocument:
         steps: list[str] = []
         current: ET.Element | None = element
         while current is not None:
-            parent = self.parents.get(id(current))
-            name = local_name(current.tag)
-            if parent is not None:
-                same = [c for c in parent if local_name(c.tag) == name]
-                if len(same) > 1:
-                    name += f"[{same.index(current) + 1}]"
-            steps.append(name)
-            current = parent
+            steps.append(self.steps.get(id(current), local_name(current.tag)))
+            current = self.parents.get(id(current))
         where = "/" + "/".join(reversed(steps))
         line = self.line(element)
         return f"{self.filename}, {where} (ligne {line})" if line else f"{self.filename}, {where}"

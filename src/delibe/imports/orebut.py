@@ -26,7 +26,7 @@ from delibe.imports.referentiel import (
     normalise_version,
     parse_but_year,
 )
-from delibe.imports.results import Issue, ParseResult
+from delibe.imports.results import Issue, ParseResult, listing
 
 NAME_ATTRIBUTES = ("nom_court", "name", "nom", "titre")
 LONG_NAME_ATTRIBUTES = ("libelle_long", "titre_long", "libelle")
@@ -58,6 +58,7 @@ class _Reader:
         self.warnings: list[Issue] = []
         # names and ids of competences already reported as broken: a parcours citing them adds no error
         self.broken: set[str] = set()
+        self.known_names: str | None = None
 
     def error(self, element: ET.Element, message: str) -> None:
         self.errors.append(Issue(self.doc.path(element), message))
@@ -156,11 +157,9 @@ class _Reader:
 
     # --- parcours ----------------------------------------------------------------------------------
 
-    def parcours(self, element: ET.Element, competences: list[CompetenceRow]) -> ParcoursRow | None:
+    def parcours(self, element: ET.Element, by_id: dict[str, str], names: set[str]) -> ParcoursRow | None:
         code = self.required(element, "code du parcours", "code")
         libelle = self.required(element, "libellé du parcours", "libelle", "nom")
-        by_id = {c.id_orebut: c.nom_court for c in competences if c.id_orebut}
-        names = {c.nom_court for c in competences}
         lines = []
         for annee_element in _children(element, "annee"):
             annee = self.year(annee_element, "année de BUT du parcours", "ordre", "numero", "annee")
@@ -187,7 +186,9 @@ class _Reader:
         if ident is None and nom is None:
             self.error(reference, "compétence non désignée : ajoutez @id (identifiant Orébut) ou @nom.")
             return None
-        known = ", ".join(sorted(names)) or "aucune"
+        if self.known_names is None:  # computed once: a hostile file may hold thousands of bad references
+            self.known_names = listing(names)
+        known = self.known_names
         shown = f"d'identifiant {ident}" if ident is not None else f"« {nom} »"
         self.error(reference, f"le parcours « {parcours or '?'} » désigne la compétence {shown}, qui n'existe "
                               f"pas dans le référentiel (compétences connues : {known}).")
@@ -207,12 +208,12 @@ def _pick(doc: XmlDocument, reader: _Reader, specialite: str | None) -> ET.Eleme
             if chosen:
                 return chosen[0]
             reader.error(root, f"aucun référentiel de la spécialité « {specialite} » dans ce fichier "
-                               f"(spécialités présentes : {', '.join(available) or 'aucune'}).")
+                               f"(spécialités présentes : {listing(available)}).")
             return None
         if len(candidates) == 1:
             return candidates[0]
         reader.error(root, f"ce fichier contient {len(candidates)} référentiels "
-                           f"({', '.join(available) or 'aucun'}) : précisez la spécialité à importer "
+                           f"({listing(available, 'aucun')}) : précisez la spécialité à importer "
                            "(option --specialite).")
         return None
     if name != "referentiel_competence":
@@ -257,8 +258,10 @@ def parse_orebut_referentiel(
     parcours: list[ParcoursRow] = []
     parcours_box = _child(root, "parcours")
     if parcours_box is not None:
+        by_id = {c.id_orebut: c.nom_court for c in competences if c.id_orebut}
+        names = {c.nom_court for c in competences}
         for element in _children(parcours_box, "parcour", "parcours"):
-            parcours_row = reader.parcours(element, competences)
+            parcours_row = reader.parcours(element, by_id, names)
             if parcours_row is not None:
                 parcours.append(parcours_row)
     rows = ReferentielImport(

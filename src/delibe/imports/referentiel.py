@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from delibe.engine.model import ApprentissageCritique, Competence, Niveau, Parcours, Referentiel
-from delibe.imports.results import Issue, ParseResult
+from delibe.imports.results import Issue, ParseResult, listing
 
 FORMATS = ("orebut", "scodoc")
 
@@ -236,7 +236,7 @@ def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> 
             if required is None and target.incomplete:
                 continue
             if required is None:
-                known = ", ".join(str(n.ordre) for n in sorted(target.niveaux, key=lambda n: n.ordre)) or "aucun"
+                known = listing((n.ordre for n in target.niveaux), "aucun")
                 errors.append(Issue(line.place, f"le parcours « {parcours.code} » demande en BUT{line.annee} le niveau "
                                                 f"{line.ordre} de « {line.competence} », qui n'existe pas (niveaux "
                                                 f"définis : {known})."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -50,3 +51,12 @@ class ParseResult(Generic[T]):
         if self.errors or self.value is None:
             raise ParseError(self.errors or (Issue("", "fichier illisible"),))
         return self.value
+
+
+def listing(names: Iterable[object], empty: str = "aucune", limit: int = 12) -> str:
+    """A short list for an error message (a hostile file may have thousands of names)."""
+    values = sorted({str(n) for n in names})
+    shown = ", ".join(values[:limit])
+    if len(values) > limit:
+        shown += f"… ({len(values)} en tout)"
+    return shown or empty

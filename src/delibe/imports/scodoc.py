@@ -26,13 +26,14 @@ from delibe.imports.referentiel import (
     normalise_version,
     parse_but_year,
 )
-from delibe.imports.results import ParseResult
+from delibe.imports.results import ParseResult, listing
 
 
 class _Reader(JsonReader):
     def __init__(self, filename: str) -> None:
         super().__init__(filename)
         self.broken: set[str] = set()
+        self.known_names: str | None = None
 
     def libelles(self, value: Any, path: str, label: str) -> tuple[str, ...]:
         found = []
@@ -158,7 +159,9 @@ class _Reader(JsonReader):
         if any(isinstance(c, str) and c in self.broken for c in candidates):
             return None  # that competence is already reported as broken
         shown = next((c for c in candidates if isinstance(c, str)), None)
-        known = ", ".join(sorted(set(names.values()))) or "aucune"
+        if self.known_names is None:  # computed once: a hostile file may hold thousands of bad references
+            self.known_names = listing(names.values())
+        known = self.known_names
         self.error(path, f"le parcours « {parcours or '?'} » désigne la compétence « {shown} », qui n'existe pas "
                          f"dans le référentiel (compétences connues : {known}).")
         return None

@@ -22,7 +22,7 @@ from typing import Any
 from delibe.engine.model import Heures, ModuleKind
 from delibe.imports._json import child_path, read_json, type_name
 from delibe.imports._xml import XmlDocument, local_name, read_xml
-from delibe.imports.results import Issue, ParseResult
+from delibe.imports.results import Issue, ParseResult, listing
 
 TYPE_PARCOURS_BUT = 700
 # ScoDoc's ModuleType: 0 standard (pre-BUT), 1 malus, 2 ressource, 3 SAÉ.
@@ -96,6 +96,7 @@ class _Reader:
     def __init__(self) -> None:
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
+        self.known_references: str | None = None
 
     def error(self, node: _Node, key: str | None, message: str) -> None:
         self.errors.append(Issue(node.field_place(key) if key else node.place, message))
@@ -212,7 +213,9 @@ class _Reader:
             coef = self.number(link, "coef", "coefficient")
             target = by_reference.get(reference)
             if reference and target is None:
-                known = ", ".join(sorted(by_reference)) or "aucune"
+                if self.known_references is None:  # once: many bad links must not each sort them all
+                    self.known_references = listing(by_reference)
+                known = self.known_references
                 self.error(link, "ue_reference", f"le module {code or '?'} a un coefficient vers l'UE de référence "
                                                  f"« {reference} », absente de l'export (références connues : "
                                                  f"{known}).")
