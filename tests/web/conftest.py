@@ -36,7 +36,14 @@ def world(db) -> World:
     from django.contrib.auth import get_user_model
 
     from delibe.web.models import (
-        AcademicYear, Department, Enrolment, Evaluation, Membership, Role, SemesterRun, Student,
+        AcademicYear,
+        Department,
+        Enrolment,
+        Evaluation,
+        Membership,
+        Role,
+        SemesterRun,
+        Student,
         TeachingAssignment,
     )
     from delibe.web.services.formations import store_formation_text

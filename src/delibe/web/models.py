@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django reads Meta/migration class attributes as plain lists by design)
 """Persistence of Délibé: departments, versioned formations, semesters, students, grades and jury decisions.
 
 Models hold data and integrity constraints only; every write goes through ``delibe.web.services`` (in a

@@ -1,3 +1,3 @@
-from delibe.config.settings.base import *  # noqa: F403  (settings modules extend the base by design)
+from delibe.config.settings.base import *
 
 DEBUG = True

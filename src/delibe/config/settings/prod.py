@@ -2,7 +2,7 @@
 
 import os
 
-from delibe.config.settings.base import *  # noqa: F403  (settings modules extend the base by design)
+from delibe.config.settings.base import *
 
 SECRET_KEY = os.environ["DELIBE_SECRET_KEY"]
 DEBUG = False

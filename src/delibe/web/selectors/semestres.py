@@ -188,7 +188,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
         ue_results: Any = year.ues if year is not None else (
             cursus.semester_result.ues if cursus.semester_result is not None else {})
 
-        def cell(level: str, key: str) -> Cell | None:
+        def cell(level: str, key: str, proposals: Any = proposals, sid: int = sid, ue_results: Any = ue_results
+                 ) -> Cell | None:
             p = proposals.get((level, key))
             if p is None:
                 return None

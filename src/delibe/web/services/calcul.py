@@ -8,8 +8,8 @@ the engine's results. Views and templates never compute an average or a code: th
 from __future__ import annotations
 
 import functools
-import math
 import json
+import math
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +36,8 @@ def regles_of(run: SemesterRun) -> Regles:
 
 
 def engine_evaluation(evaluation: Evaluation) -> Any:
-    from delibe.engine.moyennes import Evaluation as EngineEvaluation, EvaluationType
+    from delibe.engine.moyennes import Evaluation as EngineEvaluation
+    from delibe.engine.moyennes import EvaluationType
 
     return EngineEvaluation(
         id=str(evaluation.pk), module=evaluation.module_code, coefficient=float(evaluation.coefficient),
@@ -260,7 +261,14 @@ def deliberate_students(
     With ``cohort``, the students the year jury meets without history (a first year, no grade pending,
     no jury decision of their own) are deliberated together by the engine's vectorised path, which gives
     the same codes as ``deliberate`` without the reasons; the others go through ``deliberate``."""
-    from delibe.engine.jury import Cursus, CursusError, JuryDecisions, YearAttempt, deliberate, deliberate_semestre
+    from delibe.engine.jury import (
+        Cursus,
+        CursusError,
+        JuryDecisions,
+        YearAttempt,
+        deliberate,
+        deliberate_semestre,
+    )
 
     student_ids = list(student_ids)
     rows = list(

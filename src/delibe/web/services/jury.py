@@ -122,12 +122,12 @@ def record_decision(
         )
     decision, _ = JuryDecision.objects.update_or_create(
         student=student, academic_year=run.academic_year, level=level, key=key,
-        defaults=dict(
-            formation=run.formation, annee_but=run.annee_but, semestre=proposal.semestre,
-            moyenne=proposal.moyenne, proposed_code=proposal.code or "", decided_code=code,
-            reasons=proposal.reasons, departure_reason=reason if proposal.code != code else "",
-            author_id=getattr(user, "id", None),
-        ),
+        defaults={
+            "formation": run.formation, "annee_but": run.annee_but, "semestre": proposal.semestre,
+            "moyenne": proposal.moyenne, "proposed_code": proposal.code or "", "decided_code": code,
+            "reasons": proposal.reasons, "departure_reason": reason if proposal.code != code else "",
+            "author_id": getattr(user, "id", None),
+        },
     )
     return decision
 

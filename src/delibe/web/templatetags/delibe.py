@@ -55,8 +55,8 @@ def _cell_html(c: Any) -> str:
     if shown:
         parts += [' <span class="code ', code_class(shown), "" if c.decided else " proposed", '">', shown]
         if c.departs:
-            parts += ['<span aria-hidden="true">*</span><span class="visually-hidden"> (décision du jury, '
-                      "proposition ", c.proposed or "", ")</span>"]
+            parts += [('<span aria-hidden="true">*</span><span class="visually-hidden"> (décision du jury, '
+                       "proposition "), c.proposed or "", ")</span>"]
         elif not c.decided:
             parts.append('<span class="visually-hidden"> (proposé)</span>')
         parts.append("</span>")
