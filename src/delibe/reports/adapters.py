@@ -20,11 +20,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from delibe.reports.data import (
+    Absences,
     AttestationData,
     BulletinData,
     Decision,
     Etudiant,
+    Evaluation,
     LettreData,
+    ModuleResult,
     PVCell,
     PVColumn,
     PVData,
@@ -34,11 +37,13 @@ from delibe.reports.data import (
     ReleveDiplomeData,
     ReleveSemestre,
     ReportConfig,
+    UEModule,
     UEResult,
 )
 
 if TYPE_CHECKING:
-    from delibe.engine.jury import CursusResult, YearResult
+    from delibe.engine.jury import CursusResult, SemesterResult, YearResult
+    from delibe.engine.moyennes import SemesterResults
     from delibe.engine.jury.model import UEState
     from delibe.engine.model import Formation
     from delibe.engine.trace import Reason
@@ -256,4 +261,99 @@ def _require_diploma(result: CursusResult, diplome: str) -> None:
 
 
 def _finite(x: float | None) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def _rank(column: Sequence[float], value: float | None) -> tuple[int | None, int]:
+    """Rank of ``value`` among the defined averages of ``column`` (1 = best; ties share a rank)."""
+    defined = [v for v in column if not math.isnan(v)]
+    if value is None:
+        return None, len(defined)
+    return 1 + sum(1 for v in defined if v > value), len(defined)
+
+
+def bulletin_from_semester(
+    config: ReportConfig,
+    formation: Formation,
+    results: SemesterResults,
+    student_id: str,
+    etudiant: Etudiant,
+    *,
+    annee_universitaire: str = "",
+    parcours: str = "",
+    jury: SemesterResult | YearResult | None = None,
+    date_jury: str | None = None,
+    absences: Absences | None = None,
+    evaluations: Mapping[str, tuple[str, str | None]] | None = None,
+    rangs: bool = True,
+    date_edition: str | None = None,
+) -> BulletinData:
+    """The bulletin of ``student_id`` from the grade engine's ``SemesterResults`` (module and UE
+    averages, the student's grades, the cohort's module averages and ranks) and, once the jury has
+    met, its decisions (``SemesterResult`` of an odd-semester jury, ``YearResult`` of the year jury:
+    then the RCUEs and the year code too).
+
+    ``evaluations`` maps an evaluation id to its (description, ISO date); without it the id is shown.
+    """
+    from delibe.engine.moyennes import GradeTable, Special
+
+    spec = results.spec
+    row = results.row(student_id)
+    grades = results.grades.student(spec, row) if isinstance(results.grades, GradeTable) else results.grades[row]
+    semestre = spec.ues[0].semestre if spec.ues else 0
+    info = evaluations or {}
+
+    modules = []
+    for k, module in enumerate(spec.modules):
+        if not grades.enrolled_in(module.code):
+            continue
+        evals = []
+        for e in spec.evaluations_of(module.code):
+            value = grades.values.get(e.id)
+            special = value.value if isinstance(value, Special) else None
+            note = 0.0 if value is Special.ABS else (float(value) if isinstance(value, (int, float)) else None)
+            description, date = info.get(e.id, (e.id, None))
+            evals.append(Evaluation(
+                description=description, date=date, coefficient=e.coefficient, note=note, note_max=e.note_max,
+                valeur=special, poids={ue: w for ue, w in spec.weights(e).items() if w},
+            ))
+        column = results.module_means[:, k]
+        modules.append(ModuleResult(
+            code=module.code, titre=module.titre, kind=module.kind.value,
+            moyenne=results.module_average(student_id, module.code), evaluations=tuple(evals),
+            distribution=tuple(float(v) for v in column if not math.isnan(v)),
+        ))
+
+    decided = dict(jury.ues) if jury is not None else {}
+    ues = []
+    for j, ue in enumerate(spec.ues):
+        moyenne = results.ue_average(student_id, ue.code)
+        rang, effectif = _rank(results.ue_averages[:, j], moyenne) if rangs else (None, None)
+        contributions = tuple(
+            UEModule(m.code, m.titre, spec.coefficient(m.code, ue.code),
+                     results.module_average(student_id, m.code, ue.code), m.kind.value)
+            for m in spec.modules if spec.coefficient(m.code, ue.code) and grades.enrolled_in(m.code)
+        )
+        r = decided.get(ue.code)
+        ues.append(UEResult(
+            code=ue.code, competence=_competence_title(formation, ue.competence), titre=ue.titre, moyenne=moyenne,
+            rang=rang, effectif=effectif, ects=ue.ects, ects_acquis=r.ects if r is not None and r.acquise else 0,
+            ressources=tuple(c for c in contributions if c.kind == "ressource"),
+            saes=tuple(c for c in contributions if c.kind != "ressource"),
+            decision=_decision(r.decided, r.reasons, provisoire=r.provisional) if r is not None else None,
+            capitalisee=ue.code in grades.capitalised,
+        ))
+
+    rcues: tuple[RCUEResult, ...] = ()
+    decision_annee = None
+    if jury is not None and hasattr(jury, "rcues") and semestre % 2 == 0:
+        rcues = tuple(RCUEResult(_competence_title(formation, r.competence), r.ues, r.moyenne,
+                                 _decision(r.decided, r.reasons)) for r in jury.rcues.values())
+        decision_annee = _decision(jury.annee.decided, jury.annee.reasons)
+    return BulletinData(
+        config=config, formation=formation.titre, etudiant=etudiant, semestre=semestre,
+        annee_universitaire=annee_universitaire or formation.annee_universitaire, ues=tuple(ues),
+        modules=tuple(modules), parcours=parcours, absences=absences, rcues=rcues, decision_annee=decision_annee,
+        date_jury=date_jury if jury is not None else None, jury_annuel=hasattr(jury, "rcues"),
+        provisoire=results.provisional(student_id), date_edition=date_edition,
+    )
