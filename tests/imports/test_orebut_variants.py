@@ -199,3 +199,12 @@ def test_an_error_lists_at_most_a_dozen_known_competences():
     (error,) = result.errors
     assert "compétences connues : C00, C01," in error.message
     assert "C11… (50 en tout)" in error.message and "C12" not in error.message
+
+
+def test_a_file_full_of_faults_keeps_the_first_500_errors_and_counts_the_rest():
+    source = b'<referentiel_competence specialite="x"><competences>' + b"<competence/>" * 1000 + (
+        b"</competences></referentiel_competence>"
+    )
+    errors = parse_orebut_referentiel(source, "t.xml").errors
+    assert len(errors) == 501
+    assert errors[-1].message == "… et 2500 autre(s) problème(s) du même fichier, non détaillés."

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from delibe.imports.results import MAX_INPUT_BYTES, Issue
+from delibe.imports.results import MAX_INPUT_BYTES, Issue, Issues
 
 
 def read_json(data: bytes, filename: str) -> tuple[Any, Issue | None]:
@@ -40,8 +40,8 @@ def child_path(path: str, key: object) -> str:
 class JsonReader:
     def __init__(self, filename: str) -> None:
         self.filename = filename
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
+        self.errors = Issues()
+        self.warnings = Issues()
 
     def place(self, path: str) -> str:
         return f"{self.filename}, {path}"

@@ -26,7 +26,7 @@ from delibe.imports.referentiel import (
     normalise_version,
     parse_but_year,
 )
-from delibe.imports.results import Issue, ParseResult, listing
+from delibe.imports.results import Issue, Issues, ParseResult, listing
 
 NAME_ATTRIBUTES = ("nom_court", "name", "nom", "titre")
 LONG_NAME_ATTRIBUTES = ("libelle_long", "titre_long", "libelle")
@@ -54,8 +54,8 @@ def _attr(element: ET.Element, *names: str) -> str | None:
 class _Reader:
     def __init__(self, doc: XmlDocument) -> None:
         self.doc = doc
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
+        self.errors = Issues()
+        self.warnings = Issues()
         # names and ids of competences already reported as broken: a parcours citing them adds no error
         self.broken: set[str] = set()
         self.known_names: str | None = None

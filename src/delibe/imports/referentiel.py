@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from delibe.engine.model import ApprentissageCritique, Competence, Niveau, Parcours, Referentiel
-from delibe.imports.results import Issue, ParseResult, listing
+from delibe.imports.results import Issue, Issues, ParseResult, listing
 
 FORMATS = ("orebut", "scodoc")
 
@@ -167,11 +167,11 @@ def clean_text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> tuple[list[Issue], list[Issue]]:
+def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> tuple[Issues, Issues]:
     """The checks common to every format: (errors, warnings). ``already_failed``: the parser reported
     errors, so an empty list of competences is their consequence, not a new problem."""
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
+    errors = Issues()
+    warnings = Issues()
     if not rows.competences and not already_failed:
         errors.append(Issue(rows.filename, "aucune compétence trouvée : ce fichier n'est pas un référentiel de "
                                            "compétences complet."))
@@ -247,14 +247,13 @@ def check_referentiel(rows: ReferentielImport, already_failed: bool = False) -> 
     return errors, warnings
 
 
-def finish(
-    rows: ReferentielImport | None, errors: list[Issue], warnings: list[Issue]
-) -> ParseResult[ReferentielImport]:
+def finish(rows: ReferentielImport | None, errors: Issues, warnings: Issues) -> ParseResult[ReferentielImport]:
+    """Add the format-independent checks to what a parser found, and wrap it all up."""
     if rows is not None:
         more_errors, more_warnings = check_referentiel(rows, already_failed=bool(errors))
-        errors = errors + more_errors
-        warnings = warnings + more_warnings
-    return ParseResult(rows, tuple(errors), tuple(warnings))
+        errors.absorb(more_errors)
+        warnings.absorb(more_warnings)
+    return ParseResult(rows, errors.final(), warnings.final())
 
 
 def detect_format(data: bytes, filename: str = "") -> str | None:

@@ -11,6 +11,9 @@ T = TypeVar("T")
 # Files larger than this are refused before parsing: a référentiel or a formation export is a few
 # hundred kilobytes; 10 MB leaves room for any real file and keeps a hostile one from exhausting memory.
 MAX_INPUT_BYTES = 10 * 1024 * 1024
+# A file full of faults (hostile, or not an export at all) must not yield millions of messages: past this
+# many, problems are counted, not kept.
+MAX_ISSUES = 500
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,30 @@ def listing(names: Iterable[object], empty: str = "aucune", limit: int = 12) -> 
     if len(values) > limit:
         shown += f"… ({len(values)} en tout)"
     return shown or empty
+
+
+class Issues(list[Issue]):
+    """A list of issues that keeps the first ``MAX_ISSUES`` and counts the others."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def append(self, issue: Issue) -> None:
+        if len(self) < MAX_ISSUES:
+            super().append(issue)
+        else:
+            self.dropped += 1
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            self.append(issue)
+
+    def absorb(self, other: Issues) -> None:
+        self.extend(other)
+        self.dropped += other.dropped
+
+    def final(self) -> tuple[Issue, ...]:
+        if not self.dropped:
+            return tuple(self)
+        return (*self, Issue("", f"… et {self.dropped} autre(s) problème(s) du même fichier, non détaillés."))

@@ -22,7 +22,7 @@ from typing import Any
 from delibe.engine.model import Heures, ModuleKind
 from delibe.imports._json import child_path, read_json, type_name
 from delibe.imports._xml import XmlDocument, local_name, read_xml
-from delibe.imports.results import Issue, ParseResult, listing
+from delibe.imports.results import Issue, Issues, ParseResult, listing
 
 TYPE_PARCOURS_BUT = 700
 # ScoDoc's ModuleType: 0 standard (pre-BUT), 1 malus, 2 ressource, 3 SAÉ.
@@ -94,8 +94,8 @@ class _Node:
 
 class _Reader:
     def __init__(self) -> None:
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
+        self.errors = Issues()
+        self.warnings = Issues()
         self.known_references: str | None = None
 
     def error(self, node: _Node, key: str | None, message: str) -> None:
@@ -299,4 +299,4 @@ def parse_scodoc_formation(data: bytes, filename: str) -> ParseResult[ScodocForm
                                                                    "(objet avec une liste « ue » attendu)."),))
         root, source_format = _json_node(value, path, filename, reader), "json"
     export = reader.formation(root, source_format, filename)
-    return ParseResult(export, tuple(reader.errors), tuple(reader.warnings))
+    return ParseResult(export, reader.errors.final(), reader.warnings.final())
