@@ -113,3 +113,13 @@ def test_the_output_cannot_overwrite_the_imported_file(runner, tmp_path):
     result = run(runner, "import", source, "-o", source)
     assert result.exit_code == 2
     assert source.read_bytes() == SCODOC_MMI.read_bytes()
+
+
+def test_an_output_folder_that_cannot_be_written_exits_2(runner, tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("delibe.cli.referentiel.tempfile.mkstemp", refuse)  # root ignores chmod, so simulate
+    result = run(runner, "import", OREBUT_MMI, "-o", tmp_path / "ref.yaml")
+    assert result.exit_code == 2 and "écriture impossible" in result.stderr
+    assert os.listdir(tmp_path) == []

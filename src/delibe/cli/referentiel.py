@@ -43,14 +43,14 @@ def _read(path: Path) -> bytes:
         _fail(f"lecture impossible de {path} : {error.strerror}.")
 
 
-def _load(path: Path, format: str, specialite: str | None) -> ReferentielImport:
+def _load(path: Path, format: str, specialite: str | None, writing: bool = True) -> ReferentielImport:
     result = parse_referentiel(_read(path), path.name, format, specialite)
     for warning in result.warnings:
         click.echo(f"Attention : {warning}", err=True)
     if not result.ok or result.value is None:
         count = len(result.errors)
-        _fail(f"{path} n'a pas pu être importé ({count} problème{'s' if count > 1 else ''}) ; rien n'a été écrit.",
-              result.errors)
+        consequence = " ; rien n'a été écrit" if writing else ""
+        _fail(f"{path} n'a pas pu être lu ({count} problème{'s' if count > 1 else ''}){consequence}.", result.errors)
     return result.value
 
 
@@ -64,7 +64,10 @@ def _write_atomically(target: Path, text: str) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         _fail(f"le dossier {directory} n'existe pas : créez-le ou choisissez un autre fichier de sortie.")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        _fail(f"écriture impossible dans {directory} : {error.strerror} ; rien n'a été écrit.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -148,5 +151,5 @@ def summary(ref: Referentiel, source_format: str) -> list[str]:
 @SPECIALITE_OPTION
 def show(file: Path, format_: str, specialite: str | None) -> None:
     """Résumer FILE : compétences, niveaux, nombre d'apprentissages critiques, parcours."""
-    rows = _load(file, format_, specialite)
+    rows = _load(file, format_, specialite, writing=False)
     click.echo("\n".join(summary(rows.to_referentiel(), rows.source_format)))
