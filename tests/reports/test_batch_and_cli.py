@@ -47,8 +47,8 @@ def test_file_names_are_ascii() -> None:
 
 def test_workers_render_the_same_documents_as_one_process(tmp_path: Path) -> None:
     docs = [batch.Document(f"{i}.json", "bulletin-json", b) for i, b in enumerate(examples.cohort(4))]
-    one = dict((d.name, c) for d, c in batch.render_all(docs, workers=1))
-    two = dict((d.name, c) for d, c in batch.render_all(docs, workers=2))
+    one = {d.name: c for d, c in batch.render_all(docs, workers=1)}
+    two = {d.name: c for d, c in batch.render_all(docs, workers=2)}
     assert one == two
 
 

@@ -49,14 +49,14 @@ def test_bulletin_copies_the_engine_averages_and_ranks_the_student_in_the_cohort
 
 
 def test_absent_is_shown_as_abs_counting_zero() -> None:
-    formation, spec, results = semester()
+    formation, _spec, results = semester()
     data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "b", Etudiant("B", "b"))
     tp = [e for m in data.modules for e in m.evaluations if e.description.endswith("-tp")]
     assert tp and all(e.valeur == "ABS" and e.note == 0.0 for e in tp)
 
 
 def test_odd_semester_jury_codes_appear_with_the_ects_acquired() -> None:
-    formation, spec, results = semester()
+    formation, _spec, results = semester()
     jury = deliberate_semestre(formation, Cursus("Créa", ()), 1, results.ue_averages_of("a"))
     data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "a", Etudiant("A", "a"), jury=jury,
                                            date_jury="2025-01-23")

@@ -227,7 +227,8 @@ def lettre_cmd(scenario: Path, annee_but: int | None, etudiant: str | None, date
 def _diploma_command(kind: str) -> Callable[..., None]:
     def command(scenario: Path, diplome: str, etudiant: str | None, date_jury: str | None,
                 config_path: Path | None, output: Path) -> None:
-        from delibe.reports import adapters, diplome as diplome_docs
+        from delibe.reports import adapters
+        from delibe.reports import diplome as diplome_docs
 
         suffix = check_suffix(output, (".pdf", ".html"))
         [(path, sc, result)] = read_scenarios([scenario])

@@ -43,9 +43,9 @@ from delibe.reports.data import (
 
 if TYPE_CHECKING:
     from delibe.engine.jury import CursusResult, SemesterResult, YearResult
-    from delibe.engine.moyennes import SemesterResults
     from delibe.engine.jury.model import UEState
     from delibe.engine.model import Formation
+    from delibe.engine.moyennes import SemesterResults
     from delibe.engine.trace import Reason
 
 

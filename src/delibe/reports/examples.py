@@ -14,7 +14,6 @@ import random
 from dataclasses import replace
 
 from delibe.engine.parameters import DEFAULT_REGLES
-from delibe.reports.format import note
 from delibe.reports.data import (
     Absences,
     AttestationData,
@@ -35,6 +34,7 @@ from delibe.reports.data import (
     UEModule,
     UEResult,
 )
+from delibe.reports.format import note
 
 CONFIG = ReportConfig(
     etablissement="IUT de Bourgogne-Sud (exemple)",
@@ -175,8 +175,8 @@ def bulletin_s2() -> BulletinData:
     annee = Decision("ADM", motifs=("5 RCUE validés sur 5: année validée.",))
     return replace(s1, semestre=2, ues=ues, modules=modules, rcues=rcues, decision_annee=annee,
                    date_jury="2025-06-26", date_edition="2025-06-27",
-                   messages=(f"L'UE 1.2 ({note(s1.ues[1].moyenne)} en janvier) est acquise par compensation: son RCUE "
-                             f"atteint {note(rcues[1].moyenne)}.",))
+                   messages=((f"L'UE 1.2 ({note(s1.ues[1].moyenne)} en janvier) est acquise par compensation: son RCUE "
+                             f"atteint {note(rcues[1].moyenne)}."),))
 
 
 def pv() -> PVData:

@@ -46,8 +46,8 @@ def radar(
         return cx + r * math.cos(angle), cy + r * math.sin(angle)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{size}" height="{size}" '
-        f'viewBox="0 0 {size} {size}" class="radar"><title>{escape(title)}</title>'
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" class="radar"><title>{escape(title)}</title>')
     ]
     for level in (maximum / 4, maximum / 2, 3 * maximum / 4, maximum):
         ring = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, level) for i in range(n)))
@@ -90,8 +90,8 @@ def bars(
     plot_w = width - label_w - 40
     height = row * max(len(axes), 1) + 16
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="radar"><title>{escape(title)}</title>'
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="radar"><title>{escape(title)}</title>')
     ]
     for i, (label, value) in enumerate(axes):
         y = 4 + i * row
@@ -140,8 +140,8 @@ def distribution(
             (mine if i == own else others).append(
                 f"M{_fmt(i * bw + 1)} {_fmt(plot_h - h)}h{_fmt(bw - 2)}v{_fmt(h)}h{_fmt(2 - bw)}z")
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="distribution"><title>{escape(title)}</title>',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" class="distribution"><title>{escape(title)}</title>'),
         f'<path d="M0 {plot_h}H{width}" stroke="{GRID}" fill="none"/>',
     ]
     if others:
