@@ -123,3 +123,17 @@ def test_an_output_folder_that_cannot_be_written_exits_2(runner, tmp_path, monke
     result = run(runner, "import", OREBUT_MMI, "-o", tmp_path / "ref.yaml")
     assert result.exit_code == 2 and "écriture impossible" in result.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_a_failure_at_the_final_rename_leaves_neither_temporary_nor_partial_file(runner, tmp_path, monkeypatch):
+    out = tmp_path / "ref.yaml"
+    out.write_text("ancien contenu\n", encoding="utf-8")
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("delibe.cli.referentiel.os.replace", refuse)
+    result = run(runner, "import", SCODOC_MMI, "-o", out)
+    assert result.exit_code == 2 and "rien n'a été écrit" in result.stderr
+    assert os.listdir(tmp_path) == ["ref.yaml"]
+    assert out.read_text(encoding="utf-8") == "ancien contenu\n"
