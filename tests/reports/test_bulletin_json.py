@@ -78,3 +78,15 @@ def test_rank_is_left_out_when_the_department_hides_ranks() -> None:
 def test_schema_file_is_committed_json(tmp_path: Path) -> None:
     assert bulletin.SCHEMA_PATH.is_file()
     assert bulletin.schema()["$schema"].startswith("https://json-schema.org/draft/2020-12")
+
+
+def test_short_version_leaves_out_the_evaluations_but_keeps_ues_composition_and_decisions() -> None:
+    from dataclasses import replace
+
+    data = examples.bulletin()
+    short = replace(data, config=replace(data.config, details_evaluations=False))
+    full_html, short_html = bulletin.to_html(data), bulletin.to_html(short)
+    assert "Évaluations: date" in full_html and "Évaluations: date" not in short_html
+    for kept in ("Composition des moyennes d'UE", "UE1.2", "Décisions du jury", "Les codes de décision"):
+        assert kept in short_html
+    assert bulletin.to_dict(short) == bulletin.to_dict(data)  # the JSON always carries everything

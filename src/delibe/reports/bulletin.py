@@ -54,7 +54,8 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
         modules.append({
             "module": m,
             "evaluations": [{"evaluation": e, "poids_texte": _poids(e.poids, ue_codes)} for e in m.evaluations],
-            "chart": svg.distribution(m.distribution, m.moyenne) if charts and m.distribution else "",
+            "chart": svg.distribution(m.distribution, m.moyenne)
+            if charts and m.distribution and data.config.details_evaluations else "",
             "effectif": len(m.distribution),
         })
     axes = [(u.competence or u.code, u.moyenne) for u in data.ues]

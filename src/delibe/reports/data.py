@@ -37,6 +37,9 @@ class ReportConfig:
     signataire_titre: str = "Le directeur de l'IUT, président du jury"
     signature_image: str | None = None
     afficher_rangs: bool = True
+    # False: the « version courte » of the bulletin (ScoDoc's term): UEs, composition of the UE averages
+    # and decisions, without the table of each module's evaluations (one page instead of two or three).
+    details_evaluations: bool = True
 
 
 @dataclass(frozen=True)
