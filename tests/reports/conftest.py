@@ -21,7 +21,8 @@ import pytest
 from delibe.reports import bulletin, diplome, examples, lettre, pv
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "documents"
-SCENARIOS = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
+# Copies of ../shared/scenarios (the jury scenario examples), so that a fresh clone has them.
+SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 FORMATION = Path(__file__).resolve().parents[2] / "formations" / "but-mmi-dijon.yaml"
 
 
