@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns: list[object] = [
     path("admin/", admin.site.urls),
+    path("journal/", include("delibe.web.audit.urls")),
     path("", include("delibe.web.urls")),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from delibe.web.audit import services as audit
 from delibe.web.models import Evaluation, EvaluationType, SemesterRun
 from delibe.web.services.formations import formation_model
 
@@ -39,8 +40,10 @@ def create_evaluation(
         if weight < 0:
             raise EvaluationError(f"Le poids vers {ue_code} doit être positif ou nul.")
         clean[ue_code] = float(weight)
-    return Evaluation.objects.create(
+    evaluation = Evaluation.objects.create(
         semester=run, module_code=module_code, titre=titre.strip() or module.titre, date=date,
         coefficient=coefficient, note_max=note_max, poids=clean, type=type, immediate=immediate,
         created_by_id=getattr(user, "id", None),
     )
+    audit.evaluation_created(user=user, evaluation=evaluation)
+    return evaluation

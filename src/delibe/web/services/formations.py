@@ -60,10 +60,14 @@ def store_formation_text(department: Department, slug: str, text: str) -> Format
             "numéro de version du fichier pour enregistrer la nouvelle version (les étudiants déjà inscrits "
             "restent sur l'ancienne)."
         )
-    return FormationVersion.objects.create(
+    stored = FormationVersion.objects.create(
         department=department, slug=slug, version=formation.version, titre=formation.titre,
         yaml_text=text, sha256=sha,
     )
+    from delibe.web.audit import services as audit  # here: the audit app imports this module's models
+
+    audit.formation_stored(version=stored)
+    return stored
 
 
 def load_formation_file(department: Department, slug: str, directory: Path | None = None) -> FormationVersion:

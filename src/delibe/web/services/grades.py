@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from delibe.web.audit import context as audit_context
+from delibe.web.audit import services as audit
 from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
 from delibe.web.models import Enrolment, Evaluation, Grade, Student
 
@@ -81,6 +83,8 @@ def save_grade(
         raise GradeError("Cet étudiant n'est pas inscrit à ce semestre.")
     author_id = getattr(user, "id", None)
     with transaction.atomic():
+        old = audit.grade_state(  # locked until commit: the audit's « old » is the row the UPDATE changes
+            Grade.objects.select_for_update().filter(evaluation=evaluation, student_id=student_id).first())
         if action == "delete":
             deleted, _ = Grade.objects.filter(
                 evaluation=evaluation, student_id=student_id, version=expected_version
@@ -89,6 +93,8 @@ def save_grade(
                 current = Grade.objects.filter(evaluation=evaluation, student_id=student_id).first()
                 if current is not None:  # changed meanwhile (a grade already absent stays absent)
                     raise StaleGrade(current)
+            if deleted:
+                audit.record_grade(user=user, evaluation=evaluation, student_id=student_id, old=old, new=None)
             return CellState(student_id, "", 0)
         if expected_version == 0:
             try:
@@ -101,6 +107,8 @@ def save_grade(
                 raise StaleGrade(
                     Grade.objects.filter(evaluation=evaluation, student_id=student_id).first()
                 ) from None
+            audit.record_grade(user=user, evaluation=evaluation, student_id=student_id, old=None,
+                               new=audit.grade_state(grade))
             return _state(student_id, grade)
         updated = Grade.objects.filter(
             evaluation=evaluation, student_id=student_id, version=expected_version
@@ -108,6 +116,8 @@ def save_grade(
                  updated_at=timezone.now())
         if not updated:
             raise StaleGrade(Grade.objects.filter(evaluation=evaluation, student_id=student_id).first())
+        audit.record_grade(user=user, evaluation=evaluation, student_id=student_id, old=old,
+                           new=audit.state_of(value, special, expected_version + 1))
     return CellState(student_id, display_of(value, special), expected_version + 1)
 
 
@@ -179,6 +189,7 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
     if evaluation.semester.locked:
         raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
     author_id = getattr(user, "id", None)
+    session = audit_context.new_session("import")
     with transaction.atomic():
         current = {g.student_id: g for g in Grade.objects.select_for_update().filter(evaluation=evaluation)}
         for change in changes:
@@ -201,6 +212,13 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
                     updated_at=timezone.now(),
                 )
         Grade.objects.bulk_create(to_create)
+        audit.record_many(audit.grade_entry(
+            user=user, evaluation=evaluation, student_id=c.student_id, channel="import", session=session,
+            old=audit.grade_state(current.get(c.student_id)),
+            new=None if c.action == "delete" else audit.state_of(
+                Decimal(c.value) if c.value is not None else None, c.special,
+                current[c.student_id].version + 1 if c.student_id in current else 1),
+        ) for c in changes)
     return len(changes)
 
 

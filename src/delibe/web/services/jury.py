@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import StudentCursus, deliberate_students
 
@@ -120,6 +121,7 @@ def record_decision(
             f"{student}, {key} : le jury s'écarte de la proposition ({proposal.code or 'aucune'} → {code}). "
             "Écrivez le motif de cette décision."
         )
+    old = JuryDecision.objects.filter(student=student, academic_year=run.academic_year, level=level, key=key).first()
     decision, _ = JuryDecision.objects.update_or_create(
         student=student, academic_year=run.academic_year, level=level, key=key,
         defaults={
@@ -129,6 +131,7 @@ def record_decision(
             "author_id": getattr(user, "id", None),
         },
     )
+    audit.decision_written(user=user, run=run, decision=decision, old=old)
     return decision
 
 
@@ -157,6 +160,7 @@ def record_proposals(*, user: object, run: SemesterRun, student_ids: list[int] |
                 reasons=proposal.reasons, author_id=getattr(user, "id", None),
             ))
     JuryDecision.objects.bulk_create(to_create)
+    audit.record_many(audit.decision_entry(user=user, run=run, decision=d, old=None) for d in to_create)
     return len(to_create)
 
 
@@ -171,3 +175,4 @@ def lock_jury(*, user: object, run: SemesterRun) -> None:
         r.locked_at = timezone.now()
         r.locked_by_id = getattr(user, "id", None)
         r.save(update_fields=["locked", "locked_at", "locked_by"])
+        audit.semester_locked(user=user, run=r)

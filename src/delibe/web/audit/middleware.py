@@ -1,0 +1,80 @@
+"""Request middlewares of the audit app.
+
+``AuditContextMiddleware``: every change made while serving a request is recorded with the channel
+``web`` (``api`` under /api/) and a grade-entry session: one per login session and day, so that « what I
+typed in the grid this morning » can be undone as a whole.
+
+``UploadLimitMiddleware``: a request body larger than the upload limit is refused before any view reads
+it, with a French message (413), instead of filling memory or a temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from delibe.web.audit import context, throttle
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        session = ""
+        key = getattr(getattr(request, "session", None), "session_key", None)
+        user = getattr(request, "user", None)
+        if key:
+            digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+            session = f"{channel}-{getattr(user, 'pk', '') or ''}-{timezone.localdate():%Y%m%d}-{digest}"
+        with context.using(channel, session):
+            return self.get_response(request)
+
+
+def upload_limit() -> int:
+    return int(getattr(settings, "DELIBE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)) + 64 * 1024  # form overhead
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > upload_limit():
+            limit = upload_limit() // (1024 * 1024)
+            return HttpResponse(
+                f"Fichier trop volumineux : {length // 1024} Ko envoyés, {limit} Mo au plus. Une feuille de "
+                "notes téléchargée depuis Délibé fait quelques dizaines de Ko : renvoyez-la sans images ni "
+                "onglets ajoutés.",
+                status=413, content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+class LoginThrottleMiddleware:
+    """Refuses a login POST while its username and address have too many recent failures (429)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path in throttle.login_paths():
+            username = request.POST.get("username", "")
+            wait = throttle.blocked_for(username, throttle.client_ip(request))
+            if wait:
+                return HttpResponse(
+                    f"Trop d'échecs de connexion pour « {username[:150]} » depuis cette adresse : réessayez "
+                    f"dans {max(1, wait // 60)} minute(s), ou faites réinitialiser votre mot de passe par la "
+                    "scolarité.",
+                    status=429, content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
