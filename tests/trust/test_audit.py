@@ -64,7 +64,6 @@ def test_a_change_rolled_back_leaves_no_audit_entry(world):
 def test_evaluations_decisions_formations_and_locking_are_recorded(world):
     from delibe.web.services import jury
     from delibe.web.services.evaluations import create_evaluation
-
     from tests.trust.conftest import grade_whole_year
 
     user = world.users["scolarite"]
@@ -147,7 +146,6 @@ def test_the_undo_button_works_through_the_evaluation_page(world, login):
 def test_the_student_journal_exports_as_csv_without_spreadsheet_formulas(world, login):
     user = world.users["scolarite"]
     from delibe.web.services import jury
-
     from tests.trust.conftest import grade_whole_year
 
     grade_whole_year(world, 12, 12)

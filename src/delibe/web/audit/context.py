@@ -18,7 +18,7 @@ class AuditContext:
     session: str = ""
 
 
-_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("delibe_audit", default=AuditContext())
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("delibe_audit", default=AuditContext())  # noqa: B039 (frozen)
 
 
 def current() -> AuditContext:

@@ -287,7 +287,7 @@ def csv_rows(entries: Iterable[AuditEntry], names: dict[int, str]) -> Iterable[l
         )]
 
 
-__all__ = ["AuditError", "Channel", "record", "record_grade", "record_many", "undo_session", "reopen_semester"]
+__all__ = ["AuditError", "Channel", "record", "record_grade", "record_many", "reopen_semester", "undo_session"]
 
 
 # --- evaluations, decisions, formations, enrolments -----------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache as django_cache
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 def max_failures() -> int:
@@ -28,7 +28,7 @@ def _paths() -> frozenset[str]:
     paths = {reverse("delibe:login")}
     try:
         paths.add(reverse("admin:login"))
-    except Exception:  # the admin may be absent from a deployment's URLs
+    except NoReverseMatch:  # the admin may be absent from a deployment's URLs
         pass
     return frozenset(paths)
 

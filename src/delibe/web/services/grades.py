@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit
-from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
 from delibe.web.models import Enrolment, Evaluation, Grade, Student
 
 
