@@ -86,3 +86,8 @@ CSRF_COOKIE_HTTPONLY = False  # the grade grid reads the token from the page, no
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (threaded server): BEGIN IMMEDIATE takes the write lock first and waits for it,
+    # instead of a read-then-write deadlock answered « database is locked » (a lost save).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})

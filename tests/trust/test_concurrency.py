@@ -1,0 +1,58 @@
+"""Two teachers saving the same grade at the same moment, both from the version they read: exactly one
+wins, the other is told the grade changed (optimistic concurrency, conditional UPDATE … WHERE version = n
+under a row lock). Runs on the configured database (PostgreSQL under scripts/with-postgres.sh)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from delibe.web.audit.models import AuditEntry
+from delibe.web.services import grades as grade_service
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _race(world, expected_version: int, values: tuple[str, str]) -> list[object]:
+    """Runs two saves in two threads released together; returns each outcome (CellState or exception)."""
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def save(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = grade_service.save_grade(
+                user=world.users["scolarite" if i == 0 else "enseignant"], evaluation=world.taught,
+                student_id=world.alice.pk, raw=values[i], expected_version=expected_version)
+        except Exception as error:  # noqa: BLE001 (the outcome under test may be any exception)
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.parametrize("expected_version", [0, 1], ids=["both-create", "both-update"])
+def test_two_simultaneous_saves_of_the_same_version_one_wins_the_other_gets_the_conflict(world, expected_version):
+    if expected_version:
+        grade_service.save_grade(user=world.users["scolarite"], evaluation=world.taught,
+                                 student_id=world.alice.pk, raw="5", expected_version=0)
+    outcomes = _race(world, expected_version, ("11", "17"))
+    winners = [o for o in outcomes if isinstance(o, grade_service.CellState)]
+    losers = [o for o in outcomes if isinstance(o, grade_service.StaleGrade)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    grade = world.taught.grades.get(student=world.alice)
+    assert grade.version == expected_version + 1
+    assert grade.value == Decimal(winners[0].display.replace(",", "."))
+    audited = AuditEntry.objects.filter(object_type="grade").order_by("id")
+    assert audited.count() == expected_version + 1  # the loser left no trace
+    assert audited.last().new["value"] == str(grade.value)
+    assert "modifiée entre-temps" in str(losers[0])
