@@ -60,7 +60,10 @@ WSGI_APPLICATION = "delibe.config.wsgi.application"
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'delibe.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'delibe.sqlite3'}",
+        # 0 by default: `delibe serve` (runserver) opens a thread per request, and persistent connections
+        # then pile up until PostgreSQL refuses clients (bench/load_grades.py). prod.py (gunicorn) sets 60.
+        conn_max_age=int(os.environ.get("DELIBE_DB_CONN_MAX_AGE", "0")),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
