@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install sysdeps demo test test-fast test-postgres bench lint clean
+.PHONY: help install sysdeps demo test test-fast test-postgres bench load-test lint clean
 
 help:
 	@echo "make demo   — installe tout, prépare la base SQLite de démonstration et sert http://127.0.0.1:8000"
@@ -42,6 +42,10 @@ test-postgres: install
 
 bench: install
 	$(BIN)/delibe bench
+
+# 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked.
+load-test: install
+	bash scripts/with-postgres.sh $(BIN)/python bench/load_grades.py --markdown
 
 lint: install
 	$(BIN)/ruff check src tests
