@@ -67,7 +67,14 @@ def prepare(n_clients: int, n_students: int, n_evaluations: int) -> tuple[list[i
     from django.core.management import call_command
 
     from delibe.web.models import (
-        AcademicYear, Department, Enrolment, Evaluation, Membership, Role, SemesterRun, Student,
+        AcademicYear,
+        Department,
+        Enrolment,
+        Evaluation,
+        Membership,
+        Role,
+        SemesterRun,
+        Student,
     )
     from delibe.web.services.formations import store_formation_text
 

@@ -157,9 +157,14 @@ def preview_sheet(evaluation: Evaluation, data: bytes) -> ImportPreview:
     students = {
         str(s.id): s for s in Student.objects.filter(enrolments__semester_id=evaluation.semester_id)
     }
-    parsed: SheetParse = parse_grade_sheet(
-        data, evaluation_key=str(evaluation.id), note_max=evaluation.note_max, known_students=students.keys()
-    )
+    try:
+        parsed: SheetParse = parse_grade_sheet(
+            data, evaluation_key=str(evaluation.id), note_max=evaluation.note_max, known_students=students.keys()
+        )
+    except Exception:  # noqa: BLE001 (a corrupted workbook fails anywhere in zipfile/zlib/XML/openpyxl)
+        parsed = SheetParse(None, errors=(SheetError(0, "-", (
+            "Ce fichier est endommagé ou n'est pas un classeur Excel (.xlsx) lisible : téléchargez à nouveau "
+            "la feuille depuis Délibé, remplissez-la et renvoyez-la au format .xlsx.")),))
     if parsed.errors:
         return ImportPreview((), 0, parsed.errors)
     grades = {g.student_id: g for g in Grade.objects.filter(evaluation=evaluation)}

@@ -47,6 +47,8 @@ def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
         student_id = int(payload["student"])
         version = int(payload.get("version", 0))
         raw = str(payload.get("value", ""))
+        if not (0 < student_id < 2**63 and 0 <= version < 2**63):  # beyond a database integer: a 500 otherwise
+            raise ValueError(student_id)
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": _("Requête mal formée.")}, status=400)
     try:
