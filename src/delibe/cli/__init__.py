@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench": ("delibe.cli.bench", "bench", "Mesurer la vitesse des moyennes et du jury."),
     "demo": ("delibe.cli.web", "demo", "Préparer la base de démonstration et servir l'application."),
     "serve": ("delibe.cli.web", "serve", "Servir l'application web (http://127.0.0.1:8000)."),
+    "backup": ("delibe.cli.ops", "backup", "Sauvegarder la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)."),
+    "restore": ("delibe.cli.ops", "restore", "Restaurer la base depuis une sauvegarde (remplace tout)."),
     "manage": ("delibe.cli.web", "manage", "Commandes d'administration Django (migrate, createsuperuser…)."),
 }
 
