@@ -56,3 +56,21 @@ def test_two_simultaneous_saves_of_the_same_version_one_wins_the_other_gets_the_
     assert audited.count() == expected_version + 1  # the loser left no trace
     assert audited.last().new["value"] == str(grade.value)
     assert "modifiée entre-temps" in str(losers[0])
+
+
+def test_a_grade_deleted_then_entered_again_never_reuses_a_version_a_stale_writer_holds(world):
+    """A-B-A: A reads 12 (version 1); B deletes it and C types 15; A's save from version 1 must be refused,
+    not overwrite 15."""
+    user = world.users["scolarite"]
+
+    def save(raw: str, version: int) -> grade_service.CellState:
+        return grade_service.save_grade(user=user, evaluation=world.taught, student_id=world.alice.pk, raw=raw,
+                                        expected_version=version)
+
+    assert save("12", 0).version == 1  # A reads version 1
+    save("", 1)  # B deletes
+    again = save("15", 0)  # C enters 15
+    assert again.version == 2  # not 1: version 1 is the one A holds
+    with pytest.raises(grade_service.StaleGrade):
+        save("9", 1)  # A, stale
+    assert world.taught.grades.get(student=world.alice).value == 15

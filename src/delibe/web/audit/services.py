@@ -346,3 +346,15 @@ def enrolment_entry(*, user: Any, enrolment: Any, old: dict[str, Any] | None = N
         department_id=run.formation.department_id, semester_id=run.pk, student_id=enrolment.student_id,
         summary=str(run),
     )
+
+
+def next_versions(evaluation_id: int, student_ids: Iterable[int]) -> dict[int, int]:
+    """The version a newly created grade must take: one more than any version the cell ever had, so that
+    a grade deleted then created again never reuses a version a stale writer still holds (A-B-A)."""
+    wanted = set(student_ids)
+    latest: dict[int, int] = {}
+    rows = (AuditEntry.objects.filter(evaluation_id=evaluation_id, object_type=ObjectType.GRADE,
+                                      student_id__in=wanted).order_by("id").values_list("student_id", "old", "new"))
+    for student_id, old, new in rows:
+        latest[student_id] = max((s or {}).get("version", 0) for s in (old, new))
+    return {s: latest.get(s, 0) + 1 for s in wanted}

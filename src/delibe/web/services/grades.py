@@ -101,7 +101,7 @@ def save_grade(
                 with transaction.atomic():
                     grade = Grade.objects.create(
                         evaluation=evaluation, student_id=student_id, value=value, special=special,
-                        author_id=author_id,
+                        author_id=author_id, version=audit.next_versions(evaluation.pk, [student_id])[student_id],
                     )
             except IntegrityError:
                 raise StaleGrade(
@@ -202,6 +202,7 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
             if (grade.version if grade else 0) != change.version:
                 raise StaleGrade(grade)
         to_create: list[Grade] = []
+        fresh = audit.next_versions(evaluation.pk, [c.student_id for c in changes if c.student_id not in current])
         for change in changes:
             grade = current.get(change.student_id)
             value = Decimal(change.value) if change.value is not None else None
@@ -210,7 +211,8 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
                     grade.delete()
             elif grade is None:
                 to_create.append(Grade(evaluation=evaluation, student_id=change.student_id, value=value,
-                                       special=change.special, author_id=author_id))
+                                       special=change.special, author_id=author_id,
+                                       version=fresh[change.student_id]))
             else:
                 Grade.objects.filter(pk=grade.pk).update(
                     value=value, special=change.special, author_id=author_id, version=F("version") + 1,
@@ -222,7 +224,7 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
             old=audit.grade_state(current.get(c.student_id)),
             new=None if c.action == "delete" else audit.state_of(
                 Decimal(c.value) if c.value is not None else None, c.special,
-                current[c.student_id].version + 1 if c.student_id in current else 1),
+                current[c.student_id].version + 1 if c.student_id in current else fresh[c.student_id]),
         ) for c in changes)
     return len(changes)
 
