@@ -158,3 +158,32 @@ def test_the_student_journal_exports_as_csv_without_spreadsheet_formulas(world, 
     assert rows[0][:4] == ["date", "utilisateur", "canal", "action"]
     assert any(r[-1] == "'=HYPERLINK(\"http://x\")" for r in rows[1:])
     assert all(r[7] in ("", str(world.alice)) for r in rows[1:])
+
+
+@pytest.mark.parametrize("user,page,link", [
+    ("enseignant", "/evaluations/{taught}/saisie/", "/journal/evaluations/{taught}/"),
+    ("scolarite", "/etudiants/{alice}/", "/journal/etudiants/{alice}/"),
+    ("president", "/semestres/{s1}/jury/", "/journal/semestres/{s1}/"),
+])
+def test_the_pages_link_to_their_journal(world, login, user, page, link):
+    ids = {"taught": world.taught.pk, "alice": world.alice.pk, "s1": world.s1.pk}
+    body = login(user).get(page.format(**ids)).content.decode()
+    assert f'href="{link.format(**ids)}"' in body
+
+
+def test_requests_under_api_are_recorded_with_the_api_channel(rf):
+    from delibe.web.audit.middleware import AuditContextMiddleware
+
+    seen = {}
+
+    def view(request):
+        seen["channel"] = context.current().channel
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    AuditContextMiddleware(view)(rf.get("/api/v1/notes"))
+    assert seen["channel"] == "api"
+    AuditContextMiddleware(view)(rf.get("/evaluations/1/note/"))
+    assert seen["channel"] == "web"
+    assert context.current().channel == "cli"  # restored after the request
