@@ -46,7 +46,10 @@ def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
     if reset:
         demo_service.reset_database()
     call_command("migrate", verbosity=0, interactive=False)
-    report = demo_service.ensure_demo(echo=click.echo)
+    from delibe.web.audit import context as audit_context
+
+    with audit_context.using("demo"):  # the journal says these changes come from the demo
+        report = demo_service.ensure_demo(echo=click.echo)
     click.echo("")
     click.echo("Comptes de démonstration (identifiant / mot de passe — rôle) :")
     for account in report.accounts:
