@@ -187,3 +187,18 @@ def test_requests_under_api_are_recorded_with_the_api_channel(rf):
     AuditContextMiddleware(view)(rf.get("/evaluations/1/note/"))
     assert seen["channel"] == "web"
     assert context.current().channel == "cli"  # restored after the request
+
+
+def test_on_postgresql_the_journal_refuses_updates_and_deletes_but_survives_a_deleted_account(world):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigger PostgreSQL (scripts/with-postgres.sh)")
+    grade_service.save_grade(user=world.users["enseignant"], evaluation=world.taught,
+                             student_id=world.alice.pk, raw="12", expected_version=0)
+    for attempt in (lambda: AuditEntry.objects.update(reason="falsifié"), lambda: AuditEntry.objects.all().delete()):
+        with pytest.raises(DatabaseError, match="ne se modifie pas"), transaction.atomic():
+            attempt()
+    world.users["enseignant"].delete()
+    entry = AuditEntry.objects.get(object_type="grade")
+    assert entry.user_id is None and entry.username == "enseignant"
