@@ -87,3 +87,22 @@ def test_an_authorised_role_reopens_the_year_with_a_reason_and_it_is_audited(loc
 def test_the_semester_journal_shows_the_lock(locked, login):
     page = login("president").get(f"/journal/semestres/{locked.s2.pk}/").content.decode()
     assert "verrouillage" in page and "Rouvrir le semestre" in page
+
+
+def test_a_write_prepared_before_the_jury_closed_is_refused_after(world):
+    """The page was loaded (semester open in memory), then the jury closed: the save is refused because
+    the services read the lock from the database, in their transaction."""
+    from delibe.web.models import Evaluation, SemesterRun
+
+    evaluation = Evaluation.objects.select_related("semester").get(pk=world.taught.pk)
+    run_in_memory = world.s1
+    jury.lock_jury(user=world.users["president"], run=SemesterRun.objects.get(pk=world.s1.pk))
+    assert not evaluation.semester.locked and not run_in_memory.locked  # stale objects
+    with pytest.raises(grade_service.LockedError):
+        grade_service.save_grade(user=world.users["scolarite"], evaluation=evaluation, student_id=world.alice.pk,
+                                 raw="12", expected_version=0)
+    with pytest.raises(EvaluationError, match="verrouillé"):
+        create_evaluation(user=world.users["scolarite"], run=run_in_memory, module_code="R1.01", titre="x")
+    with pytest.raises(jury.DecisionError, match="verrouillé"):
+        jury.record_proposals(user=world.users["president"], run=run_in_memory)
+    assert not evaluation.grades.exists()

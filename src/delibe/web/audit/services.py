@@ -358,3 +358,20 @@ def next_versions(evaluation_id: int, student_ids: Iterable[int]) -> dict[int, i
     for student_id, old, new in rows:
         latest[student_id] = max((s or {}).get("version", 0) for s in (old, new))
     return {s: latest.get(s, 0) + 1 for s in wanted}
+
+
+def semester_is_locked(semester_id: int) -> bool:
+    """Whether the semester is locked, read from the database inside the caller's transaction. On
+    PostgreSQL the row is held FOR SHARE until commit: writers do not block each other, but locking the
+    jury (an UPDATE of the row) waits for the writes in flight, and the writes that follow see the lock —
+    no grade slips in after the jury closed. (SQLite: BEGIN IMMEDIATE already serialises writers.)"""
+    from django.db import connection
+
+    from delibe.web.models import SemesterRun
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT locked FROM {SemesterRun._meta.db_table} WHERE id = %s FOR SHARE", [semester_id])
+            row = cursor.fetchone()
+        return bool(row and row[0])
+    return SemesterRun.objects.filter(pk=semester_id, locked=True).exists()

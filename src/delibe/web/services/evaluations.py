@@ -21,7 +21,7 @@ def create_evaluation(
     coefficient: float = 1.0, note_max: float = 20.0, poids: dict[str, float] | None = None,
     type: str = EvaluationType.NORMALE, immediate: bool = False,
 ) -> Evaluation:
-    if run.locked:
+    if audit.semester_is_locked(run.pk):
         raise EvaluationError("Le semestre est verrouillé par le jury : aucune évaluation ne peut être ajoutée.")
     formation = formation_model(run.formation)
     module = formation.module(module_code, run.semestre)

@@ -83,6 +83,8 @@ def save_grade(
         raise GradeError("Cet étudiant n'est pas inscrit à ce semestre.")
     author_id = getattr(user, "id", None)
     with transaction.atomic():
+        if audit.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
+            raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         old = audit.grade_state(  # locked until commit: the audit's « old » is the row the UPDATE changes
             Grade.objects.select_for_update().filter(evaluation=evaluation, student_id=student_id).first())
         if action == "delete":
@@ -196,6 +198,8 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
     author_id = getattr(user, "id", None)
     session = audit_context.new_session("import")
     with transaction.atomic():
+        if audit.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
+            raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         current = {g.student_id: g for g in Grade.objects.select_for_update().filter(evaluation=evaluation)}
         for change in changes:
             grade = current.get(change.student_id)

@@ -91,7 +91,7 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun) -> dict[tuple[str, str
 
 
 def _check_open(run: SemesterRun) -> None:
-    if any(r.locked for r in year_runs(run)):
+    if any(audit.semester_is_locked(r.pk) for r in year_runs(run)):
         raise JuryLocked("Le jury de ce semestre est verrouillé : ses décisions ne peuvent plus changer.")
 
 
