@@ -38,7 +38,7 @@ test-fast: install
 
 # The database tests again on a throwaway PostgreSQL 15 cluster (started and stopped by the script).
 test-postgres: install
-	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" tests/web $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" tests/web tests/trust $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/delibe bench
