@@ -336,6 +336,13 @@ def main() -> int:
         print("échecs :", [f[:200] for f in failures[:3]], file=sys.stderr)
         print("journal du serveur :", server.log_path, file=sys.stderr)
     print("RÉSULTAT :", "OK" if ok else "ÉCHEC")
+    connection.close()
+    if ok:  # keep the server's log and the SQLite file only when something must be looked at
+        Path(server.log_path).unlink(missing_ok=True)
+        if tmp:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
 
 
