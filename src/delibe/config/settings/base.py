@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "delibe.web",
     "delibe.web.audit",
+    "delibe.web.assiduite",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Attendance (issue 9): absences, justifications, local rules, apprentices' monthly reports."""

@@ -1,0 +1,122 @@
+"""Attendance records. A justification is never copied onto absences: whether an absence is justified
+is computed by the engine (``count_absences``) from the validated justifications covering its date."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from delibe.web.models import Department, SemesterRun, Student
+
+MAX_PROOF_BYTES = 5 * 1024 * 1024
+PROOF_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+def validate_proof_size(f) -> None:
+    if f.size > MAX_PROOF_BYTES:
+        raise ValidationError(
+            f"Le justificatif fait {f.size // 1024} Ko : la taille maximale est de {MAX_PROOF_BYTES // 1024} Ko. "
+            "Réduisez-le (PDF ou photo compressée) puis déposez-le à nouveau."
+        )
+
+
+class Creneau(models.TextChoices):
+    MATIN = "matin", _("matin")
+    APRES_MIDI = "apres-midi", _("après-midi")
+
+
+class Nature(models.TextChoices):
+    ABSENCE = "absence", _("absence")
+    RETARD = "retard", _("retard")
+
+
+class AbsenceRecord(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="absences")
+    semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="absences")
+    date = models.DateField(_("date"))
+    creneau = models.CharField(_("créneau"), max_length=12, choices=Creneau.choices)
+    module_code = models.CharField(_("module"), max_length=40, blank=True)
+    nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.ABSENCE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "date", "creneau", "module_code", "nature"], name="absence_unique_slot"
+            )
+        ]
+        ordering = ["date", "creneau"]
+
+
+class JustificationStatus(models.TextChoices):
+    SOUMISE = "soumise", _("soumise, à valider")
+    VALIDEE = "validee", _("validée")
+    REFUSEE = "refusee", _("refusée")
+
+
+class JustificationRecord(models.Model):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="justifications")
+    debut = models.DateField(_("du"))
+    fin = models.DateField(_("au"))
+    motif = models.CharField(_("motif"), max_length=300)
+    piece = models.FileField(
+        _("justificatif"), upload_to="justificatifs/%Y/%m/", blank=True,
+        validators=[FileExtensionValidator(PROOF_EXTENSIONS), validate_proof_size],
+    )
+    statut = models.CharField(_("statut"), max_length=10, choices=JustificationStatus.choices,
+                              default=JustificationStatus.SOUMISE)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def clean(self) -> None:
+        if self.debut and self.fin and self.fin < self.debut:
+            raise ValidationError({"fin": "La fin de la période précède son début : corrigez les dates."})
+
+
+class ReglementConfig(models.Model):
+    """The local attendance rules of a department, as voted in its règlement intérieur. Off by default."""
+
+    department = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="reglement_assiduite")
+    reference = models.CharField(_("référence du règlement"), max_length=300, blank=True)
+    date_reglement = models.DateField(_("date d'adoption"), null=True, blank=True)
+    seuil_atj_actif = models.BooleanField(_("ATJ proposé au-delà d'un seuil"), default=False)
+    seuil_atj = models.PositiveSmallIntegerField(_("seuil (demi-journées non justifiées)"), default=5)
+    penalite_active = models.BooleanField(_("pénalité par demi-journée"), default=False)
+    penalite_points = models.FloatField(_("points par demi-journée"), default=0.1)
+    penalite_franchise = models.PositiveSmallIntegerField(_("franchise"), default=0)
+    penalite_plafond = models.FloatField(_("plafond"), default=2.0)
+
+    def clean(self) -> None:
+        if (self.seuil_atj_actif or self.penalite_active) and not self.reference:
+            raise ValidationError({"reference": "Une règle d'assiduité doit citer le règlement qui l'institue "
+                                                "(article, instance, date)."})
+
+
+class Lieu(models.TextChoices):
+    IUT = "iut", _("à l'IUT")
+    ENTREPRISE = "entreprise", _("en entreprise")
+
+
+class AlternanceWeek(models.Model):
+    """One week of the alternance calendar of a semester run (``groupe`` blank: every group)."""
+
+    semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="alternance")
+    groupe = models.CharField(_("groupe"), max_length=40, blank=True)
+    lundi = models.DateField(_("semaine du"))
+    lieu = models.CharField(_("lieu"), max_length=12, choices=Lieu.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["semester", "groupe", "lundi"], name="alternance_week_unique")]
+        ordering = ["lundi"]
