@@ -1,0 +1,288 @@
+"""Attendance services: recording, import, justification validation, local rules, monthly reports.
+Justified/unjustified is always computed by the engine from the validated justifications."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from delibe.engine import assiduite as engine
+from delibe.web import permissions
+from delibe.web.assiduite.models import (
+    AbsenceRecord,
+    Creneau,
+    JustificationRecord,
+    JustificationStatus,
+    Nature,
+    ReglementConfig,
+)
+from delibe.web.models import Enrolment, SemesterRun, Student
+from delibe.web.models import Role
+
+SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
+
+
+# --- engine conversion -------------------------------------------------------------------------------
+
+def to_engine_absence(a: AbsenceRecord) -> engine.Absence:
+    return engine.Absence(str(a.student_id), a.date.isoformat(), engine.Creneau(a.creneau),
+                          a.module_code or None, engine.Nature(a.nature))
+
+
+def to_engine_justification(j: JustificationRecord) -> engine.Justification:
+    return engine.Justification(str(j.student_id), j.debut.isoformat(), j.fin.isoformat(), j.motif,
+                                validee=j.statut == JustificationStatus.VALIDEE)
+
+
+def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = None,
+              debut: dt.date | None = None, fin: dt.date | None = None) -> dict[str, dict[str | None, engine.Decompte]]:
+    ids = [s.pk for s in students]
+    absences = AbsenceRecord.objects.filter(student_id__in=ids)
+    if semester is not None:
+        absences = absences.filter(semester=semester)
+    if debut is not None:
+        absences = absences.filter(date__gte=debut)
+    if fin is not None:
+        absences = absences.filter(date__lte=fin)
+    justifications = JustificationRecord.objects.filter(student_id__in=ids)
+    return engine.count_absences([to_engine_absence(a) for a in absences],
+                                 [to_engine_justification(j) for j in justifications])
+
+
+@dataclass(frozen=True)
+class Totaux:
+    justifiees: int
+    non_justifiees: int
+    retards: int
+
+
+def totaux(per_module: dict[str | None, engine.Decompte]) -> Totaux:
+    return Totaux(sum(d.justifiees for d in per_module.values()),
+                  sum(d.non_justifiees for d in per_module.values()),
+                  sum(d.retards for d in per_module.values()))
+
+
+# --- local rules -------------------------------------------------------------------------------------
+
+def reglement_for(department_id: int) -> engine.ReglementAssiduite:
+    """The department's declared rules as an engine ``ReglementAssiduite`` (no rule when none declared)."""
+    config = ReglementConfig.objects.filter(department_id=department_id).first()
+    if config is None:
+        return engine.AUCUNE_REGLE
+    regles: list[engine.RegleAssiduite] = []
+    if config.seuil_atj_actif:
+        regles.append(engine.SeuilATJ(config.seuil_atj))
+    if config.penalite_active:
+        regles.append(engine.PenaliteParDemiJournee(config.penalite_points, config.penalite_franchise,
+                                                    config.penalite_plafond))
+    if not regles:
+        return engine.AUCUNE_REGLE
+    reference = config.reference
+    if config.date_reglement:
+        reference = f"{reference} (adopté le {config.date_reglement:%d/%m/%Y})"
+    return engine.ReglementAssiduite(reference, tuple(regles))
+
+
+def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, list[engine.Effet]]:
+    """Per student id (str): the effects of the department's rules for this semester (hook for the jury)."""
+    reglement = reglement_for(semester.formation.department_id)
+    if not reglement.regles:
+        return {}
+    students = Student.objects.filter(enrolments__semester=semester)
+    counts = decomptes(students, semester=semester)
+    return {sid: reglement.effets(per_module, modules) for sid, per_module in counts.items()}
+
+
+# --- recording ---------------------------------------------------------------------------------------
+
+def can_record(user, semester: SemesterRun, module_code: str) -> bool:
+    if semester.locked:
+        return False
+    roles = permissions.roles_of(user)
+    if roles.has(semester.formation.department_id, SECRETARIAT):
+        return True
+    return bool(module_code) and permissions.teaches(user, semester, module_code)
+
+
+@transaction.atomic
+def record_group(user, semester: SemesterRun, groupe: str, date: dt.date, creneau: str, module_code: str,
+                 absents: Iterable[int], retards: Iterable[int] = ()) -> int:
+    """Save the roll call of one group for one slot at once: the listed students are absent (or late),
+    the others present (any earlier record of this slot and module for this group is replaced)."""
+    if not can_record(user, semester, module_code):
+        raise PermissionDenied("Vous n'enseignez pas ce module dans ce semestre : l'appel est réservé à ses enseignants.")
+    group_ids = set(Enrolment.objects.filter(semester=semester, groupe=groupe).values_list("student_id", flat=True))
+    absents, retards = set(absents), set(retards)
+    foreign = (absents | retards) - group_ids
+    if foreign:
+        raise ValidationError(f"Étudiant(s) {sorted(foreign)} hors du groupe {groupe} : rechargez la liste du groupe.")
+    AbsenceRecord.objects.filter(semester=semester, student_id__in=group_ids, date=date, creneau=creneau,
+                                 module_code=module_code).delete()
+    rows = [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
+                          nature=Nature.ABSENCE, recorded_by=user) for s in sorted(absents)]
+    rows += [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
+                           nature=Nature.RETARD, recorded_by=user) for s in sorted(retards - absents)]
+    AbsenceRecord.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- CSV import --------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("nip", "date", "creneau", "module", "nature")
+_CRENEAUX = {"matin": Creneau.MATIN, "m": Creneau.MATIN, "apres-midi": Creneau.APRES_MIDI,
+             "après-midi": Creneau.APRES_MIDI, "am": Creneau.APRES_MIDI}
+_NATURES = {"absence": Nature.ABSENCE, "abs": Nature.ABSENCE, "": Nature.ABSENCE,
+            "retard": Nature.RETARD}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    student_id: int
+    date: dt.date
+    creneau: str
+    module_code: str
+    nature: str
+
+
+def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
+    """Rows and errors (French, with the line number). Import only when errors is empty."""
+    rows: list[ImportRow] = []
+    errors: list[str] = []
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    header = [h.strip().lower().replace("é", "e") for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        return [], [f"Colonnes manquantes : {', '.join(missing)}. L'en-tête attendu est : {';'.join(CSV_COLUMNS)}."]
+    reader.fieldnames = header
+    enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
+    modules = _module_codes(semester)
+    for line, raw in enumerate(reader, start=2):
+        get = lambda k: (raw.get(k) or "").strip()  # noqa: E731
+        nip, module = get("nip"), get("module")
+        where = f"ligne {line}"
+        if nip not in enrolled:
+            errors.append(f"{where} : NIP « {nip} » inconnu ou non inscrit dans ce semestre.")
+            continue
+        try:
+            date = dt.date.fromisoformat(get("date"))
+        except ValueError:
+            try:
+                date = dt.datetime.strptime(get("date"), "%d/%m/%Y").date()
+            except ValueError:
+                errors.append(f"{where} : date « {get('date')} » illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA).")
+                continue
+        creneau = _CRENEAUX.get(get("creneau").lower())
+        if creneau is None:
+            errors.append(f"{where} : créneau « {get('creneau')} » inconnu (attendu matin ou apres-midi).")
+            continue
+        nature = _NATURES.get(get("nature").lower())
+        if nature is None:
+            errors.append(f"{where} : nature « {get('nature')} » inconnue (attendu absence ou retard).")
+            continue
+        if module and modules and module not in modules:
+            errors.append(f"{where} : module « {module} » absent de ce semestre.")
+            continue
+        if semester.debut and semester.fin and not (semester.debut <= date <= semester.fin):
+            errors.append(f"{where} : le {date:%d/%m/%Y} est hors du semestre.")
+            continue
+        rows.append(ImportRow(enrolled[nip], date, creneau, module, nature))
+    return rows, errors
+
+
+def _module_codes(semester: SemesterRun) -> set[str]:
+    try:
+        from delibe.web.services.formations import formation_model
+
+        formation = formation_model(semester.formation)
+        return {m.code for m in formation.modules if getattr(m, "semestre", semester.semestre) == semester.semestre}
+    except Exception:  # the formation model is optional here: no module check rather than no import
+        return set()
+
+
+@transaction.atomic
+def import_absences(user, semester: SemesterRun, text: str) -> int:
+    """All or nothing: any error → nothing written, ValidationError listing every error."""
+    if not permissions.roles_of(user).has(semester.formation.department_id, SECRETARIAT) or semester.locked:
+        raise PermissionDenied("L'import des absences est réservé à la scolarité, semestre non verrouillé.")
+    rows, errors = parse_absences_csv(text, semester)
+    if errors:
+        raise ValidationError(errors)
+    created = 0
+    for r in rows:
+        _, new = AbsenceRecord.objects.get_or_create(
+            student_id=r.student_id, date=r.date, creneau=r.creneau, module_code=r.module_code, nature=r.nature,
+            defaults={"semester": semester, "recorded_by": user})
+        created += new
+    return created
+
+
+# --- justifications ----------------------------------------------------------------------------------
+
+def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, motif: str, piece=None
+                         ) -> JustificationRecord:
+    """The student for themself (status « soumise »), or the secretariat (validated at once)."""
+    secretariat = permissions.roles_of(user).has(student.department_id, SECRETARIAT)
+    if not secretariat and not permissions.is_self(user, student):
+        raise PermissionDenied("Vous ne pouvez déposer un justificatif que pour vous-même.")
+    j = JustificationRecord(student=student, debut=debut, fin=fin, motif=motif, submitted_by=user)
+    if piece is not None:
+        j.piece = piece
+    if secretariat:
+        j.statut, j.validated_by, j.validated_at = JustificationStatus.VALIDEE, user, timezone.now()
+    j.full_clean()
+    j.save()
+    return j
+
+
+def decide_justification(user, justification: JustificationRecord, accept: bool) -> JustificationRecord:
+    if not permissions.roles_of(user).has(justification.student.department_id, SECRETARIAT):
+        raise PermissionDenied("Seule la scolarité valide les justificatifs.")
+    justification.statut = JustificationStatus.VALIDEE if accept else JustificationStatus.REFUSEE
+    justification.validated_by, justification.validated_at = user, timezone.now()
+    justification.save(update_fields=["statut", "validated_by", "validated_at"])
+    return justification
+
+
+# --- apprentices' monthly reports --------------------------------------------------------------------
+
+def monthly_reports(department_id: int, annee: int, mois: int):
+    """One ``RapportMensuel`` per employer of the department's apprentices whose contract covers the month."""
+    import calendar
+
+    from delibe.reports.assiduite import ApprentiMois, LigneAbsence, RapportMensuel
+    from delibe.web.models import ApprenticeContract
+
+    debut = dt.date(annee, mois, 1)
+    fin = dt.date(annee, mois, calendar.monthrange(annee, mois)[1])
+    contracts = (ApprenticeContract.objects.select_related("student")
+                 .filter(student__department_id=department_id, debut__lte=fin, fin__gte=debut)
+                 .order_by("employeur", "student__nom", "student__prenom"))
+    by_employer: dict[str, list] = {}
+    for c in contracts:
+        by_employer.setdefault(c.employeur, []).append(c)
+    reports = []
+    for employeur, cs in by_employer.items():
+        students = [c.student for c in cs]
+        counts = decomptes(students, debut=debut, fin=fin)
+        justifs = [to_engine_justification(j) for j in JustificationRecord.objects.filter(student__in=students)]
+        apprentis = []
+        for c in cs:
+            t = totaux(counts.get(str(c.student_id), {}))
+            lignes = tuple(
+                LigneAbsence(a.date.isoformat(), a.get_creneau_display(), a.module_code, a.get_nature_display(),
+                             engine.is_justified(to_engine_absence(a), justifs))
+                for a in AbsenceRecord.objects.filter(student=c.student, date__gte=debut, date__lte=fin))
+            apprentis.append(ApprentiMois(c.student.nip, c.student.nom, c.student.prenom, c.tuteur,
+                                          f"du {c.debut:%d/%m/%Y} au {c.fin:%d/%m/%Y}", t.justifiees,
+                                          t.non_justifiees, t.retards, lignes))
+        reports.append(RapportMensuel(employeur, annee, mois, cs[0].student.department.nom, tuple(apprentis)))
+    return reports
