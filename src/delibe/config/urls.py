@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns: list[object] = [
     path("admin/", admin.site.urls),
     path("journal/", include("delibe.web.audit.urls")),
+    path("assiduite/", include("delibe.web.assiduite.urls")),
     path("", include("delibe.web.urls")),
 ]

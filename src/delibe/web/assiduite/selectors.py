@@ -1,0 +1,58 @@
+"""Read-only views of attendance for the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from delibe.web.assiduite import services
+from delibe.web.assiduite.models import JustificationRecord
+from delibe.web.models import SemesterRun, Student
+
+
+@dataclass(frozen=True)
+class ResumeModule:
+    module: str
+    justifiees: int
+    non_justifiees: int
+    retards: int
+
+
+@dataclass(frozen=True)
+class Resume:
+    modules: list[ResumeModule]
+    totaux: services.Totaux
+    justificatifs: list[JustificationRecord]
+
+
+def student_summary(student: Student) -> Resume:
+    per_module = services.decomptes([student]).get(str(student.pk), {})
+    modules = [ResumeModule(m or "—", d.justifiees, d.non_justifiees, d.retards)
+               for m, d in sorted(per_module.items(), key=lambda kv: kv[0] or "")]
+    return Resume(modules, services.totaux(per_module),
+                  list(JustificationRecord.objects.filter(student=student).order_by("-debut")))
+
+
+@dataclass(frozen=True)
+class PropositionJury:
+    student: Student
+    ue: str
+    effet: str  # « ATJ proposé » or « pénalité »
+    texte: str
+    source: str
+
+
+def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
+    """The effects of the department's attendance rules, with their source (empty when none is on)."""
+    from delibe.web.services.formations import formation_model
+
+    if not services.reglement_for(run.formation.department_id).regles:
+        return []
+    formation = formation_model(run.formation)
+    students = {str(s.pk): s for s in Student.objects.filter(enrolments__semester=run)}
+    modules = [m for m in formation.modules if m.semestre == run.semestre]
+    out = []
+    for sid, effets in services.effets_for_semester(run, modules).items():
+        for e in effets:
+            kind = "ATJ proposé" if type(e).__name__ == "ProposeATJ" else "pénalité"
+            out.append(PropositionJury(students[sid], e.ue, kind, e.reason.text, e.reason.source.reference))
+    return sorted(out, key=lambda p: (p.student.nom, p.student.prenom, p.ue))

@@ -1,0 +1,153 @@
+"""Pages: roll call per group and slot, CSV import, justifications, apprentices' monthly reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from delibe.reports import assiduite as reports
+from delibe.web import permissions as perm
+from delibe.web.assiduite import services
+from delibe.web.assiduite.models import AbsenceRecord, Creneau, JustificationRecord, JustificationStatus, Nature
+from delibe.web.models import Department, Enrolment, SemesterRun, Student
+
+
+def _run(request: HttpRequest, pk: int) -> SemesterRun:
+    run = get_object_or_404(SemesterRun.objects.select_related("formation"), pk=pk)
+    perm.require_visible(perm.can_view_semester(request.user, run))
+    return run
+
+
+@login_required
+def appel(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page per group, date, slot and module: a checkbox per student, saved at once."""
+    run = _run(request, pk)
+    q = request.POST if request.method == "POST" else request.GET
+    groupes = sorted(set(Enrolment.objects.filter(semester=run).values_list("groupe", flat=True)))
+    modules = sorted(perm.taught_modules(request.user, run)) if not perm.can_manage_semester(request.user, run) \
+        else sorted({c for c in _modules(run)})
+    groupe = q.get("groupe", groupes[0] if groupes else "")
+    module = q.get("module", modules[0] if modules else "")
+    creneau = q.get("creneau", Creneau.MATIN)
+    try:
+        date = dt.date.fromisoformat(q.get("date", "")) if q.get("date") else dt.date.today()
+    except ValueError:
+        date, creneau = dt.date.today(), Creneau.MATIN
+        messages.error(request, "Date illisible : choisissez-la dans le calendrier.")
+    students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
+    if request.method == "POST":
+        perm.require(services.can_record(request.user, run, module), "Vous n'enseignez pas ce module.")
+        absents = [int(v) for v in request.POST.getlist("absent")]
+        retards = [int(v) for v in request.POST.getlist("retard")]
+        try:
+            n = services.record_group(request.user, run, groupe, date, creneau, module, absents, retards)
+            messages.success(request, f"Appel enregistré : {n} absence(s) ou retard(s).")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(f"{request.path}?groupe={groupe}&module={module}&date={date.isoformat()}&creneau={creneau}")
+    existing = AbsenceRecord.objects.filter(semester=run, date=date, creneau=creneau, module_code=module,
+                                            student__in=students)
+    absent_ids = {a.student_id for a in existing if a.nature == Nature.ABSENCE}
+    late_ids = {a.student_id for a in existing if a.nature == Nature.RETARD}
+    return render(request, "assiduite/appel.html", {
+        "run": run, "groupes": groupes, "modules": modules, "groupe": groupe, "module": module,
+        "date": date, "creneau": creneau, "creneaux": Creneau.choices,
+        "rows": [(s, s.pk in absent_ids, s.pk in late_ids) for s in students],
+        "can_record": services.can_record(request.user, run, module),
+    })
+
+
+def _modules(run: SemesterRun) -> list[str]:
+    from delibe.web.services.formations import formation_model
+
+    return [m.code for m in formation_model(run.formation).modules if m.semestre == run.semestre]
+
+
+@login_required
+def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    perm.require(perm.roles_of(request.user).has(run.formation.department_id, services.SECRETARIAT))
+    errors: list[str] = []
+    if request.method == "POST" and request.FILES.get("fichier"):
+        text = request.FILES["fichier"].read().decode("utf-8-sig", errors="replace")
+        try:
+            n = services.import_absences(request.user, run, text)
+            messages.success(request, f"{n} absence(s) importée(s).")
+            return redirect(request.path)
+        except ValidationError as error:
+            errors = error.messages
+    return render(request, "assiduite/import.html", {"run": run, "errors": errors})
+
+
+@login_required
+def justificatifs(request: HttpRequest) -> HttpResponse:
+    """Secretariat: pending justifications of its departments, validate or refuse."""
+    departments = [d.pk for d in perm.visible_departments(request.user)
+                   if perm.roles_of(request.user).has(d.pk, services.SECRETARIAT)]
+    perm.require(bool(departments), "Réservé à la scolarité.")
+    if request.method == "POST":
+        j = get_object_or_404(JustificationRecord, pk=request.POST.get("justification"),
+                              student__department_id__in=departments)
+        services.decide_justification(request.user, j, request.POST.get("decision") == "valider")
+        messages.success(request, f"Justificatif de {j.student} : {j.get_statut_display()}.")
+        return redirect(request.path)
+    pending = JustificationRecord.objects.filter(student__department_id__in=departments,
+                                                 statut=JustificationStatus.SOUMISE).select_related("student")
+    return render(request, "assiduite/justificatifs.html", {"pending": pending})
+
+
+@login_required
+def mon_justificatif(request: HttpRequest) -> HttpResponse:
+    """A student submits a justification for themself (validated later by the secretariat)."""
+    student = get_object_or_404(Student, user=request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.submit_justification(
+                request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
+                dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
+                request.FILES.get("piece"))
+            messages.success(request, "Justificatif déposé : la scolarité va le valider.")
+            return redirect(request.path)
+        except ValueError:
+            errors = ["Dates illisibles : choisissez le début et la fin dans le calendrier."]
+        except ValidationError as error:
+            errors = error.messages
+    return render(request, "assiduite/mon_justificatif.html", {"student": student, "errors": errors})
+
+
+@login_required
+def rapports(request: HttpRequest, pk: int) -> HttpResponse:
+    """Secretariat: choose a month, then download each employer's report (CSV, PDF) or a zip of all."""
+    department = get_object_or_404(Department, pk=pk)
+    perm.require_visible(perm.can_view_department(request.user, department.pk))
+    perm.require(perm.roles_of(request.user).has(department.pk, services.SECRETARIAT))
+    mois = request.GET.get("mois", "")
+    try:
+        annee, m = (int(x) for x in mois.split("-"))
+        dt.date(annee, m, 1)
+    except ValueError:
+        return render(request, "assiduite/rapports.html", {"department": department, "mois": "", "reports": []})
+    found = services.monthly_reports(department.pk, annee, m)
+    fmt, employeur = request.GET.get("format"), request.GET.get("employeur")
+    if fmt == "zip":
+        return _download(reports.rapports_zip(found), "application/zip", f"assiduite-{mois}.zip")
+    if fmt in ("csv", "pdf") and employeur is not None:
+        report = next((r for r in found if r.employeur == employeur), None)
+        perm.require_visible(report is not None)
+        stem = f"assiduite-{mois}-{reports._slug(employeur)}"
+        if fmt == "csv":
+            return _download(reports.rapport_csv(report).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{stem}.csv")
+        return _download(reports.rapport_pdf(report), "application/pdf", f"{stem}.pdf")
+    return render(request, "assiduite/rapports.html", {"department": department, "mois": mois, "reports": found})
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

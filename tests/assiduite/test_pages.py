@@ -1,0 +1,82 @@
+"""Attendance pages: permissions over HTTP, roll call saved at once, downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from delibe.web.assiduite.models import AbsenceRecord, JustificationRecord, ReglementConfig
+
+
+def test_teacher_saves_the_roll_call_of_their_module_in_one_post(world, login):
+    client = login("enseignant")
+    url = reverse("assiduite:appel", args=[world.s1.pk])
+    page = client.get(url, {"groupe": "A", "module": "R1.01", "date": "2023-10-02", "creneau": "matin"})
+    assert page.status_code == 200 and f'for="absent-{world.alice.pk}"' in page.content.decode()
+    client.post(url, {"groupe": "A", "module": "R1.01", "date": "2023-10-02", "creneau": "matin",
+                      "absent": [world.alice.pk, world.bruno.pk]})
+    assert AbsenceRecord.objects.filter(module_code="R1.01").count() == 2
+
+
+def test_teacher_cannot_post_a_roll_call_for_a_module_they_do_not_teach(world, login):
+    response = login("enseignant").post(reverse("assiduite:appel", args=[world.s1.pk]), {
+        "groupe": "A", "module": "R1.02", "date": "2023-10-02", "creneau": "matin", "absent": [world.alice.pk]})
+    assert response.status_code == 403 and not AbsenceRecord.objects.exists()
+
+
+def test_another_department_cannot_see_the_roll_call(world, login):
+    assert login("autre").get(reverse("assiduite:appel", args=[world.s1.pk])).status_code == 404
+
+
+def test_student_submits_and_secretariat_validates_over_http(world, login):
+    client = login("etudiant")
+    client.post(reverse("assiduite:mon_justificatif"), {"debut": "2023-10-02", "fin": "2023-10-03", "motif": "Maladie"})
+    j = JustificationRecord.objects.get()
+    assert j.student == world.alice and j.statut == "soumise"
+    assert login("enseignant").post(reverse("assiduite:justificatifs"),
+                                    {"justification": j.pk, "decision": "valider"}).status_code == 403
+    login("scolarite").post(reverse("assiduite:justificatifs"), {"justification": j.pk, "decision": "valider"})
+    j.refresh_from_db()
+    assert j.statut == "validee"
+
+
+def test_student_page_shows_justified_and_unjustified_absences(world, login):
+    AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=dt.date(2023, 10, 2), creneau="matin",
+                                 module_code="R1.01")
+    page = login("etudiant").get(reverse("assiduite:mon_justificatif")).content.decode()
+    assert "0 demi-journée(s) justifiée(s), 1 non justifiée(s)" in page
+
+
+def test_import_page_reports_errors_and_writes_nothing(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    f = SimpleUploadedFile("a.csv", b"nip;date;creneau;module;nature\n1001;2023-10-02;soir;R1.01;absence\n")
+    page = login("scolarite").post(reverse("assiduite:import", args=[world.s1.pk]), {"fichier": f})
+    assert "ligne 2" in page.content.decode() and not AbsenceRecord.objects.exists()
+
+
+def test_secretariat_downloads_the_monthly_csv_of_an_employer(world, login):
+    from delibe.web.models import ApprenticeContract
+
+    ApprenticeContract.objects.create(student=world.alice, employeur="Studio Éclat", debut=dt.date(2023, 9, 1),
+                                      fin=dt.date(2025, 8, 31))
+    client = login("scolarite")
+    url = reverse("assiduite:rapports", args=[world.department.pk])
+    assert "Studio Éclat" in client.get(url, {"mois": "2023-10"}).content.decode()
+    csv = client.get(url, {"mois": "2023-10", "employeur": "Studio Éclat", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv") and "1001" in csv.content.decode("utf-8-sig")
+    assert login("enseignant").get(url, {"mois": "2023-10"}).status_code == 403
+
+
+def test_jury_include_shows_the_rule_and_its_source_only_when_switched_on(world):
+    from delibe.web.assiduite.templatetags.assiduite import assiduite_jury
+
+    for day in range(4):
+        AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=dt.date(2023, 10, 2 + day),
+                                     creneau="matin", module_code="R1.01")
+    assert assiduite_jury(world.s1)["propositions"] == []
+    ReglementConfig.objects.create(department=world.department, reference="RI de l'IUT, art. 12",
+                                   seuil_atj_actif=True, seuil_atj=3)
+    props = assiduite_jury(world.s1)["propositions"]
+    assert props and props[0].effet == "ATJ proposé" and props[0].source == "RI de l'IUT, art. 12"
