@@ -80,3 +80,13 @@ def test_jury_include_shows_the_rule_and_its_source_only_when_switched_on(world)
                                    seuil_atj_actif=True, seuil_atj=3)
     props = assiduite_jury(world.s1)["propositions"]
     assert props and props[0].effet == "ATJ proposé" and props[0].source == "RI de l'IUT, art. 12"
+
+
+def test_the_students_own_results_page_and_the_staff_student_page_show_absences(world, login):
+    AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=dt.date(2023, 10, 2), creneau="matin",
+                                 module_code="R1.01")
+    JustificationRecord.objects.create(student=world.alice, debut=dt.date(2023, 10, 2), fin=dt.date(2023, 10, 2),
+                                       motif="Maladie", statut="validee")
+    expected = "1 demi-journée(s) justifiée(s), 0 non justifiée(s)"
+    assert expected in login("etudiant").get(reverse("delibe:mes_resultats")).content.decode()
+    assert expected in login("scolarite").get(reverse("delibe:etudiant", args=[world.alice.pk])).content.decode()
