@@ -189,3 +189,15 @@ def test_monthly_report_pdf_names_employer_and_counts(world, tmp_path):
 def test_no_report_for_a_month_outside_the_contract(world):
     _apprentice(world)
     assert services.monthly_reports(world.department.pk, 2023, 8) == []
+
+
+def test_bulletin_absences_count_the_semester_half_days_justified_or_not(world):
+    from delibe.web.assiduite.selectors import bulletin_absences
+
+    _absent(world, world.alice, D)
+    _absent(world, world.alice, D + dt.timedelta(days=1))
+    _absent(world, world.alice, D, creneau="apres-midi", nature="retard")
+    AbsenceRecord.objects.create(student=world.alice, semester=world.s2, date=dt.date(2024, 2, 5), creneau="matin")
+    services.submit_justification(world.users["scolarite"], world.alice, D, D, "Maladie")
+    a = bulletin_absences(world.alice, world.s1)
+    assert (a.justifiees, a.injustifiees, a.total) == (1, 1, 2)

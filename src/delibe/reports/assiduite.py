@@ -67,9 +67,9 @@ def rapport_html(rapport: RapportMensuel) -> str:
     parts = [
         "<!doctype html><html lang='fr'><head><meta charset='utf-8'>",
         f"<title>Assiduité — {e(rapport.employeur)} — {e(rapport.periode)}</title>",
-        "<style>@page{size:A4;margin:18mm} body{font-family:sans-serif;font-size:10pt}"
-        "table{border-collapse:collapse;width:100%;margin:.5em 0 1.2em} th,td{border:1px solid #777;padding:3px 5px}"
-        "th{background:#eee;text-align:left}</style></head><body>",
+        ("<style>@page{size:A4;margin:18mm} body{font-family:sans-serif;font-size:10pt}"
+         "table{border-collapse:collapse;width:100%;margin:.5em 0 1.2em} th,td{border:1px solid #777;padding:3px 5px}"
+         "th{background:#eee;text-align:left}</style></head><body>"),
         f"<h1>Relevé mensuel d'assiduité — {e(rapport.periode)}</h1>",
         f"<p>{e(rapport.etablissement)}<br>Employeur : <strong>{e(rapport.employeur)}</strong></p>",
     ]

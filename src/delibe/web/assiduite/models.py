@@ -46,12 +46,12 @@ class AbsenceRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.UniqueConstraint(
                 fields=["student", "date", "creneau", "module_code", "nature"], name="absence_unique_slot"
-            )
-        ]
-        ordering = ["date", "creneau"]
+            ),
+        )
+        ordering = ["date", "creneau"]  # noqa: RUF012
 
 
 class JustificationStatus(models.TextChoices):
@@ -118,5 +118,7 @@ class AlternanceWeek(models.Model):
     lieu = models.CharField(_("lieu"), max_length=12, choices=Lieu.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["semester", "groupe", "lundi"], name="alternance_week_unique")]
-        ordering = ["lundi"]
+        constraints = (
+            models.UniqueConstraint(fields=["semester", "groupe", "lundi"], name="alternance_week_unique"),
+        )
+        ordering = ["lundi"]  # noqa: RUF012

@@ -56,3 +56,11 @@ def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
             kind = "ATJ proposé" if type(e).__name__ == "ProposeATJ" else "pénalité"
             out.append(PropositionJury(students[sid], e.ue, kind, e.reason.text, e.reason.source.reference))
     return sorted(out, key=lambda p: (p.student.nom, p.student.prenom, p.ue))
+
+
+def bulletin_absences(student: Student, semester: SemesterRun):
+    """``BulletinData.absences`` of one student in one semester (for whatever builds bulletins from the DB)."""
+    from delibe.reports.data import Absences
+
+    t = services.totaux(services.decomptes([student], semester=semester).get(str(student.pk), {}))
+    return Absences(justifiees=t.justifiees, injustifiees=t.non_justifiees)

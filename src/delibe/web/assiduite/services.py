@@ -23,8 +23,7 @@ from delibe.web.assiduite.models import (
     Nature,
     ReglementConfig,
 )
-from delibe.web.models import Enrolment, SemesterRun, Student
-from delibe.web.models import Role
+from delibe.web.models import Enrolment, Role, SemesterRun, Student
 
 SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
 
@@ -166,7 +165,8 @@ def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow
     enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
     modules = _module_codes(semester)
     for line, raw in enumerate(reader, start=2):
-        get = lambda k: (raw.get(k) or "").strip()  # noqa: E731
+        values = {k: (raw.get(k) or "").strip() for k in CSV_COLUMNS}
+        get = values.__getitem__
         nip, module = get("nip"), get("module")
         where = f"ligne {line}"
         if nip not in enrolled:
@@ -199,13 +199,9 @@ def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow
 
 
 def _module_codes(semester: SemesterRun) -> set[str]:
-    try:
-        from delibe.web.services.formations import formation_model
+    from delibe.web.services.formations import formation_model
 
-        formation = formation_model(semester.formation)
-        return {m.code for m in formation.modules if getattr(m, "semestre", semester.semestre) == semester.semestre}
-    except Exception:  # the formation model is optional here: no module check rather than no import
-        return set()
+    return {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
 
 
 @transaction.atomic

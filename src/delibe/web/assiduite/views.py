@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from delibe.reports import assiduite as reports
 from delibe.web import permissions as perm
 from delibe.web.assiduite import services
-from delibe.web.assiduite.models import AbsenceRecord, Creneau, JustificationRecord, JustificationStatus, Nature
+from delibe.web.assiduite.models import (
+    AbsenceRecord,
+    Creneau,
+    JustificationRecord,
+    JustificationStatus,
+    Nature,
+)
 from delibe.web.models import Department, Enrolment, SemesterRun, Student
 
 
