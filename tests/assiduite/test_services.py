@@ -201,3 +201,22 @@ def test_bulletin_absences_count_the_semester_half_days_justified_or_not(world):
     services.submit_justification(world.users["scolarite"], world.alice, D, D, "Maladie")
     a = bulletin_absences(world.alice, world.s1)
     assert (a.justifiees, a.injustifiees, a.total) == (1, 1, 2)
+
+
+def test_monthly_report_shows_the_groups_alternance_weeks_over_the_runs_default(world, tmp_path):
+    from delibe.reports.assiduite import rapport_pdf
+    from delibe.web.assiduite.models import AlternanceWeek
+
+    _apprentice(world)
+    AlternanceWeek.objects.create(semester=world.s1, groupe="", lundi=dt.date(2023, 10, 2), lieu="entreprise")
+    AlternanceWeek.objects.create(semester=world.s1, groupe="A", lundi=dt.date(2023, 10, 2), lieu="iut")
+    AlternanceWeek.objects.create(semester=world.s1, groupe="A", lundi=dt.date(2023, 10, 9), lieu="entreprise")
+    AlternanceWeek.objects.create(semester=world.s1, groupe="A", lundi=dt.date(2023, 11, 6), lieu="iut")
+    [report] = services.monthly_reports(world.department.pk, 2023, 10)
+    a = report.apprentis[0]
+    assert (a.semaines_iut, a.semaines_entreprise) == (("2023-10-02",), ("2023-10-09",))
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(rapport_pdf(report))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "semaines à l'IUT du 02/10 ; en entreprise du 09/10" in text

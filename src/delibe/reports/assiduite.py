@@ -33,6 +33,8 @@ class ApprentiMois:
     non_justifiees: int
     retards: int
     lignes: tuple[LigneAbsence, ...] = ()
+    semaines_iut: tuple[str, ...] = ()  # alternance calendar: Mondays (ISO) of the weeks at the IUT
+    semaines_entreprise: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ def rapport_html(rapport: RapportMensuel) -> str:
             "<th scope='col'>Demi-journées non justifiées</th><th scope='col'>Retards</th></tr></thead>"
             f"<tbody><tr><td>{a.justifiees}</td><td>{a.non_justifiees}</td><td>{a.retards}</td></tr></tbody></table>"
         )
+        if a.semaines_iut or a.semaines_entreprise:
+            parts.append(f"<p>Calendrier d'alternance : semaines à l'IUT {e(_weeks(a.semaines_iut))} ; "
+                         f"en entreprise {e(_weeks(a.semaines_entreprise))}</p>")
         if a.lignes:
             parts.append("<table><caption>Détail</caption><thead><tr><th scope='col'>Date</th><th scope='col'>Créneau</th>"
                          "<th scope='col'>Module</th><th scope='col'>Nature</th><th scope='col'>Justifiée</th></tr></thead><tbody>")
@@ -92,6 +97,10 @@ def rapport_html(rapport: RapportMensuel) -> str:
             parts.append("<p>Aucune absence ni retard ce mois-ci.</p>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _weeks(mondays: tuple[str, ...]) -> str:
+    return ", ".join(f"du {d[8:10]}/{d[5:7]}" for d in mondays) or "aucune"
 
 
 def rapport_pdf(rapport: RapportMensuel) -> bytes:

@@ -277,8 +277,26 @@ def monthly_reports(department_id: int, annee: int, mois: int):
                 LigneAbsence(a.date.isoformat(), a.get_creneau_display(), a.module_code, a.get_nature_display(),
                              engine.is_justified(to_engine_absence(a), justifs))
                 for a in AbsenceRecord.objects.filter(student=c.student, date__gte=debut, date__lte=fin))
+            iut, entreprise = alternance_weeks(c.student, debut, fin)
             apprentis.append(ApprentiMois(c.student.nip, c.student.nom, c.student.prenom, c.tuteur,
                                           f"du {c.debut:%d/%m/%Y} au {c.fin:%d/%m/%Y}", t.justifiees,
-                                          t.non_justifiees, t.retards, lignes))
+                                          t.non_justifiees, t.retards, lignes, iut, entreprise))
         reports.append(RapportMensuel(employeur, annee, mois, cs[0].student.department.nom, tuple(apprentis)))
     return reports
+
+
+def alternance_weeks(student: Student, debut: dt.date, fin: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Mondays of the student's weeks at the IUT and at the employer between two dates: the calendar of
+    the student's group in each semester run, else the run's calendar for every group."""
+    from delibe.web.assiduite.models import AlternanceWeek, Lieu
+
+    weeks: dict[dt.date, str] = {}
+    for e in Enrolment.objects.filter(student=student):
+        rows = AlternanceWeek.objects.filter(semester_id=e.semester_id, lundi__gte=debut - dt.timedelta(days=6),
+                                             lundi__lte=fin)
+        own = [w for w in rows if w.groupe == e.groupe and e.groupe]
+        for w in own or [w for w in rows if not w.groupe]:
+            weeks[w.lundi] = w.lieu
+    iut = tuple(d.isoformat() for d, lieu in sorted(weeks.items()) if lieu == Lieu.IUT)
+    ent = tuple(d.isoformat() for d, lieu in sorted(weeks.items()) if lieu == Lieu.ENTREPRISE)
+    return iut, ent
