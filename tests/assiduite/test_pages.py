@@ -90,3 +90,25 @@ def test_the_students_own_results_page_and_the_staff_student_page_show_absences(
     expected = "1 demi-journée(s) justifiée(s), 0 non justifiée(s)"
     assert expected in login("etudiant").get(reverse("delibe:mes_resultats")).content.decode()
     assert expected in login("scolarite").get(reverse("delibe:etudiant", args=[world.alice.pk])).content.decode()
+
+
+def test_a_proof_is_served_only_to_its_student_and_the_secretariat(world, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.VAR_DIR = tmp_path
+    login("etudiant").post(reverse("assiduite:mon_justificatif"), {
+        "debut": "2023-10-02", "fin": "2023-10-02", "motif": "Maladie",
+        "piece": SimpleUploadedFile("certificat.pdf", b"%PDF-1.4 test", content_type="application/pdf")})
+    j = JustificationRecord.objects.get()
+    url = reverse("assiduite:piece", args=[j.pk])
+    assert b"".join(login("etudiant").get(url).streaming_content) == b"%PDF-1.4 test"
+    assert login("scolarite").get(url).status_code == 200
+    assert login("enseignant").get(url).status_code == 404
+    assert login("autre").get(url).status_code == 404
+
+
+def test_a_student_cannot_open_the_secretariat_pages(world, login):
+    client = login("etudiant")
+    assert client.get(reverse("assiduite:justificatifs")).status_code == 403
+    assert client.get(reverse("assiduite:rapports", args=[world.department.pk])).status_code == 404
+    assert client.get(reverse("assiduite:appel", args=[world.s1.pk])).status_code == 404

@@ -3,8 +3,11 @@ is computed by the engine (``count_absences``) from the validated justifications
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +16,24 @@ from delibe.web.models import Department, SemesterRun, Student
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_EXTENSIONS = ["pdf", "jpg", "jpeg", "png"]
+
+
+class JustificatifStorage(FileSystemStorage):
+    """Proofs (often medical) are never public media: stored under VAR_DIR/justificatifs (read at each
+    access, so a changed setting applies) and served only by ``views.piece`` to the student and the
+    secretariat."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.VAR_DIR / "justificatifs")
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+
+def justificatif_storage() -> FileSystemStorage:
+    return JustificatifStorage()
 
 
 def validate_proof_size(f) -> None:
@@ -66,7 +87,7 @@ class JustificationRecord(models.Model):
     fin = models.DateField(_("au"))
     motif = models.CharField(_("motif"), max_length=300)
     piece = models.FileField(
-        _("justificatif"), upload_to="justificatifs/%Y/%m/", blank=True,
+        _("justificatif"), upload_to="%Y/%m/", blank=True, storage=justificatif_storage,
         validators=[FileExtensionValidator(PROOF_EXTENSIONS), validate_proof_size],
     )
     statut = models.CharField(_("statut"), max_length=10, choices=JustificationStatus.choices,

@@ -157,3 +157,15 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def piece(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proof attached to a justification: the student themself or the secretariat of their department."""
+    from django.http import FileResponse
+
+    j = get_object_or_404(JustificationRecord.objects.select_related("student"), pk=pk)
+    allowed = perm.is_self(request.user, j.student) or perm.roles_of(request.user).has(
+        j.student.department_id, services.SECRETARIAT)
+    perm.require_visible(allowed and bool(j.piece))
+    return FileResponse(j.piece.open("rb"), as_attachment=True, filename=j.piece.name.rsplit("/", 1)[-1])
