@@ -112,3 +112,13 @@ def test_a_student_cannot_open_the_secretariat_pages(world, login):
     assert client.get(reverse("assiduite:justificatifs")).status_code == 403
     assert client.get(reverse("assiduite:rapports", args=[world.department.pk])).status_code == 404
     assert client.get(reverse("assiduite:appel", args=[world.s1.pk])).status_code == 404
+
+
+def test_the_semester_page_links_to_the_roll_call_and_the_secretariat_sees_its_tools(world, login):
+    client = login("scolarite")
+    assert reverse("assiduite:appel", args=[world.s1.pk]) in client.get(
+        reverse("delibe:semestre", args=[world.s1.pk])).content.decode()
+    page = client.get(reverse("assiduite:appel", args=[world.s1.pk])).content.decode()
+    assert reverse("assiduite:import", args=[world.s1.pk]) in page
+    assert reverse("assiduite:import", args=[world.s1.pk]) not in login("enseignant").get(
+        reverse("assiduite:appel", args=[world.s1.pk])).content.decode()

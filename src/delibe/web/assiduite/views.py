@@ -65,6 +65,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
         "date": date, "creneau": creneau, "creneaux": Creneau.choices,
         "rows": [(s, s.pk in absent_ids, s.pk in late_ids) for s in students],
         "can_record": services.can_record(request.user, run, module),
+        "is_secretariat": perm.roles_of(request.user).has(run.formation.department_id, services.SECRETARIAT),
     })
 
 
