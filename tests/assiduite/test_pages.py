@@ -122,3 +122,12 @@ def test_the_semester_page_links_to_the_roll_call_and_the_secretariat_sees_its_t
     assert reverse("assiduite:import", args=[world.s1.pk]) in page
     assert reverse("assiduite:import", args=[world.s1.pk]) not in login("enseignant").get(
         reverse("assiduite:appel", args=[world.s1.pk])).content.decode()
+
+
+def test_secretariat_enters_a_justification_validated_at_once_but_not_for_another_department(world, login):
+    client = login("scolarite")
+    url = reverse("assiduite:justificatifs")
+    client.post(url, {"nip": "1001", "debut": "2023-10-02", "fin": "2023-10-06", "motif": "Maladie"})
+    assert JustificationRecord.objects.get().statut == "validee"
+    page = client.post(url, {"nip": "2001", "debut": "2023-10-02", "fin": "2023-10-06", "motif": "Maladie"})
+    assert "NIP inconnu" in page.content.decode() and JustificationRecord.objects.count() == 1

@@ -97,7 +97,23 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
     departments = [d.pk for d in perm.visible_departments(request.user)
                    if perm.roles_of(request.user).has(d.pk, services.SECRETARIAT)]
     perm.require(bool(departments), "Réservé à la scolarité.")
-    if request.method == "POST":
+    errors: list[str] = []
+    if request.method == "POST" and request.POST.get("nip"):
+        student = Student.objects.filter(nip=request.POST["nip"].strip(), department_id__in=departments).first()
+        try:
+            if student is None:
+                raise ValidationError("NIP inconnu dans vos départements : vérifiez le numéro de l'étudiant.")
+            services.submit_justification(
+                request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
+                dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
+                request.FILES.get("piece"))
+            messages.success(request, f"Justificatif de {student} enregistré et validé.")
+            return redirect(request.path)
+        except ValueError:
+            errors = ["Dates illisibles : choisissez le début et la fin dans le calendrier."]
+        except ValidationError as error:
+            errors = error.messages
+    elif request.method == "POST":
         j = get_object_or_404(JustificationRecord, pk=request.POST.get("justification"),
                               student__department_id__in=departments)
         services.decide_justification(request.user, j, request.POST.get("decision") == "valider")
@@ -105,7 +121,7 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
         return redirect(request.path)
     pending = JustificationRecord.objects.filter(student__department_id__in=departments,
                                                  statut=JustificationStatus.SOUMISE).select_related("student")
-    return render(request, "assiduite/justificatifs.html", {"pending": pending})
+    return render(request, "assiduite/justificatifs.html", {"pending": pending, "errors": errors})
 
 
 @login_required
