@@ -30,10 +30,10 @@ if "numpy" not in sys.modules:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from delibe.engine.model import UE, Module, ModuleKind, frozen_map  # noqa: E402
-from delibe.engine.moyennes import (  # noqa: E402
+from delibe.engine.model import UE, Module, ModuleKind, frozen_map
+from delibe.engine.moyennes import (
     CODE_ABS,
     CODE_ATT,
     CODE_EXC,
@@ -80,8 +80,12 @@ def synthetic_spec(seed: int = 0) -> SemesterSpec:
                     immediate=(j == 5 and k % 4 == 0),
                 )
             )
-    evaluations.append(Evaluation(f"{modules[0].code}/rattrapage", modules[0].code, type=EvaluationType.RATTRAPAGE))
-    evaluations.append(Evaluation(f"{modules[1].code}/session2", modules[1].code, type=EvaluationType.SESSION2))
+    evaluations.append(
+        Evaluation(f"{modules[0].code}/rattrapage", modules[0].code, type=EvaluationType.RATTRAPAGE)
+    )
+    evaluations.append(
+        Evaluation(f"{modules[1].code}/session2", modules[1].code, type=EvaluationType.SESSION2)
+    )
     return SemesterSpec(ues, tuple(modules), tuple(evaluations))
 
 
@@ -119,7 +123,9 @@ def einsum_bound(spec: SemesterSpec, table: GradeTable, repeat: int) -> float:
     """One dense product of the /20 grades (students × evaluations) by the weights (evaluations × UEs)."""
     scale = np.array([20 / e.note_max for e in spec.evaluations])
     notes = np.fmax(table.values, 0) * scale
-    weights = np.array([[e.coefficient * spec.weights(e)[u] for u in spec.ue_codes] for e in spec.evaluations])
+    weights = np.array(
+        [[e.coefficient * spec.weights(e)[u] for u in spec.ue_codes] for e in spec.evaluations]
+    )
     plain = median_time(lambda: np.einsum("se,eu->su", notes, weights), repeat)
     optimised = median_time(lambda: np.einsum("se,eu->su", notes, weights, optimize=True), repeat)
     return min(plain, optimised)
@@ -171,7 +177,15 @@ def run(
         f"BLAS {info['blas_threads']} thread(s), charge {info['load']}; médianes sur {repeat} mesures "
         f"(référence: {min(repeat, 3)})"
     )
-    header = ["étudiants", "vectorisé (s)", "référence (s)", "réf./vect.", "einsum (s)", "vect./einsum", "objets→tableau (s)"]
+    header = [
+        "étudiants",
+        "vectorisé (s)",
+        "référence (s)",
+        "réf./vect.",
+        "einsum (s)",
+        "vect./einsum",
+        "objets→tableau (s)",
+    ]
     if jury is not None:
         header.append("jury (s)")
     echo("| " + " | ".join(header) + " |")
@@ -179,19 +193,29 @@ def run(
     rows = []
     for n in sizes:
         table = synthetic_grades(spec, n)
-        vect = median_time(lambda: compute_semester(spec, table), repeat)
+        vect = median_time(lambda table=table: compute_semester(spec, table), repeat)
         ref = None
         if n <= reference_max:
-            ref = median_time(lambda: compute_semester_reference(spec, table), max(1, min(repeat, 3)))
+            ref = median_time(
+                lambda table=table: compute_semester_reference(spec, table), max(1, min(repeat, 3))
+            )
         bound = einsum_bound(spec, table, repeat)
         conversion = None
         if n <= reference_max:
             students = [table.student(spec, i) for i in range(n)]
-            conversion = median_time(lambda: GradeTable.from_students(spec, students), max(1, min(repeat, 3)))
+            conversion = median_time(
+                lambda students=students: GradeTable.from_students(spec, students), max(1, min(repeat, 3))
+            )
         jury_time = jury(n, repeat) if jury is not None else None
         row = {
-            "students": n, "vectorised": vect, "reference": ref, "ratio_reference": None if ref is None else ref / vect,
-            "einsum": bound, "ratio_einsum": vect / bound, "conversion": conversion, "jury": jury_time,
+            "students": n,
+            "vectorised": vect,
+            "reference": ref,
+            "ratio_reference": None if ref is None else ref / vect,
+            "einsum": bound,
+            "ratio_einsum": vect / bound,
+            "conversion": conversion,
+            "jury": jury_time,
         }
         rows.append(row)
         cells = [
@@ -211,10 +235,20 @@ def run(
 
 
 @click.command()
-@click.option("--sizes", default="300,5000,50000", show_default=True, help="Tailles de cohortes, séparées par des virgules.")
-@click.option("--repeat", default=5, show_default=True, type=click.IntRange(1), help="Mesures par taille (médiane).")
 @click.option(
-    "--reference-max", default=5000, show_default=True, type=int,
+    "--sizes",
+    default="300,5000,50000",
+    show_default=True,
+    help="Tailles de cohortes, séparées par des virgules.",
+)
+@click.option(
+    "--repeat", default=5, show_default=True, type=click.IntRange(1), help="Mesures par taille (médiane)."
+)
+@click.option(
+    "--reference-max",
+    default=5000,
+    show_default=True,
+    type=int,
     help="Au-delà de ce nombre d'étudiants, l'implémentation de référence (lente) n'est pas mesurée.",
 )
 def bench(sizes: str, repeat: int, reference_max: int) -> None:
@@ -222,7 +256,9 @@ def bench(sizes: str, repeat: int, reference_max: int) -> None:
     try:
         parsed = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError:
-        raise click.BadParameter(f"« {sizes} »: attendu des entiers séparés par des virgules, ex. 300,5000", param_hint="--sizes") from None
+        raise click.BadParameter(
+            f"« {sizes} »: attendu des entiers séparés par des virgules, ex. 300,5000", param_hint="--sizes"
+        ) from None
     if not parsed or min(parsed) < 1:
         raise click.BadParameter("au moins une taille ≥ 1", param_hint="--sizes")
     run(parsed, repeat, reference_max, echo=click.echo)

@@ -25,7 +25,8 @@ def _kind(code: str) -> ModuleKind:
 def semester(semestre: int) -> tuple[tuple[UE, ...], tuple[Module, ...]]:
     coefs = S5_COEFS if semestre == 5 else S6_COEFS
     ues = tuple(
-        UE(code, semestre, "Exprimer" if code.endswith(".3") else "Entreprendre", 3, ECTS[code]) for code in coefs
+        UE(code, semestre, "Exprimer" if code.endswith(".3") else "Entreprendre", 3, ECTS[code])
+        for code in coefs
     )
     codes: list[str] = []
     for per_ue in coefs.values():

@@ -31,13 +31,19 @@ def specs(draw, with_bonus: bool | None = None) -> SemesterSpec:
     bonus = ()
     if with_bonus if with_bonus is not None else draw(st.booleans()):
         modules.append(Module("BONUS", "Sport", 1, ModuleKind.RESSOURCE))
-        bonus = (BonusPointsAboveBar("BONUS", rate=draw(st.sampled_from([0.05, 0.5])), cap=draw(st.sampled_from([0.5, 3.0]))),)
+        bonus = (
+            BonusPointsAboveBar(
+                "BONUS", rate=draw(st.sampled_from([0.05, 0.5])), cap=draw(st.sampled_from([0.5, 3.0]))
+            ),
+        )
     evaluations = []
     for module in modules:
         for k in range(draw(st.integers(0, 3))):
             poids = None
             if draw(st.booleans()):
-                poids = frozen_map({u.code: draw(st.sampled_from([0.0, 1.0, 2.0])) for u in ues if draw(st.booleans())})
+                poids = frozen_map(
+                    {u.code: draw(st.sampled_from([0.0, 1.0, 2.0])) for u in ues if draw(st.booleans())}
+                )
             evaluations.append(
                 Evaluation(
                     f"{module.code}.e{k}",
@@ -50,16 +56,16 @@ def specs(draw, with_bonus: bool | None = None) -> SemesterSpec:
             )
         for kind in (EvaluationType.RATTRAPAGE, EvaluationType.SESSION2):
             if draw(st.integers(0, 3)) == 0:
-                evaluations.append(Evaluation(f"{module.code}.{kind.value}", module.code, note_max=20.0, type=kind))
+                evaluations.append(
+                    Evaluation(f"{module.code}.{kind.value}", module.code, note_max=20.0, type=kind)
+                )
     order = draw(st.permutations(range(len(evaluations))))
     return SemesterSpec(ues, tuple(modules), tuple(evaluations[i] for i in order), bonus)
 
 
 def values_for(evaluation: Evaluation):
     number = st.integers(0, int(evaluation.note_max * 4)).map(lambda q: q / 4)
-    return st.one_of(
-        number, number, number, st.just(ABS), st.just(EXC), st.just(ATT), st.none(), st.none()
-    )
+    return st.one_of(number, number, number, st.just(ABS), st.just(EXC), st.just(ATT), st.none(), st.none())
 
 
 @st.composite
@@ -70,13 +76,21 @@ def students_for(draw, spec: SemesterSpec, min_size: int = 1, max_size: int = 6)
         values = {}
         for e in spec.evaluations:
             # most evaluations complete, so that averages are usually defined
-            v = draw(values_for(e)) if draw(st.integers(0, 4)) else draw(st.integers(0, int(e.note_max)).map(float))
+            v = (
+                draw(values_for(e))
+                if draw(st.integers(0, 4))
+                else draw(st.integers(0, int(e.note_max)).map(float))
+            )
             if v is not None:
                 values[e.id] = v
         modules = None
         if draw(st.integers(0, 2)) == 0:
             modules = frozenset(m.code for m in spec.modules if draw(st.booleans()))
-        capitalised = {u: draw(st.integers(0, 40).map(lambda q: q / 2)) for u in spec.ue_codes if draw(st.integers(0, 4)) == 0}
+        capitalised = {
+            u: draw(st.integers(0, 40).map(lambda q: q / 2))
+            for u in spec.ue_codes
+            if draw(st.integers(0, 4)) == 0
+        }
         dispensed = frozenset(u for u in spec.ue_codes if draw(st.integers(0, 5)) == 0)
         students.append(StudentGrades(f"s{i}", values, modules, frozen_map(capitalised), dispensed))
     return students

@@ -42,7 +42,9 @@ class BonusRule(Protocol):
         """Points for each UE, for one student (reference form)."""
         ...
 
-    def points_array(self, module_average: npt.NDArray[np.float64], ue_codes: tuple[str, ...]) -> npt.NDArray[np.float64]:
+    def points_array(
+        self, module_average: npt.NDArray[np.float64], ue_codes: tuple[str, ...]
+    ) -> npt.NDArray[np.float64]:
         """Points, students × UEs, from the module averages of all students (NaN: undefined)."""
         ...
 
@@ -70,7 +72,9 @@ class BonusPointsAboveBar:
             value = min(self.cap, self.rate * (module_average - self.bar))
         return {ue: value for ue in ue_codes}
 
-    def points_array(self, module_average: npt.NDArray[np.float64], ue_codes: tuple[str, ...]) -> npt.NDArray[np.float64]:
+    def points_array(
+        self, module_average: npt.NDArray[np.float64], ue_codes: tuple[str, ...]
+    ) -> npt.NDArray[np.float64]:
         above = np.nan_to_num(module_average - self.bar, nan=0.0)
         value = np.minimum(self.cap, self.rate * np.maximum(above, 0.0))
         return np.repeat(value[:, None], len(ue_codes), axis=1)
@@ -100,6 +104,4 @@ def declared_rules() -> Mapping[str, str]:
     return {name: description for name, (_, description) in BONUS_RULES.items()}
 
 
-register_bonus_rule(
-    "bonus_points_au_dessus_de_10", BonusPointsAboveBar, BonusPointsAboveBar.description
-)
+register_bonus_rule("bonus_points_au_dessus_de_10", BonusPointsAboveBar, BonusPointsAboveBar.description)

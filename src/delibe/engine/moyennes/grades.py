@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -171,11 +171,17 @@ class SemesterSpec:
 
     def _check(self) -> None:
         ue_codes = self.ue_codes
-        for label, codes in (("UE", ue_codes), ("module", self.module_codes), ("évaluation", self.evaluation_ids)):
+        for label, codes in (
+            ("UE", ue_codes),
+            ("module", self.module_codes),
+            ("évaluation", self.evaluation_ids),
+        ):
             seen: set[str] = set()
             for code in codes:
                 if code in seen:
-                    raise GradeError(f"{label} « {code} » déclaré(e) deux fois dans le semestre: chaque code doit être unique")
+                    raise GradeError(
+                        f"{label} « {code} » déclaré(e) deux fois dans le semestre: chaque code doit être unique"
+                    )
                 seen.add(code)
         for m in self.modules:
             for ue, coef in m.coefficients.items():
@@ -279,10 +285,9 @@ class GradeTable:
                     )
                 if v is None:
                     continue
-                if type(v) is float or type(v) is int:
-                    if 0 <= v <= evaluations[eid].note_max:
-                        row[j] = v
-                        continue
+                if (type(v) is float or type(v) is int) and 0 <= v <= evaluations[eid].note_max:
+                    row[j] = v
+                    continue
                 checked = check_value(s.student_id, evaluations[eid], v)
                 row[j] = SPECIAL_CODES[checked] if isinstance(checked, Special) else checked  # type: ignore[index]
             if s.modules is not None:
@@ -298,7 +303,9 @@ class GradeTable:
                 any_cap = True
                 for ue, avg in s.capitalised.items():
                     if ue not in ues:
-                        raise GradeError(f"étudiant {s.student_id}: UE capitalisée « {ue} » inconnue dans ce semestre")
+                        raise GradeError(
+                            f"étudiant {s.student_id}: UE capitalisée « {ue} » inconnue dans ce semestre"
+                        )
                     if not (0 <= avg <= 20):
                         raise GradeError(
                             f"étudiant {s.student_id}: moyenne capitalisée {avg!r} de {ue} invalide (attendu 0 à 20)"
@@ -308,7 +315,9 @@ class GradeTable:
                 any_disp = True
                 for ue in s.dispensed:
                     if ue not in ues:
-                        raise GradeError(f"étudiant {s.student_id}: dispense d'une UE « {ue} » inconnue dans ce semestre")
+                        raise GradeError(
+                            f"étudiant {s.student_id}: dispense d'une UE « {ue} » inconnue dans ce semestre"
+                        )
                     dispensed[i, ues.index(ue)] = True
         return cls(
             student_ids=tuple(s.student_id for s in students),
@@ -364,8 +373,12 @@ class GradeTable:
             modules = frozenset(m for m, on in zip(spec.module_codes, self.enrolled[index]) if on)
         capitalised: dict[str, float] = {}
         if self.capitalised is not None:
-            capitalised = {u: float(c) for u, c in zip(spec.ue_codes, self.capitalised[index]) if not math.isnan(c)}
+            capitalised = {
+                u: float(c) for u, c in zip(spec.ue_codes, self.capitalised[index]) if not math.isnan(c)
+            }
         dispensed: frozenset[str] = frozenset()
         if self.dispensed is not None:
             dispensed = frozenset(u for u, d in zip(spec.ue_codes, self.dispensed[index]) if d)
-        return StudentGrades(self.student_ids[index], MappingProxyType(values), modules, frozen_map(capitalised), dispensed)
+        return StudentGrades(
+            self.student_ids[index], MappingProxyType(values), modules, frozen_map(capitalised), dispensed
+        )

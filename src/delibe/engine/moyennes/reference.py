@@ -155,8 +155,14 @@ def explain_module(
             )
         elif term_r.counted:
             term_r = EvaluationTerm(
-                term_r.evaluation, term_r.type, term_r.coefficient, term_r.poids, term_r.value, term_r.note,
-                False, LeftOut.NOT_USED if feeds else LeftOut.ZERO_WEIGHT,
+                term_r.evaluation,
+                term_r.type,
+                term_r.coefficient,
+                term_r.poids,
+                term_r.value,
+                term_r.note,
+                False,
+                LeftOut.NOT_USED if feeds else LeftOut.ZERO_WEIGHT,
             )
         terms.append(term_r)
     if term_s is not None:
@@ -172,11 +178,19 @@ def explain_module(
             )
         elif term_s.counted:
             term_s = EvaluationTerm(
-                term_s.evaluation, term_s.type, term_s.coefficient, term_s.poids, term_s.value, term_s.note,
-                False, LeftOut.ZERO_WEIGHT,
+                term_s.evaluation,
+                term_s.type,
+                term_s.coefficient,
+                term_s.poids,
+                term_s.value,
+                term_s.note,
+                False,
+                LeftOut.ZERO_WEIGHT,
             )
         terms.append(term_s)
-    return ModuleExplanation(sid, module, ue, average, normal, rattrapage, session2, applied, tuple(terms), tuple(reasons))
+    return ModuleExplanation(
+        sid, module, ue, average, normal, rattrapage, session2, applied, tuple(terms), tuple(reasons)
+    )
 
 
 def explain_ue(
@@ -246,7 +260,11 @@ def explain_ue(
     status = "calculee" if value is not None else "indefinie"
     if dispensed:
         value, status = None, "dispensee"
-        reasons.append(Reason("moyennes.dispense", f"Étudiant dispensé de {ue}: pas de moyenne ce semestre", DELIBE_DISPENSE))
+        reasons.append(
+            Reason(
+                "moyennes.dispense", f"Étudiant dispensé de {ue}: pas de moyenne ce semestre", DELIBE_DISPENSE
+            )
+        )
     capitalised = student.capitalised.get(ue)
     average = value
     if capitalised is not None and (value is None or capitalised > value):
@@ -255,8 +273,11 @@ def explain_ue(
             Reason(
                 "moyennes.capitalisation",
                 f"UE capitalisée avec {capitalised:.2f}: "
-                + ("non repassée ou sans moyenne ce semestre, la moyenne capitalisée est reprise"
-                   if value is None else f"meilleure que la nouvelle moyenne {value:.2f}, elle est gardée"),
+                + (
+                    "non repassée ou sans moyenne ce semestre, la moyenne capitalisée est reprise"
+                    if value is None
+                    else f"meilleure que la nouvelle moyenne {value:.2f}, elle est gardée"
+                ),
                 sources.VALIDATION_UE,
                 {"capitalised": capitalised, "new": value},
             )
@@ -271,8 +292,19 @@ def explain_ue(
             )
         )
     return UEExplanation(
-        sid, ue, average, status, computed, num, den, tuple(bonus_terms), capitalised, dispensed,
-        is_provisional(spec, student), tuple(terms), tuple(reasons),
+        sid,
+        ue,
+        average,
+        status,
+        computed,
+        num,
+        den,
+        tuple(bonus_terms),
+        capitalised,
+        dispensed,
+        is_provisional(spec, student),
+        tuple(terms),
+        tuple(reasons),
     )
 
 

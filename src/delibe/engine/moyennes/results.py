@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-
-
 from delibe.engine.moyennes.explain import ModuleExplanation, UEExplanation
 from delibe.engine.moyennes.grades import BoolArray, FloatArray, GradeTable, SemesterSpec, StudentGrades
 from delibe.engine.parameters import Regles
@@ -106,6 +104,17 @@ class SemesterResults:
             return _value(self.module_means[i, k])
         return _value(self.module_averages[i, k, self._col(self.ue_codes, ue_code, "UE")])
 
+    def reaches(self, student_id: str, ue_code: str, bar: float | None = None) -> bool:
+        """Whether the UE average reaches ``bar`` (default: ``regles.barre_ue``) with the rounding tolerance
+        (``Regles.reaches``: never rounded before comparing; ≥ bar − tolerance). Undefined never reaches."""
+        return self.regles.reaches(self.ue_average(student_id, ue_code), self.regles.barre_ue if bar is None else bar)
+
+    def ue_reaches(self, bar: float | None = None) -> BoolArray:
+        """Students × UEs: the same comparison for the whole cohort (NaN gives False)."""
+        threshold = (self.regles.barre_ue if bar is None else bar) - self.regles.tolerance
+        with np.errstate(invalid="ignore"):
+            return np.greater_equal(self.ue_averages, threshold)
+
     def provisional(self, student_id: str) -> bool:
         return bool(self.provisional_mask[self.row(student_id)])
 
@@ -124,7 +133,9 @@ class SemesterResults:
 
         return explain_ue(self.spec, self._student(student_id), ue_code, self.complete, self.regles)
 
-    def explain_module(self, student_id: str, module_code: str, ue_code: str | None = None) -> ModuleExplanation:
+    def explain_module(
+        self, student_id: str, module_code: str, ue_code: str | None = None
+    ) -> ModuleExplanation:
         from delibe.engine.moyennes.reference import explain_module
 
         self._col(self.module_codes, module_code, "module")
@@ -142,5 +153,3 @@ class SemesterResults:
             }
             for i, s in enumerate(self.students)
         ]
-
-

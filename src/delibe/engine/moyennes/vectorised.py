@@ -87,18 +87,26 @@ def _layout(spec: SemesterSpec) -> _Layout:
             w = spec.weights(e)
             weights[j, eval_module[j], :n_u] = [e.coefficient * w[u] for u in ues]
             weights[j, eval_module[j], n_u] = e.coefficient
-    coef = np.array([[float(m.coefficients.get(u, 0.0)) for u in ues] for m in spec.modules]).reshape(n_m, n_u)
+    coef = np.array([[float(m.coefficients.get(u, 0.0)) for u in ues] for m in spec.modules]).reshape(
+        n_m, n_u
+    )
     ue_coef = np.zeros((n_m, n_u, n_u))
     for u in range(n_u):
         ue_coef[:, u, u] = coef[:, u]
     feeds = np.concatenate([coef != 0, np.ones((n_m, 1), dtype=bool)], axis=1)
     note_max = np.array([e.note_max for e in spec.evaluations], dtype=np.float64)
     return _Layout(
-        n_u, n_m, n_c, eval_module,
+        n_u,
+        n_m,
+        n_c,
+        eval_module,
         np.array([e.type is EvaluationType.NORMALE for e in spec.evaluations], dtype=bool),
         np.array([e.immediate for e in spec.evaluations], dtype=bool),
-        20.0 / note_max, note_max,
-        weights.reshape(n_e, n_m * n_c), ue_coef.reshape(n_m * n_u, n_u), feeds,
+        20.0 / note_max,
+        note_max,
+        weights.reshape(n_e, n_m * n_c),
+        ue_coef.reshape(n_m * n_u, n_u),
+        feeds,
     )
 
 
@@ -107,12 +115,12 @@ def _incomplete(table: GradeTable, lay: _Layout) -> BoolArray:
     V = table.values
     incomplete = np.zeros(V.shape[1], dtype=bool)
     for a in range(0, V.shape[0], CHUNK):
-        missing = np.isnan(V[a:a + CHUNK])
+        missing = np.isnan(V[a : a + CHUNK])
         with_missing = missing.any(axis=0) & ~incomplete
         if table.enrolled is None:
             incomplete |= with_missing
         else:
-            enrolled = table.enrolled[a:a + CHUNK]
+            enrolled = table.enrolled[a : a + CHUNK]
             for j in np.flatnonzero(with_missing):
                 incomplete[j] = (missing[:, j] & enrolled[:, lay.eval_module[j]]).any()
     return incomplete
@@ -164,7 +172,9 @@ def _compute(
     col_ue = cols % n_c
     ue_coef = np.zeros((len(cols), n_u))
     is_ue = col_ue < n_u
-    ue_coef[is_ue, col_ue[is_ue]] = lay.ue_coef.reshape(n_m, n_u, n_u)[col_module[is_ue], col_ue[is_ue], col_ue[is_ue]]
+    ue_coef[is_ue, col_ue[is_ue]] = lay.ue_coef.reshape(n_m, n_u, n_u)[
+        col_module[is_ue], col_ue[is_ue], col_ue[is_ue]
+    ]
     second_cols = []
     for j in second:
         k = lay.eval_module[j]
@@ -200,7 +210,9 @@ def _compute(
                 continue
             grade = np.where(has, raw * lay.scale[j], np.nan)[:, None]
             current = block[:, fed]
-            block[:, fed] = np.fmax(current, grade) if is_rattrapage else np.where(has[:, None], grade, current)
+            block[:, fed] = (
+                np.fmax(current, grade) if is_rattrapage else np.where(has[:, None], grade, current)
+            )
         # ATT is the lowest code: rows whose lowest value is ATT have a pending grade
         lowest = np.fmin.reduce(Vc, axis=1, initial=np.inf)
         suspects = np.flatnonzero(lowest == CODE_ATT)
