@@ -1,8 +1,17 @@
 """Attendance (annexe 1, §4.2): justifications, counts and the local rules, off by default."""
 
 from delibe.engine.assiduite import (
-    AUCUNE_REGLE, Absence, Creneau, Justification, Nature, PenaliteParDemiJournee, Penalite, ProposeATJ,
-    ReglementAssiduite, SeuilATJ, count_absences,
+    AUCUNE_REGLE,
+    Absence,
+    Creneau,
+    Justification,
+    Nature,
+    Penalite,
+    PenaliteParDemiJournee,
+    ProposeATJ,
+    ReglementAssiduite,
+    SeuilATJ,
+    count_absences,
 )
 from delibe.engine.model import Heures, Module, ModuleKind
 

@@ -33,10 +33,17 @@ REGLEMENT_LOCAL = Source(
 
 @runtime_checkable
 class BonusRule(Protocol):
-    name: str
-    description: str
-    source: Source
-    module: str  # the module whose average the rule reads
+    # read-only members, so that frozen dataclasses satisfy the protocol
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def source(self) -> Source: ...
+    @property
+    def module(self) -> str:
+        """The module whose average the rule reads."""
+        ...
 
     def points(self, module_average: float | None, ue_codes: tuple[str, ...]) -> dict[str, float]:
         """Points for each UE, for one student (reference form)."""

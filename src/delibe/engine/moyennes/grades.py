@@ -289,7 +289,7 @@ class GradeTable:
                     row[j] = v
                     continue
                 checked = check_value(s.student_id, evaluations[eid], v)
-                row[j] = SPECIAL_CODES[checked] if isinstance(checked, Special) else checked  # type: ignore[index]
+                row[j] = SPECIAL_CODES[checked] if isinstance(checked, Special) else checked
             if s.modules is not None:
                 any_enrolment = True
                 unknown = s.modules - set(modules)
