@@ -138,12 +138,8 @@ def can_create_evaluation(user: Any, semester: SemesterRun, module_code: str) ->
 
 
 def can_view_evaluation(user: Any, evaluation: Evaluation) -> bool:
-    semester = evaluation.semester
-    roles = roles_of(user)
-    dept = semester.formation.department_id
-    if roles.has(dept, MANAGER_ROLES | {Role.PRESIDENT}):
-        return True
-    return Role.ENSEIGNANT in roles.in_department(dept) and teaches(user, semester)
+    """Who sees a semester sees its evaluations (an enseignant: of every module of a semester they teach in)."""
+    return can_view_semester(user, evaluation.semester)
 
 
 def can_edit_grades(user: Any, evaluation: Evaluation) -> bool:
