@@ -31,7 +31,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "delibe.web.audit.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -69,8 +68,12 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The interface is French whatever the browser asks (Accept-Language): no LocaleMiddleware, one language.
+# Texts stay marked for translation (gettext, {% translate %}) so that another language can be added
+# later: add it to LANGUAGES, put LocaleMiddleware back after SessionMiddleware, and translate
+# src/delibe/web/locale/<lang>/LC_MESSAGES/django.po (docs/i18n.md).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
