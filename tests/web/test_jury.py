@@ -108,3 +108,35 @@ def test_the_decision_page_shows_the_missing_reason_and_saves_nothing(graded, lo
     response = client.post(url, {"code-annee-BUT1": "PAS1NCI", "motif-annee-BUT1": "Progrès nets"})
     assert response.status_code == 302
     assert JuryDecision.objects.get().decided_code == "PAS1NCI"
+
+
+def test_a_refused_decision_form_comes_back_with_what_the_user_chose_and_an_accessible_error(graded, login):
+    client = login("president")
+    url = f"/semestres/{graded.s2.pk}/jury/etudiants/{graded.bruno.pk}/"
+    ue = jury_table(graded.s2, [graded.bruno.pk]).rows[0].ues[0]
+    response = client.post(url, {
+        f"code-ue-{ue.key}": "ADJ", f"motif-ue-{ue.key}": "Stage remarquable, compétence démontrée",
+        "code-annee-BUT1": "PAS1NCI", "motif-annee-BUT1": "",
+    })
+    html = response.content.decode()
+    assert response.status_code == 200
+    # the user's codes and reasons are still there
+    assert '<option value="ADJ" selected>' in html
+    assert "Stage remarquable, compétence démontrée</textarea>" in html
+    assert '<option value="PAS1NCI" selected>' in html
+    # the error sits next to the reason field, which is marked invalid, described by it, and focused
+    assert ('id="motif-annee-BUT1" rows="1" cols="30" aria-invalid="true" aria-describedby="err-annee-BUT1" '
+            'autofocus>') in html
+    assert 'id="err-annee-BUT1">' in html and "Écrivez le motif" in html
+    assert 'href="#motif-annee-BUT1"' in html  # the summary leads to the field
+    # all or nothing: the valid decision of the same form was not recorded either
+    assert not JuryDecision.objects.exists()
+
+
+def test_an_unknown_code_is_reported_on_the_code_field(graded, login):
+    client = login("president")
+    url = f"/semestres/{graded.s2.pk}/jury/etudiants/{graded.bruno.pk}/"
+    html = client.post(url, {"code-annee-BUT1": "XYZ", "motif-annee-BUT1": "essai"}).content.decode()
+    assert 'id="code-annee-BUT1" aria-invalid="true" aria-describedby="err-annee-BUT1" autofocus>' in html
+    assert "essai</textarea>" in html and 'href="#code-annee-BUT1"' in html
+    assert not JuryDecision.objects.exists()

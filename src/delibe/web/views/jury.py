@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +34,24 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@dataclass
+class _Entry:
+    """What the form shows for one decision: the user's code and reason after a refused submission,
+    otherwise the recorded decision (or the proposal)."""
+
+    code: str
+    motif: str
+    error: str = ""
+    error_field: str = ""  # "code" or "motif": the field the error is about
+    first_error: bool = False
+
+
+def _cells(row: object) -> list[object]:
+    if row is None or getattr(row, "error", ""):
+        return []
+    return [c for c in (row.ues + row.rcues + [row.annee]) if c]  # type: ignore[attr-defined]
+
+
 @login_required
 def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     run = get_run(request, pk)
@@ -39,33 +60,51 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     perm.require_visible(Enrolment.objects.filter(student=student, semester=run).exists())
     can_decide = perm.can_decide_jury(request.user, run)
     errors: dict[str, str] = {}
+    entries: dict[str, _Entry] = {}
     if request.method == "POST":
         perm.require(can_decide)
         data = jury_table(run, [student.pk])
-        row = data.rows[0] if data.rows else None
-        cells = [c for c in (row.ues + row.rcues + [row.annee]) if c] if row else []
         saved = 0
-        for cell in cells:
-            name = f"{cell.level}-{cell.key}"
-            code = request.POST.get(f"code-{name}", "").strip()
-            reason = request.POST.get(f"motif-{name}", "")
-            if not code or (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
-                continue
-            try:
-                jury_service.record_decision(
-                    user=request.user, run=run, student=student, level=cell.level, key=cell.key, code=code,
-                    reason=reason,
-                )
-                saved += 1
-            except jury_service.DecisionError as error:
-                errors[name] = str(error)
+        # All or nothing: a refused decision leaves every decision of the form unrecorded, and the form
+        # comes back with what the user chose and wrote.
+        with transaction.atomic():
+            for cell in _cells(data.rows[0] if data.rows else None):
+                name = f"{cell.level}-{cell.key}"
+                code = request.POST.get(f"code-{name}", "").strip()
+                reason = request.POST.get(f"motif-{name}", "")
+                entries[name] = _Entry(code, reason)
+                if not code or (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
+                    continue
+                try:
+                    jury_service.record_decision(
+                        user=request.user, run=run, student=student, level=cell.level, key=cell.key, code=code,
+                        reason=reason,
+                    )
+                    saved += 1
+                except jury_service.DecisionError as error:
+                    errors[name] = str(error)
+                    known = code.upper() in jury_service.CODES_BY_LEVEL.get(cell.level, ())
+                    entries[name].error = str(error)
+                    entries[name].error_field = "motif" if known else "code"
+            if errors:
+                transaction.set_rollback(True)
         if not errors:
             messages.success(request, _("%(n)d décision(s) enregistrée(s) pour %(s)s.") % {"n": saved, "s": student})
             return redirect("delibe:jury", pk=run.pk)
     data = jury_table(run, [student.pk])
     row = data.rows[0] if data.rows else None
+    first = True
+    for cell in _cells(row):
+        name = f"{cell.level}-{cell.key}"
+        entry = entries.get(name) if errors else None
+        if entry is None:
+            entry = _Entry(cell.decided or cell.proposed or "", cell.departure_reason)
+        elif entry.error and first:
+            entry.first_error, first = True, False
+        cell.form = entry
     return render(request, "delibe/jury_etudiant.html", {
-        "run": run, "student": student, "row": row, "table": data, "errors": errors, "post": request.POST,
+        "run": run, "student": student, "row": row, "table": data, "errors": errors,
+        "error_list": [(name, e.error_field, e.error) for name, e in entries.items() if e.error],
         "can_decide": can_decide, "codes": jury_service.CODES_BY_LEVEL,
     })
 
