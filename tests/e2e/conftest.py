@@ -24,9 +24,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Skipped only on explicit request: a machine without Chromium or axe-core fails these tests (CI too).
+    skip = os.environ.get("DELIBE_SKIP_BROWSER") == "1"
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            if skip:
+                item.add_marker(pytest.mark.skip(reason="DELIBE_SKIP_BROWSER=1: browser tests skipped on request"))
 
 
 @pytest.fixture(scope="session")
@@ -70,3 +74,49 @@ def audit_accessibility(page) -> list[dict]:
 @pytest.fixture
 def axe():
     return audit_accessibility
+
+
+# --- the application under test ---------------------------------------------------------------------
+# The web tests' world (tests/web/conftest.py): one department, BUT1 S1/S2, Alpha and Bravo, one account
+# per role, a second department. Imported here as fixtures, so both suites describe the same situation.
+from tests.web.conftest import world  # noqa: F401  (a fixture, used by name)
+
+
+@pytest.fixture
+def site(live_server, request):
+    """The live server's address, with the world in its database and the login throttle reset."""
+    from django.core.cache import cache
+
+    request.getfixturevalue("world")
+
+    cache.clear()
+    return live_server.url
+
+
+@pytest.fixture
+def open_as(browser, site):
+    """``open_as("enseignant")`` gives a page already logged in (session cookie of Django's test client,
+    no login form: the login itself is tested once per role in test_login.py)."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def open_as(username: str):
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
+                                      base_url=site, accept_downloads=True)
+        contexts.append(context)
+        if username != "anonyme":
+            from django.contrib.auth import get_user_model
+
+            client = Client()
+            client.force_login(get_user_model().objects.get(username=username))
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": site}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
