@@ -1,0 +1,512 @@
+"""The documents of the web app, from the database: bulletins, PV de jury, lettres, relevés and
+attestations of the DUT/BUT, the fiche formation.
+
+Reports render, they never compute (docs/architecture.md): the averages and the proposals come from the
+engine through :mod:`delibe.web.services.calcul`, the decisions from the jury's ``JuryDecision`` rows,
+and this module copies them into the dataclasses of :mod:`delibe.reports.data` (through
+:mod:`delibe.reports.adapters` wherever an adapter fits).
+
+What a document shows of the jury:
+- a decision the jury recorded is shown as decided;
+- otherwise the engine's proposal is shown, marked provisional (« * »), to the staff only;
+- a student sees the jury's decisions once the jury is closed (the semester locked: published), never a
+  proposal — as on the « Mes résultats » page.
+
+The department's settings of the documents (établissement, signatory, jury president and members…) live
+in an optional YAML file ``<DELIBE_DOCUMENTS_DIR>/<department code>.yaml`` (default
+``VAR_DIR/documents``): the fields of ``ReportConfig`` plus ``president``, ``membres`` and ``lieu``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from delibe.engine.jury.codes import validates
+from delibe.reports import adapters
+from delibe.reports.data import (
+    AttestationData,
+    BulletinData,
+    Decision,
+    Etudiant,
+    LettreData,
+    PVCell,
+    PVColumn,
+    PVData,
+    PVRow,
+    RCUEResult,
+    ReleveDiplomeData,
+    ReportConfig,
+    UEResult,
+)
+from delibe.web.models import Department, Enrolment, JuryDecision, SemesterRun, Student
+from delibe.web.services.calcul import SemesterOutcome, StudentCursus, compute_runs, deliberate_students
+from delibe.web.services.formations import formation_model
+from delibe.web.services.jury import odd, proposals_of, year_runs
+
+
+class DocumentError(Exception):
+    """A document that cannot be produced; the message (French) says why and what to do."""
+
+
+# --- department settings ---------------------------------------------------------------------------
+
+JURY_FIELDS = ("president", "membres", "lieu")
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    config: ReportConfig
+    president: str = ""
+    membres: tuple[str, ...] = ()
+    lieu: str = ""
+
+
+def documents_dir() -> Path:
+    return Path(getattr(settings, "DELIBE_DOCUMENTS_DIR", Path(settings.VAR_DIR) / "documents"))
+
+
+def settings_path(department: Department) -> Path:
+    return documents_dir() / f"{department.code}.yaml"
+
+
+def department_settings(department: Department, formation: Any = None) -> DocumentSettings:
+    """The department's document settings: its YAML file if present, else its name and the formation's
+    établissement. A wrong file is reported with its path and the field at fault."""
+    base: dict[str, Any] = {"departement": department.nom}
+    if formation is not None and getattr(formation, "etablissement", ""):
+        base["etablissement"] = formation.etablissement
+    path = settings_path(department)
+    raw: dict[str, Any] = {}
+    if path.is_file():
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise DocumentError(f"{path}: YAML invalide ({exc}); corrigez le fichier de configuration des documents.")
+        if not isinstance(loaded, dict):
+            raise DocumentError(f"{path}: attendu des champs « nom: valeur » (etablissement, president, membres…).")
+        raw = loaded
+    known = {f.name for f in fields(ReportConfig)}
+    unknown = sorted(set(raw) - known - set(JURY_FIELDS))
+    if unknown:
+        raise DocumentError(f"{path}: champ(s) inconnu(s) {', '.join(unknown)}; champs possibles: "
+                            f"{', '.join(sorted(known | set(JURY_FIELDS)))}.")
+    for key in ("logo", "signature_image"):
+        if raw.get(key) and "://" not in str(raw[key]) and not str(raw[key]).startswith("data:"):
+            raw[key] = str((path.parent / str(raw[key])).resolve())
+    config = ReportConfig(**{**base, **{k: v for k, v in raw.items() if k in known}})
+    membres = raw.get("membres") or ()
+    if isinstance(membres, str):
+        membres = [m.strip() for m in membres.split(",") if m.strip()]
+    return DocumentSettings(config, str(raw.get("president") or config.signataire_nom or ""),
+                            tuple(str(m) for m in membres), str(raw.get("lieu") or config.ville or ""))
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+def etudiant_of(student: Student) -> Etudiant:
+    return Etudiant(
+        nom=student.nom, prenom=student.prenom, numero=student.nip, ine=student.ine,
+        date_naissance=student.date_naissance.isoformat() if student.date_naissance else None,
+    )
+
+
+def parcours_label(formation: Any, code: str) -> str:
+    parcours = formation.referentiel.parcours_by_code(code) if code else None
+    return parcours.libelle if parcours is not None else code
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def published(run: SemesterRun) -> bool:
+    """The jury of ``run`` is closed: its decisions are final and shown to the students."""
+    return any(r.locked for r in year_runs(run))
+
+
+def _decisions_of(student_ids: Iterable[int], run: SemesterRun) -> dict[int, dict[tuple[str, str], JuryDecision]]:
+    out: dict[int, dict[tuple[str, str], JuryDecision]] = {}
+    for d in JuryDecision.objects.filter(student_id__in=list(student_ids), academic_year=run.academic_year):
+        out.setdefault(d.student_id, {})[(d.level, d.key)] = d
+    return out
+
+
+def _jury_date(run: SemesterRun, decisions: Iterable[JuryDecision]) -> str | None:
+    locked = [r.locked_at for r in year_runs(run) if r.locked and r.locked_at]
+    if locked:
+        return max(locked).date().isoformat()
+    dates = [d.decided_at for d in decisions if d.decided_at]
+    return max(dates).date().isoformat() if dates else None
+
+
+def _recorded(d: JuryDecision) -> Decision:
+    motifs = [str(r.get("text", "")) for r in (d.reasons or []) if isinstance(r, dict) and r.get("text")]
+    if d.departure_reason:
+        motifs.append(f"Décision du jury: {d.departure_reason}")
+    return Decision(d.decided_code, tuple(motifs), provisoire=False)
+
+
+def _shown(recorded: JuryDecision | None, proposal: Decision | None, *, proposals: bool) -> Decision | None:
+    """The decision a document prints: the jury's, else (staff only) the proposal, marked provisional."""
+    if recorded is not None:
+        return _recorded(recorded)
+    if proposals and proposal is not None:
+        return replace(proposal, provisoire=True)
+    return None
+
+
+def _overlay_ues(ues: Sequence[UEResult], decisions: Mapping[tuple[str, str], JuryDecision], *,
+                 proposals: bool) -> tuple[UEResult, ...]:
+    out = []
+    for u in ues:
+        decision = _shown(decisions.get(("ue", u.code)), u.decision, proposals=proposals)
+        acquired = decision is not None and not decision.provisoire and validates(decision.code)
+        out.append(replace(u, decision=decision, ects_acquis=u.ects if acquired else 0))
+    return tuple(out)
+
+
+def _overlay_rcues(rcues: Sequence[RCUEResult], keys: Sequence[str],
+                   decisions: Mapping[tuple[str, str], JuryDecision], *, proposals: bool) -> tuple[RCUEResult, ...]:
+    return tuple(
+        replace(r, decision=_shown(decisions.get(("rcue", key)), r.decision, proposals=proposals))
+        for r, key in zip(rcues, keys, strict=True)
+    )
+
+
+# --- bulletins -------------------------------------------------------------------------------------
+
+@dataclass
+class _RunContext:
+    """What every bulletin of one run shares: the averages, the jury's results and the decisions."""
+
+    run: SemesterRun
+    outcome: SemesterOutcome
+    cursus: dict[int, StudentCursus]
+    decisions: dict[int, dict[tuple[str, str], JuryDecision]]
+    year_decided: set[int]  # students whose year decision is recorded (the year jury has met)
+    evaluations: dict[str, tuple[str, str | None]]
+    settings: DocumentSettings
+
+
+def _run_context(run: SemesterRun, student_ids: list[int]) -> _RunContext:
+    outcome = compute_runs([run], student_ids)[run.pk]
+    decisions = _decisions_of(student_ids, run)
+    key = f"BUT{run.annee_but}"
+    year_decided = {sid for sid, ds in decisions.items() if ("annee", key) in ds}
+    label = run.academic_year.label
+    cursus: dict[int, StudentCursus] = {}
+    if run.semestre % 2 == 0:
+        cursus = deliberate_students(student_ids, up_to=label)
+    else:
+        # The odd semester: its own jury (UE codes) until the year jury has met, then the year jury's codes.
+        before = [s for s in student_ids if s not in year_decided]
+        after = [s for s in student_ids if s in year_decided]
+        if before:
+            cursus.update(deliberate_students(before, up_to=label, odd_semester=run.semestre))
+        if after:
+            cursus.update(deliberate_students(after, up_to=label))
+    evaluations = {str(e.pk): (e.titre, e.date.isoformat() if e.date else None) for e in outcome.evaluations}
+    return _RunContext(run, outcome, cursus, decisions, year_decided, evaluations,
+                       department_settings(run.formation.department, outcome.formation))
+
+
+def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edition: str | None) -> BulletinData:
+    from delibe.web.assiduite.selectors import bulletin_absences
+
+    run = ctx.run
+    sid = student.pk
+    parcours = ctx.outcome.parcours_of.get(sid)
+    results = ctx.outcome.results.get(parcours) if parcours is not None else None
+    if results is None:
+        raise DocumentError(f"{student} n'est pas inscrit(e) au semestre {run.semestre} {run.academic_year.label}: "
+                            "pas de bulletin.")
+    cursus = ctx.cursus.get(sid)
+    jury: Any = None
+    if cursus is not None:
+        if run.semestre % 2 == 0 or sid in ctx.year_decided:
+            jury = cursus.year_result(run.academic_year.label)
+        else:
+            jury = cursus.semester_result
+    config = ctx.settings.config
+    formation = ctx.outcome.formation
+    data = adapters.bulletin_from_semester(
+        config, formation, results, str(sid), etudiant_of(student),
+        annee_universitaire=run.academic_year.label, parcours=parcours_label(formation, parcours or ""),
+        jury=jury, date_jury=None, absences=bulletin_absences(student, run), evaluations=ctx.evaluations,
+        rangs=config.afficher_rangs, date_edition=date_edition,
+    )
+    # The jury's recorded decisions replace the engine's; a student sees them once published only.
+    proposals = not for_student
+    decisions = ctx.decisions.get(sid, {}) if (not for_student or published(run)) else {}
+    ues = _overlay_ues(data.ues, decisions, proposals=proposals)
+    rcues = data.rcues
+    annee = data.decision_annee
+    if jury is not None and data.rcues:
+        rcues = _overlay_rcues(data.rcues, list(jury.rcues), decisions, proposals=proposals)
+    if data.decision_annee is not None or ("annee", f"BUT{run.annee_but}") in decisions:
+        annee = _shown(decisions.get(("annee", f"BUT{run.annee_but}")), data.decision_annee, proposals=proposals)
+    shown = [u.decision for u in ues] + [r.decision for r in rcues] + [annee]
+    any_recorded = any(d is not None and not d.provisoire for d in shown)
+    messages: tuple[str, ...] = ()
+    if any(d is not None and d.provisoire for d in shown):
+        messages = ("* Proposition calculée selon les règles, pas encore décidée par le jury.",)
+    if cursus is not None and cursus.error:
+        messages += (f"Le cursus n'a pas pu être délibéré: {cursus.error}",)
+    return replace(
+        data, ues=ues, rcues=rcues, decision_annee=annee,
+        date_jury=_jury_date(run, decisions.values()) if any_recorded else None,
+        jury_annuel=data.jury_annuel and any_recorded, messages=data.messages + messages,
+    )
+
+
+def bulletin_data(student: Student, run: SemesterRun, *, for_student: bool = False,
+                  date_edition: str | None = None) -> BulletinData:
+    """The bulletin of ``student`` for the semester ``run``. ``for_student``: what the student may see
+    (the jury's decisions once published, never a proposal)."""
+    if not run.enrolments.filter(student=student).exists():
+        raise DocumentError(f"{student} n'est pas inscrit(e) au semestre {run.semestre} {run.academic_year.label}.")
+    # The averages (and ranks) are computed for the whole cohort; the jury only for this student.
+    ctx = _run_context(run, [student.pk])
+    return _bulletin(ctx, student, for_student=for_student, date_edition=date_edition or _today())
+
+
+def bulletins_of_run(run: SemesterRun, *, date_edition: str | None = None) -> list[BulletinData]:
+    """Every bulletin of a semester run (staff version), in the order of the students' names."""
+    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    ctx = _run_context(run, [e.student_id for e in enrolments])
+    date = date_edition or _today()
+    return [_bulletin(ctx, e.student, for_student=False, date_edition=date) for e in enrolments]
+
+
+# --- PV de jury ------------------------------------------------------------------------------------
+
+def _short(title: str) -> str:
+    return title if len(title) <= 8 else title[:7] + "."
+
+
+def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (), date_jury: str | None = None,
+            lieu: str | None = None) -> PVData:
+    """The PV of the jury of ``run`` (odd semester: its UEs; even semester: the year jury, UEs of both
+    semesters, RCUEs, the year code and the diplomas). Codes: the jury's recorded decisions, else the
+    proposal (then the row says so in its observations)."""
+    runs = year_runs(run)
+    formation = formation_model(run.formation)
+    doc_settings = department_settings(run.formation.department, formation)
+    enrolments = list(Enrolment.objects.filter(semester=run).select_related("student")
+                      .order_by("student__nom", "student__prenom"))
+    ids = [e.student_id for e in enrolments]
+    label = run.academic_year.label
+    cursus_of = deliberate_students(ids, up_to=label, odd_semester=odd(run), cohort=True)
+    decisions = _decisions_of(ids, run)
+    semestres = tuple(r.semestre for r in runs)
+    ue_codes = [u.code for s in semestres for u in formation.ues_of(s)]
+    ects_of = {u.code: u.ects for u in formation.ues}
+    rcue_keys: list[str] = []
+    rows: list[PVRow] = []
+    for enrolment in enrolments:
+        sid = enrolment.student_id
+        cursus = cursus_of.get(sid)
+        mine = decisions.get(sid, {})
+        proposals = proposals_of(cursus, run) if cursus is not None else {}
+        cells: dict[str, dict[str, PVCell]] = {"ue": {}, "rcue": {}}
+        annee: str | None = None
+        pending = 0
+        departures = []
+        for (level, key), p in proposals.items():
+            d = mine.get((level, key))
+            code = d.decided_code if d else p.code
+            pending += d is None
+            if d is not None and d.departure_reason:
+                departures.append(f"{key}: {d.departure_reason}")
+            if level == "annee":
+                annee = code
+            else:
+                cells[level][key] = PVCell(p.moyenne, code)
+                if level == "rcue" and key not in rcue_keys:
+                    rcue_keys.append(key)
+        year = cursus.year_result(label) if cursus is not None and run.semestre % 2 == 0 else None
+        diplomes = tuple(n for n, ok in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if ok) if year else ()
+        observations = list(departures)
+        if cursus is not None and cursus.error:
+            observations.append(cursus.error)
+        elif pending:
+            observations.append("propositions non encore décidées")
+        rows.append(PVRow(
+            etudiant=etudiant_of(enrolment.student), ues=cells["ue"], rcues=cells["rcue"], code_annee=annee,
+            ects_annee=sum(ects_of.get(k, 0) for k, c in cells["ue"].items() if validates(c.code)),
+            diplomes=diplomes, observations=" ; ".join(observations),
+            parcours=enrolment.parcours,
+        ))
+    ue_columns = tuple(PVColumn(c, c) for c in ue_codes)
+    rcue_columns = tuple(PVColumn(k, _short(k)) for k in rcue_keys)
+    all_decisions = [d for ds in decisions.values() for d in ds.values()]
+    return PVData(
+        config=doc_settings.config, formation=formation.titre, annee_universitaire=label, semestres=semestres,
+        date_jury=date_jury or _jury_date(run, all_decisions) or _today(),
+        president=president or doc_settings.president or "(président du jury)",
+        membres=tuple(m for m in (membres or doc_settings.membres) if m), ue_columns=ue_columns,
+        rows=tuple(rows), rcue_columns=rcue_columns, stats=adapters.pv_stats(rows, ue_columns + rcue_columns),
+        lieu=lieu if lieu is not None else doc_settings.lieu,
+    )
+
+
+# --- lettre, relevé, attestation -------------------------------------------------------------------
+
+def lettre_available(student_id: int, run: SemesterRun, decisions: Mapping[tuple[str, str], Any] | None = None) -> bool:
+    """A letter tells the year jury's recorded decision: an even semester whose year code is recorded."""
+    if run.semestre % 2:
+        return False
+    key = ("annee", f"BUT{run.annee_but}")
+    if decisions is not None:
+        return key in decisions
+    return JuryDecision.objects.filter(student_id=student_id, academic_year=run.academic_year, level="annee",
+                                       key=key[1]).exists()
+
+
+def lettre_data(student: Student, run: SemesterRun, *, date_lettre: str | None = None) -> LettreData:
+    """The individual letter of the year jury of ``run`` (an even semester) for ``student``."""
+    if run.semestre % 2:
+        raise DocumentError("La lettre individuelle porte sur le jury d'année: ouvrez-la depuis le semestre pair "
+                            f"(S{run.semestre + 1}).")
+    decisions = _decisions_of([student.pk], run).get(student.pk, {})
+    if not lettre_available(student.pk, run, decisions):
+        raise DocumentError(f"Le jury n'a pas encore enregistré la décision d'année (BUT{run.annee_but}) de {student}: "
+                            "enregistrez-la sur la page du jury avant d'éditer la lettre.")
+    label = run.academic_year.label
+    cursus = deliberate_students([student.pk], up_to=label).get(student.pk)
+    if cursus is None or cursus.result is None:
+        raise DocumentError(f"Le cursus de {student} n'a pas pu être délibéré: {cursus.error if cursus else 'aucune inscription'}.")
+    formation = formation_model(run.formation)
+    doc_settings = department_settings(run.formation.department, formation)
+    date_jury = _jury_date(run, decisions.values()) or _today()
+    data = adapters.lettre_from_cursus(doc_settings.config, formation, cursus.result, etudiant_of(student),
+                                       date_jury=date_jury, annee_but=run.annee_but, annee_universitaire=label,
+                                       date_lettre=date_lettre or _today())
+    year = cursus.year_result(label)
+    rcue_keys = list(year.rcues) if year is not None else []
+    return replace(
+        data, ues=_overlay_ues(data.ues, decisions, proposals=False),
+        rcues=_overlay_rcues(data.rcues, rcue_keys, decisions, proposals=False) if len(rcue_keys) == len(data.rcues)
+        else data.rcues,
+        decision_annee=_recorded(decisions[("annee", f"BUT{run.annee_but}")]),
+    )
+
+
+@dataclass(frozen=True)
+class DiplomaInfo:
+    diplome: str  # "DUT" or "BUT"
+    date_jury: str
+    annee_universitaire: str
+
+
+def _student_cursus(student: Student) -> tuple[StudentCursus | None, list[SemesterRun]]:
+    enrolments = list(Enrolment.objects.filter(student=student).select_related(
+        "semester__academic_year", "semester__formation__department"))
+    if not enrolments:
+        return None, []
+    last = max(e.semester.academic_year.label for e in enrolments)
+    return deliberate_students([student.pk], up_to=last).get(student.pk), [e.semester for e in enrolments]
+
+
+def diplomas_of(student: Student, *, for_student: bool = False) -> list[DiplomaInfo]:
+    """The diplomas the jury awarded (engine's final state, with the jury's decisions): DUT, BUT. A student
+    sees them once the jury of the last year is closed."""
+    cursus, runs = _student_cursus(student)
+    if cursus is None or cursus.result is None:
+        return []
+    final = cursus.result.final
+    last_label = max(r.academic_year.label for r in runs)
+    last_runs = [r for r in runs if r.academic_year.label == last_label]
+    if for_student and not all(r.locked for r in last_runs):
+        return []
+    out = []
+    for name, awarded in (("DUT", final.dut), ("BUT", final.but)):
+        if not awarded:
+            continue
+        # The year jury that awarded it: the first year whose result carries the diploma.
+        label = last_label
+        for (year_label, _, _), year in zip(cursus.attempts, cursus.result.years, strict=False):
+            if (year.diplomes.dut if name == "DUT" else year.diplomes.but):
+                label = year_label
+                break
+        year_runs_ = [r for r in runs if r.academic_year.label == label]
+        decisions = list(JuryDecision.objects.filter(student=student, academic_year__label=label))
+        date = _jury_date(max(year_runs_, key=lambda r: r.semestre), decisions) if year_runs_ else None
+        out.append(DiplomaInfo(name, date or _today(), label))
+    return out
+
+
+def _diploma(student: Student, diplome: str, for_student: bool) -> tuple[StudentCursus, DiplomaInfo, Any, Any]:
+    info = next((d for d in diplomas_of(student, for_student=for_student) if d.diplome == diplome), None)
+    if info is None:
+        raise DocumentError(f"Le {diplome} n'est pas attribué à {student} (décision du jury): pas de relevé ni "
+                            "d'attestation à produire.")
+    cursus, _ = _student_cursus(student)
+    assert cursus is not None and cursus.result is not None
+    formation = formation_model(student.formation)
+    return cursus, info, formation, department_settings(student.department, formation)
+
+
+def releve_data(student: Student, diplome: str, *, for_student: bool = False) -> ReleveDiplomeData:
+    cursus, info, formation, doc_settings = _diploma(student, diplome, for_student)
+    annees = {r.semestre: label for label, _, runs in cursus.attempts for r in runs}
+    return replace(adapters.releve_from_cursus(
+        doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
+        date_jury=info.date_jury, parcours=parcours_label(formation, cursus.parcours), annees=annees,
+    ), date_edition=_today())
+
+
+def attestation_data(student: Student, diplome: str, *, for_student: bool = False) -> AttestationData:
+    cursus, info, formation, doc_settings = _diploma(student, diplome, for_student)
+    return replace(adapters.attestation_from_cursus(
+        doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
+        date_jury=info.date_jury, annee_universitaire=info.annee_universitaire,
+        parcours=parcours_label(formation, cursus.parcours),
+    ), date_edition=_today())
+
+
+# --- fiche formation -------------------------------------------------------------------------------
+
+def fiche_pdf(version: Any, parcours: str | None = None) -> bytes:
+    from delibe.engine.fiche import build_fiche
+    from delibe.reports.formation_pdf import fiche_pdf as render
+
+    formation = formation_model(version)
+    if parcours and formation.referentiel.parcours_by_code(parcours) is None:
+        codes = ", ".join(p.code for p in formation.parcours) or "aucun"
+        raise DocumentError(f"Parcours « {parcours} » inconnu dans {version}: choisissez parmi {codes}.")
+    doc_settings = department_settings(version.department, formation)
+    return render(build_fiche(formation, parcours or None), doc_settings.config)
+
+
+# --- all the documents of a semester (batch) -------------------------------------------------------
+
+def run_documents(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (),
+                  date_jury: str | None = None) -> list[Any]:
+    """Every document of a semester run for ``delibe.reports.batch``: the PV (PDF, XLSX), the bulletins
+    (PDF, JSON), and at an even semester the letters of the recorded year decisions and the transcripts
+    and attestations of the diplomas awarded."""
+    from delibe.reports import batch
+
+    bulletins = bulletins_of_run(run)
+    pv = pv_data(run, president=president, membres=membres, date_jury=date_jury)
+    lettres, releves, attestations = [], [], []
+    if run.semestre % 2 == 0:
+        enrolments = list(run.enrolments.select_related("student", "student__department", "student__formation"))
+        decided = _decisions_of([e.student_id for e in enrolments], run)
+        for e in enrolments:
+            if lettre_available(e.student_id, run, decided.get(e.student_id, {})):
+                lettres.append(lettre_data(e.student, run))
+                for info in diplomas_of(e.student):
+                    if info.annee_universitaire == run.academic_year.label:
+                        releves.append(releve_data(e.student, info.diplome))
+                        attestations.append(attestation_data(e.student, info.diplome))
+    return batch.semester_documents(bulletins, pv, lettres, releves, attestations)
