@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("delibe.cli.web", "serve", "Servir l'application web (http://127.0.0.1:8000)."),
     "backup": ("delibe.cli.ops", "backup", "Sauvegarder la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)."),
     "restore": ("delibe.cli.ops", "restore", "Restaurer la base depuis une sauvegarde (remplace tout)."),
+    "import": ("delibe.cli.interop", "import_", "Importer une liste d'étudiants (CSV, XLSX) dans un semestre."),
+    "apogee": ("delibe.cli.interop", "apogee", "Remplir une maquette Apogée avec les notes et décisions."),
+    "departement": ("delibe.cli.interop", "departement", "Sauvegarder ou restaurer un département (JSON)."),
     "manage": ("delibe.cli.web", "manage", "Commandes d'administration Django (migrate, createsuperuser…)."),
 }
 

@@ -36,6 +36,8 @@ class ObjectType(models.TextChoices):
     FORMATION = "formation", _("formation")
     DECISION = "decision", _("décision de jury")
     SEMESTER = "semester", _("semestre")
+    STUDENT = "student", _("étudiant")
+    DEPARTMENT = "department", _("département")
 
 
 class AuditEntry(models.Model):

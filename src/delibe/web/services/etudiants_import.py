@@ -1,0 +1,285 @@
+"""Importing a secretariat's list of students into one semester run: preview, then all or nothing.
+
+The parser (``delibe.imports.etudiants``) reads the file; here the rows are checked against the
+database (the run's groups and the formation's parcours, NIPs of another department, a locked run) and
+compared with what is stored: new students, updated ones (old → new per field), unchanged ones. The
+commit recomputes that comparison inside its transaction and refuses when it differs from the preview
+the user saw (someone changed a student meanwhile). Every write is audited with the channel « import ».
+
+An empty cell, or a column absent from the file, changes nothing: an import never erases data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from delibe.imports.etudiants import COLUMNS, StudentFile, StudentRow, parse_students
+from delibe.imports.results import Issue
+from delibe.web.audit import context as audit_context
+from delibe.web.audit import services as audit
+from delibe.web.audit.models import Action, ObjectType
+from delibe.web.models import ApprenticeContract, Enrolment, SemesterRun, Student
+from delibe.web.services.formations import formation_model
+
+STUDENT_FIELDS = ("ine", "nom", "prenom", "date_naissance", "email")
+CONTRACT_FIELDS = ("employeur", "tuteur", "contrat_debut", "contrat_fin")
+ENROLMENT_FIELDS = ("parcours", "groupe")
+LABELS = {name: label for name, (label, _) in COLUMNS.items()}
+
+
+class StudentImportError(Exception):
+    """The import cannot be applied; the message (French) says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Line:
+    row: StudentRow
+    name: str
+    changes: dict[str, tuple[str, str]]  # field -> (old, new), as displayed
+
+
+@dataclass(frozen=True)
+class StudentPreview:
+    new: tuple[Line, ...] = ()
+    updated: tuple[Line, ...] = ()
+    unchanged: tuple[Line, ...] = ()
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    rows: tuple[StudentRow, ...] = ()
+    columns: frozenset[str] = field(default_factory=frozenset)
+    parcours_defaut: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def fingerprint(self) -> str:
+        """What the user saw: a commit whose recomputed preview has another fingerprint is refused."""
+        payload = [[line.row.nip, sorted(line.changes.items())] for line in (*self.new, *self.updated)]
+        return hashlib.sha256(json.dumps(payload, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def preview_file(run: SemesterRun, data: bytes, filename: str, parcours_defaut: str = "") -> StudentPreview:
+    """Parses the file and compares it with the database. Writes nothing."""
+    parsed = parse_students(data, filename)
+    if parsed.value is None or parsed.errors:
+        return StudentPreview(errors=parsed.errors or (Issue(filename, "fichier illisible."),),
+                              warnings=parsed.warnings)
+    return preview_rows(run, parsed.value.rows, parsed.value.columns, parcours_defaut, parsed.warnings)
+
+
+def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozenset[str],
+                 parcours_defaut: str = "", warnings: tuple[Issue, ...] = ()) -> StudentPreview:
+    errors: list[Issue] = []
+    if run.locked:
+        errors.append(Issue(str(run), "le semestre est verrouillé par le jury : aucune inscription ne peut "
+                                      "changer. Faites-le rouvrir avant d'importer."))
+    formation = formation_model(run.formation)
+    known_parcours = {p.code for p in formation.parcours}
+    if parcours_defaut and parcours_defaut not in known_parcours:
+        errors.append(Issue("parcours par défaut", f"« {parcours_defaut} » n'est pas un parcours de la "
+                                                   f"formation (parcours : {', '.join(sorted(known_parcours))})."))
+    groups = [str(g) for g in (run.groupes or [])]
+    nips = [r.nip for r in rows]
+    students = {s.nip: s for s in Student.objects.filter(nip__in=nips).select_related("apprenticeship")}
+    enrolments = {e.student_id: e for e in Enrolment.objects.filter(semester=run, student__nip__in=nips)}
+    department_id = run.formation.department_id
+    new, updated, unchanged = [], [], []
+    for row in rows:
+        where = f"ligne {row.line}"
+        student = students.get(row.nip)
+        if student is not None and student.department_id != department_id:
+            errors.append(Issue(f"{where}, colonne « NIP »", f"le NIP {row.nip} est celui d'un étudiant d'un "
+                                                              "autre département : vérifiez le numéro."))
+            continue
+        if row.groupe and groups and row.groupe not in groups:
+            errors.append(Issue(f"{where}, colonne « groupe »", f"groupe « {row.groupe} » inconnu dans {run} "
+                                                                 f"(groupes : {', '.join(groups)}) : corrigez la "
+                                                                 "cellule ou déclarez le groupe."))
+            continue
+        enrolment = enrolments.get(student.pk) if student is not None else None
+        parcours = row.parcours or parcours_defaut or (enrolment.parcours if enrolment else "") \
+            or (student.parcours if student else "") \
+            or (next(iter(known_parcours)) if len(known_parcours) == 1 else "")
+        if not parcours:
+            errors.append(Issue(f"{where}, colonne « parcours »", "parcours inconnu pour ce nouvel étudiant : "
+                                                                   "ajoutez une colonne « parcours » ou choisissez "
+                                                                   "un parcours par défaut."))
+            continue
+        if parcours not in known_parcours:
+            errors.append(Issue(f"{where}, colonne « parcours »", f"« {parcours} » n'est pas un parcours de la "
+                                                                   f"formation ({', '.join(sorted(known_parcours))})."))
+            continue
+        changes = _changes(row, student, enrolment, parcours)
+        name = f"{row.nom.upper()} {row.prenom}"
+        line = Line(row, name, changes)
+        if student is None:
+            new.append(line)
+        elif changes:
+            updated.append(line)
+        else:
+            unchanged.append(line)
+    return StudentPreview(tuple(new), tuple(updated), tuple(unchanged), tuple(errors), tuple(warnings), rows,
+                          columns, parcours_defaut)
+
+
+def _changes(row: StudentRow, student: Student | None, enrolment: Enrolment | None,
+             parcours: str) -> dict[str, tuple[str, str]]:
+    changes: dict[str, tuple[str, str]] = {}
+    contract = getattr(student, "apprenticeship", None) if student is not None else None
+    for name in (*STUDENT_FIELDS, *CONTRACT_FIELDS, *ENROLMENT_FIELDS):
+        new_value: object = parcours if name == "parcours" else getattr(row, name)
+        if new_value in ("", None):
+            continue  # an empty cell never erases
+        if name in STUDENT_FIELDS:
+            old_value = getattr(student, name) if student is not None else None
+        elif name in CONTRACT_FIELDS:
+            attr = {"contrat_debut": "debut", "contrat_fin": "fin"}.get(name, name)
+            old_value = getattr(contract, attr) if contract is not None else None
+        else:
+            old_value = getattr(enrolment, name) if enrolment is not None else None
+        if _show(old_value) != _show(new_value):
+            changes[name] = (_show(old_value), _show(new_value))
+    if enrolment is None:
+        changes["inscription"] = ("", "inscrit")
+    return changes
+
+
+def _contract_dates(row: StudentRow, run: SemesterRun, contract: ApprenticeContract | None) -> tuple[dt.date, dt.date]:
+    year = run.academic_year
+    debut = row.contrat_debut or (contract.debut if contract else None) or run.debut or year.debut
+    fin = row.contrat_fin or (contract.fin if contract else None) or year.fin
+    return debut, fin
+
+
+def _student_state(student: Student) -> dict[str, Any]:
+    contract = ApprenticeContract.objects.filter(student=student).first()
+    state: dict[str, Any] = {k: _show(getattr(student, k)) for k in ("nip", *STUDENT_FIELDS, "parcours")}
+    if contract is not None:
+        state.update(employeur=contract.employeur, tuteur=contract.tuteur, contrat_debut=_show(contract.debut),
+                     contrat_fin=_show(contract.fin))
+    return state
+
+
+def commit(*, user: object, run: SemesterRun, preview: StudentPreview) -> dict[str, int]:
+    """Applies a preview in one transaction: creates and updates students, their apprentice contract and
+    their enrolment in ``run``. Refused with nothing written if the preview had errors, or if the data
+    changed since it was computed. Returns {"crees": n, "modifies": n, "inchanges": n}."""
+    if not preview.ok:
+        raise StudentImportError("Le fichier a des erreurs : rien n'a été enregistré. Corrigez-les puis "
+                                 "déposez-le à nouveau.")
+    session = audit_context.new_session("import")
+    with transaction.atomic():
+        run = SemesterRun.objects.select_for_update().select_related("formation", "academic_year").get(pk=run.pk)
+        fresh = preview_rows(run, preview.rows, preview.columns, preview.parcours_defaut)
+        if not fresh.ok:
+            raise StudentImportError("Import refusé : " + " ; ".join(str(e) for e in fresh.errors[:5]))
+        if fresh.fingerprint != preview.fingerprint:
+            raise StudentImportError("Des étudiants ont été modifiés depuis l'aperçu : rien n'a été enregistré. "
+                                     "Déposez à nouveau le fichier pour voir l'aperçu à jour.")
+        department = run.formation.department
+        entries = []
+        for line in (*fresh.new, *fresh.updated):
+            entries.extend(_apply(user, run, department, line, session))
+        audit.record_many(entries)
+    return {"crees": len(fresh.new), "modifies": len(fresh.updated), "inchanges": len(fresh.unchanged)}
+
+
+def _apply(user: object, run: SemesterRun, department: Any, line: Line, session: str) -> list[Any]:
+    row, changes = line.row, line.changes
+    entries = []
+    student = Student.objects.filter(nip=row.nip).first()
+    parcours = changes.get("parcours", ("", ""))[1] or None
+    old_state = _student_state(student) if student is not None else None
+    if student is None:
+        student = Student.objects.create(
+            department=department, formation=run.formation, parcours=parcours or "", nip=row.nip, ine=row.ine,
+            nom=row.nom, prenom=row.prenom, date_naissance=row.date_naissance, email=row.email,
+        )
+    else:
+        for name in STUDENT_FIELDS:
+            if name in changes:
+                setattr(student, name, getattr(row, name))
+        student.save()
+    contract = ApprenticeContract.objects.filter(student=student).first()
+    if any(name in changes for name in CONTRACT_FIELDS):
+        debut, fin = _contract_dates(row, run, contract)
+        if contract is None:
+            contract = ApprenticeContract(student=student, employeur=row.employeur, tuteur=row.tuteur,
+                                          debut=debut, fin=fin)
+        else:
+            contract.employeur = row.employeur or contract.employeur
+            contract.tuteur = row.tuteur or contract.tuteur
+            contract.debut, contract.fin = debut, fin
+        contract.save()
+    new_state = _student_state(student)
+    if new_state != old_state:
+        entries.append(audit.entry(
+            user=user, action=Action.CREATE if old_state is None else Action.UPDATE,
+            object_type=ObjectType.STUDENT, object_id=student.pk, old=old_state, new=new_state,
+            department_id=department.pk, semester_id=run.pk, student_id=student.pk, summary=str(student),
+            channel="import", session=session,
+        ))
+    enrolment = Enrolment.objects.filter(student=student, semester=run).first()
+    old_enrolment = None
+    if enrolment is None:
+        enrolment = Enrolment(student=student, semester=run, parcours=parcours or student.parcours,
+                              groupe=row.groupe)
+    else:
+        old_enrolment = {"parcours": enrolment.parcours, "groupe": enrolment.groupe, "etat": enrolment.etat,
+                         "redoublant": enrolment.redoublant}
+        if parcours:
+            enrolment.parcours = parcours
+        if row.groupe:
+            enrolment.groupe = row.groupe
+    if old_enrolment is None or any(n in changes for n in ENROLMENT_FIELDS):
+        enrolment.save()
+        entries.append(audit.enrolment_entry(user=user, enrolment=enrolment, old=old_enrolment))
+        entries[-1].channel, entries[-1].session = "import", session
+    return entries
+
+
+def import_file(*, user: object, run: SemesterRun, data: bytes, filename: str,
+                parcours_defaut: str = "") -> tuple[StudentPreview, dict[str, int] | None]:
+    """Preview and commit at once (scripts, tests): all or nothing."""
+    preview = preview_file(run, data, filename, parcours_defaut)
+    if not preview.ok:
+        return preview, None
+    return preview, commit(user=user, run=run, preview=preview)
+
+
+def rows_for_session(preview: StudentPreview) -> dict[str, Any]:
+    return {"rows": [r.as_dict() for r in preview.rows], "columns": sorted(preview.columns),
+            "parcours": preview.parcours_defaut, "fingerprint": preview.fingerprint}
+
+
+def preview_from_session(run: SemesterRun, stored: dict[str, Any]) -> tuple[StudentPreview, str]:
+    rows = tuple(StudentRow.from_dict(r) for r in stored["rows"])
+    preview = preview_rows(run, rows, frozenset(stored["columns"]), stored.get("parcours", ""))
+    return preview, str(stored["fingerprint"])
+
+
+def commit_from_session(*, user: object, run: SemesterRun, stored: dict[str, Any]) -> dict[str, int]:
+    """The web confirmation: the rows kept in the session, checked against the preview the user saw."""
+    rows = tuple(StudentRow.from_dict(r) for r in stored["rows"])
+    seen = StudentPreview(rows=rows, columns=frozenset(stored["columns"]), parcours_defaut=stored.get("parcours", ""))
+    current = preview_rows(run, rows, seen.columns, seen.parcours_defaut)
+    if current.fingerprint != stored["fingerprint"]:
+        raise StudentImportError("Des étudiants ont été modifiés depuis l'aperçu : rien n'a été enregistré. "
+                                 "Déposez à nouveau le fichier pour voir l'aperçu à jour.")
+    return commit(user=user, run=run, preview=current)

@@ -1,0 +1,124 @@
+"""Importing students into a semester run: preview (new, updated old → new, unchanged), all or nothing, audited."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from delibe.web.audit.models import AuditEntry
+from delibe.web.models import ApprenticeContract, Enrolment, Student
+from delibe.web.services import etudiants_import as service
+
+HEADER = "NIP;Nom;Prénom;Date de naissance;Email;Groupe;Parcours\n"
+
+
+def _file(*lines: str) -> bytes:
+    return (HEADER + "".join(line + "\n" for line in lines)).encode("utf-8")
+
+
+@pytest.fixture
+def run_with_groups(world):
+    world.s1.groupes = ["A", "B"]
+    world.s1.save()
+    return world.s1
+
+
+def test_preview_lists_new_updated_with_old_and_new_values_and_unchanged(world, run_with_groups):
+    data = _file("3001;Nouveau;Nina;01/01/2005;nina@example.org;A;Créa",
+                 "1001;Alpha;Test;;alpha@example.org;B;Créa",
+                 "1002;Bravo;Test;;;A;Créa")
+    preview = service.preview_file(run_with_groups, data, "liste.csv")
+    assert preview.ok, preview.errors
+    assert [line.row.nip for line in preview.new] == ["3001"]
+    assert [line.row.nip for line in preview.updated] == ["1001"]
+    assert preview.updated[0].changes == {"email": ("", "alpha@example.org"), "groupe": ("A", "B")}
+    assert [line.row.nip for line in preview.unchanged] == ["1002"]
+    assert not Student.objects.filter(nip="3001").exists()  # a preview writes nothing
+
+
+def test_commit_creates_updates_enrols_and_audits_with_the_import_channel(world, run_with_groups):
+    data = _file("3001;Nouveau;Nina;01/01/2005;nina@example.org;A;Créa", "1001;Alpha;Test;;;B;Créa")
+    preview, counts = service.import_file(user=world.users["scolarite"], run=run_with_groups, data=data,
+                                          filename="liste.csv")
+    assert counts == {"crees": 1, "modifies": 1, "inchanges": 0}
+    nina = Student.objects.get(nip="3001")
+    assert nina.department == world.department and nina.email == "nina@example.org"
+    assert Enrolment.objects.get(student=nina, semester=run_with_groups).groupe == "A"
+    assert Enrolment.objects.get(student=world.alice, semester=run_with_groups).groupe == "B"
+    entries = AuditEntry.objects.filter(session=AuditEntry.objects.latest("id").session)
+    assert {(e.object_type, e.action) for e in entries} == {("student", "create"), ("enrolment", "create"),
+                                                            ("enrolment", "update")}
+    assert {e.channel for e in entries} == {"import"} and {e.username for e in entries} == {"scolarite"}
+
+
+def test_unknown_group_refuses_the_whole_file_and_writes_nothing(world, run_with_groups):
+    before = (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count())
+    data = _file("3001;Nouveau;Nina;;;A;Créa", "3002;Autre;Odile;;;Z;Créa")
+    preview, counts = service.import_file(user=None, run=run_with_groups, data=data, filename="liste.csv")
+    assert counts is None
+    assert "ligne 3, colonne « groupe » : groupe « Z » inconnu" in str(preview.errors[0])
+    assert (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_unknown_parcours_and_nip_of_another_department_are_refused(world, run_with_groups):
+    data = _file("3001;Nouveau;Nina;;;A;Inexistant", "2001;Autre;Test;;;A;Créa")
+    preview = service.preview_file(run_with_groups, data, "liste.csv")
+    messages = [str(e) for e in preview.errors]
+    assert "« Inexistant » n'est pas un parcours" in messages[0]
+    assert "autre département" in messages[1]
+
+
+def test_empty_cell_never_erases_a_stored_value(world, run_with_groups):
+    world.alice.email = "garde@example.org"
+    world.alice.save()
+    preview = service.preview_file(run_with_groups, _file("1001;Alpha;Test;;;A;Créa"), "liste.csv")
+    assert [line.row.nip for line in preview.unchanged] == ["1001"]
+
+
+def test_commit_is_refused_when_a_student_changed_since_the_preview(world, run_with_groups):
+    preview = service.preview_file(run_with_groups, _file("1001;Alpha;Test;;neuf@example.org;A;Créa"), "l.csv")
+    Student.objects.filter(pk=world.alice.pk).update(email="neuf@example.org")  # a colleague, meanwhile
+    with pytest.raises(service.StudentImportError, match="modifiés depuis l'aperçu"):
+        service.commit(user=None, run=run_with_groups, preview=preview)
+
+
+def test_locked_semester_refuses_the_import(world, run_with_groups):
+    run_with_groups.locked = True
+    run_with_groups.save()
+    preview = service.preview_file(run_with_groups, _file("3001;Nouveau;Nina;;;A;Créa"), "liste.csv")
+    assert not preview.ok and "verrouillé" in str(preview.errors[0])
+
+
+def test_apprentice_gets_a_contract_with_the_year_dates_when_the_file_has_none(world, run_with_groups):
+    data = "NIP;Nom;Prénom;Employeur;Tuteur;Parcours\n3001;Nouveau;Nina;ACME;M. Maître;Créa\n".encode()
+    service.import_file(user=None, run=run_with_groups, data=data, filename="liste.csv")
+    contract = ApprenticeContract.objects.get(student__nip="3001")
+    assert (contract.employeur, contract.tuteur) == ("ACME", "M. Maître")
+    assert (contract.debut, contract.fin) == (world.year.debut, world.year.fin)
+
+
+def test_cli_previews_by_default_and_writes_only_with_confirmer(world, run_with_groups, tmp_path):
+    from delibe.cli import cli
+
+    path = tmp_path / "liste.csv"
+    path.write_bytes(_file("3001;Nouveau;Nina;;;A;Créa"))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "etudiants", str(path), "--semestre", str(run_with_groups.pk)])
+    assert result.exit_code == 0, result.output
+    assert "1 nouveau(x)" in result.output and "rien n'a été écrit" in result.output
+    assert not Student.objects.filter(nip="3001").exists()
+    result = runner.invoke(cli, ["import", "etudiants", str(path), "--semestre", str(run_with_groups.pk), "--confirmer"])
+    assert result.exit_code == 0, result.output
+    assert Student.objects.filter(nip="3001").exists()
+    assert set(AuditEntry.objects.filter(student_id=Student.objects.get(nip="3001").pk).values_list("channel", flat=True)) == {"import"}
+
+
+def test_cli_bad_file_exits_2_with_the_errors(world, run_with_groups, tmp_path):
+    from delibe.cli import cli
+
+    path = tmp_path / "liste.csv"
+    path.write_bytes(_file("3001;Nouveau;Nina;31/02/2003;;A;Créa"))
+    result = CliRunner().invoke(cli, ["import", "etudiants", str(path), "--semestre", str(run_with_groups.pk), "--confirmer"])
+    assert result.exit_code == 2
+    assert "ligne 2, colonne « Date de naissance » : 31/02/2003 n'est pas une date" in result.output
+    assert not Student.objects.filter(nip="3001").exists()
