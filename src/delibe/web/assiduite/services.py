@@ -99,6 +99,51 @@ def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, l
     return {sid: reglement.effets(per_module, modules) for sid, per_module in counts.items()}
 
 
+def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None
+                    ) -> dict[int, dict[int, list[engine.Effet]]]:
+    """Per run id, per student id: the effects of the department's attendance rules in that run (the
+    averages and the jury proposals of ``services.calcul`` apply them). Three queries at most, none of
+    the absence tables when no department of these runs has a rule on (the default)."""
+    from delibe.web.services.formations import formation_model
+
+    runs = list(runs)
+    reglements: dict[int, engine.ReglementAssiduite] = {}
+    for department_id in {r.formation.department_id for r in runs}:
+        reglements[department_id] = reglement_for(department_id)
+    active = [r for r in runs if reglements[r.formation.department_id].regles]
+    if not active:
+        return {}
+    ids = set(student_ids) if student_ids is not None else None
+    absences = AbsenceRecord.objects.filter(semester_id__in=[r.pk for r in active])
+    if ids is not None:
+        absences = absences.filter(student_id__in=ids)
+    by_run: dict[int, list[engine.Absence]] = {r.pk: [] for r in active}
+    students: set[int] = set()
+    for run_id, student_id, date, creneau, module_code, nature in absences.values_list(
+        "semester_id", "student_id", "date", "creneau", "module_code", "nature"
+    ):
+        students.add(student_id)
+        by_run[run_id].append(engine.Absence(str(student_id), date.isoformat(), engine.Creneau(creneau),
+                                             module_code or None, engine.Nature(nature)))
+    if not students:
+        return {}
+    justifications = [to_engine_justification(j) for j in JustificationRecord.objects.filter(student_id__in=students)]
+    out: dict[int, dict[int, list[engine.Effet]]] = {}
+    for run in active:
+        if not by_run[run.pk]:
+            continue
+        reglement = reglements[run.formation.department_id]
+        modules = [m for m in formation_model(run.formation).modules if m.semestre == run.semestre]
+        per_student = {}
+        for sid, per_module in engine.count_absences(by_run[run.pk], justifications).items():
+            effets = reglement.effets(per_module, modules)
+            if effets:
+                per_student[int(sid)] = effets
+        if per_student:
+            out[run.pk] = per_student
+    return out
+
+
 # --- recording ---------------------------------------------------------------------------------------
 
 def can_record(user, semester: SemesterRun, module_code: str) -> bool:

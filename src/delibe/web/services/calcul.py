@@ -7,6 +7,7 @@ the engine's results. Views and templates never compute an average or a code: th
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -19,8 +20,12 @@ import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, Sum
 
+from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
 from delibe.engine.model import Formation
+from delibe.engine.moyennes.explain import BonusTerm
+from delibe.engine.moyennes.results import SemesterResults
 from delibe.engine.parameters import Regles, regles_at
+from delibe.engine.trace import Reason
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun
 from delibe.web.services.formations import formation_model
 
@@ -53,8 +58,17 @@ class SemesterOutcome:
     run: SemesterRun
     formation: Formation
     parcours_of: dict[int, str]  # student id -> parcours
-    results: dict[str, Any]  # parcours -> SemesterResults
+    results: dict[str, Any]  # parcours -> SemesterResults (ResultsWithAttendance when a penalty applies)
     evaluations: list[Evaluation] = field(default_factory=list)
+    # student id -> effects of the department's local attendance rules in this run (empty: none on)
+    attendance: dict[int, list[Effet]] = field(default_factory=dict)
+
+    def attendance_penalty(self, student_id: int, ue_code: str) -> Penalite | None:
+        """The attendance penalty included in this UE average, if any (with its reason and source)."""
+        result = self._result(student_id)
+        if isinstance(result, ResultsWithAttendance):
+            return result.penalty(str(student_id), ue_code)
+        return None
 
     def _result(self, student_id: int) -> Any | None:
         parcours = self.parcours_of.get(student_id)
@@ -94,6 +108,76 @@ class SemesterOutcome:
         for result in self.results.values():
             ids |= {int(e) for e in result.incomplete_evaluations}
         return ids
+
+
+# --- attendance (local rules, domain.md §7: declared by the department, off by default) ----------------
+
+@dataclass(frozen=True, eq=False)
+class ResultsWithAttendance(SemesterResults):
+    """The engine's averages of a semester with the department's attendance penalties taken off the UE
+    averages (then clipped to [0, note_max], as a malus), so that the jury, the pages and the bulletins
+    all read the same numbers. ``ue_computed`` stays the grades' average; ``explain_ue`` adds the penalty
+    as a term of the explanation, citing the règlement (and its date) that sets it."""
+
+    penalties: Mapping[str, Mapping[str, Penalite]] = field(default_factory=dict)
+
+    def penalty(self, student_id: str, ue_code: str) -> Penalite | None:
+        return self.penalties.get(student_id, {}).get(ue_code)
+
+    def explain_ue(self, student_id: str, ue_code: str) -> Any:
+        explanation = super().explain_ue(student_id, ue_code)
+        penalty = self.penalty(student_id, ue_code)
+        if penalty is None or explanation.average is None or explanation.status != "calculee":
+            return explanation
+        before = explanation.average
+        after = min(max(before - penalty.points, 0.0), self.regles.note_max)
+        term = BonusTerm(penalty.reason.rule, penalty.reason.text, penalty.reason.source.reference, "", None,
+                         -penalty.points)
+        arithmetic = Reason(
+            "assiduite.penalite.moyenne",
+            f"Moyenne de {ue_code} après la pénalité d'assiduité : {before:.2f} − {penalty.points:.2f} = {after:.2f}"
+            + (" (ramenée à 0)" if before - penalty.points < 0 else ""),
+            penalty.reason.source, {"avant": before, "points": penalty.points, "apres": after},
+        )
+        return dataclasses.replace(explanation, average=after, bonus=(*explanation.bonus, term),
+                                   reasons=(*explanation.reasons, penalty.reason, arithmetic))
+
+
+def _with_penalties(result: SemesterResults, effects: Mapping[int, list[Effet]]) -> SemesterResults:
+    penalties: dict[str, dict[str, Penalite]] = {}
+    averages = result.ue_averages
+    for student_id, effets in effects.items():
+        sid = str(student_id)
+        if sid not in result.students:
+            continue
+        for effet in effets:
+            if not isinstance(effet, Penalite) or effet.ue not in result.ue_codes:
+                continue
+            i, j = result.row(sid), result.ue_codes.index(effet.ue)
+            if math.isnan(averages[i, j]):
+                continue  # nothing to take points from: the average is undefined
+            if averages is result.ue_averages:
+                averages = averages.copy()
+            averages[i, j] = min(max(averages[i, j] - effet.points, 0.0), result.regles.note_max)
+            penalties.setdefault(sid, {})[effet.ue] = effet
+    if not penalties:
+        return result
+    kwargs = {f.name: getattr(result, f.name) for f in dataclasses.fields(SemesterResults) if f.init}
+    kwargs["ue_averages"] = averages
+    return ResultsWithAttendance(**kwargs, penalties=penalties)
+
+
+def _apply_attendance(outcomes: dict[int, SemesterOutcome], runs: list[SemesterRun]) -> None:
+    """Adds the effects of the departments' attendance rules to the outcomes: penalties in the averages
+    (for every student of the run, so that ranks compare like with like), ATJ proposals for the jury."""
+    from delibe.web.assiduite.services import effets_for_runs
+
+    for run_id, effects in effets_for_runs(runs).items():
+        outcome = outcomes.get(run_id)
+        if outcome is None:
+            continue
+        outcome.attendance = effects
+        outcome.results = {parcours: _with_penalties(result, effects) for parcours, result in outcome.results.items()}
 
 
 OUTCOME_CACHE_SIZE = 64
@@ -199,6 +283,7 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         if wanted is not None:
             parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
         outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, results, evaluations[run.pk])
+    _apply_attendance(outcomes, runs)
     return outcomes
 
 
@@ -305,6 +390,7 @@ def deliberate_students(
             attempts.setdefault((run.academic_year.label, run.annee_but), []).append(run)
         years = []
         attempt_list = []
+        attendance: list[_Attendance] = []
         for (label, annee), year_runs in attempts.items():
             moyennes: dict[str, float | None] = {}
             provisional: set[str] = set()
@@ -315,6 +401,9 @@ def deliberate_students(
                 if outcome.provisional(student_id):
                     provisional |= set(averages)
             jury = decisions.get((student_id, label))
+            local = _attendance_of(student_id, [outcomes[r.pk] for r in year_runs], moyennes)
+            attendance.append(local)
+            jury = local.jury_inputs(jury)
             years.append(YearAttempt(
                 annee=annee, ue_moyennes=moyennes, provisional_ues=frozenset(provisional),
                 jury=JuryDecisions(annee=jury["annee"], ue=jury["ue"], rcue=jury["rcue"],
@@ -337,14 +426,14 @@ def deliberate_students(
                     outcome = outcomes[odd_runs[0].pk]
                     averages = outcome.ue_averages(student_id)
                     provisional = frozenset(averages) if outcome.provisional(student_id) else frozenset()
-                    semester_result = deliberate_semestre(
+                    semester_result = attendance[-1].semester(deliberate_semestre(
                         formation, earlier, odd_semester, averages, provisional, regles
-                    )
-                result = deliberate(formation, earlier, regles) if earlier.years else None
+                    ))
+                result = _with_attendance(deliberate(formation, earlier, regles), attendance) if earlier.years else None
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
                                                       semester_result=semester_result)
             else:
-                result = deliberate(formation, Cursus(parcours, tuple(years)), regles)
+                result = _with_attendance(deliberate(formation, Cursus(parcours, tuple(years)), regles), attendance)
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result)
         except CursusError as error:
             place = f" (année {error.year_index + 1}, {error.place})" if error.year_index is not None else ""
@@ -352,6 +441,79 @@ def deliberate_students(
     for (_, parcours, annee, regles), members in pending_cohort.items():
         cursus_of.update(_cohort(formations[members[0][0]], parcours, annee, regles, members))
     return cursus_of
+
+
+@dataclass
+class _Attendance:
+    """The attendance rules' effects on one student's year: ATJ proposals and penalties, by UE."""
+
+    atj: dict[str, Reason] = field(default_factory=dict)
+    penalties: dict[str, Reason] = field(default_factory=dict)
+    injected: set[str] = field(default_factory=set)  # ATJ handed to the engine as the jury's input
+
+    def jury_inputs(self, jury: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        """The jury inputs of the year with the rule's ATJ on each UE the jury has not decided itself
+        (the engine then carries a non-acquired UE to the later years, the diplomas, the descending
+        validation). Where the jury departed from the ATJ proposal, its own code stands."""
+        if not self.atj:
+            return jury
+        entry = {"ue": {}, "rcue": {}, "annee": None, "raison": []} if jury is None else {
+            "ue": dict(jury["ue"]), "rcue": dict(jury["rcue"]), "annee": jury["annee"], "raison": list(jury["raison"])}
+        for ue, reason in sorted(self.atj.items()):
+            if ue not in entry["ue"]:
+                entry["ue"][ue] = "ATJ"
+                entry["raison"].append(reason.text)
+                self.injected.add(ue)
+        return entry
+
+    def ue(self, code: str, result: Any) -> Any:
+        """A UE result of the engine with the rule's ATJ as the proposal and the attendance reasons."""
+        reasons = list(result.reasons)
+        if code in self.injected:  # not a jury decision: the rule's proposal, shown with its own reason
+            reasons = [r for r in reasons if r.rule != "jury.decision"]
+        extra = [r for r in (self.penalties.get(code), self.atj.get(code)) if r is not None]
+        if not extra:
+            return result
+        changes: dict[str, Any] = {"reasons": (*reasons, *extra)}
+        if code in self.atj:
+            changes["proposed"] = "ATJ"
+        return dataclasses.replace(result, **changes)
+
+    def semester(self, result: Any) -> Any:
+        """An odd-semester jury's result with the attendance effects (no jury input there)."""
+        if not (self.atj or self.penalties):
+            return result
+        ues = {code: self.ue(code, ue) for code, ue in result.ues.items()}
+        for code in self.atj:
+            if code in ues:
+                ues[code] = dataclasses.replace(ues[code], decided="ATJ")
+        return dataclasses.replace(result, ues=ues)
+
+
+def _attendance_of(student_id: int, outcomes: list[SemesterOutcome], moyennes: Mapping[str, float | None]
+                   ) -> _Attendance:
+    local = _Attendance()
+    for outcome in outcomes:
+        for effet in outcome.attendance.get(student_id, ()):
+            if effet.ue not in moyennes:
+                continue
+            if isinstance(effet, ProposeATJ):
+                local.atj.setdefault(effet.ue, effet.reason)
+            elif isinstance(effet, Penalite) and outcome.attendance_penalty(student_id, effet.ue) is not None:
+                local.penalties[effet.ue] = effet.reason
+    return local
+
+
+def _with_attendance(result: Any, attendance: list[_Attendance]) -> Any:
+    """The engine's cursus result with each year's attendance effects on its UE proposals."""
+    if not any(a.atj or a.penalties for a in attendance):
+        return result
+    years = []
+    for year, local in zip(result.years, attendance, strict=False):
+        if local.atj or local.penalties:
+            year = dataclasses.replace(year, ues={code: local.ue(code, ue) for code, ue in year.ues.items()})
+        years.append(year)
+    return dataclasses.replace(result, years=tuple(years))
 
 
 def _cohort(formation: Formation, parcours: str, annee: int, regles: Regles,
