@@ -196,3 +196,16 @@ def can_view_own_results(user: Any) -> bool:
 
 def can_load_formation(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, {Role.SCOLARITE, Role.RESPONSABLE})
+
+
+# --- documents (bulletins, PV, lettres, relevés) ---------------------------------------------------
+
+def can_produce_documents(user: Any, semester: SemesterRun) -> bool:
+    """The documents of a whole semester (PV, every bulletin, batch): those who read the jury
+    (scolarité, responsable, président); not an enseignant, who sees only their modules' grades."""
+    return roles_of(user).has(semester.formation.department_id, JURY_READERS)
+
+
+def can_view_student_documents(user: Any, student: Student) -> bool:
+    """A student's bulletins, letter, transcripts: the student themself, and those who read the jury."""
+    return can_view_student(user, student)

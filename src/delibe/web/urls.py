@@ -27,3 +27,27 @@ urlpatterns = [
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
 ]
+
+# Documents (views/documents.py): bulletins, PV, lettres, relevés/attestations, fiche, lots.
+from delibe.web.views import documents
+
+urlpatterns += [
+    path("documents/semestres/<int:pk>/", documents.semester_documents, name="documents_semestre"),
+    path("documents/semestres/<int:pk>/pv.<str:fmt>", documents.pv_download, name="documents_pv"),
+    path("documents/semestres/<int:pk>/lots/", documents.batch_start, name="documents_lot_start"),
+    path("documents/semestres/<int:pk>/etudiants/<int:student_pk>/bulletin/", documents.bulletin_page,
+         name="documents_bulletin"),
+    path("documents/semestres/<int:pk>/etudiants/<int:student_pk>/bulletin.pdf", documents.bulletin_pdf,
+         name="documents_bulletin_pdf"),
+    path("documents/semestres/<int:pk>/etudiants/<int:student_pk>/bulletin.json", documents.bulletin_json,
+         name="documents_bulletin_json"),
+    path("documents/semestres/<int:pk>/etudiants/<int:student_pk>/lettre.pdf", documents.lettre_pdf,
+         name="documents_lettre"),
+    path("documents/etudiants/<int:student_pk>/", documents.student_documents, name="documents_etudiant"),
+    path("documents/etudiants/<int:student_pk>/<str:diplome>/<str:kind>.pdf", documents.diploma_pdf,
+         name="documents_diplome"),
+    path("documents/formations/<int:pk>/fiche.pdf", documents.fiche_pdf, name="documents_fiche"),
+    path("documents/lots/<str:job_id>/", documents.batch_page, name="documents_lot"),
+    path("documents/lots/<str:job_id>/etat.json", documents.batch_status, name="documents_lot_etat"),
+    path("documents/lots/<str:job_id>/telecharger/", documents.batch_download, name="documents_lot_zip"),
+]
