@@ -171,8 +171,9 @@ def test_the_letter_needs_the_recorded_year_decision(graded, login):
 
 # --- diplomas, fiche ---------------------------------------------------------------------------------
 
-def graded_second_year(world, average: float):
-    """BUT2 in 2024-2025 for Alice, every module of S3 and S4 graded ``average``; both year juries closed."""
+def graded_second_year(world, average: float, *, close_but2: bool = True):
+    """BUT2 in 2024-2025 for Alice, every module of S3 and S4 graded ``average``; the BUT1 jury closed, and
+    the BUT2 jury too unless ``close_but2`` is false."""
     from decimal import Decimal
 
     from delibe.web.models import AcademicYear, Enrolment, Evaluation, Grade, SemesterRun
@@ -189,7 +190,8 @@ def graded_second_year(world, average: float):
             grades.append(Grade(evaluation=e, student=world.alice, value=Decimal(str(average))))
     Grade.objects.bulk_create(grades)
     jury_service.lock_jury(user=world.users["president"], run=world.s2)
-    jury_service.lock_jury(user=world.users["president"], run=runs[1])
+    if close_but2:
+        jury_service.lock_jury(user=world.users["president"], run=runs[1])
     return runs
 
 
@@ -293,3 +295,13 @@ def test_an_unknown_batch_is_not_found(world, login, documents_dir):
     client = login("scolarite")
     assert client.get(url("documents_lot_etat", "0" * 32)).status_code == 404
     assert client.get(url("documents_lot", "not-an-id")).status_code == 404
+
+
+def test_a_diploma_only_proposed_by_the_rules_gives_no_transcript_until_the_year_jury_decides(graded, login):
+    _, s4 = graded_second_year(graded, 13, close_but2=False)
+    client = login("scolarite")
+    assert get(client, "documents_diplome", graded.alice.pk, "DUT", "releve").status_code == 409
+    jury_service.record_proposals(user=graded.users["president"], run=s4)
+    assert get(client, "documents_diplome", graded.alice.pk, "DUT", "releve").status_code == 200
+    # Recorded but the jury not closed: the student does not see it yet.
+    assert get(login("etudiant"), "documents_diplome", graded.alice.pk, "DUT", "releve").status_code == 409

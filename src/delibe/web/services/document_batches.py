@@ -9,6 +9,7 @@ progress to a JSON file. Everything of a batch lives in one folder ``<DELIBE_DOC
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import pickle
@@ -57,6 +58,10 @@ class BatchStatus:
         if self.state == "done":
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.created, tz=datetime.UTC)
 
     @property
     def finished(self) -> bool:

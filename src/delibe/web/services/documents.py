@@ -417,28 +417,32 @@ def _student_cursus(student: Student) -> tuple[StudentCursus | None, list[Semest
 
 
 def diplomas_of(student: Student, *, for_student: bool = False) -> list[DiplomaInfo]:
-    """The diplomas the jury awarded (engine's final state, with the jury's decisions): DUT, BUT. A student
-    sees them once the jury of the last year is closed."""
+    """The diplomas the jury awarded (engine's final state, with the jury's decisions): DUT, BUT, once the
+    year jury that awards it has recorded its year decision; a student sees them once that jury is closed."""
     cursus, runs = _student_cursus(student)
     if cursus is None or cursus.result is None:
         return []
     final = cursus.result.final
-    last_label = max(r.academic_year.label for r in runs)
-    last_runs = [r for r in runs if r.academic_year.label == last_label]
-    if for_student and not all(r.locked for r in last_runs):
-        return []
     out = []
     for name, awarded in (("DUT", final.dut), ("BUT", final.but)):
         if not awarded:
             continue
-        # The year jury that awarded it: the first year whose result carries the diploma.
-        label = last_label
-        for (year_label, _, _), year in zip(cursus.attempts, cursus.result.years, strict=False):
-            if (year.diplomes.dut if name == "DUT" else year.diplomes.but):
-                label = year_label
+        # The year jury that awarded it: the first year whose result carries the diploma. A proposal is
+        # not an award: that jury must have recorded its year decision (closed, for the student).
+        found = None
+        for (year_label, annee, _), year in zip(cursus.attempts, cursus.result.years, strict=False):
+            if year.diplomes.dut if name == "DUT" else year.diplomes.but:
+                found = (year_label, annee)
                 break
+        if found is None:
+            continue
+        label, annee = found
         year_runs_ = [r for r in runs if r.academic_year.label == label]
         decisions = list(JuryDecision.objects.filter(student=student, academic_year__label=label))
+        if not any(d.level == "annee" and d.key == f"BUT{annee}" for d in decisions):
+            continue
+        if for_student and not all(r.locked for r in year_runs_):
+            continue
         date = _jury_date(max(year_runs_, key=lambda r: r.semestre), decisions) if year_runs_ else None
         out.append(DiplomaInfo(name, date or _today(), label))
     return out
