@@ -2,6 +2,14 @@
 2023-2024, with their history), realistic grades drawn from a seeded random generator, past juries
 deliberated by the engine and closed, and one account per role.
 
+The situations a jury meets are all there (tests/web/test_demo.py checks each one): ADM, CMP
+(compensation in an RCUE), AJ, PASD, RED, NAR, repeaters keeping their capitalised UEs, ADSUP
+(descending validation), pending grades (ATT: no proposal, results provisional), excused grades (EXC),
+and attendance in 2023-2024: the alternance calendar, absences on the weeks at the IUT, justifications
+(validated, pending, refused), and the department's local attendance rule — a *demonstration* rule,
+labelled as such (domain.md §7: such rules are off by default; the GEII department keeps it off) —
+which proposes ATJ and takes penalty points off some UE averages.
+
 Deterministic: the same seed gives the same students, grades and decisions. Idempotent: a database that
 already holds the demo is left as it is (``reset_database`` starts over).
 """
@@ -19,6 +27,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from delibe.engine.model import Formation
+from delibe.web.assiduite.models import (
+    AbsenceRecord,
+    AlternanceWeek,
+    JustificationRecord,
+    JustificationStatus,
+    Lieu,
+    ReglementConfig,
+)
 from delibe.web.models import (
     AcademicYear,
     ApprenticeContract,
@@ -61,6 +77,15 @@ EMPLOYERS = (
     "SNCF Connect", "Maison de l'image", "Groupe SEB", "Urgo Healthcare", "Agence Tilt", "Radio Campus Dijon",
 )
 EVALUATION_KINDS = (("Contrôle", 1.0), ("Projet", 2.0))
+# The demonstration attendance rule of the MMI department (labelled as such everywhere it is shown).
+DEMO_RULE = {
+    "reference": "Règlement intérieur de l'IUT Dijon-Auxerre, art. 12 (assiduité) — règle locale de démonstration",
+    "date_reglement": dt.date(2023, 7, 6),
+    "seuil_atj_actif": True, "seuil_atj": 6,
+    "penalite_active": True, "penalite_points": 0.25, "penalite_franchise": 2, "penalite_plafond": 1.0,
+}
+JUSTIFICATION_MOTIFS = ("Arrêt maladie", "Rendez-vous médical", "Convocation à l'examen du permis de conduire",
+                        "Obsèques d'un proche", "Journée d'appel (JDC)", "Panne de train (attestation SNCF)")
 
 
 @dataclass(frozen=True)
@@ -139,7 +164,8 @@ def ensure_demo(echo: Callable[[str], None] = print) -> DemoReport:
     report.summary = (
         f"Base de démonstration prête en {time.perf_counter() - started:.1f} s : "
         f"{Student.objects.count()} étudiants, {Evaluation.objects.count()} évaluations, "
-        f"{Grade.objects.count()} notes, {JuryDecision.objects.count()} décisions de jury."
+        f"{Grade.objects.count()} notes, {JuryDecision.objects.count()} décisions de jury, "
+        f"{AbsenceRecord.objects.count()} absences, {JustificationRecord.objects.count()} justificatifs."
     )
     return report
 
@@ -158,6 +184,7 @@ def _build(echo: Callable[[str], None]) -> None:
     users = _accounts(department)
 
     profiles: list[_Profile] = []
+    current_runs: dict[int, SemesterRun] = {}
     nip = 22100000
     for label in YEARS:
         # newcomers
@@ -177,6 +204,8 @@ def _build(echo: Callable[[str], None]) -> None:
                                     current=label == CURRENT, teacher=users["enseignant"])
         if label != CURRENT:
             _deliberate_and_close(runs, users["president"], active)
+        else:
+            current_runs = runs
         echo(f"{label} : {len(active)} étudiants inscrits.")
     # the student account: a BUT2 student of the current year with a history
     current_but2 = Enrolment.objects.filter(semester__academic_year__label=CURRENT, semester__semestre=4,
@@ -187,6 +216,8 @@ def _build(echo: Callable[[str], None]) -> None:
         chosen.student.save(update_fields=["user"])
         users["etudiant"].first_name, users["etudiant"].last_name = chosen.student.prenom, chosen.student.nom
         users["etudiant"].save()
+    _attendance(current_runs, department, users, chosen.student if chosen is not None else None)
+    echo("Assiduité 2023-2024 : calendrier d'alternance, absences, justificatifs, règle locale de démonstration.")
 
 
 def _accounts(department: Department) -> dict[str, object]:
@@ -327,3 +358,93 @@ def _deliberate_and_close(runs: dict[int, SemesterRun], president: object, profi
             p.done = True
             p.student.status = "DEF" if code is None else p.student.status
             p.student.save(update_fields=["status"])
+
+
+# --- attendance (2023-2024) ------------------------------------------------------------------------
+
+def _alternance(run: SemesterRun) -> list[tuple[dt.date, str]]:
+    """Two weeks at the IUT, two weeks at the employer, from the run's first Monday."""
+    assert run.debut and run.fin
+    monday = run.debut - dt.timedelta(days=run.debut.weekday())
+    weeks = []
+    index = 0
+    while monday <= run.fin:
+        weeks.append((monday, Lieu.IUT if (index // 2) % 2 == 0 else Lieu.ENTREPRISE))
+        monday += dt.timedelta(days=7)
+        index += 1
+    return weeks
+
+
+def _attendance(runs: dict[int, SemesterRun], department: Department, users: dict[str, object],
+                own: Student | None) -> None:
+    """Absences on the weeks at the IUT of the current year (the even semester only up to its middle:
+    it is under way), justifications, and the department's demonstration rule. A generator of its own,
+    so that the grades and past juries stay what they were."""
+    from delibe.web.services.formations import formation_model
+
+    rng = random.Random(SEED + 7)
+    secretariat = users["scolarite"]
+    ReglementConfig.objects.create(department=department, **DEMO_RULE)
+    ReglementConfig.objects.create(  # declared, off: what every department has by default
+        department=Department.objects.get(code="geii-auxerre"),
+        reference="Règlement intérieur de l'IUT Dijon-Auxerre, art. 12 (assiduité)",
+        date_reglement=dt.date(2023, 7, 6),
+    )
+    formation = formation_model(next(iter(runs.values())).formation)
+    absences: list[AbsenceRecord] = []
+    justifications: list[JustificationRecord] = []
+    seen: set[tuple[int, dt.date, str, str]] = set()
+    heavy: dict[int, int] = {}  # run semestre -> students given many unjustified absences in one module
+    for semestre, run in sorted(runs.items()):
+        weeks = _alternance(run)
+        AlternanceWeek.objects.bulk_create(AlternanceWeek(semester=run, lundi=lundi, lieu=lieu) for lundi, lieu in weeks)
+        assert run.debut and run.fin
+        end = run.fin if semestre % 2 else run.debut + (run.fin - run.debut) * 3 // 5
+        days = [lundi + dt.timedelta(days=d) for lundi, lieu in weeks if lieu == Lieu.IUT for d in range(5)]
+        days = [d for d in days if run.debut <= d <= end]
+        modules = [m.code for m in formation.modules_of(semestre, PARCOURS)]
+        enrolments = list(run.enrolments.select_related("student").order_by("student__nip"))
+        for position, enrolment in enumerate(enrolments):
+            student = enrolment.student
+            count = rng.choices((0, 1, 2, 3, 5, 8), weights=(30, 20, 18, 14, 12, 6))[0]
+            # Two students of the odd semesters miss one module again and again (the rule then proposes
+            # ATJ and takes points off), one of BUT2 a little less (a penalty only).
+            if semestre % 2 and position in (3, 11) and semestre != 5:
+                count, module_focus = 0, modules[position % len(modules)]
+                focus = 7 if position == 3 else 4
+                for day in rng.sample(days, focus):
+                    seen.add((student.pk, day, "matin", module_focus))
+                    absences.append(AbsenceRecord(student=student, semester=run, date=day, creneau="matin",
+                                                  module_code=module_focus, recorded_by=users["enseignant"]))
+                heavy[semestre] = heavy.get(semestre, 0) + 1
+            mine: list[dt.date] = []
+            for _ in range(count):
+                day, creneau, module = rng.choice(days), rng.choice(("matin", "apres-midi")), rng.choice(modules)
+                if (student.pk, day, creneau, module) in seen:
+                    continue
+                seen.add((student.pk, day, creneau, module))
+                nature = "retard" if rng.random() < 0.15 else "absence"
+                absences.append(AbsenceRecord(student=student, semester=run, date=day, creneau=creneau,
+                                              module_code=module, nature=nature, recorded_by=users["enseignant"]))
+                mine.append(day)
+            if mine and rng.random() < 0.5:
+                first = min(mine)
+                justifications.append(JustificationRecord(
+                    student=student, debut=first, fin=first + dt.timedelta(days=rng.choice((0, 1, 2))),
+                    motif=rng.choice(JUSTIFICATION_MOTIFS), statut=JustificationStatus.VALIDEE,
+                    submitted_by=secretariat, validated_by=secretariat,
+                ))
+    AbsenceRecord.objects.bulk_create(absences)
+    if own is not None:  # the student account: one absence justified, one proof waiting for the secretariat
+        run = next(r for s, r in runs.items() if s % 2 and own.enrolments.filter(semester=r).exists())
+        days = sorted(d for d, _, _ in ((a.date, a.creneau, a.module_code) for a in absences if a.student_id == own.pk))
+        base = days[0] if days else (run.debut or dt.date(2023, 10, 2)) + dt.timedelta(days=14)
+        if not days:
+            AbsenceRecord.objects.create(student=own, semester=run, date=base, creneau="apres-midi",
+                                         module_code=formation.modules_of(run.semestre, PARCOURS)[0].code)
+        justifications.append(JustificationRecord(student=own, debut=base, fin=base, motif="Rendez-vous médical",
+                                                  statut=JustificationStatus.SOUMISE, submitted_by=users["etudiant"]))
+    refused = next((j for j in justifications if j.statut == JustificationStatus.VALIDEE), None)
+    if refused is not None:
+        refused.statut, refused.motif = JustificationStatus.REFUSEE, "Retard de bus (sans attestation)"
+    JustificationRecord.objects.bulk_create(justifications)
