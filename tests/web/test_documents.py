@@ -62,6 +62,7 @@ def test_the_bulletin_pdf_shows_the_student_the_ue_averages_of_the_web_page_and_
     assert page.status_code == 200
     shown = page.content.decode()
     assert shown.count("9,00") >= 5 and "UE2.3" in shown  # the report's own HTML, in the page
+    assert 'srcdoc="&lt;!DOCTYPE html' in shown  # escaped in its frame, not spilled into the page
     averages_page = get(client, "semestre", graded.s2.pk).content.decode()
     assert "9,00" in averages_page  # what the semester page shows for Bravo
     response = get(client, "documents_bulletin_pdf", graded.s2.pk, graded.bruno.pk)
