@@ -282,8 +282,12 @@ def bulletins_of_run(run: SemesterRun, *, date_edition: str | None = None) -> li
     """Every bulletin of a semester run (staff version), in the order of the students' names."""
     enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
     ctx = _run_context(run, [e.student_id for e in enrolments])
+    return _bulletins(ctx, [e.student for e in enrolments], date_edition)
+
+
+def _bulletins(ctx: _RunContext, students: Sequence[Student], date_edition: str | None) -> list[BulletinData]:
     date = date_edition or _today()
-    return [_bulletin(ctx, e.student, for_student=False, date_edition=date) for e in enrolments]
+    return [_bulletin(ctx, s, for_student=False, date_edition=date) for s in students]
 
 
 # --- PV de jury ------------------------------------------------------------------------------------
@@ -382,10 +386,18 @@ def lettre_data(student: Student, run: SemesterRun, *, date_lettre: str | None =
                             "enregistrez-la sur la page du jury avant d'éditer la lettre.")
     label = run.academic_year.label
     cursus = deliberate_students([student.pk], up_to=label).get(student.pk)
-    if cursus is None or cursus.result is None:
-        raise DocumentError(f"Le cursus de {student} n'a pas pu être délibéré: {cursus.error if cursus else 'aucune inscription'}.")
     formation = formation_model(run.formation)
-    doc_settings = department_settings(run.formation.department, formation)
+    return _lettre(run, student, cursus, decisions, department_settings(run.formation.department, formation),
+                   formation, date_lettre=date_lettre)
+
+
+def _lettre(run: SemesterRun, student: Student, cursus: StudentCursus | None,
+            decisions: Mapping[tuple[str, str], JuryDecision], doc_settings: DocumentSettings, formation: Any, *,
+            date_lettre: str | None = None) -> LettreData:
+    if cursus is None or cursus.result is None:
+        raise DocumentError(f"Le cursus de {student} n'a pas pu être délibéré: "
+                            f"{cursus.error if cursus else 'aucune inscription'}.")
+    label = run.academic_year.label
     date_jury = _jury_date(run, decisions.values()) or _today()
     data = adapters.lettre_from_cursus(doc_settings.config, formation, cursus.result, etudiant_of(student),
                                        date_jury=date_jury, annee_but=run.annee_but, annee_universitaire=label,
@@ -448,7 +460,8 @@ def diplomas_of(student: Student, *, for_student: bool = False) -> list[DiplomaI
     return out
 
 
-def _diploma(student: Student, diplome: str, for_student: bool) -> tuple[StudentCursus, DiplomaInfo, Any, Any]:
+def _diploma(student: Student, diplome: str, for_student: bool
+             ) -> tuple[StudentCursus, DiplomaInfo, Any, DocumentSettings]:
     info = next((d for d in diplomas_of(student, for_student=for_student) if d.diplome == diplome), None)
     if info is None:
         raise DocumentError(f"Le {diplome} n'est pas attribué à {student} (décision du jury): pas de relevé ni "
@@ -459,8 +472,8 @@ def _diploma(student: Student, diplome: str, for_student: bool) -> tuple[Student
     return cursus, info, formation, department_settings(student.department, formation)
 
 
-def releve_data(student: Student, diplome: str, *, for_student: bool = False) -> ReleveDiplomeData:
-    cursus, info, formation, doc_settings = _diploma(student, diplome, for_student)
+def _releve(student: Student, diplome: str, cursus: StudentCursus, info: DiplomaInfo, formation: Any,
+            doc_settings: DocumentSettings) -> ReleveDiplomeData:
     annees = {r.semestre: label for label, _, runs in cursus.attempts for r in runs}
     return replace(adapters.releve_from_cursus(
         doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
@@ -468,13 +481,23 @@ def releve_data(student: Student, diplome: str, *, for_student: bool = False) ->
     ), date_edition=_today())
 
 
-def attestation_data(student: Student, diplome: str, *, for_student: bool = False) -> AttestationData:
-    cursus, info, formation, doc_settings = _diploma(student, diplome, for_student)
+def _attestation(student: Student, diplome: str, cursus: StudentCursus, info: DiplomaInfo, formation: Any,
+                 doc_settings: DocumentSettings) -> AttestationData:
     return replace(adapters.attestation_from_cursus(
         doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
         date_jury=info.date_jury, annee_universitaire=info.annee_universitaire,
         parcours=parcours_label(formation, cursus.parcours),
     ), date_edition=_today())
+
+
+def releve_data(student: Student, diplome: str, *, for_student: bool = False) -> ReleveDiplomeData:
+    """The transcript of the DUT or the BUT the jury awarded to ``student``."""
+    return _releve(student, diplome, *_diploma(student, diplome, for_student))
+
+
+def attestation_data(student: Student, diplome: str, *, for_student: bool = False) -> AttestationData:
+    """The attestation de réussite of the DUT or the BUT the jury awarded to ``student``."""
+    return _attestation(student, diplome, *_diploma(student, diplome, for_student))
 
 
 # --- fiche formation -------------------------------------------------------------------------------
@@ -500,17 +523,25 @@ def run_documents(run: SemesterRun, *, president: str = "", membres: Sequence[st
     and attestations of the diplomas awarded."""
     from delibe.reports import batch
 
-    bulletins = bulletins_of_run(run)
+    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    # One computation for the whole semester: averages, jury (every student's cursus), decisions.
+    ctx = _run_context(run, [e.student_id for e in enrolments])
+    bulletins = _bulletins(ctx, [e.student for e in enrolments], None)
     pv = pv_data(run, president=president, membres=membres, date_jury=date_jury)
     lettres, releves, attestations = [], [], []
     if run.semestre % 2 == 0:
-        enrolments = list(run.enrolments.select_related("student", "student__department", "student__formation"))
-        decided = _decisions_of([e.student_id for e in enrolments], run)
+        label = run.academic_year.label
+        formation = ctx.outcome.formation
         for e in enrolments:
-            if lettre_available(e.student_id, run, decided.get(e.student_id, {})):
-                lettres.append(lettre_data(e.student, run))
-                for info in diplomas_of(e.student):
-                    if info.annee_universitaire == run.academic_year.label:
-                        releves.append(releve_data(e.student, info.diplome))
-                        attestations.append(attestation_data(e.student, info.diplome))
+            decisions = ctx.decisions.get(e.student_id, {})
+            cursus = ctx.cursus.get(e.student_id)
+            if not lettre_available(e.student_id, run, decisions) or cursus is None or cursus.result is None:
+                continue
+            lettres.append(_lettre(run, e.student, cursus, decisions, ctx.settings, formation))
+            year = cursus.year_result(label)
+            for name, awarded in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if year else ():
+                if awarded:  # at this jury, whose year decision is recorded (lettre_available)
+                    info = DiplomaInfo(name, _jury_date(run, decisions.values()) or _today(), label)
+                    releves.append(_releve(e.student, name, cursus, info, formation, ctx.settings))
+                    attestations.append(_attestation(e.student, name, cursus, info, formation, ctx.settings))
     return batch.semester_documents(bulletins, pv, lettres, releves, attestations)
