@@ -5,5 +5,6 @@ urlpatterns: list[object] = [
     path("admin/", admin.site.urls),
     path("journal/", include("delibe.web.audit.urls")),
     path("assiduite/", include("delibe.web.assiduite.urls")),
+    path("", include("delibe.web.interop_urls")),
     path("", include("delibe.web.urls")),
 ]
