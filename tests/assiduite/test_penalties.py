@@ -93,7 +93,7 @@ def test_the_penalised_average_explains_itself_citing_the_reglement_and_its_date
     term = explanation.bonus[-1]
     assert term.points == pytest.approx(-0.4) and "art. 12" in term.source and "06/07/2023" in term.source
     texts = [r.text for r in explanation.reasons]
-    assert any("12.00 − 0.40 = 11.60" in t for t in texts)
+    assert any("12,00 − 0,40 = 11,60" in t for t in texts)
     assert all("06/07/2023" in r.source.reference for r in explanation.reasons[-2:])
 
 

@@ -191,7 +191,7 @@ class PenaliteParDemiJournee:
             points = min(total, self.plafond)
             text = (
                 f"Absences non justifiées ({', '.join(details)}; franchise {self.franchise}) → "
-                f"pénalité de {points:.2f} point(s) sur {ue}"
+                f"pénalité de {f'{points:.2f}'.replace('.', ',')} point(s) sur {ue}"
             )
             effects.append(Penalite(ue, points, Reason("assiduite.penalite", text, source,
                                                        {"points": points, "plafond": self.plafond})))

@@ -135,12 +135,16 @@ class ResultsWithAttendance(SemesterResults):
                          -penalty.points)
         arithmetic = Reason(
             "assiduite.penalite.moyenne",
-            f"Moyenne de {ue_code} après la pénalité d'assiduité : {before:.2f} − {penalty.points:.2f} = {after:.2f}"
-            + (" (ramenée à 0)" if before - penalty.points < 0 else ""),
+            f"Moyenne de {ue_code} après la pénalité d'assiduité : {_fr(before)} − {_fr(penalty.points)} = "
+            f"{_fr(after)}" + (" (ramenée à 0)" if before - penalty.points < 0 else ""),
             penalty.reason.source, {"avant": before, "points": penalty.points, "apres": after},
         )
         return dataclasses.replace(explanation, average=after, bonus=(*explanation.bonus, term),
                                    reasons=(*explanation.reasons, penalty.reason, arithmetic))
+
+
+def _fr(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _with_penalties(result: SemesterResults, effects: Mapping[int, list[Effet]]) -> SemesterResults:
@@ -471,10 +475,17 @@ class _Attendance:
         reasons = list(result.reasons)
         if code in self.injected:  # not a jury decision: the rule's proposal, shown with its own reason
             reasons = [r for r in reasons if r.rule != "jury.decision"]
-        extra = [r for r in (self.penalties.get(code), self.atj.get(code)) if r is not None]
-        if not extra:
+        penalty, atj = self.penalties.get(code), self.atj.get(code)
+        if penalty is None and atj is None:
             return result
-        changes: dict[str, Any] = {"reasons": (*reasons, *extra)}
+        # The penalty explains the average (first); the ATJ follows the proposal from the average and
+        # comes before the ECTS line, which says what it leads to.
+        if penalty is not None:
+            reasons.insert(0, penalty)
+        if atj is not None:
+            at = next((i for i, r in enumerate(reasons) if r.rule == "ue.ects"), len(reasons))
+            reasons.insert(at, atj)
+        changes: dict[str, Any] = {"reasons": tuple(reasons)}
         if code in self.atj:
             changes["proposed"] = "ATJ"
         return dataclasses.replace(result, **changes)
