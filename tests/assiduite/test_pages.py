@@ -131,3 +131,42 @@ def test_secretariat_enters_a_justification_validated_at_once_but_not_for_anothe
     assert JustificationRecord.objects.get().statut == "validee"
     page = client.post(url, {"nip": "2001", "debut": "2023-10-02", "fin": "2023-10-06", "motif": "Maladie"})
     assert "NIP inconnu" in page.content.decode() and JustificationRecord.objects.count() == 1
+
+
+def _dated(world):
+    world.s1.debut, world.s1.fin = dt.date(2023, 9, 4), dt.date(2024, 1, 19)
+    world.s1.save()
+    return world.s1
+
+
+def test_the_roll_call_of_a_past_semester_opens_on_a_date_of_that_semester_with_module_titles(world, login):
+    run = _dated(world)
+    page = login("scolarite").get(reverse("assiduite:appel", args=[run.pk])).content.decode()
+    assert 'value="2024-01-19"' in page and 'min="2023-09-04"' in page and 'max="2024-01-19"' in page
+    assert "R1.01 — Anglais" in page
+    assert "vendredi 19 janvier 2024, matin" in page  # the caption, in French with the slot's label
+    assert "Test Alpha absent(e)" in page  # each checkbox names the student in full
+
+
+def test_a_roll_call_outside_the_semester_is_refused_and_says_why(world, login):
+    run = _dated(world)
+    client = login("enseignant")
+    url = reverse("assiduite:appel", args=[run.pk])
+    page = client.get(url, {"groupe": "A", "module": "R1.01", "date": "2026-11-29"}).content.decode()
+    assert "hors du semestre (du 04/09/2023 au 19/01/2024)" in page
+    response = client.post(url, {"groupe": "A", "module": "R1.01", "date": "2026-11-29", "creneau": "matin",
+                                 "absent": [world.alice.pk]}, follow=True)
+    assert "hors du semestre" in response.content.decode() and not AbsenceRecord.objects.exists()
+
+
+def test_the_roll_call_warns_when_the_alternance_calendar_puts_the_group_at_the_employer(world, login):
+    from delibe.web.assiduite.models import AlternanceWeek
+
+    run = _dated(world)
+    AlternanceWeek.objects.create(semester=run, lundi=dt.date(2023, 10, 2), lieu="entreprise")
+    AlternanceWeek.objects.create(semester=run, groupe="A", lundi=dt.date(2023, 10, 9), lieu="entreprise")
+    client = login("scolarite")
+    url = reverse("assiduite:appel", args=[run.pk])
+    for day in ("2023-10-04", "2023-10-12"):
+        assert "est en entreprise cette semaine" in client.get(url, {"groupe": "A", "date": day}).content.decode()
+    assert "en entreprise" not in client.get(url, {"groupe": "A", "date": "2023-10-17"}).content.decode()

@@ -162,6 +162,11 @@ def record_group(user, semester: SemesterRun, groupe: str, date: dt.date, crenea
     the others present (any earlier record of this slot and module for this group is replaced)."""
     if not can_record(user, semester, module_code):
         raise PermissionDenied("Vous n'enseignez pas ce module dans ce semestre : l'appel est réservé à ses enseignants.")
+    if semester.debut and semester.fin and not semester.debut <= date <= semester.fin:
+        raise ValidationError(
+            f"Le {date:%d/%m/%Y} est hors du semestre (du {semester.debut:%d/%m/%Y} au {semester.fin:%d/%m/%Y}) : "
+            "choisissez une date du semestre."
+        )
     group_ids = set(Enrolment.objects.filter(semester=semester, groupe=groupe).values_list("student_id", flat=True))
     absents, retards = set(absents), set(retards)
     foreign = (absents | retards) - group_ids
@@ -175,6 +180,16 @@ def record_group(user, semester: SemesterRun, groupe: str, date: dt.date, crenea
                            nature=Nature.RETARD, recorded_by=user) for s in sorted(retards - absents)]
     AbsenceRecord.objects.bulk_create(rows)
     return len(rows)
+
+
+def lieu_of(semester: SemesterRun, groupe: str, date: dt.date) -> str:
+    """Where the group is that week by the alternance calendar (the group's own, else the run's): « iut »,
+    « entreprise », or "" when no calendar says."""
+    from delibe.web.assiduite.models import AlternanceWeek
+
+    lundi = date - dt.timedelta(days=date.weekday())
+    weeks = {w.groupe: w.lieu for w in AlternanceWeek.objects.filter(semester=semester, lundi=lundi)}
+    return weeks.get(groupe) or weeks.get("", "")
 
 
 # --- CSV import --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,10 +41,12 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     groupe = q.get("groupe", groupes[0] if groupes else "")
     module = q.get("module", modules[0] if modules else "")
     creneau = q.get("creneau", Creneau.MATIN)
+    if creneau not in Creneau.values:
+        creneau = Creneau.MATIN
     try:
-        date = dt.date.fromisoformat(q.get("date", "")) if q.get("date") else dt.date.today()
+        date = dt.date.fromisoformat(q.get("date", "")) if q.get("date") else _default_date(run)
     except ValueError:
-        date, creneau = dt.date.today(), Creneau.MATIN
+        date, creneau = _default_date(run), Creneau.MATIN
         messages.error(request, "Date illisible : choisissez-la dans le calendrier.")
     students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
     if request.method == "POST":
@@ -55,18 +58,39 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Appel enregistré : {n} absence(s) ou retard(s).")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect(f"{request.path}?groupe={groupe}&module={module}&date={date.isoformat()}&creneau={creneau}")
+        query = urlencode({"groupe": groupe, "module": module, "date": date.isoformat(), "creneau": creneau})
+        return redirect(f"{request.path}?{query}")
     existing = AbsenceRecord.objects.filter(semester=run, date=date, creneau=creneau, module_code=module,
                                             student__in=students)
     absent_ids = {a.student_id for a in existing if a.nature == Nature.ABSENCE}
     late_ids = {a.student_id for a in existing if a.nature == Nature.RETARD}
+    titles = _module_titles(run)
     return render(request, "assiduite/appel.html", {
-        "run": run, "groupes": groupes, "modules": modules, "groupe": groupe, "module": module,
-        "date": date, "creneau": creneau, "creneaux": Creneau.choices,
+        "run": run, "groupes": groupes, "modules": [(m, titles.get(m, "")) for m in modules], "groupe": groupe,
+        "module": module, "module_titre": titles.get(module, ""), "date": date, "creneau": creneau,
+        "creneau_label": Creneau(creneau).label, "creneaux": Creneau.choices,
+        "hors_semestre": bool(run.debut and run.fin and not run.debut <= date <= run.fin),
+        "lieu": services.lieu_of(run, groupe, date),
         "rows": [(s, s.pk in absent_ids, s.pk in late_ids) for s in students],
         "can_record": services.can_record(request.user, run, module),
         "is_secretariat": perm.roles_of(request.user).has(run.formation.department_id, services.SECRETARIAT),
     })
+
+
+def _default_date(run: SemesterRun) -> dt.date:
+    """Today while the semester runs; otherwise its nearest end (a past semester: its last day)."""
+    today = dt.date.today()
+    if run.debut and today < run.debut:
+        return run.debut
+    if run.fin and today > run.fin:
+        return run.fin
+    return today
+
+
+def _module_titles(run: SemesterRun) -> dict[str, str]:
+    from delibe.web.services.formations import formation_model
+
+    return {m.code: m.titre for m in formation_model(run.formation).modules if m.semestre == run.semestre}
 
 
 def _modules(run: SemesterRun) -> list[str]:

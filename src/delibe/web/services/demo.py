@@ -402,7 +402,9 @@ def _attendance(runs: dict[int, SemesterRun], department: Department, users: dic
         end = run.fin if semestre % 2 else run.debut + (run.fin - run.debut) * 3 // 5
         days = [lundi + dt.timedelta(days=d) for lundi, lieu in weeks if lieu == Lieu.IUT for d in range(5)]
         days = [d for d in days if run.debut <= d <= end]
-        modules = [m.code for m in formation.modules_of(semestre, PARCOURS)]
+        # absences are taken in class: not in the internship nor the portfolio
+        modules = [m.code for m in formation.modules_of(semestre, PARCOURS)
+                   if not any(word in f"{m.code} {m.titre}".lower() for word in ("stage", "portfolio"))]
         enrolments = list(run.enrolments.select_related("student").order_by("student__nip"))
         for position, enrolment in enumerate(enrolments):
             student = enrolment.student
