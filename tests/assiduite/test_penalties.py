@@ -149,3 +149,18 @@ def test_recorded_atj_stays_and_the_jury_may_depart_from_it_with_a_reason(graded
                                  code="ADM", reason="Absences liées à l'entreprise, attestées après coup")
     cell = next(c for c in jury_table(graded.s2, [graded.alice.pk]).rows[0].ues if c.key == ue)
     assert (cell.proposed, cell.decided) == ("ATJ", "ADM")
+
+
+def test_the_student_sees_the_penalty_in_their_results_with_its_source(graded, login):
+    penalty_rule(graded)
+    absent(graded, graded.alice, 3)
+    page = login("etudiant").get("/mes-resultats/").content.decode()
+    assert "Effets du règlement d'assiduité" in page
+    assert "pénalité de 0,40 point(s)" in page and "06/07/2023" in page
+    assert "11,60" in page  # the UE average shown includes it
+
+
+def test_no_attendance_effect_is_shown_when_no_rule_is_on(graded, login):
+    absent(graded, graded.alice, 8)
+    page = login("etudiant").get("/mes-resultats/").content.decode()
+    assert "Effets du règlement d'assiduité" not in page and "11,60" not in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from delibe.web.assiduite import services
 from delibe.web.assiduite.models import JustificationRecord
@@ -18,10 +18,22 @@ class ResumeModule:
 
 
 @dataclass(frozen=True)
+class EffetEtudiant:
+    """One effect of the department's attendance rules on one of the student's UEs."""
+
+    semestre: str  # « S1 2023-2024 »
+    ue: str
+    effet: str  # « pénalité » or « ATJ proposé »
+    texte: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Resume:
     modules: list[ResumeModule]
     totaux: services.Totaux
     justificatifs: list[JustificationRecord]
+    effets: list[EffetEtudiant] = field(default_factory=list)
 
 
 def student_summary(student: Student) -> Resume:
@@ -29,7 +41,22 @@ def student_summary(student: Student) -> Resume:
     modules = [ResumeModule(m or "—", d.justifiees, d.non_justifiees, d.retards)
                for m, d in sorted(per_module.items(), key=lambda kv: kv[0] or "")]
     return Resume(modules, services.totaux(per_module),
-                  list(JustificationRecord.objects.filter(student=student).order_by("-debut")))
+                  list(JustificationRecord.objects.filter(student=student).order_by("-debut")),
+                  student_effects(student))
+
+
+def student_effects(student: Student) -> list[EffetEtudiant]:
+    """The effects of the attendance rules on the student's UEs, semester by semester (none when the
+    department has no rule on, the default)."""
+    runs = list(SemesterRun.objects.filter(enrolments__student=student).select_related("formation", "academic_year"))
+    effects = services.effets_for_runs(runs, [student.pk])
+    out = []
+    for run in sorted(runs, key=lambda r: (r.academic_year.label, r.semestre)):
+        for e in effects.get(run.pk, {}).get(student.pk, []):
+            kind = "ATJ proposé" if type(e).__name__ == "ProposeATJ" else "pénalité"
+            out.append(EffetEtudiant(f"S{run.semestre} {run.academic_year.label}", e.ue, kind, e.reason.text,
+                                     e.reason.source.reference))
+    return out
 
 
 @dataclass(frozen=True)
