@@ -131,3 +131,17 @@ def test_a_real_iso_8859_1_crlf_maquette_keeps_every_other_byte(but2):
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert [after[i][:8] for i in changed] == [b"58310472", b"91736205"]
     assert b"Dipl\xe9" not in result.data and b"\xe9" in result.data  # accents stay single ISO-8859-1 bytes
+
+
+def test_rcue_and_year_elements_carry_their_own_codes(but2):
+    from delibe.web.models import JuryDecision, Student
+    from delibe.web.services.apogee_export import export_apogee
+
+    first = Student.objects.get(nip="58310472")
+    JuryDecision.objects.create(student=first, academic_year=but2.academic_year, formation=but2.formation,
+                                annee_but=2, level="rcue", key="Comprendre", moyenne=10.75, decided_code="CMP")
+    mapping = load_mapping(b'{"elements": {"Comprendre": "7WGA4", "BUT2": "7WGB4"}, "deviner": false}', "c.json")
+    result = export_apogee(but2, SAMPLE.read_bytes(), mapping)
+    cells = next(li for li in result.data.split(b"\r\n") if li.startswith(b"58310472")).split(b"\t")
+    assert cells[3:11] == [b"10,75", b"20", b"", b"CMP", b"", b"", b"", b"PASD"]
+    assert any("7WGC4, 7WGD4, 7WGE4" in w and "laissés vides" in w for w in result.warnings)

@@ -38,7 +38,7 @@ def test_preview_lists_new_updated_with_old_and_new_values_and_unchanged(world, 
 
 def test_commit_creates_updates_enrols_and_audits_with_the_import_channel(world, run_with_groups):
     data = _file("3001;Nouveau;Nina;01/01/2005;nina@example.org;A;Créa", "1001;Alpha;Test;;;B;Créa")
-    preview, counts = service.import_file(user=world.users["scolarite"], run=run_with_groups, data=data,
+    _preview, counts = service.import_file(user=world.users["scolarite"], run=run_with_groups, data=data,
                                           filename="liste.csv")
     assert counts == {"crees": 1, "modifies": 1, "inchanges": 0}
     nina = Student.objects.get(nip="3001")
@@ -122,3 +122,21 @@ def test_cli_bad_file_exits_2_with_the_errors(world, run_with_groups, tmp_path):
     assert result.exit_code == 2
     assert "ligne 2, colonne « Date de naissance » : 31/02/2003 n'est pas une date" in result.output
     assert not Student.objects.filter(nip="3001").exists()
+
+
+def test_hostile_files_never_write_anything(world, run_with_groups):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    before = (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count())
+    bad_date = st.sampled_from(["31/02/2003", "25/20/2003", "2003-13-01", "demain", "0/0/0"])
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.binary(max_size=300), bad_date)
+    def attempt(noise, date):
+        data = _file("3001;Nouveau;Nina;;;A;Créa", f"3002;Autre;Odile;{date};;A;Créa") + noise
+        preview, counts = service.import_file(user=None, run=run_with_groups, data=data, filename="x.csv")
+        assert counts is None and preview.errors
+        assert (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count()) == before
+
+    attempt()

@@ -15,7 +15,7 @@ REFERENTIEL = SAMPLES / "scodoc-refcomp-MMI-export-2022.json"
 
 
 def export() -> dict:
-    module = lambda code, kind, refs: {"code": code, "titre": f"Module {code}", "module_type": kind,  # noqa: E731
+    module = lambda code, kind, refs: {"code": code, "titre": f"Module {code}", "module_type": kind,
                                        "semestre_id": 1, "heures_cours": 2, "heures_td": 10, "heures_tp": 6.5,
                                        "coefficients": [{"ue_reference": r, "coef": c} for r, c in refs]}
     ues = [{"acronyme": f"UE1{n}", "titre": f"Compétence {n}", "numero": n, "semestre_idx": 1, "ects": 6,
@@ -64,7 +64,7 @@ def test_json_export_becomes_a_formation_file_that_loads(tmp_path):
 
 
 def test_xml_variant_gives_the_same_file(tmp_path):
-    first, out = run(tmp_path, json.dumps(export()).encode(), "export.json")
+    _first, out = run(tmp_path, json.dumps(export()).encode(), "export.json")
     text_json = out.read_text(encoding="utf-8").split("\n", 1)[1]
     result, out = run(tmp_path, as_xml(export()), "export.xml")
     assert result.exit_code == 0, result.output

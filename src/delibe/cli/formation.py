@@ -161,6 +161,6 @@ def show_command(source: str, parcours: str | None, semestres: str | None, fmt: 
         click.echo(render_text(fiche), nl=False)
 
 
-from delibe.cli.formation_scodoc import import_scodoc  # noqa: E402 (a subcommand kept in its own module)
+from delibe.cli.formation_scodoc import import_scodoc
 
 formation.add_command(import_scodoc)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from delibe.reports.apogee import ApogeeError, Correspondance, fill, format_note, guess_elements, read_maquette
+from delibe.reports.apogee import (
+    ApogeeError,
+    Correspondance,
+    fill,
+    format_note,
+    guess_elements,
+    read_maquette,
+)
 from delibe.web.models import Enrolment, JuryDecision, SemesterRun
 from delibe.web.services.calcul import compute_runs
 from delibe.web.services.formations import formation_model

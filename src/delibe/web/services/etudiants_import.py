@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from delibe.imports.etudiants import COLUMNS, StudentFile, StudentRow, parse_students
+from delibe.imports.etudiants import COLUMNS, StudentRow, parse_students
 from delibe.imports.results import Issue
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit

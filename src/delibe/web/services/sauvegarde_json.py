@@ -94,7 +94,7 @@ def _value(obj: models.Model, f: models.Field[Any, Any], users: dict[int, str]) 
         return raw
     value = getattr(obj, f.attname)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
