@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, Student
-from delibe.web.selectors.semestres import jury_table
+from delibe.web.selectors.semestres import Cell, JuryRow, jury_table
 from delibe.web.services import jury as jury_service
 from delibe.web.views.pages import get_run
 
@@ -46,10 +46,10 @@ class _Entry:
     first_error: bool = False
 
 
-def _cells(row: object) -> list[object]:
-    if row is None or getattr(row, "error", ""):
+def _cells(row: JuryRow | None) -> list[Cell]:
+    if row is None or row.error:
         return []
-    return [c for c in (row.ues + row.rcues + [row.annee]) if c]  # type: ignore[attr-defined]
+    return [c for c in [*row.ues, *row.rcues, row.annee] if c is not None]
 
 
 @login_required
@@ -94,6 +94,7 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     data = jury_table(run, [student.pk])
     row = data.rows[0] if data.rows else None
     first = True
+    forms: dict[str, _Entry] = {}
     for cell in _cells(row):
         name = f"{cell.level}-{cell.key}"
         entry = entries.get(name) if errors else None
@@ -101,9 +102,9 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
             entry = _Entry(cell.decided or cell.proposed or "", cell.departure_reason)
         elif entry.error and first:
             entry.first_error, first = True, False
-        cell.form = entry
+        forms[name] = entry
     return render(request, "delibe/jury_etudiant.html", {
-        "run": run, "student": student, "row": row, "table": data, "errors": errors,
+        "run": run, "student": student, "row": row, "table": data, "errors": errors, "forms": forms,
         "error_list": [(name, e.error_field, e.error) for name, e in entries.items() if e.error],
         "can_decide": can_decide, "codes": jury_service.CODES_BY_LEVEL,
     })
