@@ -268,12 +268,6 @@ def rows_for_session(preview: StudentPreview) -> dict[str, Any]:
             "parcours": preview.parcours_defaut, "fingerprint": preview.fingerprint}
 
 
-def preview_from_session(run: SemesterRun, stored: dict[str, Any]) -> tuple[StudentPreview, str]:
-    rows = tuple(StudentRow.from_dict(r) for r in stored["rows"])
-    preview = preview_rows(run, rows, frozenset(stored["columns"]), stored.get("parcours", ""))
-    return preview, str(stored["fingerprint"])
-
-
 def commit_from_session(*, user: object, run: SemesterRun, stored: dict[str, Any]) -> dict[str, int]:
     """The web confirmation: the rows kept in the session, checked against the preview the user saw."""
     rows = tuple(StudentRow.from_dict(r) for r in stored["rows"])

@@ -291,8 +291,8 @@ def import_department(document: Any, user: Any = None) -> dict[str, int]:
     except (KeyError, TypeError, ValueError) as error:
         raise SauvegardeError(f"fichier incohérent ({type(error).__name__} : {error}).") from None
     except IntegrityError as error:
-        raise SauvegardeError(f"conflit avec la base existante ({str(error).splitlines()[0][:200]}) : un NIP ou une "
-                              "formation du fichier existe déjà dans un autre département.") from None
+        raise SauvegardeError(f"conflit avec la base existante ({str(error).splitlines()[0][:200]}) : un NIP, une "
+                              "formation ou un compte étudiant du fichier existe déjà dans un autre département.") from None
     return counts
 
 
