@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from delibe.reports import assiduite as reports
 from delibe.web import permissions as perm
@@ -47,15 +48,15 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
         date = dt.date.fromisoformat(q.get("date", "")) if q.get("date") else _default_date(run)
     except ValueError:
         date, creneau = _default_date(run), Creneau.MATIN
-        messages.error(request, "Date illisible : choisissez-la dans le calendrier.")
+        messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
     students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
     if request.method == "POST":
-        perm.require(services.can_record(request.user, run, module), "Vous n'enseignez pas ce module.")
+        perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
         absents = [int(v) for v in request.POST.getlist("absent")]
         retards = [int(v) for v in request.POST.getlist("retard")]
         try:
             n = services.record_group(request.user, run, groupe, date, creneau, module, absents, retards)
-            messages.success(request, f"Appel enregistré : {n} absence(s) ou retard(s).")
+            messages.success(request, _("Appel enregistré : %(n)d absence(s) ou retard(s).") % {"n": n})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         query = urlencode({"groupe": groupe, "module": module, "date": date.isoformat(), "creneau": creneau})
@@ -108,7 +109,7 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
         text = request.FILES["fichier"].read().decode("utf-8-sig", errors="replace")
         try:
             n = services.import_absences(request.user, run, text)
-            messages.success(request, f"{n} absence(s) importée(s).")
+            messages.success(request, _("%(n)d absence(s) importée(s).") % {"n": n})
             return redirect(request.path)
         except ValidationError as error:
             errors = error.messages
@@ -120,7 +121,7 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
     """Secretariat: pending justifications of its departments, validate or refuse."""
     departments = [d.pk for d in perm.visible_departments(request.user)
                    if perm.roles_of(request.user).has(d.pk, services.SECRETARIAT)]
-    perm.require(bool(departments), "Réservé à la scolarité.")
+    perm.require(bool(departments), _("Réservé à la scolarité."))
     errors: list[str] = []
     if request.method == "POST" and request.POST.get("nip"):
         student = Student.objects.filter(nip=request.POST["nip"].strip(), department_id__in=departments).first()
@@ -131,17 +132,17 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
                 request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
                 dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
                 request.FILES.get("piece"))
-            messages.success(request, f"Justificatif de {student} enregistré et validé.")
+            messages.success(request, _("Justificatif de %(s)s enregistré et validé.") % {"s": student})
             return redirect(request.path)
         except ValueError:
-            errors = ["Dates illisibles : choisissez le début et la fin dans le calendrier."]
+            errors = [_("Dates illisibles : choisissez le début et la fin dans le calendrier.")]
         except ValidationError as error:
             errors = error.messages
     elif request.method == "POST":
         j = get_object_or_404(JustificationRecord, pk=request.POST.get("justification"),
                               student__department_id__in=departments)
         services.decide_justification(request.user, j, request.POST.get("decision") == "valider")
-        messages.success(request, f"Justificatif de {j.student} : {j.get_statut_display()}.")
+        messages.success(request, _("Justificatif de %(s)s : %(statut)s.") % {"s": j.student, "statut": j.get_statut_display()})
         return redirect(request.path)
     pending = JustificationRecord.objects.filter(student__department_id__in=departments,
                                                  statut=JustificationStatus.SOUMISE).select_related("student")
@@ -159,10 +160,10 @@ def mon_justificatif(request: HttpRequest) -> HttpResponse:
                 request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
                 dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
                 request.FILES.get("piece"))
-            messages.success(request, "Justificatif déposé : la scolarité va le valider.")
+            messages.success(request, _("Justificatif déposé : la scolarité va le valider."))
             return redirect(request.path)
         except ValueError:
-            errors = ["Dates illisibles : choisissez le début et la fin dans le calendrier."]
+            errors = [_("Dates illisibles : choisissez le début et la fin dans le calendrier.")]
         except ValidationError as error:
             errors = error.messages
     return render(request, "assiduite/mon_justificatif.html", {"student": student, "errors": errors})
