@@ -306,3 +306,12 @@ def test_a_diploma_only_proposed_by_the_rules_gives_no_transcript_until_the_year
     assert get(client, "documents_diplome", graded.alice.pk, "DUT", "releve").status_code == 200
     # Recorded but the jury not closed: the student does not see it yet.
     assert get(login("etudiant"), "documents_diplome", graded.alice.pk, "DUT", "releve").status_code == 409
+
+
+def test_the_batch_can_hold_short_bulletins(graded, login, documents_dir):
+    from delibe.web.services.documents import run_documents
+
+    documents = {d.name: d for d in run_documents(graded.s1, court=True)}
+    bulletin = documents["bulletins/S1/1001-ALPHA-Test-S1.pdf"].data
+    assert bulletin.config.details_evaluations is False and bulletin.ues[0].moyenne == 12
+    assert "pv/PV-jury-S1.pdf" in documents

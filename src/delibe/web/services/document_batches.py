@@ -102,12 +102,12 @@ def _cleanup() -> None:
 
 
 def start_batch(run: SemesterRun, *, user: Any, president: str = "", membres: list[str] | None = None,
-                date_jury: str | None = None) -> str:
+                date_jury: str | None = None, court: bool = False) -> str:
     """Builds every document's data of ``run`` now, then starts the rendering process; returns the
     batch id (its progress: :func:`batch_status`)."""
     _reap()
     _cleanup()
-    documents = run_documents(run, president=president, membres=membres or (), date_jury=date_jury)
+    documents = run_documents(run, president=president, membres=membres or (), date_jury=date_jury, court=court)
     job_id = uuid.uuid4().hex
     folder = job_dir(job_id)
     folder.mkdir(parents=True)

@@ -250,7 +250,8 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run(request, pk)
     perm.require(perm.can_produce_documents(request.user, run))
     try:
-        job_id = batches.start_batch(run, user=request.user, **_jury_form(request, run))
+        job_id = batches.start_batch(run, user=request.user, court=request.POST.get("court") == "1",
+                                     **_jury_form(request, run))
     except (docs.DocumentError, ValueError) as error:
         messages.error(request, str(error))
         return redirect("delibe:documents_semestre", pk=run.pk)
