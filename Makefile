@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
+# Every test that touches the database, run again on PostgreSQL by `make test-postgres` (and CI).
+PG_TESTS := tests/web tests/trust tests/assiduite tests/interop
 
 .PHONY: help install sysdeps demo test test-fast test-postgres bench load-test lint clean
 
@@ -38,7 +40,7 @@ test-fast: install
 
 # The database tests again on a throwaway PostgreSQL 15 cluster (started and stopped by the script).
 test-postgres: install
-	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" tests/web tests/trust $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(BIN)/pytest -m "not browser" $(PG_TESTS) $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/delibe bench
