@@ -170,3 +170,10 @@ def test_the_roll_call_warns_when_the_alternance_calendar_puts_the_group_at_the_
     for day in ("2023-10-04", "2023-10-12"):
         assert "est en entreprise cette semaine" in client.get(url, {"groupe": "A", "date": day}).content.decode()
     assert "en entreprise" not in client.get(url, {"groupe": "A", "date": "2023-10-17"}).content.decode()
+
+
+def test_secretariat_home_page_links_to_justifications_and_monthly_reports_and_teachers_do_not_see_them(world, login):
+    home = login("scolarite").get(reverse("delibe:home")).content.decode()
+    assert reverse("assiduite:justificatifs") in home
+    assert reverse("assiduite:rapports", args=[world.s1.formation.department_id]) in home
+    assert reverse("assiduite:justificatifs") not in login("enseignant").get(reverse("delibe:home")).content.decode()

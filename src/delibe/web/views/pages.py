@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from delibe.web import permissions as perm
+from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
@@ -43,8 +44,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if only_teacher:
         runs = [r for r in runs if r.pk in teaching]
     formations = FormationVersion.objects.filter(department__in=departments).select_related("department")
+    secretariat = [d for d in departments if roles.has(d.pk, SECRETARIAT)]
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
+        "secretariat": secretariat,
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
 
