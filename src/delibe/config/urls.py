@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns: list[object] = [
     path("admin/", admin.site.urls),
     path("journal/", include("delibe.web.audit.urls")),
+    path("api/", include("delibe.api.urls")),
     path("assiduite/", include("delibe.web.assiduite.urls")),
     path("", include("delibe.web.interop_urls")),
     path("", include("delibe.web.urls")),

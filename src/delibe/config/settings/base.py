@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "delibe.web",
     "delibe.web.audit",
     "delibe.web.assiduite",
+    "ninja", "delibe.api",  # the REST API; ninja listed so that its docs page uses its own static files (no CDN)
 ]
 
 MIDDLEWARE = [

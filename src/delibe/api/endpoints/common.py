@@ -1,0 +1,91 @@
+"""What the routers share: reading an object the caller may see (404 otherwise), and the conversions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Path
+from ninja.errors import HttpError
+
+from delibe.api.schemas import MAX_ID, finite
+from delibe.web import permissions as perm
+from delibe.web.models import Evaluation, SemesterRun, Student
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+# Every operation documents its error answers with the same JSON shape.
+ERRORS: tuple[int, ...] = (400, 401, 403, 404, 409, 422)
+
+
+def responses(ok: Any, status: int = 200) -> dict[int, Any]:
+    from delibe.api.schemas import Erreur
+
+    return {status: ok, **{code: Erreur for code in ERRORS}}
+
+
+def conflict(message: str, **extra: Any) -> HttpError:
+    error = HttpError(409, message)
+    error.extra = extra  # type: ignore[attr-defined]
+    return error
+
+
+def get_run(request: HttpRequest, pk: int) -> SemesterRun:
+    """The semester run, if the caller's department (same as the web's ``get_run``)."""
+    run = get_object_or_404(SemesterRun.objects.select_related("formation__department", "academic_year"), pk=pk)
+    perm.require_visible(perm.can_view_department(request.user, run.formation.department_id))
+    return run
+
+
+def get_evaluation(request: HttpRequest, pk: int) -> Evaluation:
+    evaluation = get_object_or_404(
+        Evaluation.objects.select_related("semester__formation__department", "semester__academic_year"), pk=pk
+    )
+    perm.require_visible(perm.can_view_department(request.user, evaluation.semester.formation.department_id))
+    return evaluation
+
+
+def get_student(request: HttpRequest, pk: int) -> tuple[Student, bool]:
+    """The student, and whether the caller is that student without a staff role (who then sees only
+    published decisions). Another department's or another student's record is not found (404), as on the
+    web (``views.documents._student``)."""
+    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
+    staff = perm.roles_of(request.user).has(student.department_id, perm.JURY_READERS)
+    if perm.is_self(request.user, student) and not staff:
+        return student, True
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_view_student(request.user, student))
+    return student, False
+
+
+def run_summary(run: SemesterRun) -> dict[str, Any]:
+    return {
+        "id": run.pk, "formation_id": run.formation_id, "formation": run.formation.slug,
+        "departement": run.formation.department.code, "semestre": run.semestre,
+        "annee_universitaire": run.academic_year.label, "modalite": run.modalite, "verrouille": run.locked,
+    }
+
+
+def ue_dict(u: Any) -> dict[str, Any]:
+    return {"code": u.code, "titre": u.titre, "semestre": u.semestre, "competence": u.competence,
+            "niveau": u.niveau, "ects": u.ects}
+
+
+def module_dict(m: Any) -> dict[str, Any]:
+    kind = getattr(m.kind, "value", m.kind)
+    return {"code": m.code, "titre": m.titre, "semestre": m.semestre, "type": str(kind),
+            "coefficients": {k: float(v) for k, v in m.coefficients.items()}}
+
+
+def student_summary(s: Student) -> dict[str, Any]:
+    return {"id": s.pk, "nip": s.nip, "nom": s.nom, "prenom": s.prenom, "departement": s.department.code}
+
+
+def motifs(reasons: Any) -> list[dict[str, Any]]:
+    out = []
+    for r in reasons or []:
+        if isinstance(r, dict):
+            out.append({"regle": str(r.get("rule", "")), "texte": str(r.get("text", "")),
+                        "source": str(r.get("source", "")), "donnees": finite(dict(r.get("data") or {}))})
+    return out

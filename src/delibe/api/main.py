@@ -1,0 +1,35 @@
+"""The NinjaAPI object: authentication, error handlers, the v1 routers, the docs page."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+
+from delibe.api import errors
+from delibe.api.auth import AUTH
+from delibe.api.endpoints import etudiants, jury, notes, semestres
+
+
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 (read by ninja)
+
+
+api = NinjaAPI(
+    renderer=Renderer(),
+    title="API de Délibé",
+    version="1",
+    description=(
+        "Programmes, notes et jurys du BUT. Authentification : `Authorization: Bearer <jeton>` "
+        "(`delibe api token create --user IDENTIFIANT`), ou la session du site (écriture avec l'en-tête "
+        "X-CSRFToken). Mêmes droits que le site ; chaque erreur est un JSON `{\"detail\": \"…\"}`. "
+        "Voir docs/api.md."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+for module in (semestres, notes, jury, etudiants):
+    api.add_router("/v1", module.router)
