@@ -315,3 +315,12 @@ def test_the_batch_can_hold_short_bulletins(graded, login, documents_dir):
     bulletin = documents["bulletins/S1/1001-ALPHA-Test-S1.pdf"].data
     assert bulletin.config.details_evaluations is False and bulletin.ues[0].moyenne == 12
     assert "pv/PV-jury-S1.pdf" in documents
+
+
+def test_a_batch_that_cannot_be_written_says_where_and_why(graded, login, settings, tmp_path):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier", encoding="utf-8")
+    settings.DELIBE_DOCUMENTS_DIR = blocker / "documents"
+    client = login("scolarite")
+    response = client.post(url("documents_lot_start", graded.s1.pk), follow=True)
+    assert response.status_code == 200 and "Impossible d'écrire le lot" in page_text(response)

@@ -44,8 +44,10 @@ def _slug(text: str) -> str:
     return slug(text)
 
 
-def _error_page(request: HttpRequest, error: Exception, back: str | None = None) -> HttpResponse:
-    return render(request, "delibe/documents/erreur.html", {"error": str(error), "back": back}, status=409)
+def _error_page(request: HttpRequest, error: Exception) -> HttpResponse:
+    """409: the document cannot be produced in the current state (no decision yet, no diploma, a wrong
+    settings file…); the page says why."""
+    return render(request, "delibe/documents/erreur.html", {"error": str(error)}, status=409)
 
 
 def _student(request: HttpRequest, student_pk: int) -> tuple[Student, bool]:
@@ -254,6 +256,11 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
                                      **_jury_form(request, run))
     except (docs.DocumentError, ValueError) as error:
         messages.error(request, str(error))
+        return redirect("delibe:documents_semestre", pk=run.pk)
+    except OSError as error:
+        messages.error(request, _("Impossible d'écrire le lot dans %(dir)s (%(err)s) : vérifiez que ce dossier existe "
+                                  "et que le serveur peut y écrire.") % {"dir": batches.batches_dir(),
+                                                                          "err": error.strerror or error})
         return redirect("delibe:documents_semestre", pk=run.pk)
     return redirect("delibe:documents_lot", job_id=job_id)
 
