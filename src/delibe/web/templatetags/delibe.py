@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -55,20 +56,22 @@ def _cell_html(c: Any) -> str:
     if shown:
         parts += [' <span class="code ', code_class(shown), "" if c.decided else " proposed", '">', shown]
         if c.departs:
-            parts += [('<span aria-hidden="true">*</span><span class="visually-hidden"> (décision du jury, '
-                       "proposition "), c.proposed or "", ")</span>"]
+            parts += ['<span aria-hidden="true">*</span><span class="visually-hidden"> (',
+                      escape(_("décision du jury, proposition")), " ", c.proposed or "", ")</span>"]
         elif not c.decided:
-            parts.append('<span class="visually-hidden"> (proposé)</span>')
+            parts += ['<span class="visually-hidden"> (', escape(_("proposé")), ")</span>"]
         parts.append("</span>")
     elif c.provisional:
-        parts.append(' <span class="code code-none">ATT</span>')
+        parts += [' <span class="code code-none" title="', escape(_("résultat provisoire : note en attente")),
+                  '">ATT<span class="visually-hidden"> (', escape(_("résultat provisoire : note en attente")),
+                  ")</span></span>"]
     if c.reasons or c.departure_reason:
-        parts.append('<details class="reasons"><summary>pourquoi</summary><ul>')
+        parts += ['<details class="reasons"><summary>', escape(_("pourquoi")), "</summary><ul>"]
         for r in c.reasons:
             parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', escape(r.get("source", "")),
                       "</span></li>"]
         if c.departure_reason:
-            parts += ["<li><strong>Motif du jury</strong> : ", escape(c.departure_reason), "</li>"]
+            parts += ["<li><strong>", escape(_("Motif du jury")), "</strong> : ", escape(c.departure_reason), "</li>"]
         parts.append("</ul></details>")
     parts.append("</td>")
     return "".join(parts)
@@ -95,7 +98,6 @@ def jury_cell(c: Any) -> str:
 def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: str) -> str:
     """The body of the jury table, one ``<tr>`` per student, built in Python (see ``jury_cells``)."""
     from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext as _
 
     label_link = _("Décisions") if can_decide else _("Détail")
     repeat, all_done, why = _("redoublant"), _("tout est décidé"), _("pourquoi")
