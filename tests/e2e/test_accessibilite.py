@@ -139,6 +139,13 @@ SCREENS = [
     Screen("import d'absences", "scolarite", lambda w: f"/assiduite/semestres/{w.s1.pk}/import/"),
     Screen("justificatifs à valider", "scolarite", lambda w: "/assiduite/justificatifs/"),
     Screen("mon justificatif", "etudiant", lambda w: "/assiduite/mon-justificatif/"),
+    # pages added by the documents and interop work: audited the same way
+    Screen("documents du semestre", "scolarite", lambda w: f"/documents/semestres/{w.s2.pk}/"),
+    Screen("bulletin d'un étudiant", "scolarite", lambda w: f"/documents/semestres/{w.s2.pk}/etudiants/{w.alice.pk}/bulletin/"),
+    Screen("documents d'un étudiant", "scolarite", lambda w: f"/documents/etudiants/{w.alice.pk}/"),
+    Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
+    Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
+    Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
 ]
