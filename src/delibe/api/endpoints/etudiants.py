@@ -12,7 +12,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from delibe.api.endpoints.common import Id, conflict, get_student, responses, run_summary, student_summary
-from delibe.api.schemas import EtudiantDetail, PageEtudiants, Texte
+from delibe.api.schemas import EtudiantDetail, PageEtudiants, Texte, finite
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, SemesterRun, Student
 
@@ -70,6 +70,6 @@ def bulletin(request: HttpRequest, id: Id, semestre_id: Id) -> Any:
         data = docs.bulletin_data(student, run, for_student=for_student)
     except docs.DocumentError as error:
         raise conflict(str(error)) from None
-    return bulletin_report.to_dict(data)
+    return finite(bulletin_report.to_dict(data))
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from delibe.api.endpoints.common import Id, conflict, get_run, motifs, responses, student_summary
 from delibe.api.schemas import Cloture, Compte, DecisionIn, DecisionOut, JuryOut, finite
@@ -72,11 +73,11 @@ def decider(request: HttpRequest, id: Id, payload: DecisionIn) -> Any:
         raise conflict(str(error)) from None
     except jury_service.DecisionError as error:
         raise HttpError(422, str(error)) from None
-    return 201, {
+    return Status(201, {
         "etudiant": student.pk, "niveau": decision.level, "objet": decision.key, "moyenne": finite(decision.moyenne),
         "code_propose": decision.proposed_code, "code_decide": decision.decided_code,
         "motif_jury": decision.departure_reason, "motifs": motifs(decision.reasons), "decide_le": decision.decided_at,
-    }
+    })
 
 
 @router.post("/semestres/{id}/jury/propositions", response=responses(Compte),

@@ -61,7 +61,8 @@ def evaluation(request: HttpRequest, id: Id) -> Any:
             summary="Les notes d'une évaluation, avec leur version")
 def notes(request: HttpRequest, id: Id) -> Any:
     e = get_evaluation(request, id)
-    perm.require(perm.can_read_grades(request.user, e))
+    perm.require(perm.can_read_grades(request.user, e), "Vous ne lisez que les notes des modules que vous "
+                 "enseignez (ou de tout le semestre pour la scolarité, le responsable et le président du jury).")
     grades = {g.student_id: g for g in Grade.objects.filter(evaluation=e)}
     out = []
     for row in sel.grid_rows(e):
@@ -79,7 +80,6 @@ def notes(request: HttpRequest, id: Id) -> Any:
             summary="Écrire une note (version lue obligatoire ; 409 si elle a changé)")
 def ecrire_note(request: HttpRequest, id: Id, etudiant: Id, payload: NoteIn) -> Any:
     e = get_evaluation(request, id)
-    perm.require(perm.can_read_grades(request.user, e))
     _writable(request, e)
     perm.require_visible(Enrolment.objects.filter(student_id=etudiant, semester_id=e.semester_id).exists())
     try:
@@ -106,7 +106,6 @@ def ecrire_lot(request: HttpRequest, id: Id, payload: LotNotesIn) -> Any:
     """Every row is checked (value, enrolment, version); if one is refused, nothing is written and the
     answer lists every refused row (422; 409 when the only problems are stale versions)."""
     e = get_evaluation(request, id)
-    perm.require(perm.can_read_grades(request.user, e))
     _writable(request, e)
     enrolled = set(Enrolment.objects.filter(semester_id=e.semester_id).values_list("student_id", flat=True))
     errors: list[dict[str, Any]] = []

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
+from ninja.responses import Status
 
 from delibe.api.endpoints.common import (
     Id,
@@ -144,5 +145,5 @@ def creer_evaluation(request: HttpRequest, id: Id, payload: EvaluationIn) -> Any
         from ninja.errors import HttpError
 
         raise HttpError(422, str(error)) from None
-    return 201, evaluation_dict(request, evaluation, sel.module_titles(run), 0, run.enrolments.count())
+    return Status(201, evaluation_dict(request, evaluation, sel.module_titles(run), 0, run.enrolments.count()))
 
