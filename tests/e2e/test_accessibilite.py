@@ -209,9 +209,9 @@ def test_every_screen_belongs_to_an_audited_group():
     assert sorted(s.name for g in GROUPS.values() for s in g) == sorted(s.name for s in SCREENS)
 
 
-def test_the_first_tab_reaches_a_skip_link_that_moves_the_focus_to_the_content(full_world, open_as):
+def test_the_first_tab_reaches_a_skip_link_that_moves_the_focus_to_the_content(world, open_as):
     page = open_as("enseignant")
-    page.goto(f"/evaluations/{full_world.taught.pk}/saisie/")
+    page.goto(f"/evaluations/{world.taught.pk}/saisie/")
     skip = page.locator("a.skip-link")
     expect(skip).not_to_be_in_viewport()  # hidden until used
     page.keyboard.press("Tab")
@@ -236,9 +236,9 @@ FOCUS_STYLE = """el => { const s = getComputedStyle(el);
     ("liste de choix", lambda w: f"/assiduite/semestres/{w.s1.pk}/appel/", "main select"),
     ("case à cocher", lambda w: f"/assiduite/semestres/{w.s1.pk}/appel/?groupe=A", "main input[type=checkbox]"),
 ], ids=["lien", "bouton", "case de la grille", "liste de choix", "case à cocher"])
-def test_the_keyboard_focus_is_visible_on_every_kind_of_control(full_world, open_as, kind, path, selector):
+def test_the_keyboard_focus_is_visible_on_every_kind_of_control(world, open_as, kind, path, selector):
     page = open_as("enseignant")
-    page.goto(path(full_world))
+    page.goto(path(world))
     target = page.locator(selector).first
     target_id = target.evaluate("el => { el.dataset.cible = '1'; return true; }")
     assert target_id
@@ -252,11 +252,11 @@ def test_the_keyboard_focus_is_visible_on_every_kind_of_control(full_world, open
     assert style["outline"] or style["shadow"], f"{kind}: no visible focus indicator ({style})"
 
 
-def test_every_form_control_of_the_main_forms_has_a_label(full_world, open_as):
+def test_every_form_control_of_the_main_forms_has_a_label(world, open_as):
     """axe checks the label rule too; this says it in the project's words for the forms users fill most."""
     page = open_as("enseignant")
-    for path in (f"/semestres/{full_world.s1.pk}/evaluations/nouvelle/", f"/evaluations/{full_world.taught.pk}/saisie/",
-                 f"/evaluations/{full_world.taught.pk}/import/"):
+    for path in (f"/semestres/{world.s1.pk}/evaluations/nouvelle/", f"/evaluations/{world.taught.pk}/saisie/",
+                 f"/evaluations/{world.taught.pk}/import/"):
         page.goto(path)
         controls = page.locator("main input:not([type=hidden]), main select, main textarea")
         assert controls.count() > 0, path
