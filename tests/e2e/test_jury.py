@@ -32,11 +32,12 @@ def test_the_jury_table_lists_the_students_with_their_proposed_year_codes(world,
     expect(table.locator(f"#jury-{world.bruno.pk}")).not_to_contain_text("ADM")
 
 
-def test_the_reasons_of_a_proposal_are_loaded_when_asked_for(world, jury):
+def test_the_reasons_of_a_proposal_are_loaded_when_asked_for_with_the_keyboard(world, jury):
     row = jury.locator(f"#jury-{world.bruno.pk}")
     body = row.locator(".reasons-body")
     expect(body.locator("dl.reasons-list")).to_have_count(0)  # not in the page until asked for
-    row.locator("details.row-reasons summary").click()
+    row.locator("details.row-reasons summary").focus()
+    jury.keyboard.press("Enter")  # a <summary>: opened with the keyboard as with the mouse
     expect(body.locator("dl.reasons-list")).to_be_visible()
     expect(body).to_contain_text("Arrêté du 15 avril 2022")
     expect(body.locator("dt")).to_have_count(16)
