@@ -49,3 +49,11 @@ def test_the_docs_page_uses_local_static_files_only(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui-init.js")
+
+
+def test_an_unknown_path_or_method_gets_a_french_json_error(client):
+    missing = client.get("/api/v1/inconnu")
+    assert missing.status_code == 404 and "Ressource inconnue" in missing.json()["detail"]
+    assert client.get("/api/v1/formations/").status_code == 404
+    wrong = client.delete("/api/v1/formations")
+    assert wrong.status_code == 405 and wrong["Allow"] == "GET" and "DELETE" in wrong.json()["detail"]
