@@ -47,7 +47,8 @@ class SessionAuth(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         if "Authorization" in request.headers:
             return None
-        return request.COOKIES.get(self.param_name)
+        key: str | None = request.COOKIES.get(self.param_name)
+        return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

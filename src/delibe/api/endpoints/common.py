@@ -25,10 +25,15 @@ def responses(ok: Any, status: int = 200) -> dict[int, Any]:
     return {status: ok, **{code: Erreur for code in ERRORS}}
 
 
-def conflict(message: str, **extra: Any) -> HttpError:
-    error = HttpError(409, message)
+def refusal(status: int, message: str, **extra: Any) -> HttpError:
+    """An error answered as ``{"detail": message, **extra}`` (see ``delibe.api.errors``)."""
+    error = HttpError(status, message)
     error.extra = extra  # type: ignore[attr-defined]
     return error
+
+
+def conflict(message: str, **extra: Any) -> HttpError:
+    return refusal(409, message, **extra)
 
 
 def get_run(request: HttpRequest, pk: int) -> SemesterRun:

@@ -14,7 +14,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from delibe.api.auth import audit_session
-from delibe.api.endpoints.common import Id, conflict, get_evaluation, responses
+from delibe.api.endpoints.common import Id, conflict, get_evaluation, refusal, responses
 from delibe.api.endpoints.semestres import evaluation_dict
 from delibe.api.schemas import EvaluationOut, LotNotesIn, LotNotesOut, NoteEtat, NoteIn, NoteOut
 from delibe.web import permissions as perm
@@ -149,9 +149,7 @@ def ecrire_lot(request: HttpRequest, id: Id, payload: LotNotesIn) -> Any:
     else:
         stale_only = False
     if errors:
-        error = HttpError(409 if stale_only else 422,
-                          f"Aucune note enregistrée : {len(errors)} ligne(s) refusée(s) sur {len(payload.notes)}. "
-                          "Corrigez-les et renvoyez tout le lot.")
-        error.extra = {"erreurs": errors}  # type: ignore[attr-defined]
-        raise error
+        raise refusal(409 if stale_only else 422,
+                      f"Aucune note enregistrée : {len(errors)} ligne(s) refusée(s) sur {len(payload.notes)}. "
+                      "Corrigez-les et renvoyez tout le lot.", erreurs=errors)
     return {"enregistrees": len(saved), "session": session, "notes": saved}
