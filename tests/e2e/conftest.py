@@ -84,40 +84,63 @@ from tests.web.conftest import world  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.fixture
-def site(live_server, request):
-    """The live server's address, with the world in its database and the login throttle reset."""
+def server(live_server):
+    """The live server's address (an empty database), with the login throttle reset."""
     from django.core.cache import cache
-
-    request.getfixturevalue("world")
 
     cache.clear()
     return live_server.url
 
 
 @pytest.fixture
-def open_as(browser, site):
-    """``open_as("enseignant")`` gives a page already logged in (session cookie of Django's test client,
-    no login form: the login itself is tested once per role in test_login.py)."""
+def site(server, request):
+    """The live server's address, with the world in its database."""
+    request.getfixturevalue("world")
+    return server
+
+
+def page_opener(browser, base_url: str):
+    """A function giving a page logged in as a user (session cookie of Django's test client, no login
+    form: the login itself is tested once per role in test_login.py), and the contexts to close."""
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
     contexts = []
 
     def open_as(username: str):
         context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
-                                      base_url=site, accept_downloads=True)
+                                      base_url=base_url, accept_downloads=True)
         contexts.append(context)
         if username != "anonyme":
-            from django.contrib.auth import get_user_model
-
             client = Client()
             client.force_login(get_user_model().objects.get(username=username))
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": site}])
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": base_url,
+                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
         page = context.new_page()
         page.set_default_timeout(10_000)
         return page
 
-    yield open_as
+    return open_as, contexts
+
+
+@pytest.fixture
+def open_as(browser, site):
+    """``open_as("enseignant")`` gives a page of the world already logged in as « enseignant »."""
+    opener, contexts = page_opener(browser, site)
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def open_demo_as(browser, server):
+    """Like ``open_as``, on the demo database (services/demo.py: three years, 60 apprentices, closed
+    juries) instead of the world: the pages at a real department's size, with every kind of code."""
+    from delibe.web.services.demo import ensure_demo
+
+    ensure_demo(echo=lambda line: None)
+    opener, contexts = page_opener(browser, server)
+    yield opener
     for context in contexts:
         context.close()
