@@ -85,3 +85,10 @@ def test_a_closed_jury_shows_every_decision_form_read_only(world, jury):
         expect(selects.nth(i)).to_be_disabled()
         expect(motifs.nth(i)).to_be_disabled()
     expect(jury.locator("#enregistrer-decisions")).to_have_count(0)
+
+    evaluation = world.s2.evaluations.first()  # the grades of the year are locked too
+    jury.goto(f"/evaluations/{evaluation.pk}/saisie/")
+    expect(jury.locator("main")).to_contain_text("Le semestre est verrouillé")
+    cell = jury.locator(f"#note-{world.bruno.pk}")
+    expect(cell).not_to_be_editable()
+    expect(cell).to_have_value("9")
