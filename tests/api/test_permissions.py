@@ -100,15 +100,25 @@ def test_the_jury_is_read_by_its_readers_only_and_decided_by_scolarite_and_presi
     url = f"/api/v1/semestres/{world.s2.pk}/jury"
     for reader in ("scolarite", "responsable", "president", "admin"):
         assert api(reader).get(url).status_code == 200, reader
-    assert api("enseignant").get(url).status_code in (403, 404)
+    assert api("enseignant").get(url).status_code == 403  # same department, not a jury reader
     assert api("etudiant").get(url).status_code == 404
     decision = {"etudiant": world.alice.pk, "niveau": "annee", "objet": "BUT1", "code": "RED"}
     refused = api("responsable").post(f"{url}/decisions", decision)
     assert refused.status_code == 403 and "président" in refused.json()["detail"]
-    assert api("enseignant").post(f"{url}/decisions", decision).status_code in (403, 404)
+    assert api("enseignant").post(f"{url}/decisions", decision).status_code == 403
 
 
 def test_a_decision_for_another_departments_student_is_not_found(api, world):
     response = api("scolarite").post(f"/api/v1/semestres/{world.s2.pk}/jury/decisions", {
         "etudiant": world.other_student.pk, "niveau": "annee", "objet": "BUT1", "code": "RED", "motif": "x"})
     assert response.status_code == 404
+
+
+def test_an_enseignant_does_not_read_student_records_or_the_student_list(api, world):
+    enseignant = api("enseignant")
+    assert enseignant.get("/api/v1/etudiants").json() == {"total": 0, "items": []}
+    assert enseignant.get(f"/api/v1/etudiants/{world.alice.pk}").status_code == 403
+    assert enseignant.get(f"/api/v1/etudiants/{world.alice.pk}/bulletins/{world.s1.pk}").status_code == 403
+    # but the students of a semester where they teach, as on their grade grid
+    listed = enseignant.get(f"/api/v1/semestres/{world.s1.pk}/etudiants").json()
+    assert {s["id"] for s in listed} == {world.alice.pk, world.bruno.pk}
