@@ -2,6 +2,8 @@
 
 Never `playwright install` (its download fails here): /usr/bin/chromium comes from Debian
 (scripts/install-system-deps.sh). axe-core comes from npm (package.json) and is injected into pages.
+A missing Chromium or axe-core fails these tests (CI included); DELIBE_SKIP_BROWSER=1 skips them on
+purpose, DELIBE_CHROMIUM names another Chromium binary.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("DELIBE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
