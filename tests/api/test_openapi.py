@@ -40,12 +40,16 @@ def test_the_openapi_document_passes_schemathesis_loading(client):
     assert len(list(schema.get_all_operations())) >= 15
 
 
-def test_the_docs_page_uses_local_static_files_only(client):
+def test_the_docs_page_uses_local_static_files_only(world, client):
+    from tests.api.conftest import PASSWORD
+
+    assert client.login(username="scolarite", password=PASSWORD)
     page = client.get("/api/docs")
     assert page.status_code == 200
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "/static/ninja/swagger-ui.css" in html
     assert "cdn." not in html and "https://" not in html
+    assert 'data-api-csrf="true"' in html  # « Try it out » sends the session's CSRF token
     from django.contrib.staticfiles import finders
 
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui-init.js")
@@ -57,3 +61,19 @@ def test_an_unknown_path_or_method_gets_a_french_json_error(client):
     assert client.get("/api/v1/formations/").status_code == 404
     wrong = client.delete("/api/v1/formations")
     assert wrong.status_code == 405 and wrong["Allow"] == "GET" and "DELETE" in wrong.json()["detail"]
+
+
+def test_the_bulletin_answer_is_documented_with_the_bulletin_json_schema(client):
+    import jsonschema
+
+    from delibe.reports import bulletin
+
+    document = client.get("/api/openapi.json").json()
+    operation = document["paths"]["/api/v1/etudiants/{id}/bulletins/{semestre_id}"]["get"]
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    embedded = document["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert embedded["required"] == bulletin.schema()["required"]
+    # every reference of the embedded schema resolves inside the document
+    text = str(document["components"]["schemas"])
+    assert "#/$defs/" not in text
+    jsonschema.Draft202012Validator.check_schema(embedded)

@@ -42,7 +42,8 @@ class SessionAuth(APIKeyCookie):
     param_name = "sessionid"
 
     def __init__(self) -> None:
-        super().__init__(csrf=False)
+        super().__init__(csrf=False)  # checked below, for writes only, and only for a session user
+        self.csrf = True  # read by ninja's docs page: it then sends the CSRF token with the « Try it out » writes
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if "Authorization" in request.headers:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from delibe.api import errors
 from delibe.api.auth import AUTH
 from delibe.api.endpoints import etudiants, jury, notes, semestres
+from delibe.api.openapi import with_bulletin_schema
 
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012 (read by ninja)
 
 
-api = NinjaAPI(
+class DelibeAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        document: OpenAPISchema = with_bulletin_schema(super().get_openapi_schema(**kwargs))
+        return document
+
+
+api = DelibeAPI(
     renderer=Renderer(),
     title="API de Délibé",
     version="1",
