@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.install-stamp
 PYTEST_ARGS ?=
 # Every test that touches the database, run again on PostgreSQL by `make test-postgres` (and CI).
-PG_TESTS := tests/web tests/trust tests/assiduite tests/interop
+PG_TESTS := tests/web tests/trust tests/assiduite tests/interop tests/api
 
 .PHONY: help install sysdeps demo test test-fast test-postgres bench load-test lint clean
 
