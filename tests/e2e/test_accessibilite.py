@@ -178,13 +178,18 @@ BROKEN_REFERENCES = """() => {
       : ((el.getAttribute('aria-describedby') || '') + ' ' + (el.getAttribute('aria-labelledby') || '')).split(/\\s+/);
     for (const id of ids.filter(Boolean)) if (!document.getElementById(id)) out.push(el.outerHTML.slice(0, 120));
   }
+  for (const a of document.querySelectorAll('a[href^="#"]')) {
+    const id = decodeURIComponent(a.getAttribute('href').slice(1));
+    if (id && !document.getElementById(id)) out.push(a.outerHTML.slice(0, 120));
+  }
   return out;
 }"""
 
 
 def broken_references(page) -> list[str]:
     """Elements whose label or description points at an id absent from the page (axe only lists these as
-    « needs review »): the help text or label is then never read out."""
+    « needs review »: the help text or label is then never read out), and in-page links leading nowhere
+    (the skip link, the links from an error summary to its fields)."""
     return page.evaluate(BROKEN_REFERENCES)
 
 
@@ -264,3 +269,11 @@ def test_every_form_control_of_the_main_forms_has_a_label(world, open_as):
             name = controls.nth(i).evaluate("el => el.labels.length ? el.labels[0].innerText :"
                                             " (el.getAttribute('aria-labelledby') || '')")
             assert name.strip(), f"{path}: unlabelled {controls.nth(i).evaluate('el => el.outerHTML')}"
+
+
+def test_the_reference_check_finds_descriptions_labels_and_links_pointing_nowhere(page):
+    page.set_content('<html lang="fr"><body><a href="#contenu">aller</a><main id="contenu">'
+                     '<input aria-describedby="contenu aide"><label for="absent">x</label>'
+                     '<a href="#ailleurs">lien</a></main></body></html>')
+    assert broken_references(page) == ['<input aria-describedby="contenu aide">', '<label for="absent">x</label>',
+                                       '<a href="#ailleurs">lien</a>']
