@@ -134,3 +134,24 @@ def test_two_browsers_on_the_same_grid_the_second_writer_is_warned(world, grid, 
     page.keyboard.press("Enter")
     expect(page.locator(f"#etat-{s['Charlie'].pk}")).to_contain_text("« 16 »")
     assert grade_of(world, s["Charlie"]).value == Decimal(16)
+
+
+def test_a_teacher_creates_an_evaluation_from_the_semester_page_and_lands_on_its_grid(world, open_as):
+    from delibe.web.models import Evaluation
+
+    page = open_as("enseignant")
+    page.goto("/")
+    page.locator(f"#semestre-{world.s1.pk}").click()
+    page.locator("#nouvelle-evaluation").click()
+    form = page.locator("#form-evaluation")
+    expect(form.get_by_label("Module").locator("option")).to_have_count(1)  # the only module they teach
+    expect(form.get_by_label("Module")).to_have_value("R1.01")
+    form.get_by_label("Intitulé").fill("Oral d'anglais")
+    form.get_by_label("Coefficient").fill("1,5")
+    form.get_by_label("Note maximale").fill("10")
+    form.get_by_role("button", name="Créer l'évaluation").click()
+    expect(page.locator("#grille")).to_be_visible()
+    expect(page.locator("#note-max")).to_have_text("10")
+    expect(page.get_by_role("status").first).to_contain_text("Évaluation « Oral d'anglais » créée.")
+    created = Evaluation.objects.get(semester=world.s1, titre="Oral d'anglais")
+    assert (created.module_code, created.coefficient, created.note_max) == ("R1.01", 1.5, 10)
