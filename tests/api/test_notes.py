@@ -127,3 +127,19 @@ def test_a_batch_with_a_stale_row_writes_nothing_and_answers_409(api, world):
     assert list(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "value")) == [
         (world.bruno.pk, 9)]
     assert AuditEntry.objects.filter(evaluation_id=world.taught.pk).count() == 1
+
+
+def test_a_batch_written_by_the_api_is_undone_as_a_whole_from_the_journal(api, world):
+    from delibe.web.audit import services as audit
+    from delibe.web.models import Grade
+
+    client = api("scolarite")
+    client.put(_url(world, world.alice), {"valeur": "8", "version": 0})
+    batch = client.post(_url(world), {"notes": [
+        {"etudiant": world.alice.pk, "valeur": "16", "version": 1},
+        {"etudiant": world.bruno.pk, "valeur": "11", "version": 0},
+    ]}).json()
+    assert batch["session"] in {s["session"] for s in audit.session_summaries(world.taught.pk)}
+    audit.undo_session(user=world.users["scolarite"], evaluation=world.taught, session=batch["session"])
+    grades = dict(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "value"))
+    assert grades == {world.alice.pk: 8}  # back to before the batch, the single grade kept
