@@ -93,6 +93,25 @@ def test_a_grade_above_the_maximum_shows_an_error_in_its_row_and_is_not_saved(wo
     assert page.locator(f"#note-{s['Alpha'].pk}").input_value() == ""
 
 
+def test_escape_gives_back_the_saved_value_and_saves_nothing(world, grid):
+    from delibe.web.services.grades import save_grade
+
+    page, s = grid, students(world)
+    save_grade(user=None, evaluation=world.taught, student_id=s["Alpha"].pk, raw="11", expected_version=0)
+    page.reload()
+    tab_to(page, f"note-{s['Alpha'].pk}")
+    page.keyboard.type("3")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#note-{s['Alpha'].pk}")).to_have_value("11")
+    page.keyboard.press("Enter")
+    assert focused_id(page) == f"note-{s['Bravo'].pk}"
+    page.keyboard.type("8")
+    page.keyboard.press("Enter")
+    wait_saved(page, s["Bravo"])  # a save of Alpha, had it been sent, was sent before this one
+    expect(page.locator(f"#etat-{s['Alpha'].pk}")).to_have_text("")
+    assert grade_of(world, s["Alpha"]).version == 1
+
+
 def test_a_grade_changed_meanwhile_is_not_overwritten_and_its_current_value_is_shown(world, grid):
     from delibe.web.services.grades import save_grade
 
