@@ -1,8 +1,13 @@
 """``delibe documents …``: bulletins, PV de jury, lettres, relevés et attestations, fiche formation.
 
-Without a database the commands read ``delibe simulate`` scenario files (one student each; see
-../shared/scenarios/README.md): the jury engine deliberates them and the documents render its
-decisions. ``delibe documents exemple DIR`` writes every document from invented data.
+Two sources:
+- **the database** of the web app (``--semestre ID``, the number of the semester in its address
+  ``/semestres/ID/``; ``delibe documents semestres`` lists them): ``bulletin``, ``pv`` and ``lot`` build
+  the documents as the web app does (:mod:`delibe.web.services.documents`: the jury's recorded decisions,
+  else the proposals marked « * »), with the department's settings file;
+- **scenario files** of ``delibe simulate`` (one student each; see ../shared/scenarios/README.md), without
+  a database: the jury engine deliberates them and the documents render its decisions.
+``delibe documents exemple DIR`` writes every document from invented data.
 
 The output format follows the extension of ``-o``: ``.pdf``, ``.html``, ``.json`` (bulletin), ``.xlsx``
 (PV), ``.zip`` (``lot``). Files are written atomically: an error leaves nothing half-written.
@@ -31,6 +36,10 @@ ANNEE = click.option("--annee", "annee_but", type=click.IntRange(1, 3), default=
                      help="Année de BUT du jury (1 à 3; défaut: la dernière année du scénario).")
 ETUDIANT = click.option("--etudiant", default=None,
                         help="« NOM Prénom » de l'étudiant (défaut: le nom du fichier scénario).")
+
+
+DATABASE_HELP = ("Base: $DATABASE_URL, sinon var/delibe.sqlite3 (comme « delibe serve »); "
+                 "« delibe documents semestres » liste les semestres et leur numéro.")
 
 
 def fail(message: str) -> NoReturn:
@@ -141,49 +150,94 @@ def documents() -> None:
 
 
 @documents.command("bulletin")
-@click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--semestre", type=click.IntRange(1, 6), default=None,
-              help="Semestre du bulletin (défaut: le semestre pair de l'année jugée).")
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@click.option("--semestre", type=int, default=None,
+              help="Avec SCENARIO: numéro du semestre du bulletin, 1 à 6 (défaut: le semestre pair de l'année "
+                   "jugée). Sans SCENARIO: numéro du semestre dans la base (voir « delibe documents semestres »).")
 @ANNEE
-@ETUDIANT
+@click.option("--etudiant", default=None,
+              help="Avec SCENARIO: « NOM Prénom » (défaut: le nom du fichier). Depuis la base: le numéro "
+                   "étudiant (NIP).")
+@click.option("--court", "--courts", "court", is_flag=True,
+              help="Version courte (une page, sans le détail des évaluations).")
 @DATE_JURY
 @CONFIG
 @OUTPUT
-def bulletin_cmd(scenario: Path, semestre: int | None, annee_but: int | None, etudiant: str | None,
-                 date_jury: str | None, config_path: Path | None, output: Path) -> None:
-    """Bulletin d'un semestre (PDF, HTML ou JSON) d'après le scénario SCENARIO."""
+def bulletin_cmd(scenario: Path | None, semestre: int | None, annee_but: int | None, etudiant: str | None,
+                 court: bool, date_jury: str | None, config_path: Path | None, output: Path) -> None:
+    """Bulletin d'un semestre (PDF, HTML ou JSON), d'après le scénario SCENARIO ou, sans SCENARIO, depuis
+    la base: « delibe documents bulletin --semestre ID --etudiant NIP -o b.pdf »."""
     from delibe.reports import adapters, bulletin
 
     suffix = check_suffix(output, (".pdf", ".html", ".json"))
-    [(path, sc, result)] = read_scenarios([scenario])
-    config = load_config(config_path, sc.formation)
-    if semestre is not None:
-        annee_but = (semestre + 1) // 2
-    try:
-        impair, pair = adapters.bulletins_from_cursus(
-            config, sc.formation, result, etudiant_for(path, etudiant), annee_but=annee_but,
-            date_jury=date_jury or today(), parcours=sc.cursus.parcours)
-    except ValueError as exc:
-        fail(f"{path}: {exc}")
-    data = impair if semestre is not None and semestre % 2 else pair
+    if scenario is None:
+        if semestre is None or not etudiant:
+            fail("donnez un fichier SCENARIO, ou bien --semestre ID et --etudiant NIP pour un bulletin tiré de la "
+                 "base. " + DATABASE_HELP)
+        refuse_options(config=config_path, annee=annee_but, date_jury=date_jury)
+        run, student = db_student(semestre, etudiant)
+        from delibe.web.services.documents import DocumentError, bulletin_data
+
+        try:
+            data = bulletin_data(student, run)
+        except DocumentError as exc:
+            fail(str(exc))
+    else:
+        if semestre is not None and not 1 <= semestre <= 6:
+            fail(f"--semestre {semestre}: avec un fichier scénario, le semestre va de 1 à 6.")
+        [(path, sc, result)] = read_scenarios([scenario])
+        config = load_config(config_path, sc.formation)
+        if semestre is not None:
+            annee_but = (semestre + 1) // 2
+        try:
+            impair, pair = adapters.bulletins_from_cursus(
+                config, sc.formation, result, etudiant_for(path, etudiant), annee_but=annee_but,
+                date_jury=date_jury or today(), parcours=sc.cursus.parcours)
+        except ValueError as exc:
+            fail(f"{path}: {exc}")
+        data = impair if semestre is not None and semestre % 2 else pair
+    if court:
+        from dataclasses import replace
+
+        data = replace(data, config=replace(data.config, details_evaluations=False))
     render(output, suffix, lambda: bulletin.to_html(data), lambda: bulletin.to_pdf(data),
            {".json": lambda: bulletin.to_json(data).encode("utf-8")})
 
 
 @documents.command("pv")
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--semestre", "run_id", type=int, default=None,
+              help="Sans SCENARIOS: numéro du semestre dans la base (semestre pair: le jury d'année).")
 @ANNEE
 @DATE_JURY
 @click.option("--president", default="", help="Président du jury (le directeur de l'IUT).")
 @click.option("--membre", "membres", multiple=True, help="Membre du jury (option répétable).")
 @CONFIG
 @OUTPUT
-def pv_cmd(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
-           membres: tuple[str, ...], config_path: Path | None, output: Path) -> None:
-    """PV du jury d'année (PDF, HTML ou XLSX), une ligne par scénario SCENARIOS…"""
+def pv_cmd(scenarios: tuple[Path, ...], run_id: int | None, annee_but: int | None, date_jury: str | None,
+           president: str, membres: tuple[str, ...], config_path: Path | None, output: Path) -> None:
+    """PV du jury (PDF, HTML ou XLSX): depuis la base (« --semestre ID »), une ligne par inscrit, ou
+    d'après les scénarios SCENARIOS…, une ligne par scénario."""
     from delibe.reports import adapters, pv
 
     suffix = check_suffix(output, (".pdf", ".html", ".xlsx"))
+    if not scenarios:
+        if run_id is None:
+            fail("donnez des fichiers SCENARIOS, ou bien --semestre ID pour le PV d'un semestre de la base. "
+                 + DATABASE_HELP)
+        refuse_options(config=config_path, annee=annee_but)
+        run = db_run(run_id)
+        from delibe.web.services.documents import DocumentError, pv_data
+
+        try:
+            db_data = pv_data(run, president=president, membres=membres, date_jury=date_jury)
+        except DocumentError as exc:
+            fail(str(exc))
+        render(output, suffix, lambda: pv.to_html(db_data), lambda: pv.to_pdf(db_data),
+               {".xlsx": lambda: pv.to_xlsx(db_data)})
+        return
+    if run_id is not None:
+        fail("--semestre ID lit la base: ne donnez pas de fichiers scénario en même temps.")
     loaded = read_scenarios(scenarios)
     formation = loaded[0][1].formation
     config = load_config(config_path, formation)
@@ -288,7 +342,12 @@ def fiche_cmd(formation: Path, parcours: str | None, semestres: tuple[int, ...],
 
 
 @documents.command("lot")
-@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--semestre", "run_id", type=int, default=None,
+              help="Sans SCENARIOS: numéro du semestre dans la base; le lot est celui de la page « Documents » "
+                   "du semestre.")
+@click.option("--court", "--courts", "court", is_flag=True,
+              help="Bulletins courts (une page, sans le détail des évaluations; environ trois fois plus rapide).")
 @ANNEE
 @DATE_JURY
 @click.option("--president", default="", help="Président du jury.")
@@ -297,16 +356,52 @@ def fiche_cmd(formation: Path, parcours: str | None, semestres: tuple[int, ...],
               help="Processus de rendu en parallèle.")
 @CONFIG
 @OUTPUT
-def lot_cmd(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
-            membres: tuple[str, ...], workers: int, config_path: Path | None, output: Path) -> None:
-    """Tous les documents d'un jury d'année dans un zip: PV (PDF, XLSX), bulletins des deux semestres
-    (PDF, JSON), lettres, et relevés et attestations des diplômes attribués."""
-    from delibe.reports import adapters, batch
+def lot_cmd(scenarios: tuple[Path, ...], run_id: int | None, court: bool, annee_but: int | None,
+            date_jury: str | None, president: str, membres: tuple[str, ...], workers: int,
+            config_path: Path | None, output: Path) -> None:
+    """Tous les documents d'un jury dans un zip: PV (PDF, XLSX), bulletins (PDF, JSON), lettres, et relevés
+    et attestations des diplômes attribués. Depuis la base: « delibe documents lot --semestre ID -o lot.zip »
+    (les documents d'un semestre, comme sur sa page « Documents »); sinon d'après les scénarios
+    SCENARIOS… (jury d'année). La progression s'affiche sur la sortie d'erreur."""
+    from delibe.reports import batch
 
     check_suffix(output, (".zip",))
+    if not scenarios:
+        if run_id is None:
+            fail("donnez des fichiers SCENARIOS, ou bien --semestre ID pour le lot d'un semestre de la base. "
+                 + DATABASE_HELP)
+        refuse_options(config=config_path, annee=annee_but)
+        run = db_run(run_id)
+        from delibe.web.services.documents import DocumentError, run_documents
+
+        click.echo(f"Préparation des données de {run_label(run)}…", err=True)
+        try:
+            docs = run_documents(run, president=president, membres=membres, date_jury=date_jury, court=court)
+        except (DocumentError, ValueError) as exc:
+            fail(str(exc))
+    else:
+        if run_id is not None:
+            fail("--semestre ID lit la base: ne donnez pas de fichiers scénario en même temps.")
+        docs = scenario_documents(scenarios, annee_but, date_jury, president, membres, config_path, court)
+    with click.progressbar(length=len(docs), label="Documents", show_pos=True, file=sys.stderr) as bar:
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(1)
+
+        batch.write_zip(docs, output, progress=progress, workers=workers)
+    click.echo(f"{output} écrit ({len(docs)} documents).")
+
+
+def scenario_documents(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
+                       membres: tuple[str, ...], config_path: Path | None, court: bool) -> list[Any]:
+    from delibe.reports import adapters, batch
+
     loaded = read_scenarios(scenarios)
     formation = loaded[0][1].formation
     config = load_config(config_path, formation)
+    if court:
+        from dataclasses import replace
+
+        config = replace(config, details_evaluations=False)
     annee = annee_but or loaded[0][2].years[-1].annee_but
     date = date_jury or today()
     students = [(etudiant_for(p, None, i), r) for i, (p, _, r) in enumerate(loaded)]
@@ -327,15 +422,79 @@ def lot_cmd(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str |
                     attestations.append(adapters.attestation_from_cursus(
                         config, formation, result, who, diplome=diplome, date_jury=date,
                         parcours=sc.cursus.parcours))
-        docs = batch.semester_documents(bulletins, pv, lettres, releves, attestations)
+        return batch.semester_documents(bulletins, pv, lettres, releves, attestations)
     except ValueError as exc:
         fail(str(exc))
-    with click.progressbar(length=len(docs), label="Documents", show_pos=True, file=sys.stderr) as bar:
-        def progress(done: int, total: int, name: str) -> None:
-            bar.update(1)
 
-        batch.write_zip(docs, output, progress=progress, workers=workers)
-    click.echo(f"{output} écrit ({len(docs)} documents).")
+
+@documents.command("semestres")
+@click.option("--annee-universitaire", "label", default=None, help="Seulement cette année, ex. 2023-2024.")
+def semestres_cmd(label: str | None) -> None:
+    """Lister les semestres de la base avec leur numéro (pour « --semestre ID »)."""
+    setup_django()
+    from delibe.web.models import SemesterRun
+
+    runs = SemesterRun.objects.select_related("formation__department", "academic_year").order_by(
+        "-academic_year__label", "formation__department__code", "formation__slug", "semestre")
+    if label:
+        runs = runs.filter(academic_year__label=label)
+    found = False
+    for run in runs:
+        found = True
+        click.echo(f"{run.pk:>6}  {run_label(run)}  ({run.enrolments.count()} inscrits)"
+                   + ("  [clos]" if run.locked else ""))
+    if not found:
+        click.echo("Aucun semestre dans la base" + (f" pour {label}" if label else "") + ".")
+
+
+# --- the database (the web app's documents) --------------------------------------------------------
+
+def setup_django() -> None:
+    """Django with the web app's settings (unless already set up, as in the tests)."""
+    from django.apps import apps
+
+    if not apps.ready:
+        from delibe.cli.web import _setup
+
+        _setup()
+
+
+def run_label(run: Any) -> str:
+    return (f"{run.formation.department.code.upper()} {run.formation.slug} S{run.semestre} "
+            f"{run.academic_year.label}")
+
+
+def db_run(run_id: int) -> Any:
+    setup_django()
+    from delibe.web.models import SemesterRun
+
+    run = SemesterRun.objects.select_related("formation__department", "academic_year").filter(pk=run_id).first()
+    if run is None:
+        fail(f"aucun semestre n° {run_id} dans la base. " + DATABASE_HELP)
+    return run
+
+
+def db_student(run_id: int, nip: str) -> tuple[Any, Any]:
+    run = db_run(run_id)
+    from delibe.web.models import Enrolment
+
+    enrolment = (Enrolment.objects.filter(semester=run, student__nip=nip.strip()).select_related("student")
+                 .first())
+    if enrolment is None:
+        fail(f"aucun étudiant de NIP « {nip} » inscrit en {run_label(run)}; vérifiez le numéro étudiant "
+             "(colonne NIP de la liste des étudiants).")
+    return run, enrolment.student
+
+
+def refuse_options(*, config: Path | None = None, annee: int | None = None, date_jury: str | None = None) -> None:
+    """Options of the scenario mode that mean nothing for the database."""
+    if config is not None:
+        fail("--config ne s'applique qu'aux scénarios: depuis la base, les documents prennent la configuration "
+             "du département (fichier <DELIBE_DOCUMENTS_DIR>/<code du département>.yaml).")
+    if annee is not None:
+        fail("--annee ne s'applique qu'aux scénarios: depuis la base, le semestre désigné fixe l'année.")
+    if date_jury is not None:
+        fail("--date-jury ne s'applique pas au bulletin tiré de la base: il montre la date du jury enregistrée.")
 
 
 @documents.command("exemple")
