@@ -22,6 +22,8 @@ def test_the_openapi_document_is_valid_and_lists_every_resource(client):
                  "/api/v1/evaluations/{id}/notes/{etudiant}", "/api/v1/semestres/{id}/jury",
                  "/api/v1/semestres/{id}/jury/decisions", "/api/v1/etudiants/{id}/bulletins/{semestre_id}"):
         assert path in paths, path
+    ids = [op["operationId"] for ops in document["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) and "ecrire_note" in ids
     schemes = document["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} >= {"http", "apiKey"}
     for path, operations in document["paths"].items():
