@@ -143,3 +143,13 @@ def test_a_batch_written_by_the_api_is_undone_as_a_whole_from_the_journal(api, w
     audit.undo_session(user=world.users["scolarite"], evaluation=world.taught, session=batch["session"])
     grades = dict(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "value"))
     assert grades == {world.alice.pk: 8}  # back to before the batch, the single grade kept
+
+
+def test_a_batch_larger_than_the_upload_limit_is_refused_413_in_json_before_anything_is_read(api, world, settings):
+    from delibe.web.models import Grade
+
+    settings.DELIBE_MAX_UPLOAD_BYTES = 1024
+    rows = [{"etudiant": world.alice.pk, "valeur": "12", "version": 0}] * 5000
+    answer = api("scolarite").post(_url(world), {"notes": rows})
+    assert answer.status_code == 413 and "trop volumineuse" in answer.json()["detail"]
+    assert not Grade.objects.filter(evaluation=world.taught).exists()

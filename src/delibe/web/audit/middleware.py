@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
 from delibe.web.audit import context, throttle
@@ -51,6 +51,9 @@ class UploadLimitMiddleware:
             length = 0
         if length > upload_limit():
             limit = upload_limit() // (1024 * 1024)
+            if request.path.startswith("/api/"):  # the API answers JSON, errors included (docs/api.md)
+                return JsonResponse({"detail": f"Requête trop volumineuse : {length // 1024} Ko envoyés, "
+                                               f"{limit} Mo au plus. Découpez le lot de notes."}, status=413)
             return HttpResponse(
                 f"Fichier trop volumineux : {length // 1024} Ko envoyés, {limit} Mo au plus. Une feuille de "
                 "notes téléchargée depuis Délibé fait quelques dizaines de Ko : renvoyez-la sans images ni "
