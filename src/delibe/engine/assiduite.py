@@ -117,6 +117,8 @@ class Penalite:
     ue: str
     points: float
     reason: Reason
+    # unjustified half-days of the modules that feed the UE and went beyond the franchise (all of them counted)
+    demi_journees: int = 0
 
 
 Effet = ProposeATJ | Penalite
@@ -178,6 +180,7 @@ class PenaliteParDemiJournee:
         self, decomptes: Mapping[str | None, Decompte], modules: Sequence[Module], source: Source
     ) -> list[Effet]:
         per_ue: dict[str, tuple[float, list[str]]] = {}
+        counted: dict[str, int] = {}
         for module in modules:
             d = decomptes.get(module.code)
             if d is None or d.non_justifiees <= self.franchise:
@@ -186,6 +189,7 @@ class PenaliteParDemiJournee:
                 total, details = per_ue.get(ue, (0.0, []))
                 extra = (d.non_justifiees - self.franchise) * self.points
                 per_ue[ue] = (total + extra, [*details, f"{module.code}: {d.non_justifiees}"])
+                counted[ue] = counted.get(ue, 0) + d.non_justifiees
         effects: list[Effet] = []
         for ue, (total, details) in sorted(per_ue.items()):
             points = min(total, self.plafond)
@@ -194,7 +198,8 @@ class PenaliteParDemiJournee:
                 f"pénalité de {f'{points:.2f}'.replace('.', ',')} point(s) sur {ue}"
             )
             effects.append(Penalite(ue, points, Reason("assiduite.penalite", text, source,
-                                                       {"points": points, "plafond": self.plafond})))
+                                                       {"points": points, "plafond": self.plafond}),
+                                    counted[ue]))
         return effects
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from delibe.reports import codes, svg
-from delibe.reports.data import BulletinData, Decision, ModuleResult
+from delibe.reports.data import BulletinData, Decision, ModuleResult, PenaliteAssiduite
 from delibe.reports.render import document_context, html_to_pdf, render_html
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "bulletin.schema.json"
@@ -46,6 +46,21 @@ def _poids(poids: dict[str, float] | Any, ue_codes: list[str]) -> str:
     return "poids " + ", ".join(parts) if parts else "sans poids"
 
 
+def penalite_texte(p: PenaliteAssiduite) -> str:
+    """« Pénalité d'assiduité : −0,40 (Règlement intérieur…, adopté le 06/07/2023, 3 demi-journées non
+    justifiées) »."""
+    from delibe.reports.format import note
+
+    details = [d for d in (p.reglement, _demi_journees(p.demi_journees)) if d]
+    return f"Pénalité d'assiduité : −{note(p.points)}" + (f" ({', '.join(details)})" if details else "")
+
+
+def _demi_journees(n: int | None) -> str:
+    if not n:
+        return ""
+    return f"{n} demi-journée{'s' if n > 1 else ''} non justifiée{'s' if n > 1 else ''}"
+
+
 def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
     """The template context (the web app renders the same template with it)."""
     modules = []
@@ -59,6 +74,7 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
             "effectif": len(m.distribution),
         })
     axes = [(u.competence or u.code, u.moyenne) for u in data.ues]
+    penalites = {u.code: penalite_texte(u.penalite_assiduite) for u in data.ues if u.penalite_assiduite}
     shown = codes_shown(data)
     return document_context(
         data.config,
@@ -79,6 +95,9 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
         niveaux_explication=codes.NIVEAUX_EXPLICATION,
         has_decisions=bool(shown),
         has_contributions=any(u.modules for u in data.ues),
+        penalites=penalites,
+        # the penalty line spans every column of the UE table but the first (UE, [rang], ECTS, décision…)
+        colspan_penalite=5 if data.config.afficher_rangs and any(u.rang is not None for u in data.ues) else 4,
     )
 
 
@@ -173,6 +192,12 @@ def to_dict(data: BulletinData) -> dict[str, Any]:
                 "ects": {"acquis": u.ects_acquis, "total": u.ects},
                 "capitalisee": u.capitalisee,
                 "bonus": u.bonus,
+                "penalite_assiduite": None if u.penalite_assiduite is None else {
+                    "points": u.penalite_assiduite.points,
+                    "reglement": u.penalite_assiduite.reglement,
+                    "demi_journees": u.penalite_assiduite.demi_journees,
+                    "texte": penalite_texte(u.penalite_assiduite),
+                },
                 "decision": _decision(u.decision),
                 "ressources": {m.code: {"titre": m.titre, "coef": m.coefficient, "moyenne": m.moyenne}
                                for m in u.ressources},

@@ -114,6 +114,16 @@ class UEModule:
 
 
 @dataclass(frozen=True)
+class PenaliteAssiduite:
+    """Points a local attendance rule of the department took off a UE average (docs/domain.md §7: the
+    règlement intérieur, off by default). The UE's ``moyenne`` already includes it."""
+
+    points: float  # positive: the points taken off
+    reglement: str = ""  # the règlement that sets it, with its date, as the department declared it
+    demi_journees: int | None = None  # unjustified half-days the rule counted (None: not known)
+
+
+@dataclass(frozen=True)
 class UEResult:
     code: str  # "UE1.3"
     competence: str  # competence title, e.g. "Exprimer"
@@ -128,6 +138,7 @@ class UEResult:
     decision: Decision | None = None
     capitalisee: bool = False  # acquired earlier and kept (repeaters)
     bonus: float | None = None
+    penalite_assiduite: PenaliteAssiduite | None = None  # None: no attendance penalty on this UE
 
     @property
     def modules(self) -> tuple[UEModule, ...]:

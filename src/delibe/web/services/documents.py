@@ -35,6 +35,7 @@ from delibe.reports.data import (
     Decision,
     Etudiant,
     LettreData,
+    PenaliteAssiduite,
     PVCell,
     PVColumn,
     PVData,
@@ -243,6 +244,7 @@ def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edi
         jury=jury, date_jury=None, absences=bulletin_absences(student, run), evaluations=ctx.evaluations,
         rangs=config.afficher_rangs, date_edition=date_edition,
     )
+    data = replace(data, ues=_with_penalties(data.ues, ctx.outcome, sid))
     # The jury's recorded decisions replace the engine's; a student sees them once published only.
     proposals = not for_student
     decisions = ctx.decisions.get(sid, {}) if (not for_student or published(run)) else {}
@@ -265,6 +267,26 @@ def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edi
         date_jury=_jury_date(run, decisions.values()) if any_recorded else None,
         jury_annuel=data.jury_annuel and any_recorded, messages=data.messages + messages,
     )
+
+
+def _reglement(reference: str) -> str:
+    """« Règlement intérieur, art. 12 (adopté le 06/07/2023) » → « …, art. 12, adopté le 06/07/2023 »: the
+    bulletin prints it inside parentheses already."""
+    head, sep, tail = reference.rpartition(" (adopté le ")
+    return f"{head}, adopté le {tail[:-1]}" if sep and tail.endswith(")") else reference
+
+
+def _with_penalties(ues: Sequence[UEResult], outcome: SemesterOutcome, student_id: int) -> tuple[UEResult, ...]:
+    """Each UE with the attendance penalty its average includes (the department's local rule), if any."""
+    out = []
+    for u in ues:
+        penalty = outcome.attendance_penalty(student_id, u.code)
+        if penalty is not None:
+            u = replace(u, penalite_assiduite=PenaliteAssiduite(
+                points=penalty.points, reglement=_reglement(penalty.reason.source.reference),
+                demi_journees=penalty.demi_journees or None))
+        out.append(u)
+    return tuple(out)
 
 
 def bulletin_data(student: Student, run: SemesterRun, *, for_student: bool = False,

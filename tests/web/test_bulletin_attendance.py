@@ -1,0 +1,79 @@
+"""The bulletin from the database shows the attendance penalty the department's local rule took off a UE
+average (ADR 0010): the points, the règlement with its date and the unjustified half-days counted, on the
+penalised UEs only, in the HTML/PDF and the JSON; nothing when no rule is on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from delibe.reports import bulletin
+from delibe.web.assiduite.models import AbsenceRecord, ReglementConfig
+from delibe.web.services.documents import bulletin_data
+from delibe.web.services.formations import formation_model
+
+from .conftest import grade_whole_year
+
+D = dt.date(2023, 10, 2)
+
+
+@pytest.fixture
+def graded(world, settings, tmp_path):
+    settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
+    grade_whole_year(world, alice_average=12, bruno_average=9)
+    return world
+
+
+def fed_by(world, module="R1.01"):
+    module = next(m for m in formation_model(world.version).modules_of(1, "Créa") if m.code == module)
+    return {ue for ue, coef in module.coefficients.items() if coef > 0}
+
+
+def absent(world, student, days, module="R1.01"):
+    for day in range(days):
+        AbsenceRecord.objects.create(student=student, semester=world.s1, date=D + dt.timedelta(days=day),
+                                     creneau="matin", module_code=module)
+
+
+def penalty_rule(world, active=True):
+    return ReglementConfig.objects.create(
+        department=world.department, reference="Règlement intérieur de l'IUT, art. 12",
+        date_reglement=dt.date(2023, 7, 6), penalite_active=active, penalite_points=0.2, penalite_franchise=1,
+        penalite_plafond=0.5)
+
+
+def test_the_bulletin_shows_the_penalty_under_each_penalised_ue_with_the_reglement_and_the_half_days(graded):
+    penalty_rule(graded)
+    absent(graded, graded.alice, 3)  # 2 half-days beyond the franchise of 1 → 0.4
+    data = bulletin_data(graded.alice, graded.s1)
+    penalised = {u.code: u for u in data.ues if u.penalite_assiduite is not None}
+    assert set(penalised) == fed_by(graded)
+    for u in penalised.values():
+        assert u.moyenne == pytest.approx(11.6)  # the average already includes it
+        assert u.penalite_assiduite.points == pytest.approx(0.4)
+        assert u.penalite_assiduite.demi_journees == 3
+        assert u.penalite_assiduite.reglement == "Règlement intérieur de l'IUT, art. 12, adopté le 06/07/2023"
+    expected = ("Pénalité d'assiduité : −0,40 (Règlement intérieur de l'IUT, art. 12, adopté le 06/07/2023, "
+                "3 demi-journées non justifiées)")
+    import html
+
+    assert html.unescape(bulletin.to_html(data)).count(expected) == len(penalised)
+    out = bulletin.to_dict(data)
+    assert {code for code, u in out["ues"].items() if u["penalite_assiduite"]} == set(penalised)
+
+
+def test_no_penalty_line_when_the_rule_is_off_or_the_student_was_not_absent(graded):
+    penalty_rule(graded, active=False)
+    absent(graded, graded.alice, 3)
+    assert all(u.penalite_assiduite is None for u in bulletin_data(graded.alice, graded.s1).ues)
+    ReglementConfig.objects.filter(department=graded.department).update(penalite_active=True)
+    assert all(u.penalite_assiduite is None for u in bulletin_data(graded.bruno, graded.s1).ues)
+    assert any(u.penalite_assiduite is not None for u in bulletin_data(graded.alice, graded.s1).ues)
+
+
+def test_the_student_sees_the_penalty_on_their_own_bulletin_too(graded):
+    penalty_rule(graded)
+    absent(graded, graded.alice, 3)
+    data = bulletin_data(graded.alice, graded.s1, for_student=True)
+    assert any(u.penalite_assiduite is not None for u in data.ues)
