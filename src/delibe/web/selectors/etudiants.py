@@ -50,6 +50,8 @@ class YearView:
     rcues: list[dict[str, Any]]
     annee: dict[str, Any] | None
     redoublant: bool = False
+    # UEs of earlier years this year's jury changed: descending validation (ADSUP), jury decisions
+    autres: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +73,23 @@ def _decision_dict(level: str, key: str, moyenne: float | None, proposed: str | 
     }
 
 
+# What a UE changed by a later jury became, in the words of docs/domain.md §5.
+LATER_TEXT = {"ADSUP": "acquise car le niveau supérieur est validé"}
+
+
+def _later(code: str | None) -> str:
+    return LATER_TEXT.get(code or "", code_label(code))
+
+
+def _autre_dict(key: str, state: Any, label: str) -> dict[str, Any]:
+    """A UE of an earlier year changed by the jury of ``label`` (ADSUP, or the jury's own decision)."""
+    return {
+        "level": "ue", "key": key, "titre": state.ue.titre, "moyenne": state.moyenne, "code": state.code,
+        "texte": _later(state.code), "explication": explain_code(state.code), "label": label,
+        "reasons": [r.as_dict() for r in state.reasons[-1:]],
+    }
+
+
 def cursus(student: Student) -> CursusView:
     """Every year the student took, with UE/RCUE/year averages, proposals and recorded decisions."""
     enrolments = list(
@@ -88,6 +107,12 @@ def cursus(student: Student) -> CursusView:
     years: list[YearView] = []
     if result is None:
         return CursusView(student, [])
+    # UE code -> what a later jury made of it (the last such jury counts)
+    later: dict[str, dict[str, Any]] = {}
+    if result.result is not None:
+        for (label, _, _), year in zip(result.attempts, result.result.years, strict=False):
+            for code, state in year.autres_ues.items():
+                later[code] = _autre_dict(code, state, label)
     for index, (label, annee, runs) in enumerate(result.attempts):
         year = result.result.years[index] if result.result is not None and index < len(result.result.years) else None
         redoublant = any(e.redoublant for e in enrolments if e.semester in runs)
@@ -99,6 +124,11 @@ def cursus(student: Student) -> CursusView:
                            [r.as_dict() for r in ue.reasons], ue.ue.titre)
             for code, ue in sorted(year.ues.items())
         ]
+        for d in ues:
+            if d["key"] in later and later[d["key"]]["label"] > label:
+                d["ensuite"] = later[d["key"]]
+                d["ensuite"]["proposition"] = not any(
+                    k[0] == later[d["key"]]["label"] and k[1] == "annee" for k in decisions)
         rcues = [
             _decision_dict("rcue", nom, rc.moyenne, rc.proposed, decisions.get((label, "rcue", nom)),
                            [r.as_dict() for r in rc.reasons])
@@ -107,7 +137,10 @@ def cursus(student: Student) -> CursusView:
         key = f"BUT{annee}"
         annee_d = _decision_dict("annee", key, None, year.annee.proposed, decisions.get((label, "annee", key)),
                                  [r.as_dict() for r in year.annee.reasons])
-        years.append(YearView(label, annee, runs, ues, rcues, annee_d, redoublant))
+        # the year jury has not recorded its decision yet: what it changed is a proposal too
+        autres = [{**_autre_dict(code, state, label), "proposition": annee_d["decided"] is None}
+                  for code, state in sorted(year.autres_ues.items())]
+        years.append(YearView(label, annee, runs, ues, rcues, annee_d, redoublant, autres))
     final = result.result.final if result.result is not None else None
     return CursusView(student, years, result.error, final)
 
