@@ -36,6 +36,18 @@ def test_one_half_day_is_singular_and_an_unknown_count_is_left_out():
     assert bulletin.penalite_texte(PenaliteAssiduite(0.25)) == "Pénalité d'assiduité : −0,25"
 
 
+def test_the_franchise_and_a_reached_cap_are_said_so_that_the_points_add_up():
+    # 7 half-days, 2 forgiven per module, 0,25 each: 1,25, capped at 1,00
+    capped = PenaliteAssiduite(1.0, "Règlement intérieur", 7, franchise=2, plafond=1.0)
+    assert bulletin.penalite_texte(capped) == (
+        "Pénalité d'assiduité : −1,00 (Règlement intérieur, 7 demi-journées non justifiées, franchise de 2 par "
+        "module, plafond de 1,00 atteint)")
+    data = examples.bulletin()
+    out = bulletin.to_dict(with_penalty(data, data.ues[0].code, capped))
+    jsonschema.validate(out, bulletin.schema())
+    assert out["ues"][data.ues[0].code]["penalite_assiduite"]["plafond"] == 1.0
+
+
 def test_without_penalty_the_bulletin_says_nothing_about_attendance_penalties():
     data = examples.bulletin()
     assert "Pénalité d'assiduité" not in bulletin.to_html(data)
@@ -48,7 +60,8 @@ def test_the_penalty_is_in_the_json_and_the_json_still_follows_the_schema():
     out = bulletin.to_dict(with_penalty(data, code))
     jsonschema.validate(out, bulletin.schema())
     assert out["ues"][code]["penalite_assiduite"] == {
-        "points": 0.4, "reglement": PENALTY.reglement, "demi_journees": 3, "texte": bulletin.penalite_texte(PENALTY)}
+        "points": 0.4, "reglement": PENALTY.reglement, "demi_journees": 3, "franchise": None, "plafond": None,
+        "texte": bulletin.penalite_texte(PENALTY)}
 
 
 def test_the_penalty_line_spans_the_table_with_and_without_ranks():

@@ -54,13 +54,21 @@ def test_the_bulletin_shows_the_penalty_under_each_penalised_ue_with_the_regleme
         assert u.penalite_assiduite.points == pytest.approx(0.4)
         assert u.penalite_assiduite.demi_journees == 3
         assert u.penalite_assiduite.reglement == "Règlement intérieur de l'IUT, art. 12, adopté le 06/07/2023"
+        assert u.penalite_assiduite.franchise == 1 and u.penalite_assiduite.plafond is None  # 0,40 < 0,50
     expected = ("Pénalité d'assiduité : −0,40 (Règlement intérieur de l'IUT, art. 12, adopté le 06/07/2023, "
-                "3 demi-journées non justifiées)")
+                "3 demi-journées non justifiées, franchise de 1 par module)")
     import html
 
     assert html.unescape(bulletin.to_html(data)).count(expected) == len(penalised)
     out = bulletin.to_dict(data)
     assert {code for code, u in out["ues"].items() if u["penalite_assiduite"]} == set(penalised)
+
+
+def test_a_penalty_at_the_cap_says_the_cap_was_reached(graded):
+    penalty_rule(graded)
+    absent(graded, graded.alice, 8)  # 7 × 0,20 = 1,40, capped at 0,50
+    penalties = {u.penalite_assiduite for u in bulletin_data(graded.alice, graded.s1).ues if u.penalite_assiduite}
+    assert {(p.points, p.plafond, p.demi_journees) for p in penalties} == {(0.5, 0.5, 8)}
 
 
 def test_no_penalty_line_when_the_rule_is_off_or_the_student_was_not_absent(graded):

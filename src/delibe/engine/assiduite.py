@@ -198,7 +198,8 @@ class PenaliteParDemiJournee:
                 f"pénalité de {f'{points:.2f}'.replace('.', ',')} point(s) sur {ue}"
             )
             effects.append(Penalite(ue, points, Reason("assiduite.penalite", text, source,
-                                                       {"points": points, "plafond": self.plafond}),
+                                                       {"points": points, "plafond": self.plafond,
+                                                        "franchise": self.franchise}),
                                     counted[ue]))
         return effects
 

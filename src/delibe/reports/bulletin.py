@@ -48,10 +48,14 @@ def _poids(poids: dict[str, float] | Any, ue_codes: list[str]) -> str:
 
 def penalite_texte(p: PenaliteAssiduite) -> str:
     """« Pénalité d'assiduité : −0,40 (Règlement intérieur…, adopté le 06/07/2023, 3 demi-journées non
-    justifiées) »."""
+    justifiées[, franchise de 1 par module][, plafond de 2,00 atteint]) »."""
     from delibe.reports.format import note
 
     details = [d for d in (p.reglement, _demi_journees(p.demi_journees)) if d]
+    if p.franchise:
+        details.append(f"franchise de {p.franchise} par module")
+    if p.plafond is not None:
+        details.append(f"plafond de {note(p.plafond)} atteint")
     return f"Pénalité d'assiduité : −{note(p.points)}" + (f" ({', '.join(details)})" if details else "")
 
 
@@ -196,6 +200,8 @@ def to_dict(data: BulletinData) -> dict[str, Any]:
                     "points": u.penalite_assiduite.points,
                     "reglement": u.penalite_assiduite.reglement,
                     "demi_journees": u.penalite_assiduite.demi_journees,
+                    "franchise": u.penalite_assiduite.franchise,
+                    "plafond": u.penalite_assiduite.plafond,
                     "texte": penalite_texte(u.penalite_assiduite),
                 },
                 "decision": _decision(u.decision),

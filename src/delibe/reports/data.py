@@ -121,6 +121,8 @@ class PenaliteAssiduite:
     points: float  # positive: the points taken off
     reglement: str = ""  # the règlement that sets it, with its date, as the department declared it
     demi_journees: int | None = None  # unjustified half-days the rule counted (None: not known)
+    franchise: int | None = None  # half-days per module the rule forgives before taking points
+    plafond: float | None = None  # set when the penalty reached the rule's cap (it would have been more)
 
 
 @dataclass(frozen=True)

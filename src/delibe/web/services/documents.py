@@ -282,9 +282,14 @@ def _with_penalties(ues: Sequence[UEResult], outcome: SemesterOutcome, student_i
     for u in ues:
         penalty = outcome.attendance_penalty(student_id, u.code)
         if penalty is not None:
+            rule = penalty.reason.data
+            franchise, plafond = rule.get("franchise"), rule.get("plafond")
+            capped = isinstance(plafond, (int, float)) and penalty.points >= plafond
             u = replace(u, penalite_assiduite=PenaliteAssiduite(
                 points=penalty.points, reglement=_reglement(penalty.reason.source.reference),
-                demi_journees=penalty.demi_journees or None))
+                demi_journees=penalty.demi_journees or None,
+                franchise=franchise if isinstance(franchise, int) and franchise > 0 else None,
+                plafond=float(plafond) if capped else None))  # type: ignore[arg-type]
         out.append(u)
     return tuple(out)
 
