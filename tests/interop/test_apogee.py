@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from delibe.reports.apogee import ApogeeError, format_note, load_mapping, read_maquette
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT.parent / "shared" / "data" / "samples" / "apogee-maquette-BUT-MMI-S4-example.txt"
+# a copy of ../shared/data/samples/apogee-maquette-BUT-MMI-S4-example.txt: the tests run on a bare clone
+SAMPLE = Path(__file__).parent / "fixtures" / "apogee-maquette-BUT-MMI-S4-example.txt"
 GOLDEN = Path(__file__).parent / "golden" / "apogee-BUT-MMI-S4-rempli.txt"
 MAPPING = b"""elements:
   UE4.1: 7WGA4
