@@ -149,9 +149,9 @@ def documents() -> None:
     """Produire les documents: bulletins, PV de jury, lettres, relevés, attestations, fiche formation."""
 
 
-@documents.command("bulletin")
+@documents.command("bulletin", short_help="Bulletin d'un semestre (PDF, HTML, JSON), depuis la base ou un scénario.")
 @click.argument("scenario", required=False, type=click.Path(path_type=Path))
-@click.option("--semestre", type=int, default=None,
+@click.option("--semestre", type=int, default=None, metavar="N|ID",
               help="Avec SCENARIO: numéro du semestre du bulletin, 1 à 6 (défaut: le semestre pair de l'année "
                    "jugée). Sans SCENARIO: numéro du semestre dans la base (voir « delibe documents semestres »).")
 @ANNEE
@@ -204,9 +204,9 @@ def bulletin_cmd(scenario: Path | None, semestre: int | None, annee_but: int | N
            {".json": lambda: bulletin.to_json(data).encode("utf-8")})
 
 
-@documents.command("pv")
+@documents.command("pv", short_help="PV du jury (PDF, HTML, XLSX), depuis la base ou des scénarios.")
 @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--semestre", "run_id", type=int, default=None,
+@click.option("--semestre", "run_id", type=int, default=None, metavar="ID",
               help="Sans SCENARIOS: numéro du semestre dans la base (semestre pair: le jury d'année).")
 @ANNEE
 @DATE_JURY
@@ -341,13 +341,13 @@ def fiche_cmd(formation: Path, parcours: str | None, semestres: tuple[int, ...],
     click.echo(f"{output} écrit.")
 
 
-@documents.command("lot")
+@documents.command("lot", short_help="Tous les documents d'un jury dans un zip, depuis la base ou des scénarios.")
 @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--semestre", "run_id", type=int, default=None,
+@click.option("--semestre", "run_id", type=int, default=None, metavar="ID",
               help="Sans SCENARIOS: numéro du semestre dans la base; le lot est celui de la page « Documents » "
                    "du semestre.")
 @click.option("--court", "--courts", "court", is_flag=True,
-              help="Bulletins courts (une page, sans le détail des évaluations; environ trois fois plus rapide).")
+              help="Bulletins courts (une page, sans le détail des évaluations; plus rapides à produire).")
 @ANNEE
 @DATE_JURY
 @click.option("--president", default="", help="Président du jury.")
@@ -427,7 +427,7 @@ def scenario_documents(scenarios: tuple[Path, ...], annee_but: int | None, date_
         fail(str(exc))
 
 
-@documents.command("semestres")
+@documents.command("semestres", short_help="Lister les semestres de la base et leur numéro (pour --semestre ID).")
 @click.option("--annee-universitaire", "label", default=None, help="Seulement cette année, ex. 2023-2024.")
 def semestres_cmd(label: str | None) -> None:
     """Lister les semestres de la base avec leur numéro (pour « --semestre ID »)."""
@@ -457,6 +457,18 @@ def setup_django() -> None:
         from delibe.cli.web import _setup
 
         _setup()
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    from delibe.web.models import SemesterRun
+
+    try:
+        ready = SemesterRun._meta.db_table in connection.introspection.table_names()
+    except DatabaseError as exc:
+        fail(f"base de données inaccessible ({exc}). " + DATABASE_HELP)
+    if not ready:
+        fail(f"la base {connection.settings_dict['NAME']} n'a pas de semestres (tables absentes): créez-la avec "
+             "« delibe manage migrate » (ou « delibe demo --no-serve » pour la démonstration).")
 
 
 def run_label(run: Any) -> str:
