@@ -105,6 +105,21 @@ def test_the_pv_from_the_database_has_one_row_per_enrolled_student(graded, tmp_p
     assert "1002" in bravo and "RED" in bravo  # the proposed year codes
 
 
+def test_the_letter_from_the_database_tells_the_recorded_year_decision_and_waits_for_it(graded, tmp_path):
+    from delibe.web.services import jury as jury_service
+
+    target = tmp_path / "lettre.pdf"
+    result = invoke("lettre", "--semestre", str(graded.s2.pk), "--etudiant", "1002", "-o", str(target))
+    assert result.exit_code == 2 and "pas encore enregistré la décision d'année" in result.output
+    assert not target.exists()
+    jury_service.record_decision(user=graded.users["president"], run=graded.s2, student=graded.bruno, level="annee",
+                                 key="BUT1", code="RED")
+    result = invoke("lettre", "--semestre", str(graded.s2.pk), "--etudiant", "1002", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    text = pdf_text(target.read_bytes())
+    assert "BRAVO" in text and "RED" in text
+
+
 def test_an_unknown_semester_number_is_refused_in_french_with_the_command_that_lists_them(graded, tmp_path):
     target = tmp_path / "lot.zip"
     result = invoke("lot", "--semestre", "999999", "-o", str(target))

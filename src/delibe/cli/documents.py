@@ -255,19 +255,41 @@ def pv_cmd(scenarios: tuple[Path, ...], run_id: int | None, annee_but: int | Non
     render(output, suffix, lambda: pv.to_html(data), lambda: pv.to_pdf(data), {".xlsx": lambda: pv.to_xlsx(data)})
 
 
-@documents.command("lettre")
-@click.argument("scenario", type=click.Path(path_type=Path))
+@documents.command("lettre", short_help="Lettre de la décision du jury d'année (PDF, HTML), depuis la base ou un scénario.")
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@click.option("--semestre", "run_id", type=int, default=None, metavar="ID",
+              help="Sans SCENARIO: numéro du semestre pair (jury d'année) dans la base.")
 @ANNEE
-@ETUDIANT
+@click.option("--etudiant", default=None,
+              help="Avec SCENARIO: « NOM Prénom » (défaut: le nom du fichier). Depuis la base: le numéro "
+                   "étudiant (NIP).")
 @DATE_JURY
 @CONFIG
 @OUTPUT
-def lettre_cmd(scenario: Path, annee_but: int | None, etudiant: str | None, date_jury: str | None,
-               config_path: Path | None, output: Path) -> None:
-    """Lettre individuelle de la décision du jury d'année (PDF ou HTML)."""
+def lettre_cmd(scenario: Path | None, run_id: int | None, annee_but: int | None, etudiant: str | None,
+               date_jury: str | None, config_path: Path | None, output: Path) -> None:
+    """Lettre individuelle de la décision du jury d'année (PDF ou HTML), d'après le scénario SCENARIO ou,
+    sans SCENARIO, depuis la base (décision d'année enregistrée par le jury): « delibe documents lettre
+    --semestre ID --etudiant NIP -o lettre.pdf »."""
     from delibe.reports import adapters, lettre
 
     suffix = check_suffix(output, (".pdf", ".html"))
+    if scenario is None:
+        if run_id is None or not etudiant:
+            fail("donnez un fichier SCENARIO, ou bien --semestre ID et --etudiant NIP pour une lettre tirée de la "
+                 "base. " + DATABASE_HELP)
+        refuse_options(config=config_path, annee=annee_but, date_jury=date_jury)
+        run, student = db_student(run_id, etudiant)
+        from delibe.web.services.documents import DocumentError, lettre_data
+
+        try:
+            db_data = lettre_data(student, run)
+        except DocumentError as exc:
+            fail(str(exc))
+        render(output, suffix, lambda: lettre.to_html(db_data), lambda: lettre.to_pdf(db_data))
+        return
+    if run_id is not None:
+        fail("--semestre ID lit la base: ne donnez pas de fichier scénario en même temps.")
     [(path, sc, result)] = read_scenarios([scenario])
     config = load_config(config_path, sc.formation)
     try:
@@ -506,7 +528,8 @@ def refuse_options(*, config: Path | None = None, annee: int | None = None, date
     if annee is not None:
         fail("--annee ne s'applique qu'aux scénarios: depuis la base, le semestre désigné fixe l'année.")
     if date_jury is not None:
-        fail("--date-jury ne s'applique pas au bulletin tiré de la base: il montre la date du jury enregistrée.")
+        fail("--date-jury ne s'applique qu'aux scénarios pour ce document: depuis la base, il montre la date du "
+             "jury enregistrée.")
 
 
 @documents.command("exemple")
