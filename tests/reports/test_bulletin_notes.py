@@ -86,3 +86,14 @@ def test_a_proposed_rcue_code_carries_the_star():
     first = replace(data.rcues[0], decision=Decision(data.rcues[0].decision.code, provisoire=True))
     html = bulletin.to_html(replace(data, rcues=(first, *data.rcues[1:])))
     assert f"{first.decision.code}*</td>" in html
+
+
+def test_before_the_jury_an_odd_semester_bulletin_points_to_the_proposals_above_not_below():
+    data = examples.bulletin()
+    ues = tuple(replace(u, decision=Decision("ADM", provisoire=True)) for u in data.ues)
+    html = unescape(bulletin.to_html(replace(data, ues=ues, date_jury=None, rcues=(), decision_annee=None)))
+    assert "les codes des UE ci-dessus sont des propositions (*)" in html and "ci-dessous" not in html
+    s2 = examples.bulletin_s2()
+    html = unescape(bulletin.to_html(replace(s2, date_jury=None,
+                                             decision_annee=replace(s2.decision_annee, provisoire=True))))
+    assert "les codes des UE ci-dessus et ceux ci-dessous sont des propositions (*)" in html
