@@ -401,6 +401,10 @@ def lot_cmd(scenarios: tuple[Path, ...], run_id: int | None, court: bool, annee_
             docs = run_documents(run, president=president, membres=membres, date_jury=date_jury, court=court)
         except (DocumentError, ValueError) as exc:
             fail(str(exc))
+        if workers > 1:
+            from django.db import connections
+
+            connections.close_all()  # the data are built: the forked renderers must not share the connection
     else:
         if run_id is not None:
             fail("--semestre ID lit la base: ne donnez pas de fichiers scénario en même temps.")
