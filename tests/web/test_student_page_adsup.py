@@ -88,3 +88,16 @@ def test_the_earlier_years_row_says_what_the_later_jury_made_of_the_ue(page):
     row = re.search(r"<th scope=\"row\">UE1\.2\b.*?</tr>", first_year, re.DOTALL)
     assert row is not None
     assert "ADSUP</span> en 2022-2023 : acquise car le niveau supérieur est validé" in outside_reasons(row.group(0))
+
+
+def test_the_rcue_of_the_lower_level_is_noted_adsup_on_its_row_too(sarah):
+    from delibe.web.selectors.etudiants import cursus
+
+    first = cursus(sarah).years[0]
+    noted = {d["key"]: (d["decided"], d["ensuite"]["code"], d["ensuite"]["label"], d["ensuite"]["texte"])
+             for d in first.rcues if d.get("ensuite")}
+    # the RCUEs of UE1.2 + UE2.2 and UE1.4 + UE2.4, failed in BUT1; the others were validated then
+    assert noted == {
+        "Concevoir": ("AJ", "ADSUP", "2022-2023", "acquis car le niveau supérieur est validé"),
+        "Développer": ("AJ", "ADSUP", "2023-2024", "acquis car le niveau supérieur est validé"),
+    }

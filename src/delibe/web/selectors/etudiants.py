@@ -134,6 +134,13 @@ def cursus(student: Student) -> CursusView:
                            [r.as_dict() for r in rc.reasons])
             for nom, rc in year.rcues.items()
         ]
+        # an RCUE of this year validated later by descending validation: its UEs went ADSUP then
+        final_rcues = {(r.competence, r.annee): r.code for r in result.result.final.rcues} \
+            if result.result is not None else {}
+        for d, rc in zip(rcues, year.rcues.values(), strict=True):
+            went = [later[u] for u in rc.ues if u in later and later[u]["code"] == "ADSUP" and later[u]["label"] > label]
+            if went and final_rcues.get((d["key"], annee)) == "ADSUP" and rc.decided != "ADSUP":
+                d["ensuite"] = {**went[-1], "texte": "acquis car le niveau supérieur est validé"}
         key = f"BUT{annee}"
         annee_d = _decision_dict("annee", key, None, year.annee.proposed, decisions.get((label, "annee", key)),
                                  [r.as_dict() for r in year.annee.reasons])
