@@ -115,3 +115,21 @@ def grade_whole_year(world: World, alice_average: float, bruno_average: float) -
             grades.append(Grade(evaluation=e, student=world.alice, value=Decimal(str(alice_average))))
             grades.append(Grade(evaluation=e, student=world.bruno, value=Decimal(str(bruno_average))))
     Grade.objects.bulk_create(grades)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo database (services/demo.py) built once per test module inside a transaction rolled back
+    at the end: the tests read a department's worth of data without paying for it test by test."""
+    from django.db import transaction
+
+    from delibe.web.services.demo import ensure_demo
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield ensure_demo(echo=lambda _: None)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -15,23 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
-    from delibe.web.services.demo import ensure_demo
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            report = ensure_demo(echo=lambda _: None)
-            yield report
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
 def proposals(demo, django_db_blocker):
     """Every cell of the 2023-2024 jury tables: (semestre, level, proposed code, cell, row)."""
     from delibe.web.models import SemesterRun
