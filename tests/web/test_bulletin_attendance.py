@@ -4,18 +4,14 @@ penalised UEs only, in the HTML/PDF and the JSON; nothing when no rule is on."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from delibe.reports import bulletin
-from delibe.web.assiduite.models import AbsenceRecord, ReglementConfig
+from delibe.web.assiduite.models import ReglementConfig
 from delibe.web.services.documents import bulletin_data
-from delibe.web.services.formations import formation_model
+from tests.assiduite.test_penalties import absent, fed_by, penalty_rule
 
 from .conftest import grade_whole_year
-
-D = dt.date(2023, 10, 2)
 
 
 @pytest.fixture
@@ -23,24 +19,6 @@ def graded(world, settings, tmp_path):
     settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
     grade_whole_year(world, alice_average=12, bruno_average=9)
     return world
-
-
-def fed_by(world, module="R1.01"):
-    module = next(m for m in formation_model(world.version).modules_of(1, "Créa") if m.code == module)
-    return {ue for ue, coef in module.coefficients.items() if coef > 0}
-
-
-def absent(world, student, days, module="R1.01"):
-    for day in range(days):
-        AbsenceRecord.objects.create(student=student, semester=world.s1, date=D + dt.timedelta(days=day),
-                                     creneau="matin", module_code=module)
-
-
-def penalty_rule(world, active=True):
-    return ReglementConfig.objects.create(
-        department=world.department, reference="Règlement intérieur de l'IUT, art. 12",
-        date_reglement=dt.date(2023, 7, 6), penalite_active=active, penalite_points=0.2, penalite_franchise=1,
-        penalite_plafond=0.5)
 
 
 def test_the_bulletin_shows_the_penalty_under_each_penalised_ue_with_the_reglement_and_the_half_days(graded):
