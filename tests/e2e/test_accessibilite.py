@@ -46,6 +46,19 @@ def grid_with_error(page, world, tmp_path) -> None:
     expect(page.locator(f"#etat-{world.alice.pk}")).to_contain_text("hors de l'échelle")
 
 
+def grid_in_conflict(page, world, tmp_path) -> None:
+    """A colleague changed Alice's grade after the page was loaded: the cell shows the choice."""
+    from delibe.web.models import Grade
+    from delibe.web.services.grades import save_grade
+
+    version = Grade.objects.get(evaluation=world.taught, student=world.alice).version
+    save_grade(user=world.users["responsable"], evaluation=world.taught, student_id=world.alice.pk, raw="17",
+               expected_version=version)
+    page.locator(f"#note-{world.alice.pk}").fill("9")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#remplacer-{world.alice.pk}")).to_be_visible()
+
+
 def import_preview(page, world, tmp_path) -> None:
     page.goto(f"/evaluations/{world.taught.pk}/saisie/")
     upload_filled(page, fill(download_sheet(page, tmp_path), {str(world.alice.pk): "15,5"}))
@@ -114,6 +127,8 @@ SCREENS = [
            evaluation_errors),
     Screen("grille de saisie", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/"),
     Screen("grille avec une erreur", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/", grid_with_error),
+    Screen("grille avec un conflit", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/",
+           grid_in_conflict),
     Screen("grille verrouillée", "scolarite", lambda w: f"/evaluations/{w.s2.evaluations.first().pk}/saisie/",
            locked=True),
     Screen("import de feuille", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/import/"),

@@ -112,47 +112,115 @@ def test_escape_gives_back_the_saved_value_and_saves_nothing(world, grid):
     assert grade_of(world, s["Alpha"]).version == 1
 
 
-def test_a_grade_changed_meanwhile_is_not_overwritten_and_its_current_value_is_shown(world, grid):
+def posted_cells(page) -> list[dict]:
+    """The bodies of the cell saves the page sends, in order, from now on."""
+    import json
+
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data))
+            if r.method == "POST" and r.url.endswith("/note/") else None)
+    return sent
+
+
+def test_a_grade_changed_meanwhile_asks_the_teacher_to_choose_and_replace_saves_with_the_new_version(world, grid):
     from delibe.web.services.grades import save_grade
 
     page, s = grid, students(world)
+    sent = posted_cells(page)
     # a colleague saves 14 for Bravo after the grid was loaded (version 0 → 1)
     save_grade(user=world.users["responsable"], evaluation=world.taught, student_id=s["Bravo"].pk, raw="14",
                expected_version=0)
+    bravo = s["Bravo"].pk
     tab_to(page, f"note-{s['Alpha'].pk}")
     page.keyboard.press("ArrowDown")
     page.keyboard.type("9")
     page.keyboard.press("Enter")
-    state = page.locator(f"#etat-{s['Bravo'].pk}")
-    expect(state).to_contain_text("modifiée entre-temps")
+    state = page.locator(f"#etat-{bravo}")
+    expect(state).to_contain_text("modifiée entre-temps par responsable")
     expect(state).to_contain_text("« 14 »")
     expect(state).to_be_visible()
-    # nothing is lost: the colleague's grade stays, the typed value is still in the cell to re-enter
-    assert grade_of(world, s["Bravo"]).value == Decimal(14)
-    assert page.locator(f"#note-{s['Bravo'].pk}").input_value() == "9"
-    # once warned, the teacher decides: back on the cell, Enter saves over the version now shown
+    keep, replace = page.locator(f"#garder-{bravo}"), page.locator(f"#remplacer-{bravo}")
+    expect(keep).to_have_text("Garder la valeur actuelle (14, saisie par responsable)")
+    expect(replace).to_have_text("Remplacer par ma saisie (9)")
+    expect(page.get_by_role("button", name="Remplacer par ma saisie (9)")).to_be_visible()  # real buttons
+    expect(page.locator(f"#note-{bravo}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#etat-saisie")).to_contain_text("modifiée entre-temps")  # read out
+    expect(page.locator("#etat-saisie")).to_contain_text("Garder la valeur actuelle (14")
+    # nothing is lost: the colleague's grade stays, the typed value is still in the cell
+    assert (grade_of(world, s["Bravo"]).value, grade_of(world, s["Bravo"]).version) == (Decimal(14), 1)
+    assert page.locator(f"#note-{bravo}").input_value() == "9"
+
+    # back on the cell, Enter and leaving it send nothing until a choice is made
     assert focused_id(page) == f"note-{s['Charlie'].pk}"
     page.keyboard.press("ArrowUp")
-    assert focused_id(page) == f"note-{s['Bravo'].pk}"
+    assert focused_id(page) == f"note-{bravo}"
+    page.keyboard.press("Enter")
+    assert focused_id(page) == f"note-{s['Charlie'].pk}"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.type("8")  # typed again: the button names the new value, leaving still sends nothing
+    expect(replace).to_have_text("Remplacer par ma saisie (8)")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    wait_saved(page, s["Charlie"])  # a save of Bravo, had it been sent, was sent before this one
+    assert [c["student"] for c in sent] == [str(bravo), str(s["Charlie"].pk)]  # the first try, then Charlie
+    assert (grade_of(world, s["Bravo"]).value, grade_of(world, s["Bravo"]).version) == (Decimal(14), 1)
+    expect(keep).to_be_visible()
+
+    # the buttons come right after the cell for the keyboard; « remplacer » sends with the version read
+    page.locator(f"#note-{bravo}").focus()
+    page.keyboard.press("Tab")
+    assert focused_id(page) == f"garder-{bravo}"
+    page.keyboard.press("Tab")
+    assert focused_id(page) == f"remplacer-{bravo}"
     page.keyboard.press("Enter")
     wait_saved(page, s["Bravo"])
-    assert grade_of(world, s["Bravo"]).value == Decimal(9)
-    assert grade_of(world, s["Charlie"]) is None
+    assert sent[-1] == {"student": str(bravo), "value": "8", "version": 1}
+    assert (grade_of(world, s["Bravo"]).value, grade_of(world, s["Bravo"]).version) == (Decimal(8), 2)
+    expect(keep).to_have_count(0)
+    expect(page.locator(f"#note-{bravo}")).not_to_have_attribute("aria-invalid", "true")
+    assert focused_id(page) == f"note-{bravo}"
 
 
-def test_two_browsers_on_the_same_grid_the_second_writer_is_warned(world, grid, open_as):
+def test_two_browsers_on_the_same_grid_the_second_writer_chooses_to_keep_the_colleagues_value(world, grid, open_as):
     page, s = grid, students(world)
+    charlie = s["Charlie"].pk
     other = open_as("responsable")
     other.goto(f"/evaluations/{world.taught.pk}/saisie/")
-    other.locator(f"#note-{s['Charlie'].pk}").fill("16")
+    other.locator(f"#note-{charlie}").fill("16")
     other.keyboard.press("Enter")
-    expect(other.locator(f"#etat-{s['Charlie'].pk}")).to_have_text("Enregistré")
+    expect(other.locator(f"#etat-{charlie}")).to_have_text("Enregistré")
+    assert grade_of(world, s["Charlie"]).value == Decimal(16)
 
-    page.locator(f"#note-{s['Charlie'].pk}").focus()
+    sent = posted_cells(page)
+    page.locator(f"#note-{charlie}").focus()
     page.keyboard.type("11")
     page.keyboard.press("Enter")
-    expect(page.locator(f"#etat-{s['Charlie'].pk}")).to_contain_text("« 16 »")
-    assert grade_of(world, s["Charlie"]).value == Decimal(16)
+    expect(page.locator(f"#etat-{charlie}")).to_contain_text("« 16 »")
+    keep = page.get_by_role("button", name="Garder la valeur actuelle (16, saisie par responsable)")
+    expect(keep).to_be_visible()
+    assert (grade_of(world, s["Charlie"]).value, grade_of(world, s["Charlie"]).version) == (Decimal(16), 1)
+
+    # leaving the cell again with Tab sends nothing
+    page.locator(f"#note-{charlie}").focus()
+    page.keyboard.press("Tab")
+    assert focused_id(page) == f"garder-{charlie}"
+    assert len(sent) == 1 and grade_of(world, s["Charlie"]).value == Decimal(16)
+
+    page.keyboard.press("Enter")  # « garder »: the colleague's value comes back in the cell
+    expect(page.locator(f"#note-{charlie}")).to_have_value("16")
+    expect(page.locator(f"#etat-{charlie}")).to_contain_text("Valeur actuelle gardée : 16")
+    expect(page.locator(f"#remplacer-{charlie}")).to_have_count(0)
+    assert focused_id(page) == f"note-{charlie}"
+    page.keyboard.press("Enter")  # the same value as stored: nothing to send
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")
+    wait_saved(page, s["Delta"])
+    assert [c["student"] for c in sent] == [str(charlie), str(s["Delta"].pk)]
+    expect(page.locator("#compteur")).to_have_text("2")  # the colleague's grade counts, and Delta's
+    assert (grade_of(world, s["Charlie"]).value, grade_of(world, s["Charlie"]).version) == (Decimal(16), 1)
+    page.reload()
+    expect(page.locator(f"#note-{charlie}")).to_have_value("16")
 
 
 def test_a_teacher_creates_an_evaluation_from_the_semester_page_and_lands_on_its_grid(world, open_as):

@@ -39,7 +39,9 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
-    """POST {student, value, version} → 200 {value, version} | 400 {error} | 409 {error, current}."""
+    """POST {student, value, version} → 200 {value, version} | 400 {error} | 409 {error, current, author}:
+    ``author`` is who wrote the current value (empty if unknown or no grade), for the grid's choice
+    « garder la valeur actuelle » / « remplacer par ma saisie »."""
     evaluation = evaluation_for(request, pk)
     perm.require(perm.can_edit_grades(request.user, evaluation))
     try:
@@ -62,9 +64,11 @@ def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
             who = getattr(stale.current.author, "get_full_name", lambda: "")() or stale.current.author.username
         return JsonResponse({
             "error": _("Cette note a été modifiée entre-temps%(who)s : valeur actuelle « %(v)s ». "
-                       "Vérifiez puis saisissez à nouveau.") % {
+                       "Votre saisie n'est pas enregistrée : choisissez de garder la valeur actuelle ou de "
+                       "la remplacer.") % {
                 "who": f" par {who}" if who else "", "v": current.display or _("vide")},
             "current": current.as_json(),
+            "author": who if current.version else "",
         }, status=409)
     except grade_service.GradeError as error:
         return JsonResponse({"error": str(error)}, status=400)
