@@ -140,3 +140,30 @@ def test_hostile_files_never_write_anything(world, run_with_groups):
         assert (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count()) == before
 
     attempt()
+
+
+CIVILITE_HEADER = "NIP;Nom;Prénom;Civilité;Groupe;Parcours\n"
+
+
+def _civilites(*lines: str) -> bytes:
+    return (CIVILITE_HEADER + "".join(line + "\n" for line in lines)).encode("utf-8")
+
+
+def test_the_civilite_is_stored_its_change_previewed_and_an_empty_or_x_cell_erases_nothing(world, run_with_groups):
+    world.bruno.civilite = "M."
+    world.bruno.save()
+    data = _civilites("3001;Nouveau;Nina;Madame;A;Créa", "1001;Alpha;Test;F;A;Créa", "1002;Bravo;Test;X;A;Créa",
+                      "3002;Autre;Odile;;A;Créa")
+    preview = service.preview_file(run_with_groups, data, "liste.csv")
+    assert preview.ok, preview.errors
+    assert [line.row.nip for line in preview.updated] == ["1001"]
+    assert preview.updated[0].changes == {"civilite": ("", "Mme")}
+    assert [line.row.nip for line in preview.unchanged] == ["1002"]  # « X »: no such value stored, M. kept
+    assert preview.new[0].changes["civilite"] == ("", "Mme") and "civilite" not in preview.new[1].changes
+    _preview, counts = service.import_file(user=world.users["scolarite"], run=run_with_groups, data=data,
+                                          filename="liste.csv")
+    assert counts == {"crees": 2, "modifies": 1, "inchanges": 1}
+    stored = dict(Student.objects.filter(nip__in=["3001", "3002", "1001", "1002"]).values_list("nip", "civilite"))
+    assert stored == {"3001": "Mme", "3002": "", "1001": "Mme", "1002": "M."}
+    entry = AuditEntry.objects.filter(object_type="student", object_id=str(world.alice.pk)).latest("id")
+    assert (entry.old["civilite"], entry.new["civilite"]) == ("", "Mme")  # journaled with the student

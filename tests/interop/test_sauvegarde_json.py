@@ -29,6 +29,7 @@ def rich(world):
     JuryDecision.objects.create(student=world.alice, academic_year=world.year, formation=world.version, annee_but=1,
                                 semestre=1, level="ue", key="UE1.1", moyenne=9.5, proposed_code="AJ",
                                 decided_code="ADJ", departure_reason="Stage validé", author=world.users["president"])
+    Student.objects.filter(pk=world.alice.pk).update(civilite="Mme")
     ApprenticeContract.objects.create(student=world.bruno, employeur="ACME", tuteur="M. T", debut=world.year.debut,
                                       fin=world.year.fin)
     try:
@@ -44,6 +45,7 @@ def test_export_holds_every_section_with_a_format_version(rich):
     document = export_department("mmi")
     assert (document["format"], document["version"]) == ("delibe-departement", 1)
     assert [s["nip"] for s in document["etudiants"]] == ["1001", "1002"]  # not the other department's
+    assert [s["civilite"] for s in document["etudiants"]] == ["Mme", ""]
     assert {g["value"] for g in document["notes"]} == {"13.00", None}
     assert document["notes"][0]["version"] == 2 and document["notes"][0]["author"] == "enseignant"
     decision = document["decisions"][0]
@@ -62,6 +64,7 @@ def test_round_trip_through_a_fresh_database_gives_the_same_bytes(rich):
     assert counts["notes"] == 2 and counts["etudiants"] == 2
     assert dumps(export_department("mmi")) == before
     assert Grade.objects.get(student__nip="1001").value == Decimal("13.00")
+    assert dict(Student.objects.values_list("nip", "civilite")) == {"1001": "Mme", "1002": ""}
     restored = AuditEntry.objects.get(object_type="department")
     assert (restored.channel, restored.department_id) == ("import", None)
     # the restored database keeps working: a new student gets a fresh id
@@ -126,3 +129,17 @@ def test_restoring_beside_other_departments_gives_new_ids_and_every_reference_fo
     entry = AuditEntry.objects.get(department_id=Department.objects.get(code="geii2").pk, object_type="grade")
     assert (entry.student_id, entry.evaluation_id, entry.object_id) == (copy.pk, grade.evaluation_id,
                                                                         f"{grade.evaluation_id}/{copy.pk}")
+
+
+def test_a_backup_written_before_the_civilite_existed_restores_with_an_empty_civilite(rich):
+    document = json.loads(dumps(export_department("mmi")))
+    document["departement"]["code"] = "copie"
+    for row in document["etudiants"]:
+        del row["civilite"]
+        row["nip"] = "9" + row["nip"]
+    for row in document["formations"]:
+        row["slug"] += "-copie"
+    Student.objects.filter(user__isnull=False).update(user=None)  # the student account moves with the copy
+    import_department(document)
+    assert dict(Student.objects.filter(nip__in=["91001", "91002"]).values_list("nip", "civilite")) == {
+        "91001": "", "91002": ""}

@@ -170,6 +170,17 @@ def test_the_letter_needs_the_recorded_year_decision(graded, login):
     assert "BRAVO" in text and "RED" in text
 
 
+def test_the_letter_addresses_the_student_with_the_stored_civilite(graded, login):
+    client = login("scolarite")
+    jury_service.record_proposals(user=graded.users["president"], run=graded.s2)
+    text = pdf_text(get(client, "documents_lettre", graded.s2.pk, graded.bruno.pk).content)
+    assert "Madame, Monsieur," in text  # no civilité stored
+    graded.bruno.civilite = "M."
+    graded.bruno.save()
+    text = pdf_text(get(client, "documents_lettre", graded.s2.pk, graded.bruno.pk).content)
+    assert "M. Test BRAVO" in text and "Monsieur," in text and "Madame, Monsieur" not in text
+
+
 # --- diplomas, fiche ---------------------------------------------------------------------------------
 
 def graded_second_year(world, average: float, *, close_but2: bool = True):

@@ -65,3 +65,14 @@ def test_the_grid_carries_the_version_and_labels_every_cell(world, login):
     html = login("enseignant").get(f"/evaluations/{world.taught.pk}/saisie/").content.decode()
     assert f'id="note-{world.alice.pk}"' in html and 'data-version="1"' in html and 'value="12,5"' in html
     assert f'aria-labelledby="etu-{world.alice.pk} col-note"' in html
+
+
+def test_the_student_page_shows_the_civilite_or_a_dash(world, login):
+    import html
+
+    client = login("scolarite")
+    assert '<dd id="civilite">—</dd>' in client.get(f"/etudiants/{world.alice.pk}/").content.decode()
+    world.alice.civilite = "Mme"
+    world.alice.save()
+    page = html.unescape(client.get(f"/etudiants/{world.alice.pk}/").content.decode())
+    assert "<dt>Civilité</dt><dd id=\"civilite\">Mme</dd>" in page

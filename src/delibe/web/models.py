@@ -130,6 +130,11 @@ class StudentStatus(models.TextChoices):
     DIPLOME = "diplome", _("Diplômé")
 
 
+class Civilite(models.TextChoices):
+    MONSIEUR = "M.", _("M.")
+    MADAME = "Mme", _("Mme")
+
+
 class Student(models.Model):
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="students")
     formation = models.ForeignKey(
@@ -141,6 +146,7 @@ class Student(models.Model):
     ine = models.CharField(_("INE"), max_length=20, blank=True)
     nom = models.CharField(_("nom"), max_length=120)
     prenom = models.CharField(_("prénom"), max_length=120)
+    civilite = models.CharField(_("civilité"), max_length=3, choices=Civilite.choices, blank=True, default="")
     date_naissance = models.DateField(_("date de naissance"), null=True, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=StudentStatus.choices, default="actif")

@@ -116,6 +116,7 @@ def etudiant_of(student: Student) -> Etudiant:
     return Etudiant(
         nom=student.nom, prenom=student.prenom, numero=student.nip, ine=student.ine,
         date_naissance=student.date_naissance.isoformat() if student.date_naissance else None,
+        civilite=student.civilite,
     )
 
 

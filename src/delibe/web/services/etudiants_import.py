@@ -24,13 +24,22 @@ from delibe.imports.results import Issue
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
-from delibe.web.models import ApprenticeContract, Enrolment, SemesterRun, Student
+from delibe.web.models import ApprenticeContract, Civilite, Enrolment, SemesterRun, Student
 from delibe.web.services.formations import formation_model
 
-STUDENT_FIELDS = ("ine", "nom", "prenom", "date_naissance", "email")
+STUDENT_FIELDS = ("ine", "nom", "prenom", "civilite", "date_naissance", "email")
 CONTRACT_FIELDS = ("employeur", "tuteur", "contrat_debut", "contrat_fin")
 ENROLMENT_FIELDS = ("parcours", "groupe")
 LABELS = {name: label for name, (label, _) in COLUMNS.items()}
+
+
+def _row_value(row: StudentRow, name: str) -> object:
+    """The value the import stores for ``name``. The parser also accepts the civilité « X » (neither M. nor
+    Mme), which the Student model has no value for: it is stored as nothing, like an empty cell."""
+    value = getattr(row, name)
+    if name == "civilite" and value not in Civilite.values:
+        return ""
+    return value
 
 
 class StudentImportError(Exception):
@@ -143,7 +152,7 @@ def _changes(row: StudentRow, student: Student | None, enrolment: Enrolment | No
     changes: dict[str, tuple[str, str]] = {}
     contract = getattr(student, "apprenticeship", None) if student is not None else None
     for name in (*STUDENT_FIELDS, *CONTRACT_FIELDS, *ENROLMENT_FIELDS):
-        new_value: object = parcours if name == "parcours" else getattr(row, name)
+        new_value: object = parcours if name == "parcours" else _row_value(row, name)
         if new_value in ("", None):
             continue  # an empty cell never erases
         if name in STUDENT_FIELDS:
@@ -209,12 +218,13 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
     if student is None:
         student = Student.objects.create(
             department=department, formation=run.formation, parcours=parcours or "", nip=row.nip, ine=row.ine,
-            nom=row.nom, prenom=row.prenom, date_naissance=row.date_naissance, email=row.email,
+            nom=row.nom, prenom=row.prenom, civilite=_row_value(row, "civilite"), date_naissance=row.date_naissance,
+            email=row.email,
         )
     else:
         for name in STUDENT_FIELDS:
             if name in changes:
-                setattr(student, name, getattr(row, name))
+                setattr(student, name, _row_value(row, name))
         student.save()
     contract = ApprenticeContract.objects.filter(student=student).first()
     if any(name in changes for name in CONTRACT_FIELDS):
