@@ -40,3 +40,15 @@ def test_an_empty_cohort_draws_no_bar() -> None:
 def test_labels_are_escaped() -> None:
     root = ET.fromstring(svg.radar([("<b>A&B</b>", 10.0), ("B", 10.0), ("C", 10.0)]))
     assert root.find(f"{NS}text").text == "<b>A&B</b>"
+
+
+def test_as_image_embeds_the_same_svg_with_its_title_as_alt() -> None:
+    import base64
+    import re
+
+    chart = svg.distribution([1.0, 11.0, 19.0], student=11.0)
+    img = svg.as_image(chart)
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', img).group(1)
+    assert base64.b64decode(data).decode("utf-8") == chart
+    assert 'alt="Répartition des moyennes du module dans la promotion"' in img and 'class="distribution"' in img
+    assert svg.as_image("") == ""

@@ -65,15 +65,17 @@ def _demi_journees(n: int | None) -> str:
     return f"{n} demi-journée{'s' if n > 1 else ''} non justifiée{'s' if n > 1 else ''}"
 
 
-def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
-    """The template context (the web app renders the same template with it)."""
+def context(data: BulletinData, *, charts: bool = True, charts_as_images: bool = False) -> dict[str, Any]:
+    """The template context (the web app renders the same template with it). The charts are inline
+    ``<svg>``; with ``charts_as_images`` (the PDF), ``<img>`` of the same SVG (:func:`svg.as_image`)."""
+    chart = svg.as_image if charts_as_images else str
     modules = []
     ue_codes = [u.code for u in data.ues]
     for m in data.modules:
         modules.append({
             "module": m,
             "evaluations": [{"evaluation": e, "poids_texte": _poids(e.poids, ue_codes)} for e in m.evaluations],
-            "chart": svg.distribution(m.distribution, m.moyenne)
+            "chart": chart(svg.distribution(m.distribution, m.moyenne))
             if charts and m.distribution and data.config.details_evaluations else "",
             "effectif": len(m.distribution),
         })
@@ -88,7 +90,7 @@ def context(data: BulletinData, *, charts: bool = True) -> dict[str, Any]:
         etudiant=data.etudiant,
         formation=data.formation,
         annee_universitaire=data.annee_universitaire,
-        radar=svg.radar(axes) if charts and data.ues else "",
+        radar=chart(svg.radar(axes)) if charts and data.ues else "",
         poles=[
             {"titre": "Ressources", "modules": [m for m in modules if not m["module"].is_sae]},
             {"titre": "Situations d'apprentissage et d'évaluation (SAÉ)",
@@ -110,7 +112,7 @@ def to_html(data: BulletinData) -> str:
 
 
 def to_pdf(data: BulletinData) -> bytes:
-    return html_to_pdf(to_html(data))
+    return html_to_pdf(render_html(TEMPLATE, context(data, charts_as_images=True)))
 
 
 def _decision(d: Decision | None) -> dict[str, Any] | None:
