@@ -45,10 +45,22 @@ def below(value: float | None, bar: float = 10) -> bool:
     return value is not None and value < bar - 0.005
 
 
-def _cell_html(c: Any) -> str:
+def _labels() -> dict[str, str]:
+    """The cells' fixed texts, translated and escaped once per table (a 300-student year has about 5 000
+    cells: one gettext per cell was a tenth of the page's time)."""
+    return {
+        "departs": escape(_("décision du jury, proposition")), "proposed": escape(_("proposé")),
+        "provisional": escape(_("résultat provisoire : note en attente")), "why": escape(_("pourquoi")),
+        "motif": escape(_("Motif du jury")),
+    }
+
+
+def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     # Codes come from a closed list and averages are numbers: only the free texts need escaping.
     if c is None:
         return '<td class="cell"><span class="muted">—</span></td>'
+    if labels is None:
+        labels = _labels()
     value = c.moyenne
     below_bar = value is not None and value < 10 - 0.005
     parts = ['<td class="cell"><span class="moy', " below" if below_bar else "", '">', moy(value), "</span>"]
@@ -57,34 +69,35 @@ def _cell_html(c: Any) -> str:
         parts += [' <span class="code ', code_class(shown), "" if c.decided else " proposed", '">', shown]
         if c.departs:
             parts += ['<span aria-hidden="true">*</span><span class="visually-hidden"> (',
-                      escape(_("décision du jury, proposition")), " ", c.proposed or "", ")</span>"]
+                      labels["departs"], " ", c.proposed or "", ")</span>"]
         elif not c.decided:
-            parts += ['<span class="visually-hidden"> (', escape(_("proposé")), ")</span>"]
+            parts += ['<span class="visually-hidden"> (', labels["proposed"], ")</span>"]
         parts.append("</span>")
     elif c.provisional:
-        parts += [' <span class="code code-none" title="', escape(_("résultat provisoire : note en attente")),
-                  '">ATT<span class="visually-hidden"> (', escape(_("résultat provisoire : note en attente")),
-                  ")</span></span>"]
+        parts += [' <span class="code code-none" title="', labels["provisional"],
+                  '">ATT<span class="visually-hidden"> (', labels["provisional"], ")</span></span>"]
     if c.reasons or c.departure_reason:
-        parts += ['<details class="reasons"><summary>', escape(_("pourquoi")), "</summary><ul>"]
+        parts += ['<details class="reasons"><summary>', labels["why"], "</summary><ul>"]
         for r in c.reasons:
             parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', escape(r.get("source", "")),
                       "</span></li>"]
         if c.departure_reason:
-            parts += ["<li><strong>", escape(_("Motif du jury")), "</strong> : ", escape(c.departure_reason), "</li>"]
+            parts += ["<li><strong>", labels["motif"], "</strong> : ", escape(c.departure_reason), "</li>"]
         parts.append("</ul></details>")
     parts.append("</td>")
     return "".join(parts)
 
 
 @register.simple_tag
-def jury_cells(row: Any, year_jury: bool) -> str:
+def jury_cells(row: Any, year_jury: bool, labels: dict[str, str] | None = None) -> str:
     """The cells of one row of the jury table, rendered in Python: a 300-student year has about 5 000
     cells, and a template loop or include per cell would dominate the page's time."""
     from django.utils.safestring import mark_safe
 
+    if labels is None:
+        labels = _labels()
     cells = list(row.ues) + list(row.rcues) + ([row.annee] if year_jury else [])
-    return mark_safe("".join(_cell_html(c) for c in cells))
+    return mark_safe("".join(_cell_html(c, labels) for c in cells))
 
 
 @register.simple_tag
@@ -103,6 +116,7 @@ def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: s
     repeat, all_done, why = _("redoublant"), _("tout est décidé"), _("pourquoi")
     see_reasons = _("Voir les motifs de chaque proposition")
     width = len(table.ue_headers) + len(table.rcue_headers) + (1 if table.year_jury else 0)
+    labels = _labels()
     out: list[str] = []
     for row in table.rows:
         pk = row.student.pk
@@ -114,7 +128,7 @@ def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: s
         if row.error:
             out.append(f'<td colspan="{width}" class="error">{escape(row.error)}</td>')
         else:
-            out.append(jury_cells(row, table.year_jury))
+            out.append(jury_cells(row, table.year_jury, labels))
         base = f"{decisions_base}{pk}/"
         out.append(f'<td><a href="{base}">{label_link}<span class="visually-hidden"> — {name}</span></a>')
         if not row.error and row.all_decided:
