@@ -183,7 +183,7 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
             rows.append(JuryRow(enrolment.student, enrolment, [], [], None,
                                 cursus.error if cursus else "aucune inscription"))
             continue
-        proposals = proposals_of(cursus, run)
+        proposals = proposals_of(cursus, run, with_reasons=with_reasons)
         year = cursus.year_result(run.academic_year.label)
         ue_results: Any = year.ues if year is not None else (
             cursus.semester_result.ues if cursus.semester_result is not None else {})

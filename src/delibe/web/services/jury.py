@@ -8,6 +8,7 @@ student, academic year, level and key: a new deliberation updates the row, never
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -55,8 +56,14 @@ def year_runs(run: SemesterRun) -> list[SemesterRun]:
     return [partner, run] if partner else [run]
 
 
-def proposals_of(cursus: StudentCursus, run: SemesterRun) -> dict[tuple[str, str], Proposal]:
-    """The engine's proposals for one student at the jury of ``run`` (UE codes only at an odd semester)."""
+def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool = True
+                 ) -> dict[tuple[str, str], Proposal]:
+    """The engine's proposals for one student at the jury of ``run`` (UE codes only at an odd semester).
+    Without ``with_reasons`` the proposals carry no reasons (the jury table loads them on demand)."""
+
+    def as_dicts(reasons: Any) -> list[dict[str, object]]:
+        return [r.as_dict() for r in reasons] if with_reasons else []
+
     proposals: dict[tuple[str, str], Proposal] = {}
     if cursus.cohort is not None and run.semestre % 2 == 0:
         formation = cursus.cohort["formation"]
@@ -73,20 +80,20 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun) -> dict[tuple[str, str
             return {}
         for code, ue in cursus.semester_result.ues.items():
             proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                               [r.as_dict() for r in ue.reasons])
+                                               as_dicts(ue.reasons))
         return proposals
     year = cursus.year_result(run.academic_year.label)
     if year is None:
         return {}
     for code, ue in year.ues.items():
         proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                           [r.as_dict() for r in ue.reasons])
+                                           as_dicts(ue.reasons))
     for nom, rcue in year.rcues.items():
         proposals[("rcue", nom)] = Proposal("rcue", nom, None, rcue.moyenne, rcue.proposed,
-                                            [r.as_dict() for r in rcue.reasons])
+                                            as_dicts(rcue.reasons))
     key = f"BUT{run.annee_but}"
     proposals[("annee", key)] = Proposal("annee", key, None, None, year.annee.proposed,
-                                         [r.as_dict() for r in year.annee.reasons])
+                                         as_dicts(year.annee.reasons))
     return proposals
 
 
