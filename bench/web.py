@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import platform
 import random
 import shutil
 import statistics
@@ -183,18 +182,15 @@ def measure_saves(client: object, evaluation: object, cells: list[tuple[int, int
 
 
 def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    import sqlite3
+
     import django
 
-    return (f"{os.cpu_count()} cœurs, {cpu}, Python {platform.python_version()}, Django {django.get_version()}, "
-            f"SQLite {__import__('sqlite3').sqlite_version}")
+    from delibe.cli.bench import machine as engine_machine  # one reading of /proc/cpuinfo for every bench
+
+    m = engine_machine()
+    return (f"{m['nproc']} cœurs, {m['cpu']}, Python {m['python']}, Django {django.get_version()}, "
+            f"SQLite {sqlite3.sqlite_version}")
 
 
 def load() -> str:
