@@ -56,12 +56,7 @@ def get_student(request: HttpRequest, pk: int) -> tuple[Student, bool]:
     published decisions). Another department's or another student's record is not found (404), as on the
     web (``views.documents._student``)."""
     student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
-    staff = perm.roles_of(request.user).has(student.department_id, perm.JURY_READERS)
-    if perm.is_self(request.user, student) and not staff:
-        return student, True
-    perm.require_visible(perm.can_view_department(request.user, student.department_id))
-    perm.require(perm.can_view_student(request.user, student))
-    return student, False
+    return student, perm.reads_as_self(request.user, student)
 
 
 def run_summary(run: SemesterRun) -> dict[str, Any]:

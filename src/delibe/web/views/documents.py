@@ -54,12 +54,7 @@ def _student(request: HttpRequest, student_pk: int) -> tuple[Student, bool]:
     """The student whose documents are asked for, and whether the reader is that student (who then sees
     only published decisions). Another student's documents are not found (404)."""
     student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=student_pk)
-    staff = perm.roles_of(request.user).has(student.department_id, perm.JURY_READERS)
-    if perm.is_self(request.user, student) and not staff:
-        return student, True
-    perm.require_visible(perm.can_view_department(request.user, student.department_id))
-    perm.require(perm.can_view_student_documents(request.user, student))
-    return student, False
+    return student, perm.reads_as_self(request.user, student)
 
 
 def _run_and_student(request: HttpRequest, pk: int, student_pk: int) -> tuple[SemesterRun, Student, bool]:
