@@ -206,13 +206,8 @@ def can_produce_documents(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, JURY_READERS)
 
 
-def can_view_student_documents(user: Any, student: Student) -> bool:
-    """A student's bulletins, letter, transcripts: the student themself, and those who read the jury."""
-    return can_view_student(user, student)
-
-
 def reads_as_self(user: Any, student: Student) -> bool:
-    """Check that ``user`` may read ``student``'s record, and say how: True when they are that student
+    """Check that ``user`` may read ``student``'s record (cursus, bulletins, letter, transcripts), and say how: True when they are that student
     without a staff role (they then see only published decisions), False for staff. Another department's
     record is not found (404), another student's is refused (web and API alike)."""
     staff = roles_of(user).has(student.department_id, JURY_READERS)
