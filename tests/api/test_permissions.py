@@ -122,3 +122,10 @@ def test_an_enseignant_does_not_read_student_records_or_the_student_list(api, wo
     # but the students of a semester where they teach, as on their grade grid
     listed = enseignant.get(f"/api/v1/semestres/{world.s1.pk}/etudiants").json()
     assert {s["id"] for s in listed} == {world.alice.pk, world.bruno.pk}
+
+
+def test_a_student_record_carries_the_civilite_stored_by_the_import(api, world):
+    world.alice.civilite = "Mme"
+    world.alice.save(update_fields=["civilite"])
+    record = api("scolarite").get(f"/api/v1/etudiants/{world.alice.pk}").json()
+    assert (record["civilite"], record["nip"]) == ("Mme", world.alice.nip)

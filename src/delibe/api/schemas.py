@@ -120,6 +120,7 @@ class SemestreDetail(SemestreResume):
 class EtudiantResume(Schema):
     id: int
     nip: str
+    civilite: str  # « M. », « Mme » or empty
     nom: str
     prenom: str
     departement: str

@@ -79,7 +79,8 @@ def module_dict(m: Any) -> dict[str, Any]:
 
 
 def student_summary(s: Student) -> dict[str, Any]:
-    return {"id": s.pk, "nip": s.nip, "nom": s.nom, "prenom": s.prenom, "departement": s.department.code}
+    return {"id": s.pk, "nip": s.nip, "civilite": s.civilite, "nom": s.nom, "prenom": s.prenom,
+            "departement": s.department.code}
 
 
 def motifs(reasons: Any) -> list[dict[str, Any]]:
