@@ -70,16 +70,24 @@ def _base_name(student: Student, run: SemesterRun) -> str:
 
 # --- bulletin --------------------------------------------------------------------------------------
 
+def _bulletin(request: HttpRequest, pk: int, student_pk: int) -> tuple[Any, Student, SemesterRun, bool]:
+    """The bulletin's data (or the error page to answer), the student, the run, and whether the reader is
+    that student: what the page, the PDF and the JSON share."""
+    run, student, for_student = _run_and_student(request, pk, student_pk)
+    try:
+        return docs.bulletin_data(student, run, for_student=for_student), student, run, for_student
+    except docs.DocumentError as error:
+        return _error_page(request, error), student, run, for_student
+
+
 @login_required
 def bulletin_page(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     """The bulletin as a page: the very HTML of the PDF (same template), with its downloads."""
     from delibe.reports import bulletin
 
-    run, student, for_student = _run_and_student(request, pk, student_pk)
-    try:
-        data = docs.bulletin_data(student, run, for_student=for_student)
-    except docs.DocumentError as error:
-        return _error_page(request, error)
+    data, student, run, for_student = _bulletin(request, pk, student_pk)
+    if isinstance(data, HttpResponse):
+        return data
     return render(request, "delibe/documents/bulletin.html", {
         "run": run, "student": student, "data": data, "document_html": bulletin.to_html(data),
         "for_student": for_student,
@@ -90,11 +98,9 @@ def bulletin_page(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
 def bulletin_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     from delibe.reports import bulletin
 
-    run, student, for_student = _run_and_student(request, pk, student_pk)
-    try:
-        data = docs.bulletin_data(student, run, for_student=for_student)
-    except docs.DocumentError as error:
-        return _error_page(request, error)
+    data, student, run, _ = _bulletin(request, pk, student_pk)
+    if isinstance(data, HttpResponse):
+        return data
     return _download(bulletin.to_pdf(data), f"bulletin-{_base_name(student, run)}.pdf", PDF)
 
 
@@ -102,11 +108,9 @@ def bulletin_pdf(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse
 def bulletin_json(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
     from delibe.reports import bulletin
 
-    run, student, for_student = _run_and_student(request, pk, student_pk)
-    try:
-        data = docs.bulletin_data(student, run, for_student=for_student)
-    except docs.DocumentError as error:
-        return _error_page(request, error)
+    data, student, run, _ = _bulletin(request, pk, student_pk)
+    if isinstance(data, HttpResponse):
+        return data
     return _download(bulletin.to_json(data).encode("utf-8"), f"bulletin-{_base_name(student, run)}.json",
                      "application/json; charset=utf-8")
 
