@@ -171,17 +171,10 @@ def bulletin_cmd(scenario: Path | None, semestre: int | None, annee_but: int | N
 
     suffix = check_suffix(output, (".pdf", ".html", ".json"))
     if scenario is None:
-        if semestre is None or not etudiant:
-            fail("donnez un fichier SCENARIO, ou bien --semestre ID et --etudiant NIP pour un bulletin tiré de la "
-                 "base. " + DATABASE_HELP)
-        refuse_options(config=config_path, annee=annee_but, date_jury=date_jury)
-        run, student = db_student(semestre, etudiant)
-        from delibe.web.services.documents import DocumentError, bulletin_data
+        from delibe.web.services.documents import bulletin_data
 
-        try:
-            data = bulletin_data(student, run)
-        except DocumentError as exc:
-            fail(str(exc))
+        data = db_student_document(bulletin_data, semestre, etudiant, "un bulletin tiré",
+                                   config=config_path, annee=annee_but, date_jury=date_jury)
     else:
         if semestre is not None and not 1 <= semestre <= 6:
             fail(f"--semestre {semestre}: avec un fichier scénario, le semestre va de 1 à 6.")
@@ -275,17 +268,10 @@ def lettre_cmd(scenario: Path | None, run_id: int | None, annee_but: int | None,
 
     suffix = check_suffix(output, (".pdf", ".html"))
     if scenario is None:
-        if run_id is None or not etudiant:
-            fail("donnez un fichier SCENARIO, ou bien --semestre ID et --etudiant NIP pour une lettre tirée de la "
-                 "base. " + DATABASE_HELP)
-        refuse_options(config=config_path, annee=annee_but, date_jury=date_jury)
-        run, student = db_student(run_id, etudiant)
-        from delibe.web.services.documents import DocumentError, lettre_data
+        from delibe.web.services.documents import lettre_data
 
-        try:
-            db_data = lettre_data(student, run)
-        except DocumentError as exc:
-            fail(str(exc))
+        db_data = db_student_document(lettre_data, run_id, etudiant, "une lettre tirée",
+                                      config=config_path, annee=annee_but, date_jury=date_jury)
         render(output, suffix, lambda: lettre.to_html(db_data), lambda: lettre.to_pdf(db_data))
         return
     if run_id is not None:
@@ -522,6 +508,23 @@ def db_student(run_id: int, nip: str) -> tuple[Any, Any]:
         fail(f"aucun étudiant de NIP « {nip} » inscrit en {run_label(run)}; vérifiez le numéro étudiant "
              "(colonne NIP de la liste des étudiants).")
     return run, enrolment.student
+
+
+def db_student_document(build: Callable[[Any, Any], Any], run_id: int | None, nip: str | None, what: str, *,
+                        config: Path | None, annee: int | None, date_jury: str | None) -> Any:
+    """The database mode of a one-student document: check the options, find the enrolled student, build
+    the document's data with ``build(student, run)``; a refusal of the service ends the command."""
+    if run_id is None or not nip:
+        fail(f"donnez un fichier SCENARIO, ou bien --semestre ID et --etudiant NIP pour {what} de la base. "
+             + DATABASE_HELP)
+    refuse_options(config=config, annee=annee, date_jury=date_jury)
+    run, student = db_student(run_id, nip)
+    from delibe.web.services.documents import DocumentError
+
+    try:
+        return build(student, run)
+    except DocumentError as exc:
+        fail(str(exc))
 
 
 def refuse_options(*, config: Path | None = None, annee: int | None = None, date_jury: str | None = None) -> None:
