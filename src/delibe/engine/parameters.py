@@ -8,7 +8,6 @@ gives the values in force at a date (an ISO date string, so that the engine read
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-
 from fractions import Fraction
 
 from delibe.engine import sources

@@ -78,7 +78,7 @@ def is_provisional(spec: SemesterSpec, student: StudentGrades) -> bool:
     )
 
 
-def _sur_20(e: Evaluation, v: float | int) -> Fraction:
+def _sur_20(e: Evaluation, v: float) -> Fraction:
     """A grade brought to /20, exactly."""
     return exact(v) / exact(e.note_max) * 20
 

@@ -11,9 +11,9 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from delibe.engine.exact import WINDOW
 from delibe.engine.moyennes.explain import ModuleExplanation, UEExplanation
 from delibe.engine.moyennes.grades import BoolArray, FloatArray, GradeTable, SemesterSpec, StudentGrades
-from delibe.engine.exact import WINDOW
 from delibe.engine.parameters import Regles
 
 
