@@ -11,11 +11,14 @@ ADM, CMP, ADSUP, ADJ, ADJR, AJ = "ADM", "CMP", "ADSUP", "ADJ", "ADJR", "AJ"
 PASD, PAS1NCI, RED, NAR = "PASD", "PAS1NCI", "RED", "NAR"
 ATJ, RAT, DEF, DEM, ABAN, ABL, EXCLU = "ATJ", "RAT", "DEF", "DEM", "ABAN", "ABL", "EXCLU"
 
-UE_CODES: frozenset[str] = frozenset({ADM, CMP, ADSUP, ADJ, ADJR, AJ, ATJ, RAT})
-RCUE_CODES: frozenset[str] = frozenset({ADM, CMP, ADSUP, ADJ, AJ, ATJ, RAT})
-ANNEE_CODES: frozenset[str] = frozenset(
-    {ADM, ADJ, PASD, PAS1NCI, RED, NAR, ATJ, RAT, DEF, DEM, ABAN, ABL, EXCLU}
-)
+# The codes a jury may record on each level, in the order a form lists them (validating first).
+UE_ORDER: tuple[str, ...] = (ADM, CMP, ADSUP, ADJ, ADJR, AJ, ATJ, RAT)
+RCUE_ORDER: tuple[str, ...] = (ADM, CMP, ADSUP, ADJ, AJ, ATJ, RAT)
+ANNEE_ORDER: tuple[str, ...] = (ADM, ADJ, PASD, PAS1NCI, RED, NAR, ATJ, RAT, DEF, DEM, ABAN, ABL, EXCLU)
+
+UE_CODES: frozenset[str] = frozenset(UE_ORDER)
+RCUE_CODES: frozenset[str] = frozenset(RCUE_ORDER)
+ANNEE_CODES: frozenset[str] = frozenset(ANNEE_ORDER)
 
 VALIDATING: frozenset[str] = frozenset({ADM, CMP, ADSUP, ADJ, ADJR})
 """UE and RCUE codes that acquire (UE: with its ECTS) or validate (RCUE)."""

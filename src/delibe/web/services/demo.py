@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from delibe.engine.jury.codes import PASSAGE
 from delibe.engine.model import Formation
 from delibe.web.assiduite.models import (
     AbsenceRecord,
@@ -347,7 +348,7 @@ def _deliberate_and_close(runs: dict[int, SemesterRun], president: object, profi
     for p in profiles:
         code = codes.get(p.student.pk)
         p.attempts[p.annee] = p.attempts.get(p.annee, 0) + 1
-        if code in ("ADM", "ADJ", "PASD", "PAS1NCI"):
+        if code in PASSAGE:
             if p.annee == 3:
                 p.done = True
             p.annee += 1

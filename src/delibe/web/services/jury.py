@@ -13,14 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from delibe.engine.jury import codes
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import StudentCursus, deliberate_students
 
-UE_CODES = ("ADM", "CMP", "ADSUP", "ADJ", "ADJR", "AJ", "ATJ", "RAT")
-RCUE_CODES = ("ADM", "CMP", "ADSUP", "ADJ", "AJ", "ATJ", "RAT")
-ANNEE_CODES = ("ADM", "ADJ", "PASD", "PAS1NCI", "RED", "NAR", "ATJ", "RAT", "DEF", "DEM", "ABAN", "ABL", "EXCLU")
-CODES_BY_LEVEL = {"ue": UE_CODES, "rcue": RCUE_CODES, "annee": ANNEE_CODES}
+CODES_BY_LEVEL = {"ue": codes.UE_ORDER, "rcue": codes.RCUE_ORDER, "annee": codes.ANNEE_ORDER}
 
 
 class DecisionError(Exception):
