@@ -22,10 +22,8 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
-from delibe.engine.exact import exact, note_fr
 from delibe.engine.model import Formation
-from delibe.engine.moyennes.explain import BonusTerm
-from delibe.engine.moyennes.results import SemesterResults
+from delibe.engine.moyennes.penalites import ResultsWithPenalties, with_penalties
 from delibe.engine.parameters import Regles, regles_at
 from delibe.engine.trace import Reason
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun
@@ -60,7 +58,7 @@ class SemesterOutcome:
     run: SemesterRun
     formation: Formation
     parcours_of: dict[int, str]  # student id -> parcours
-    results: dict[str, Any]  # parcours -> SemesterResults (ResultsWithAttendance when a penalty applies)
+    results: dict[str, Any]  # parcours -> SemesterResults (ResultsWithPenalties when a penalty applies)
     evaluations: list[Evaluation] = field(default_factory=list)
     # student id -> effects of the department's local attendance rules in this run (empty: none on)
     attendance: dict[int, list[Effet]] = field(default_factory=dict)
@@ -68,7 +66,7 @@ class SemesterOutcome:
     def attendance_penalty(self, student_id: int, ue_code: str) -> Penalite | None:
         """The attendance penalty included in this UE average, if any (with its reason and source)."""
         result = self._result(student_id)
-        if isinstance(result, ResultsWithAttendance):
+        if isinstance(result, ResultsWithPenalties):
             return result.penalty(str(student_id), ue_code)
         return None
 
@@ -121,75 +119,6 @@ class SemesterOutcome:
 
 # --- attendance (local rules, domain.md §7: declared by the department, off by default) ----------------
 
-@dataclass(frozen=True, eq=False)
-class ResultsWithAttendance(SemesterResults):
-    """The engine's averages of a semester with the department's attendance penalties taken off the UE
-    averages (then clipped to [0, note_max], as a malus), so that the jury, the pages and the bulletins
-    all read the same numbers. ``ue_computed`` stays the grades' average; ``explain_ue`` adds the penalty
-    as a term of the explanation, citing the règlement (and its date) that sets it."""
-
-    penalties: Mapping[str, Mapping[str, Penalite]] = field(default_factory=dict)
-
-    def penalty(self, student_id: str, ue_code: str) -> Penalite | None:
-        return self.penalties.get(student_id, {}).get(ue_code)
-
-    def ue_average_exact(self, student_id: str, ue_code: str) -> Fraction | None:
-        value = super().ue_average_exact(student_id, ue_code)
-        penalty = self.penalty(student_id, ue_code)
-        return value if penalty is None or value is None else _penalised(value, penalty.points, self.regles)
-
-    def explain_ue(self, student_id: str, ue_code: str) -> Any:
-        explanation = super().explain_ue(student_id, ue_code)
-        penalty = self.penalty(student_id, ue_code)
-        if penalty is None or explanation.average is None or explanation.status != "calculee":
-            return explanation
-        before = explanation.average
-        after = min(max(before - penalty.points, 0.0), self.regles.note_max)
-        term = BonusTerm(penalty.reason.rule, penalty.reason.text, penalty.reason.source.reference, "", None,
-                         -penalty.points)
-        arithmetic = Reason(
-            "assiduite.penalite.moyenne",
-            f"Moyenne de {ue_code} après la pénalité d'assiduité : {_fr(before)} − {_fr(penalty.points)} = "
-            f"{_fr(after)}" + (" (ramenée à 0)" if before - penalty.points < 0 else ""),
-            penalty.reason.source, {"avant": before, "points": penalty.points, "apres": after},
-        )
-        return dataclasses.replace(explanation, average=after, bonus=(*explanation.bonus, term),
-                                   reasons=(*explanation.reasons, penalty.reason, arithmetic))
-
-
-def _fr(value: float) -> str:
-    return note_fr(value)
-
-
-def _penalised(average: Fraction, points: float, regles: Regles) -> Fraction:
-    """The average less the penalty, clipped to [0, note_max], exactly."""
-    return min(max(average - exact(points), Fraction(0)), exact(regles.note_max))
-
-
-def _with_penalties(result: SemesterResults, effects: Mapping[int, list[Effet]]) -> SemesterResults:
-    penalties: dict[str, dict[str, Penalite]] = {}
-    averages = result.ue_averages
-    for student_id, effets in effects.items():
-        sid = str(student_id)
-        if sid not in result.students:
-            continue
-        for effet in effets:
-            if not isinstance(effet, Penalite) or effet.ue not in result.ue_codes:
-                continue
-            i, j = result.row(sid), result.ue_codes.index(effet.ue)
-            if math.isnan(averages[i, j]):
-                continue  # nothing to take points from: the average is undefined
-            if averages is result.ue_averages:
-                averages = averages.copy()
-            averages[i, j] = float(_penalised(exact(float(averages[i, j])), effet.points, result.regles))
-            penalties.setdefault(sid, {})[effet.ue] = effet
-    if not penalties:
-        return result
-    kwargs = {f.name: getattr(result, f.name) for f in dataclasses.fields(SemesterResults) if f.init}
-    kwargs["ue_averages"] = averages
-    return ResultsWithAttendance(**kwargs, penalties=penalties)
-
-
 def _apply_attendance(outcomes: dict[int, SemesterOutcome], runs: list[SemesterRun]) -> None:
     """Adds the effects of the departments' attendance rules to the outcomes: penalties in the averages
     (for every student of the run, so that ranks compare like with like), ATJ proposals for the jury."""
@@ -200,7 +129,7 @@ def _apply_attendance(outcomes: dict[int, SemesterOutcome], runs: list[SemesterR
         if outcome is None:
             continue
         outcome.attendance = effects
-        outcome.results = {parcours: _with_penalties(result, effects) for parcours, result in outcome.results.items()}
+        outcome.results = {parcours: with_penalties(result, effects) for parcours, result in outcome.results.items()}
 
 
 OUTCOME_CACHE_SIZE = 64
