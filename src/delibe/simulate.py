@@ -377,7 +377,7 @@ def parse_scenario(
         if key not in root:
             raise reader.fail((key,), f"« {key} » manquant: le scénario doit donner formation, parcours et years")
     description = root.get("description", "")
-    if "description" in root:
+    if description != "":  # an empty text says nothing, harmlessly; a key with no value is refused
         description = _text(reader, ("description",), description, "description",
                             "écrivez une phrase qui décrit le cas")
     reference = _text(reader, ("formation",), root["formation"], "formation",
@@ -398,8 +398,9 @@ def parse_scenario(
                              "écrivez le nombre de redoublements accordés par le directeur (0 ou 1)")
         limit = regles.redoublements_derogation
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
-            raise reader.fail(("derogations",), f"{_kind(value)} invalide: attendu un entier de 0 à {limit} "
-                                                "(redoublements supplémentaires accordés par le directeur)")
+            raise reader.fail(("derogations",), f"nombre de dérogations invalide : {_kind(value)} ; attendu un entier "
+                                                f"de 0 à {limit} (redoublements supplémentaires accordés par le "
+                                                "directeur)")
         derogations = value
     years_data = reader.given(("years",), root["years"], "donnez la liste des années (- year: BUT1 …)")
     if not isinstance(years_data, list) or not years_data:

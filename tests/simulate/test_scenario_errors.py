@@ -66,7 +66,7 @@ def simulate(tmp_path: Path, text: str, name: str = "cas.yaml") -> Any:
     (HEAD + BUT1 + "  attente: [S1.C9]\n", 8, "years[0].attente[0]", "compétence « C9 » inconnue"),
     (HEAD + BUT1 + "  attente:\n", 8, "years[0].attente", "clé « attente » donnée sans valeur"),
     (HEAD + BUT1 + "derogations: 1.5\n", 8, "derogations", "attendu un entier de 0 à 1"),
-    (HEAD + BUT1 + "derogations: true\n", 8, "derogations", "un booléen (true) invalide"),
+    (HEAD + BUT1 + "derogations: true\n", 8, "derogations", "nombre de dérogations invalide : un booléen (true)"),
     (HEAD + BUT1 + "derogations: 3\n", 8, "derogations", "attendu un entier de 0 à 1"),
     (HEAD + BUT1 + "derogations:\n", 8, "derogations", "clé « derogations » donnée sans valeur"),
     (HEAD + BUT1 + "ue_acquises_avant: [S1.C1]\n", 8, "ue_acquises_avant", "doit être un dictionnaire"),

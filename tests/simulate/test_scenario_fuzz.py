@@ -21,7 +21,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from delibe.cli import cli
-from delibe.simulate import Scenario, ScenarioError, parse_scenario, read_scenario, run, to_json
+from delibe.simulate import (
+    JURY_KEYS,
+    KNOWN_KEYS,
+    YEAR_KEYS,
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+    read_scenario,
+    run,
+    to_json,
+)
 
 EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.yaml"))
 DATA = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
@@ -35,19 +45,25 @@ WORDS = ["BUT1", "BUT2", "BUT3", "S1", "S2", "S3", "S5", "C1", "C2", "C3", "C5",
          "year", "ue", "modules", "jury", "attente", "annee", "rcue", "raison", "code", "moyenne", "derogations",
          "ue_acquises_avant", "formation", "parcours", "years", "~", "null", "-1", ".nan"]
 
+# The values most likely to break a reader come first and often: no value, true/false, numbers out of
+# range or too big for a float, nan/inf, numbers as text, vocabulary in the wrong place.
+tricky = st.sampled_from([None, True, False, 0, -1, 21, 10**400, -(10**400), float("nan"), float("inf"), 1e308,
+                          "12", "12,5", "", " ", "S1.C2", "ADM", [], {}, [None], {"S1": None}, ["S1.C2", 5]])
 scalars = st.one_of(
-    st.none(), st.booleans(), st.sampled_from(WORDS),
+    tricky, st.sampled_from(WORDS),
     st.integers(min_value=-5, max_value=25), st.integers(), st.integers(min_value=10**300, max_value=10**400),
     st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=0, max_value=20),
     st.text(max_size=12), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)),
 )
-values = st.recursive(
+values = st.one_of(tricky, st.recursive(
     scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=3),
                             st.dictionaries(st.one_of(st.sampled_from(WORDS), st.integers(0, 9)), inner, max_size=3)),
     max_leaves=6,
-)
+))
 keys = st.one_of(st.sampled_from(WORDS), st.integers(-2, 9), st.booleans(), st.none(), st.text(max_size=6))
+# Every key the format knows, to add where it may or may not belong.
+FORMAT_KEYS = sorted(KNOWN_KEYS | YEAR_KEYS | JURY_KEYS | {"moyenne", "code", "S1", "S2", "C1", "S1.C1"})
 
 
 def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -76,7 +92,13 @@ def mutated(draw: st.DrawFn) -> Any:
     for _ in range(draw(st.integers(1, 4))):
         places = paths(data)
         path = draw(st.sampled_from(places))
-        operation = draw(st.sampled_from(["replace", "drop", "rename", "add", "retype", "wrap"]))
+        operation = draw(st.sampled_from(["replace", "replace", "drop", "rename", "add", "known", "known", "retype",
+                                          "wrap"]))
+        if operation == "known":  # a key of the format, with any value, in any mapping
+            mappings = [p for p in places if isinstance(at(data, p), dict)]
+            if mappings:
+                at(data, draw(st.sampled_from(mappings)))[draw(st.sampled_from(FORMAT_KEYS))] = draw(values)
+            continue
         if not path:  # the root itself
             if operation == "replace":
                 data = draw(values)
@@ -207,3 +229,49 @@ def test_the_cli_exits_2_with_a_message_and_no_traceback_on_malformed_files(tmp_
     assert result.exit_code == 2, (result.output, result.exception)
     assert result.stdout == ""
     assert result.stderr.startswith(f"Erreur: {path}") and "Traceback" not in result.stderr
+
+
+def leaf_lines(text: str) -> list[int]:
+    """Indexes of the lines ``key: value`` of the scenario (before ``expect``) whose value is on the line."""
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines) if line.startswith("expect:")), len(lines))
+    found = []
+    for i, line in enumerate(lines[:end]):
+        _head, colon, tail = line.partition(":")
+        if colon and tail.strip() and not tail.strip().startswith(("{", "[")) and not line.startswith("description"):
+            found.append(i)
+    return found
+
+
+@FUZZ
+@given(data=st.data())
+def test_any_key_given_with_no_value_is_refused_naming_its_line_and_key(tmp_path_factory: Any, data: Any) -> None:
+    text = data.draw(st.sampled_from(TEXTS))
+    lines = text.split("\n")
+    i = data.draw(st.sampled_from(leaf_lines(text)))
+    key = lines[i].partition(":")[0].strip().lstrip("- ")
+    lines[i] = lines[i].partition(":")[0] + ":"
+    path = tmp_path_factory.mktemp("vide") / "s.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        deliberate(read_scenario(path))
+    assert raised.value.line == i + 1, str(raised.value)
+    assert f"clé « {key} » donnée sans valeur" in raised.value.message
+
+
+@FUZZ
+@given(data=st.data())
+def test_any_average_written_between_quotes_is_refused_saying_so(tmp_path_factory: Any, data: Any) -> None:
+    text = data.draw(st.sampled_from(TEXTS))
+    lines = text.split("\n")
+    numbers = [i for i in leaf_lines(text) if lines[i].partition(":")[2].strip().replace(".", "", 1).isdigit()]
+    i = data.draw(st.sampled_from(numbers))
+    head, _, value = lines[i].partition(":")
+    quote = data.draw(st.sampled_from(["'", '"']))
+    lines[i] = f"{head}: {quote}{value.strip()}{quote}"
+    path = tmp_path_factory.mktemp("guillemets") / "s.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        deliberate(read_scenario(path))
+    assert raised.value.line == i + 1, str(raised.value)
+    assert f"la valeur est entre guillemets : écrivez {value.strip()} sans guillemets" in raised.value.message
