@@ -43,8 +43,8 @@ FormationLoader = Callable[[str, Path | None], Formation]
 
 YEAR_RE = re.compile(r"^(?:BUT)?\s*([1-3])$", re.IGNORECASE)
 SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
-COMPETENCE_RE = re.compile(r"^C?(\d+)$", re.IGNORECASE)
-UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d+)|UE([1-6])\.(\d+))$", re.IGNORECASE)
+COMPETENCE_RE = re.compile(r"^C?(\d{1,4})$", re.IGNORECASE)
+UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d{1,4})|UE([1-6])\.(\d{1,4}))$", re.IGNORECASE)
 KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
 YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
@@ -160,7 +160,8 @@ class _Reader:
 def _place(path: tuple[str | int, ...]) -> str:
     place = ""
     for part in path:
-        place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
+        text = _short(part, 60)
+        place += f"[{text}]" if isinstance(part, int) else (f".{text}" if place else text)
     return place
 
 
@@ -183,8 +184,16 @@ def _kind(value: Any) -> str:
     return f"une valeur de type {type(value).__name__}"
 
 
+def _str(value: Any) -> str:
+    """``str(value)``, also for an integer too long for Python to write (more than 4300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return "(nombre de plus de 4300 chiffres)"
+
+
 def _short(value: Any, limit: int = 40) -> str:
-    text = str(value)
+    text = _str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -255,7 +264,7 @@ def _text(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str, h
     reader.given(path, value, hint)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise reader.fail(path, f"{what} invalide : {_kind(value)} ; {hint}")
-    text = str(value).strip()
+    text = _str(value).strip()
     if not text:
         raise reader.no_value(path, hint)
     return text
@@ -264,7 +273,7 @@ def _text(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str, h
 def _year_number(reader: _Reader, path: tuple[str | int, ...], value: Any) -> int:
     hint = "écrivez BUT1, BUT2 ou BUT3"
     reader.given(path, value, hint)
-    match = YEAR_RE.match(str(value).strip()) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    match = YEAR_RE.match(_str(value).strip()) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if not match:
         raise reader.fail(path, f"année « {_short(value)} » invalide: attendu BUT1, BUT2 ou BUT3")
     return int(match.group(1))
@@ -285,7 +294,7 @@ def _resolve_ue(
 ) -> UE:
     """``C<k>`` (or ``k``, or the competence's nom_court) in semester ``semestre`` of year ``annee``."""
     by_number = _competences_by_number(formation, structure, annee)
-    text = str(key).strip()
+    text = _str(key).strip()
     match = COMPETENCE_RE.match(text)
     nom_court = by_number.get(int(match.group(1))) if match else (text if text in by_number.values() else None)
     ys = structure.years.get(annee)
@@ -301,7 +310,7 @@ def _resolve_ue(
 
 
 def _semestre(reader: _Reader, path: tuple[str | int, ...], key: Any, annee: int) -> int:
-    match = SEMESTRE_RE.match(str(key).strip())
+    match = SEMESTRE_RE.match(_str(key).strip())
     if not match:
         raise reader.fail(path, f"semestre « {_short(key)} » invalide: attendu S{2 * annee - 1} ou S{2 * annee}")
     semestre = int(match.group(1))
@@ -320,7 +329,7 @@ def _mapping(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str
 
 
 def _keys(reader: _Reader, path: tuple[str | int, ...], data: Mapping[Any, Any], known: set[str]) -> None:
-    unknown = sorted(str(k) for k in data if not isinstance(k, str) or k not in known)
+    unknown = sorted(_str(k) for k in data if not isinstance(k, str) or k not in known)
     if unknown:
         raise reader.fail(path + (unknown[0],), f"clé inconnue « {_short(unknown[0])} » (clés possibles: "
                                                 f"{', '.join(sorted(known))})")
@@ -425,7 +434,7 @@ def _parse_acquises(
     before entry (the last one by équivalence, without an average)."""
     result: dict[str, UECapitalisee] = {}
     for key, value in _mapping(reader, path, data, "ue_acquises_avant").items():
-        vpath = path + (str(key),)
+        vpath = path + (_str(key),)
         ue = _ue_by_key(reader, vpath, formation, structure, 3, key)
         if ue.code in result:
             raise reader.fail(vpath, f"UE {ue_key(formation, ue)} donnée deux fois")
@@ -463,24 +472,24 @@ def _parse_year(
     if "ue" not in year and "modules" not in year:
         raise reader.fail(path, "l'année doit donner « ue: » (moyennes d'UE) ou « modules: » (moyennes de modules)")
     for semestre_key, values in (_mapping(reader, path + ("ue",), year["ue"], "ue") if "ue" in year else {}).items():
-        spath = path + ("ue", str(semestre_key))
+        spath = path + ("ue", _str(semestre_key))
         semestre = _semestre(reader, spath, semestre_key, annee)
         for key, value in _mapping(reader, spath, values, f"ue.{semestre_key}").items():
-            vpath = spath + (str(key),)
+            vpath = spath + (_str(key),)
             ue = _resolve_ue(reader, vpath, formation, structure, annee, semestre, key)
             if ue.code in moyennes:
                 raise reader.fail(vpath, f"UE {ue_key(formation, ue)} donnée deux fois")
             moyennes[ue.code] = _average(reader, vpath, value, regles)
     modules = _mapping(reader, path + ("modules",), year["modules"], "modules") if "modules" in year else {}
     for semestre_key, values in modules.items():
-        spath = path + ("modules", str(semestre_key))
+        spath = path + ("modules", _str(semestre_key))
         semestre = _semestre(reader, spath, semestre_key, annee)
         module_values = _mapping(reader, spath, values, f"modules.{semestre_key}")
         averages: dict[str, float | None] = {}
         known = {m.code for m in formation.modules_of(semestre, structure.parcours.code)}
         for code, value in module_values.items():
-            mpath = spath + (str(code),)
-            name = _module_code(str(code), known)
+            mpath = spath + (_str(code),)
+            name = _module_code(_str(code), known)
             if name is None:
                 raise reader.fail(mpath, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
                                          f"{formation.id} (parcours {structure.parcours.code}); modules: "
@@ -556,15 +565,15 @@ def _parse_jury(
     entries: list[tuple[tuple[str | int, ...], str, Any]] = []  # (path, UE name, code)
     for key, code in (_mapping(reader, path + ("ue",), jury["ue"], "jury.ue") if "ue" in jury else {}).items():
         if isinstance(code, Mapping):  # ue: {S1: {C2: ADJ}}, as the averages are given
-            match = SEMESTRE_RE.match(str(key).strip())
+            match = SEMESTRE_RE.match(_str(key).strip())
             if not match:
-                raise reader.fail(path + ("ue", str(key)), f"semestre « {_short(key)} » invalide: attendu S1…S6")
+                raise reader.fail(path + ("ue", _str(key)), f"semestre « {_short(key)} » invalide: attendu S1…S6")
             for competence, value in code.items():
-                number = COMPETENCE_RE.match(str(competence).strip())
+                number = COMPETENCE_RE.match(_str(competence).strip())
                 name = f"S{match.group(1)}.C{number.group(1)}" if number else f"S{match.group(1)}.{competence}"
-                entries.append((path + ("ue", str(key), str(competence)), name, value))
+                entries.append((path + ("ue", _str(key), _str(competence)), name, value))
             continue
-        entries.append((path + ("ue", str(key)), key, code))
+        entries.append((path + ("ue", _str(key)), key, code))
     for epath, name, value in entries:
         ue = _ue_by_key(reader, epath, formation, structure, annee, name)
         if ue.code in ue_codes:
@@ -573,9 +582,9 @@ def _parse_jury(
     rcue_codes: dict[str, str] = {}
     by_number = _competences_by_number(formation, structure, annee)
     for key, code in (_mapping(reader, path + ("rcue",), jury["rcue"], "jury.rcue") if "rcue" in jury else {}).items():
-        kpath = path + ("rcue", str(key))
-        match = COMPETENCE_RE.match(str(key).strip())
-        nom = by_number.get(int(match.group(1))) if match else (str(key) if str(key) in by_number.values() else None)
+        kpath = path + ("rcue", _str(key))
+        match = COMPETENCE_RE.match(_str(key).strip())
+        nom = by_number.get(int(match.group(1))) if match else (_str(key) if _str(key) in by_number.values() else None)
         if nom is None:
             known = ", ".join(f"C{n} ({nom})" for n, nom in sorted(by_number.items()))
             raise reader.fail(kpath, f"RCUE « {_short(key)} » inconnu en BUT{annee} (RCUE de l'année: {known})")
@@ -611,7 +620,7 @@ def _by_text_keys(data: Any, table: Mapping[tuple[str | int, ...], Any]) -> dict
             for key, value in node.items():
                 if isinstance(key, bool) or not isinstance(key, (str, int)):
                     continue  # written as true, 1.5, ~…: the place falls back to its parent's line
-                walk(value, (*original, key), (*named, str(key)))
+                walk(value, (*original, key), (*named, _str(key)))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 walk(value, (*original, index), (*named, index))
@@ -654,6 +663,7 @@ def cursus_error(scenario: Scenario, exc: CursusError) -> ScenarioError:
         annee = scenario.cursus.years[exc.year_index].annee
         path = ("years", exc.year_index)
         first, _, rest = exc.place.partition(".")
+        first = {"provisional_ues": "attente"}.get(first, first)
         if first in YEAR_KEYS:
             path += (first,)
             if first == "jury" and rest in JURY_KEYS:

@@ -208,8 +208,12 @@ def test_mutated_scenario_text_is_deliberated_or_refused_with_a_scenario_error(t
                                                                   "jury": {"ue": {"S1": {"C1": ["ADJ"]}}}}]},
     {"formation": "but-mmi-dijon", "parcours": "Créa", "years": [{"year": [1], "ue": {}}]},
     {"formation": {"id": "x"}, "parcours": "Créa", "years": [{}]},
+    {10**5000: 1},
+    {"formation": "but-mmi-dijon", "parcours": "Créa", "years": [{"year": "BUT1", "ue": {"S1": {10**5000: 1}}}]},
+    {"formation": "but-mmi-dijon", "parcours": "Créa", "years": [{"year": "BUT1", "ue": {"S1": {"C" + "1" * 5000: 1}}}]},
 ], ids=["none", "empty-list", "list", "text", "number", "years-none", "int-key", "none-key", "huge-int",
-        "attente-int", "jury-code-list", "year-list", "formation-dict"])
+        "attente-int", "jury-code-list", "year-list", "formation-dict", "int-key-too-long-to-write",
+        "competence-too-long-to-write", "competence-number-too-long"])
 def test_odd_data_given_directly_is_refused_with_a_scenario_error(data: Any) -> None:
     with pytest.raises(ScenarioError) as raised:
         deliberate(parse_scenario(data, "direct.yaml"))
@@ -221,7 +225,8 @@ def test_odd_data_given_directly_is_refused_with_a_scenario_error(data: Any) -> 
     "formation: but-mmi-dijon\nparcours: Créa\nyears:\n- year: BUT1\n  ue:\n",
     "- formation: but-mmi-dijon\n",
     "formation: but-mmi-dijon\nparcours: Créa\nyears:\n- year: BUT1\n  ue: {S1: {C1: 1" + "0" * 400 + "}}\n",
-], ids=["attente-int", "ue-without-value", "list-root", "huge-int"])
+    "formation: but-mmi-dijon\nparcours: Créa\nyears:\n- year: BUT1\n  ue: {S1: {C1: 1" + "0" * 5000 + "}}\n",
+], ids=["attente-int", "ue-without-value", "list-root", "huge-int", "int-too-long-for-python"])
 def test_the_cli_exits_2_with_a_message_and_no_traceback_on_malformed_files(tmp_path: Path, text: str) -> None:
     path = tmp_path / "mauvais.yaml"
     path.write_text(text, encoding="utf-8")

@@ -25,6 +25,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_INT_DIGITS = 1000  # Python refuses to read integers of more than 4300 digits
 
 Path_ = tuple[str | int, ...]
 Scalars = dict[Path_, tuple[str, str | None]]  # path -> (source text, style: None plain, "'" or '"' quoted…)
@@ -77,8 +78,12 @@ def _walk(node: Node, path: Path_, lines: dict[Path_, int], problems: list[YamlP
         raise YamlReadError([YamlProblem(node.start_mark.line + 1,
                                          f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")])
     lines[path] = node.start_mark.line + 1
-    if scalars is not None and isinstance(node, ScalarNode):
-        scalars[path] = (node.value, node.style)
+    if isinstance(node, ScalarNode):
+        if scalars is not None:
+            scalars[path] = (node.value, node.style)
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_INT_DIGITS:
+            problems.append(YamlProblem(node.start_mark.line + 1, f"nombre de {len(node.value)} chiffres : aucune "
+                                                                  "valeur de ce fichier ne peut être aussi longue."))
     if getattr(node, "anchor", None):
         problems.append(YamlProblem(node.start_mark.line + 1, "ancre YAML refusée (&nom) : recopiez la valeur."))
     if isinstance(node, MappingNode):
