@@ -104,7 +104,11 @@ def test_a_malformed_scenario_exits_2_naming_the_file_the_line_and_the_key(
                                         "parcours, years…) décrivant un scénario, pas une liste")),
     ("juste du texte\n", 1, "décrivant un scénario, pas un texte seul"),
     ("formation: a\nformation: b\n", 2, "clé « formation » en double (déjà ligne 1)"),
-], ids=["empty", "comment-only", "empty-document", "list-root", "text-root", "duplicate-key"])
+    ("formation: x\nyears: " + "[" * 100 + "]" * 100 + "\n", 2, "imbrication trop profonde"),
+    ("formation: &f x\ndescription: *f\n", 2, "alias YAML « *f » refusé"),
+    ("formation: x\nyears:\n- year: BUT1\n\tue: {}\n", 4, "tabulation dans l'indentation"),
+], ids=["empty", "comment-only", "empty-document", "list-root", "text-root", "duplicate-key", "deeply-nested",
+        "alias", "tab"])
 def test_a_file_that_is_not_a_scenario_is_described_as_a_scenario_not_a_formation(
     tmp_path: Path, text: str, line: int | None, fragment: str
 ) -> None:
