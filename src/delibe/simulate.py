@@ -521,15 +521,21 @@ def _parse_attente(
     hint = "donnez les UE dont une note est en attente (ex. [S1.C2])"
     reader.given(path, data, hint)
     if isinstance(data, str):
-        return [_ue_by_key(reader, path, formation, structure, annee, data).code]
-    if not isinstance(data, list):
+        items: list[tuple[tuple[str | int, ...], Any]] = [(path, data)]
+    elif isinstance(data, list):
+        items = [(path + (i,), key) for i, key in enumerate(data)]
+    else:
         raise reader.fail(path, f"attente doit être une liste d'UE (ex. [S1.C2, S2.C2]), pas {_kind(data)}")
     codes = []
-    for i, key in enumerate(data):
+    for place, key in items:
         if not isinstance(key, str):
-            raise reader.fail(path + (i,), f"UE en attente invalide : {_kind(key)} ; attendu S<semestre>.C<compétence>, "
-                                           "ex. S1.C2")
-        codes.append(_ue_by_key(reader, path + (i,), formation, structure, annee, key).code)
+            raise reader.fail(place, f"UE en attente invalide : {_kind(key)} ; attendu S<semestre>.C<compétence>, "
+                                     "ex. S1.C2")
+        ue = _ue_by_key(reader, place, formation, structure, annee, key)
+        if ue.code not in structure.years[annee].ue_codes:
+            raise reader.fail(place, f"UE {key}: une note en attente se déclare dans l'année de l'UE (BUT{annee} "
+                                     f"ici, S{2 * annee - 1} ou S{2 * annee})")
+        codes.append(ue.code)
     return codes
 
 
@@ -593,7 +599,9 @@ def _parse_jury(
         rcue_codes[nom] = _code(reader, kpath, code, RCUE_CODES, f"le RCUE {competence_key(formation, nom)}")
     annee_code = None
     if "annee" in jury:
-        annee_code = _code(reader, path + ("annee",), jury["annee"], ANNEE_CODES, f"l'année BUT{annee}")
+        # no passage after BUT3: PASD and PAS1NCI are impossible there
+        allowed = ANNEE_CODES - {"PASD", "PAS1NCI"} if annee == 3 else ANNEE_CODES
+        annee_code = _code(reader, path + ("annee",), jury["annee"], allowed, f"l'année BUT{annee}")
     raison = None
     if "raison" in jury:
         raison = _text(reader, path + ("raison",), jury["raison"], "raison", "écrivez le motif de la décision du jury")

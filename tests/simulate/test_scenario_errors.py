@@ -65,6 +65,11 @@ def simulate(tmp_path: Path, text: str, name: str = "cas.yaml") -> Any:
     (HEAD + BUT1 + "  attente: [5]\n", 8, "years[0].attente[0]", "UE en attente invalide : un nombre (5)"),
     (HEAD + BUT1 + "  attente: [S1.C9]\n", 8, "years[0].attente[0]", "compétence « C9 » inconnue"),
     (HEAD + BUT1 + "  attente:\n", 8, "years[0].attente", "clé « attente » donnée sans valeur"),
+    (HEAD + BUT1 + "  jury: {annee: ADM, raison: vu}\n- year: BUT2\n  ue: {S3: {C1: 12}}\n  attente: S1.C1\n", 11,
+     "years[1].attente", "une note en attente se déclare dans l'année de l'UE (BUT2 ici, S3 ou S4)"),
+    (HEAD + BUT1 + "  jury: {annee: ADM, raison: vu}\n- year: BUT2\n  ue: {S3: {C1: 12}}\n"
+     "  jury: {annee: ADM, raison: vu}\n- year: BUT3\n  ue: {S5: {C3: 12}}\n  jury: {annee: PASD, raison: vu}\n",
+     14, "years[2].jury.annee", "code « PASD » impossible pour l'année BUT3"),
     (HEAD + BUT1 + "derogations: 1.5\n", 8, "derogations", "attendu un entier de 0 à 1"),
     (HEAD + BUT1 + "derogations: true\n", 8, "derogations", "nombre de dérogations invalide : un booléen (true)"),
     (HEAD + BUT1 + "derogations: 3\n", 8, "derogations", "attendu un entier de 0 à 1"),
