@@ -48,7 +48,8 @@ WORDS = ["BUT1", "BUT2", "BUT3", "S1", "S2", "S3", "S5", "C1", "C2", "C3", "C5",
 # The values most likely to break a reader come first and often: no value, true/false, numbers out of
 # range or too big for a float, nan/inf, numbers as text, vocabulary in the wrong place.
 tricky = st.sampled_from([None, True, False, 0, -1, 21, 10**400, -(10**400), float("nan"), float("inf"), 1e308,
-                          "12", "12,5", "", " ", "S1.C2", "ADM", [], {}, [None], {"S1": None}, ["S1.C2", 5]])
+                          "12", "12,5", "", " ", "S1.C2", "ADM", [], {}, [None], {"S1": None}, ["S1.C2", 5]]
+                         ).map(copy.deepcopy)  # a fresh list or dict each time: mutations must not share them
 scalars = st.one_of(
     tricky, st.sampled_from(WORDS),
     st.integers(min_value=-5, max_value=25), st.integers(), st.integers(min_value=10**300, max_value=10**400),
