@@ -1,23 +1,26 @@
 """Jury scenarios (what-if): read a scenario file, check it, deliberate it, give the decisions as JSON.
 
-The format is ../shared/scenarios/README.md: ``formation`` (id or path), ``parcours``, ``years`` in order
-(a repeated year appears again and lists only the UEs retaken), each with ``ue:`` averages by semester
-then competence number (``C<k>``: the competence of that number among those the parcours requires that
-year — numbers may repeat across parcours in other spécialités) or ``modules:`` averages by semester then
-module code; optional ``jury: {annee, ue, rcue, raison}``, ``attente: [S1.C2, …]`` (UEs with a grade
-pending) and ``derogations``. ``expect`` is ignored here (tests compare against it).
+The format is docs/scenario-format.md: ``formation`` (id or path), ``parcours``, ``years`` in order (a
+repeated year appears again and lists only the UEs retaken), each with ``ue:`` averages by semester then
+competence number (``C<k>``: the competence of that number among those the parcours requires that year —
+numbers may repeat across parcours in other spécialités) or ``modules:`` averages by semester then module
+code; optional ``jury: {annee, ue, rcue, raison}``, ``attente: [S1.C2, …]`` (UEs with a grade pending),
+``derogations`` and ``ue_acquises_avant``. ``expect`` is ignored here (tests compare against it).
 
 This module sits outside the engine because it reads files; the decisions are the engine's
-(``delibe.engine.jury``). Every problem raises ``ScenarioError`` naming the file and the place, in French.
+(``delibe.engine.jury``). The reader never guesses: every malformed scenario raises ``ScenarioError``
+(and no other exception) naming the file, the line and the key, in French — a key given with no value,
+a quoted number, a list where a code is expected…
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +36,7 @@ from delibe.engine.jury import (
     deliberate,
     deliberate_semestre,
 )
+from delibe.engine.jury.codes import ANNEE_CODES, RCUE_CODES, UE_CODES, VALIDATING
 from delibe.engine.jury.model import SemesterResult
 from delibe.engine.jury.structure import CursusStructure, cursus_structure
 from delibe.engine.model import UE, Formation
@@ -42,8 +46,8 @@ FormationLoader = Callable[[str, Path | None], Formation]
 
 YEAR_RE = re.compile(r"^(?:BUT)?\s*([1-3])$", re.IGNORECASE)
 SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
-COMPETENCE_RE = re.compile(r"^C?(\d+)$", re.IGNORECASE)
-UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d+)|UE([1-6])\.(\d+))$", re.IGNORECASE)
+COMPETENCE_RE = re.compile(r"^C?(\d{1,4})$", re.IGNORECASE)
+UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d{1,4})|UE([1-6])\.(\d{1,4}))$", re.IGNORECASE)
 KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
 YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
@@ -67,6 +71,8 @@ class Scenario:
     formation: Formation
     cursus: Cursus
     warnings: tuple[str, ...] = ()
+    # the line of every place of the file (mapping keys as text), for the messages of ``cursus_error``
+    lines: Mapping[tuple[str | int, ...], int] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _FORMATIONS: dict[tuple[str, int, int], Formation] = {}
@@ -114,11 +120,15 @@ def competence_key(formation: Formation, nom_court: str) -> str:
 
 
 class _Reader:
-    """Checks one scenario's data, keeping the file name and the YAML lines for the messages."""
+    """Checks one scenario's data, keeping the file name, the YAML lines and (when read from a file) the
+    source text of every scalar, for the messages: a key written with no value (``ue:``) is told apart
+    from an explicit ``null``, a quoted ``'12'`` from the number 12."""
 
-    def __init__(self, file: str, lines: Mapping[tuple[str | int, ...], int]) -> None:
+    def __init__(self, file: str, lines: Mapping[tuple[str | int, ...], int],
+                 scalars: Mapping[tuple[str | int, ...], tuple[str, str | None]] | None = None) -> None:
         self.file = file
         self.lines = lines
+        self.scalars = scalars  # None: the data did not come from a file
         self.warnings: list[str] = []
 
     def fail(self, path: tuple[str | int, ...], message: str) -> ScenarioError:
@@ -127,10 +137,67 @@ class _Reader:
             if path[:end] in self.lines:
                 line = self.lines[path[:end]]
                 break
-        place = ""
-        for part in path:
-            place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
-        return ScenarioError(self.file, place, message, line)
+        return ScenarioError(self.file, _place(path), message, line)
+
+    def source(self, path: tuple[str | int, ...]) -> tuple[str, str | None] | None:
+        """The text written in the file for the scalar at ``path`` and its quoting style."""
+        return None if self.scalars is None else self.scalars.get(path)
+
+    def written_empty(self, path: tuple[str | int, ...]) -> bool:
+        """``key:`` with nothing after it (not ``key: null`` nor ``key: ~``)."""
+        return self.source(path) == ("", None)
+
+    def no_value(self, path: tuple[str | int, ...], hint: str) -> ScenarioError:
+        key = path[-1] if path else "?"
+        if isinstance(key, int):
+            return self.fail(path, f"élément vide de la liste : {hint}, ou supprimez la ligne")
+        return self.fail(path, f"clé « {key} » donnée sans valeur : {hint}, ou supprimez la ligne")
+
+    def given(self, path: tuple[str | int, ...], value: Any, hint: str) -> Any:
+        """``value``, refusing a key given with no value (or ``null``) where a value is required."""
+        if value is None:
+            raise self.no_value(path, hint)
+        return value
+
+
+def _place(path: tuple[str | int, ...]) -> str:
+    place = ""
+    for part in path:
+        text = _short(part, 60)
+        place += f"[{text}]" if isinstance(part, int) else (f".{text}" if place else text)
+    return place
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in French, for the messages."""
+    if value is None:
+        return "vide (null)"
+    if isinstance(value, bool):
+        return f"un booléen ({'true' if value else 'false'})"
+    if isinstance(value, (int, float)):
+        return f"un nombre ({_short(value)})"
+    if isinstance(value, str):
+        return f"un texte (« {_short(value)} »)"
+    if isinstance(value, Mapping):
+        return "un dictionnaire"
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"une date ({value})"
+    return f"une valeur de type {type(value).__name__}"
+
+
+def _str(value: Any) -> str:
+    """``str(value)``, also for an integer too long for Python to write (more than 4300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return "(nombre de plus de 4300 chiffres)"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = _str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number(reader: _Reader, path: tuple[str | int, ...], value: Any, regles: Regles) -> float | None:
@@ -145,10 +212,73 @@ def _number(reader: _Reader, path: tuple[str | int, ...], value: Any, regles: Re
     return number
 
 
+NUMBER_TEXT_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
+DECIMAL_SOURCE_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+OCTAL_LOOKING_RE = re.compile(r"^[+-]?0\d")
+
+
+def _average(reader: _Reader, path: tuple[str | int, ...], value: Any, regles: Regles) -> float | None:
+    """A UE or module average as written in the scenario: a decimal number in [0, note_max], or an explicit
+    ``null`` (``~``) for an undefined average. Everything else is refused with what was written and how to
+    write it: a key with no value, a quoted number, a decimal comma, true/false, ``.nan``/``.inf``, a number
+    YAML reads differently from its digits (``010`` is octal 8, ``1:30`` is 90), a list…"""
+    bar = f"{regles.note_max:g}"
+    expected = f"attendu un nombre entre 0 et {bar} (point décimal, ex. 12.5)"
+    if value is None:
+        if reader.written_empty(path):
+            raise reader.no_value(path, "écrivez la moyenne (ex. 12.5), ou null si elle est indéfinie")
+        return _number(reader, path, None, regles)
+    source = reader.source(path)
+    written, style = source if source is not None else (None, None)
+    if isinstance(value, str):
+        text = value.strip()
+        if NUMBER_TEXT_RE.match(text):
+            fixed = text.replace(",", ".")
+            # a number-like text is a quoted one (a plain 12 is a number; without the file, only quotes make
+            # a text of 12); a plain 12,5 or 09 stays a text in YAML
+            if style in ("'", '"') or (source is None and "," not in text):
+                comma = " et a une virgule décimale" if "," in text else ""
+                raise reader.fail(path, f"moyenne « {_short(value)} » invalide : la valeur est entre guillemets{comma} : "
+                                        f"écrivez {_short(fixed)} sans guillemets")
+            if "," in text:
+                raise reader.fail(path, f"moyenne « {_short(value)} » invalide : virgule décimale : écrivez "
+                                        f"{_short(fixed)} (point décimal)")
+            raise reader.fail(path, f"moyenne « {_short(value)} » invalide : YAML la lit comme un texte ; écrivez-la "
+                                    "en chiffres décimaux, sans zéro en tête (ex. 12.5)")
+        raise reader.fail(path, f"moyenne « {_short(value)} » invalide : {expected}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise reader.fail(path, f"moyenne invalide : {_kind(value)} ; {expected}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise reader.fail(path, f"moyenne « {written or value} » invalide : ce n'est pas un nombre fini ; {expected}")
+    if written is not None and style is None and (
+        not DECIMAL_SOURCE_RE.match(written) or (isinstance(value, int) and OCTAL_LOOKING_RE.match(written))
+    ):
+        zero = ", sans zéro en tête" if OCTAL_LOOKING_RE.match(written) else ""
+        raise reader.fail(path, f"moyenne « {_short(written)} » invalide : YAML la lit comme {_short(value)} ; "
+                                f"écrivez-la en chiffres, avec un point décimal{zero} (ex. 12.5)")
+    if not 0 <= value <= regles.note_max:
+        raise reader.fail(path, f"moyenne {_short(written or value)} hors de [0, {bar}]: corrigez la valeur")
+    return _number(reader, path, value, regles)
+
+
+def _text(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str, hint: str) -> str:
+    """A name written as text (a number is read as its digits); a key with no value, a list, a
+    dictionary or true/false is refused."""
+    reader.given(path, value, hint)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise reader.fail(path, f"{what} invalide : {_kind(value)} ; {hint}")
+    text = _str(value).strip()
+    if not text:
+        raise reader.no_value(path, hint)
+    return text
+
+
 def _year_number(reader: _Reader, path: tuple[str | int, ...], value: Any) -> int:
-    match = YEAR_RE.match(str(value).strip()) if value is not None else None
+    hint = "écrivez BUT1, BUT2 ou BUT3"
+    reader.given(path, value, hint)
+    match = YEAR_RE.match(_str(value).strip()) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
     if not match:
-        raise reader.fail(path, f"année « {value} » invalide: attendu BUT1, BUT2 ou BUT3")
+        raise reader.fail(path, f"année « {_short(value)} » invalide: attendu BUT1, BUT2 ou BUT3")
     return int(match.group(1))
 
 
@@ -167,21 +297,25 @@ def _resolve_ue(
 ) -> UE:
     """``C<k>`` (or ``k``, or the competence's nom_court) in semester ``semestre`` of year ``annee``."""
     by_number = _competences_by_number(formation, structure, annee)
-    text = str(key).strip()
+    text = _str(key).strip()
     match = COMPETENCE_RE.match(text)
     nom_court = by_number.get(int(match.group(1))) if match else (text if text in by_number.values() else None)
     ys = structure.years.get(annee)
     if nom_court is None or ys is None:
         known = ", ".join(f"C{n} ({nom})" for n, nom in sorted(by_number.items()))
-        raise reader.fail(path, f"compétence « {key} » inconnue en BUT{annee} du parcours {structure.parcours.code} "
-                                f"(compétences de l'année: {known or 'aucune'})")
-    return next(u for u in ys.ues if u.semestre == semestre and u.competence == nom_court)
+        raise reader.fail(path, f"compétence « {_short(key)} » inconnue en BUT{annee} du parcours "
+                                f"{structure.parcours.code} (compétences de l'année: {known or 'aucune'})")
+    ue = next((u for u in ys.ues if u.semestre == semestre and u.competence == nom_court), None)
+    if ue is None:
+        raise reader.fail(path, f"la compétence {nom_court} n'a pas d'UE en S{semestre} dans le parcours "
+                                f"{structure.parcours.code}")
+    return ue
 
 
 def _semestre(reader: _Reader, path: tuple[str | int, ...], key: Any, annee: int) -> int:
-    match = SEMESTRE_RE.match(str(key).strip())
+    match = SEMESTRE_RE.match(_str(key).strip())
     if not match:
-        raise reader.fail(path, f"semestre « {key} » invalide: attendu S{2 * annee - 1} ou S{2 * annee}")
+        raise reader.fail(path, f"semestre « {_short(key)} » invalide: attendu S{2 * annee - 1} ou S{2 * annee}")
     semestre = int(match.group(1))
     if (semestre + 1) // 2 != annee:
         raise reader.fail(path, f"S{semestre} n'appartient pas au BUT{annee} (semestres S{2 * annee - 1} et "
@@ -190,9 +324,18 @@ def _semestre(reader: _Reader, path: tuple[str | int, ...], key: Any, annee: int
 
 
 def _mapping(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str) -> Mapping[Any, Any]:
+    if value is None:
+        raise reader.no_value(path, f"donnez {what} sous la forme « clé: valeur » (un élément par ligne)")
     if not isinstance(value, Mapping):
-        raise reader.fail(path, f"{what} doit être un dictionnaire (clé: valeur)")
+        raise reader.fail(path, f"{what} doit être un dictionnaire (clé: valeur), pas {_kind(value)}")
     return value
+
+
+def _keys(reader: _Reader, path: tuple[str | int, ...], data: Mapping[Any, Any], known: set[str]) -> None:
+    unknown = sorted(_str(k) for k in data if not isinstance(k, str) or k not in known)
+    if unknown:
+        raise reader.fail(path + (unknown[0],), f"clé inconnue « {_short(unknown[0])} » (clés possibles: "
+                                                f"{', '.join(sorted(known))})")
 
 
 def _ue_by_key(
@@ -200,15 +343,27 @@ def _ue_by_key(
     key: Any,
 ) -> UE:
     """A UE named ``S1.C2`` or ``UE1.2`` anywhere in the cursus up to ``annee`` (jury decisions, attente)."""
-    match = UE_KEY_RE.match(str(key).strip())
+    match = UE_KEY_RE.match(str(key).strip()) if isinstance(key, str) else None
     if not match:
-        raise reader.fail(path, f"UE « {key} » invalide: attendu S<semestre>.C<compétence>, ex. S1.C2")
+        raise reader.fail(path, f"UE « {_short(key)} » invalide: attendu S<semestre>.C<compétence>, ex. S1.C2")
     semestre = int(match.group(1) or match.group(3))
     numero = match.group(2) or match.group(4)
     ue_annee = (semestre + 1) // 2
     if ue_annee > annee:
         raise reader.fail(path, f"UE {key}: S{semestre} est après le BUT{annee}")
     return _resolve_ue(reader, path, formation, structure, ue_annee, semestre, f"C{numero}")
+
+
+def _code(reader: _Reader, path: tuple[str | int, ...], value: Any, allowed: frozenset[str], what: str) -> str:
+    """A decision code: one of ``allowed``, written as it is (ADM, not adm)."""
+    codes = ", ".join(sorted(allowed))
+    reader.given(path, value, f"écrivez le code de {what} ({codes})")
+    if not isinstance(value, str) or value.strip() not in allowed:
+        if not isinstance(value, str):
+            raise reader.fail(path, f"code invalide pour {what} : {_kind(value)} ; codes possibles: {codes}")
+        upper = f" (écrivez {value.strip().upper()})" if value.strip().upper() in allowed else ""
+        raise reader.fail(path, f"code « {_short(value)} » impossible pour {what}{upper}; codes possibles: {codes}")
+    return value.strip()
 
 
 def parse_scenario(
@@ -218,55 +373,87 @@ def parse_scenario(
     load: FormationLoader = default_formation_loader,
     base: Path | None = None,
     regles: Regles = DEFAULT_REGLES,
+    scalars: Mapping[tuple[str | int, ...], tuple[str, str | None]] | None = None,
 ) -> Scenario:
-    """Check a scenario's data and build the engine's ``Cursus``; raises ``ScenarioError``."""
-    reader = _Reader(file, lines or {})
-    root = _mapping(reader, (), data, "le scénario")
-    unknown = set(map(str, root)) - KNOWN_KEYS
-    if unknown:
-        raise reader.fail((min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(KNOWN_KEYS))})")
+    """Check a scenario's data and build the engine's ``Cursus``; raises ``ScenarioError`` (and nothing
+    else) for any data. ``lines`` and ``scalars`` (from ``read_yaml``, keyed by the path with every
+    mapping key as text) give the messages their line and tell ``key:`` from ``key: null``."""
+    reader = _Reader(file, lines or {}, scalars)
+    if data is None:
+        raise reader.fail((), "fichier vide: un scénario donne formation, parcours et years")
+    if not isinstance(data, Mapping):
+        raise reader.fail((), f"un scénario est un dictionnaire (formation, parcours, years…), pas {_kind(data)}")
+    root = data
+    _keys(reader, (), root, KNOWN_KEYS)
     for key in ("formation", "parcours", "years"):
-        if key not in root or root[key] in (None, ""):
+        if key not in root:
             raise reader.fail((key,), f"« {key} » manquant: le scénario doit donner formation, parcours et years")
-    reference = str(root["formation"])
+    description = root.get("description", "")
+    if description != "":  # an empty text says nothing, harmlessly; a key with no value is refused
+        description = _text(reader, ("description",), description, "description",
+                            "écrivez une phrase qui décrit le cas")
+    reference = _text(reader, ("formation",), root["formation"], "formation",
+                      "écrivez l'identifiant de la formation (ex. but-mmi-dijon) ou le chemin de son fichier")
     try:
         formation = load(reference, base)
     except (ValueError, OSError) as exc:
-        raise reader.fail(("formation",), f"formation « {reference} » illisible: {exc}") from None
-    parcours = str(root["parcours"])
+        raise reader.fail(("formation",), f"formation « {_short(reference, 200)} » illisible: {exc}") from None
+    parcours = _text(reader, ("parcours",), root["parcours"], "parcours",
+                     "écrivez le code du parcours (ex. Créa)")
     try:
         structure = cursus_structure(formation, parcours)
     except CursusError as exc:
         raise reader.fail(("parcours",), exc.message) from None
-    derogations = root.get("derogations", 0) or 0
-    if isinstance(derogations, bool) or not isinstance(derogations, int) or derogations < 0:
-        raise reader.fail(("derogations",), f"« {derogations} » invalide: attendu un entier ≥ 0")
-    years_data = root["years"]
+    derogations = 0
+    if "derogations" in root:
+        value = reader.given(("derogations",), root["derogations"],
+                             "écrivez le nombre de redoublements accordés par le directeur (0 ou 1)")
+        limit = regles.redoublements_derogation
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+            raise reader.fail(("derogations",), f"nombre de dérogations invalide : {_kind(value)} ; attendu un entier "
+                                                f"de 0 à {limit} (redoublements supplémentaires accordés par le "
+                                                "directeur)")
+        derogations = value
+    years_data = reader.given(("years",), root["years"], "donnez la liste des années (- year: BUT1 …)")
     if not isinstance(years_data, list) or not years_data:
-        raise reader.fail(("years",), "years doit être une liste non vide d'années (- year: BUT1 …)")
+        raise reader.fail(("years",), "years doit être une liste non vide d'années (- year: BUT1 …), pas "
+                                      f"{_kind(years_data) if years_data != [] else 'une liste vide'}")
     attempts = []
     for index, year_data in enumerate(years_data):
         attempts.append(_parse_year(reader, ("years", index), year_data, formation, structure, regles))
-    acquises = _parse_acquises(reader, ("ue_acquises_avant",), root.get("ue_acquises_avant"), formation, structure,
-                               regles)
+    acquises: Mapping[str, UECapitalisee] = MappingProxyType({})
+    if "ue_acquises_avant" in root:
+        acquises = _parse_acquises(reader, ("ue_acquises_avant",), root["ue_acquises_avant"], formation, structure,
+                                   regles)
     cursus = Cursus(parcours, tuple(attempts), derogations, acquises)
-    return Scenario(file, str(root.get("description", "")), formation, cursus, tuple(reader.warnings))
+    return Scenario(file, description, formation, cursus, tuple(reader.warnings), MappingProxyType(dict(lines or {})))
 
 
 def _parse_acquises(
     reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
     regles: Regles,
 ) -> Mapping[str, UECapitalisee]:
-    """``ue_acquises_avant: {S1.C1: 12.5, S1.C2: {moyenne: 9, code: ADJ}}``: UEs acquired before entry."""
+    """``ue_acquises_avant: {S1.C1: 12.5, S1.C2: {moyenne: 9, code: ADJ}, S1.C3: {code: ADM}}``: UEs acquired
+    before entry (the last one by équivalence, without an average)."""
     result: dict[str, UECapitalisee] = {}
-    for key, value in _mapping(reader, path, data or {}, "ue_acquises_avant").items():
-        vpath = path + (str(key),)
+    for key, value in _mapping(reader, path, data, "ue_acquises_avant").items():
+        vpath = path + (_str(key),)
         ue = _ue_by_key(reader, vpath, formation, structure, 3, key)
+        if ue.code in result:
+            raise reader.fail(vpath, f"UE {ue_key(formation, ue)} donnée deux fois")
         if isinstance(value, Mapping):
-            code = str(value.get("code", "ADM"))
-            result[ue.code] = UECapitalisee(_number(reader, vpath + ("moyenne",), value.get("moyenne"), regles), code)
+            _keys(reader, vpath, value, {"moyenne", "code"})
+            code = "ADM"
+            if "code" in value:
+                code = _code(reader, vpath + ("code",), value["code"], VALIDATING,
+                             "une UE acquise avant l'entrée (code validant)")
+            moyenne = _average(reader, vpath + ("moyenne",), value["moyenne"], regles) if "moyenne" in value else None
+            result[ue.code] = UECapitalisee(moyenne, code)
+        elif isinstance(value, str) and value.strip() in VALIDATING:
+            raise reader.fail(vpath, f"« {value.strip()} » : écrivez le code ainsi: {key}: {{code: {value.strip()}}} "
+                                     f"(ou avec sa moyenne: {key}: {{moyenne: 12.5, code: {value.strip()}}})")
         else:
-            result[ue.code] = UECapitalisee(_number(reader, vpath, value, regles))
+            result[ue.code] = UECapitalisee(_average(reader, vpath, value, regles))
     return MappingProxyType(result)
 
 
@@ -274,10 +461,10 @@ def _parse_year(
     reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
     regles: Regles,
 ) -> YearAttempt:
+    if data is None:
+        raise reader.no_value(path, "une année s'écrit « - year: BUT1 » suivi de ses « ue: » ou « modules: »")
     year = _mapping(reader, path, data, "une année")
-    unknown = set(map(str, year)) - YEAR_KEYS
-    if unknown:
-        raise reader.fail(path + (min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(YEAR_KEYS))})")
+    _keys(reader, path, year, YEAR_KEYS)
     if "year" not in year:
         raise reader.fail(path, "« year » manquant (BUT1, BUT2 ou BUT3)")
     annee = _year_number(reader, path + ("year",), year["year"])
@@ -285,46 +472,74 @@ def _parse_year(
         raise reader.fail(path + ("year",), f"BUT{annee} absent du parcours {structure.parcours.code} dans la "
                                             f"formation {formation.id}")
     moyennes: dict[str, float | None] = {}
-    origin: dict[str, tuple[str | int, ...]] = {}
     if "ue" not in year and "modules" not in year:
         raise reader.fail(path, "l'année doit donner « ue: » (moyennes d'UE) ou « modules: » (moyennes de modules)")
-    for semestre_key, values in _mapping(reader, path + ("ue",), year.get("ue") or {}, "ue").items():
-        spath = path + ("ue", str(semestre_key))
+    for semestre_key, values in (_mapping(reader, path + ("ue",), year["ue"], "ue") if "ue" in year else {}).items():
+        spath = path + ("ue", _str(semestre_key))
         semestre = _semestre(reader, spath, semestre_key, annee)
-        for key, value in _mapping(reader, spath, values or {}, f"ue.{semestre_key}").items():
-            vpath = spath + (str(key),)
+        for key, value in _mapping(reader, spath, values, f"ue.{semestre_key}").items():
+            vpath = spath + (_str(key),)
             ue = _resolve_ue(reader, vpath, formation, structure, annee, semestre, key)
             if ue.code in moyennes:
                 raise reader.fail(vpath, f"UE {ue_key(formation, ue)} donnée deux fois")
-            moyennes[ue.code] = _number(reader, vpath, value, regles)
-            origin[ue.code] = vpath
-    for semestre_key, values in _mapping(reader, path + ("modules",), year.get("modules") or {}, "modules").items():
-        spath = path + ("modules", str(semestre_key))
+            moyennes[ue.code] = _average(reader, vpath, value, regles)
+    modules = _mapping(reader, path + ("modules",), year["modules"], "modules") if "modules" in year else {}
+    for semestre_key, values in modules.items():
+        spath = path + ("modules", _str(semestre_key))
         semestre = _semestre(reader, spath, semestre_key, annee)
-        module_values = _mapping(reader, spath, values or {}, f"modules.{semestre_key}")
+        module_values = _mapping(reader, spath, values, f"modules.{semestre_key}")
         averages: dict[str, float | None] = {}
         known = {m.code for m in formation.modules_of(semestre, structure.parcours.code)}
         for code, value in module_values.items():
-            mpath = spath + (str(code),)
-            name = _module_code(str(code), known)
+            mpath = spath + (_str(code),)
+            name = _module_code(_str(code), known)
             if name is None:
-                raise reader.fail(mpath, f"module « {code} » inconnu en S{semestre} de la formation {formation.id} "
-                                         f"(parcours {structure.parcours.code}); modules: {', '.join(sorted(known))}")
+                raise reader.fail(mpath, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
+                                         f"{formation.id} (parcours {structure.parcours.code}); modules: "
+                                         f"{', '.join(sorted(known))}")
             if name in averages:
                 raise reader.fail(mpath, f"module {name} donné deux fois")
-            averages[name] = _number(reader, mpath, value, regles)
+            averages[name] = _average(reader, mpath, value, regles)
         for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages).items():
             if value is None or code not in structure.years[annee].ue_codes:
                 continue
             if code in moyennes:
                 raise reader.fail(spath, f"UE {code} donnée à la fois par « ue: » et par « modules: »")
             moyennes[code] = value
-    provisional = frozenset(
-        _ue_by_key(reader, path + ("attente", i), formation, structure, annee, key).code
-        for i, key in enumerate(year.get("attente") or [])
-    )
-    jury = _parse_jury(reader, path + ("jury",), year.get("jury"), formation, structure, annee)
+    provisional: frozenset[str] = frozenset()
+    if "attente" in year:
+        provisional = frozenset(_parse_attente(reader, path + ("attente",), year["attente"], formation, structure,
+                                               annee))
+    jury = None
+    if "jury" in year:
+        jury = _parse_jury(reader, path + ("jury",), year["jury"], formation, structure, annee)
     return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury)
+
+
+def _parse_attente(
+    reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
+    annee: int,
+) -> list[str]:
+    """``attente: [S1.C2, S2.C2]``, or one UE alone: ``attente: S1.C2`` (a one-item list)."""
+    hint = "donnez les UE dont une note est en attente (ex. [S1.C2])"
+    reader.given(path, data, hint)
+    if isinstance(data, str):
+        items: list[tuple[tuple[str | int, ...], Any]] = [(path, data)]
+    elif isinstance(data, list):
+        items = [(path + (i,), key) for i, key in enumerate(data)]
+    else:
+        raise reader.fail(path, f"attente doit être une liste d'UE (ex. [S1.C2, S2.C2]), pas {_kind(data)}")
+    codes = []
+    for place, key in items:
+        if not isinstance(key, str):
+            raise reader.fail(place, f"UE en attente invalide : {_kind(key)} ; attendu S<semestre>.C<compétence>, "
+                                     "ex. S1.C2")
+        ue = _ue_by_key(reader, place, formation, structure, annee, key)
+        if ue.code not in structure.years[annee].ue_codes:
+            raise reader.fail(place, f"UE {key}: une note en attente se déclare dans l'année de l'UE (BUT{annee} "
+                                     f"ici, S{2 * annee - 1} ou S{2 * annee})")
+        codes.append(ue.code)
+    return codes
 
 
 def _normal(code: str) -> str:
@@ -353,67 +568,128 @@ def _parse_jury(
     reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
     annee: int,
 ) -> JuryDecisions | None:
-    if data is None:
-        return None
     jury = _mapping(reader, path, data, "jury")
-    unknown = set(map(str, jury)) - JURY_KEYS
-    if unknown:
-        raise reader.fail(path + (min(unknown),), f"clé inconnue (clés possibles: {', '.join(sorted(JURY_KEYS))})")
-    ue_codes = {}
-    for key, code in _mapping(reader, path + ("ue",), jury.get("ue") or {}, "jury.ue").items():
+    _keys(reader, path, jury, JURY_KEYS)
+    ue_codes: dict[str, str] = {}
+    entries: list[tuple[tuple[str | int, ...], str, Any]] = []  # (path, UE name, code)
+    for key, code in (_mapping(reader, path + ("ue",), jury["ue"], "jury.ue") if "ue" in jury else {}).items():
         if isinstance(code, Mapping):  # ue: {S1: {C2: ADJ}}, as the averages are given
-            match = SEMESTRE_RE.match(str(key).strip())
+            match = SEMESTRE_RE.match(_str(key).strip())
             if not match:
-                raise reader.fail(path + ("ue", str(key)), f"semestre « {key} » invalide: attendu S1…S6")
+                raise reader.fail(path + ("ue", _str(key)), f"semestre « {_short(key)} » invalide: attendu S1…S6")
             for competence, value in code.items():
-                number = COMPETENCE_RE.match(str(competence).strip())
+                number = COMPETENCE_RE.match(_str(competence).strip())
                 name = f"S{match.group(1)}.C{number.group(1)}" if number else f"S{match.group(1)}.{competence}"
-                ue = _ue_by_key(reader, path + ("ue", str(key), str(competence)), formation, structure, annee, name)
-                ue_codes[ue.code] = str(value)
+                entries.append((path + ("ue", _str(key), _str(competence)), name, value))
             continue
-        ue = _ue_by_key(reader, path + ("ue", str(key)), formation, structure, annee, key)
-        ue_codes[ue.code] = str(code)
-    rcue_codes = {}
+        entries.append((path + ("ue", _str(key)), key, code))
+    for epath, name, value in entries:
+        ue = _ue_by_key(reader, epath, formation, structure, annee, name)
+        if ue.code in ue_codes:
+            raise reader.fail(epath, f"UE {ue_key(formation, ue)} donnée deux fois")
+        ue_codes[ue.code] = _code(reader, epath, value, UE_CODES, f"l'UE {ue_key(formation, ue)}")
+    rcue_codes: dict[str, str] = {}
     by_number = _competences_by_number(formation, structure, annee)
-    for key, code in _mapping(reader, path + ("rcue",), jury.get("rcue") or {}, "jury.rcue").items():
-        match = COMPETENCE_RE.match(str(key).strip())
-        nom = by_number.get(int(match.group(1))) if match else (str(key) if str(key) in by_number.values() else None)
+    for key, code in (_mapping(reader, path + ("rcue",), jury["rcue"], "jury.rcue") if "rcue" in jury else {}).items():
+        kpath = path + ("rcue", _str(key))
+        match = COMPETENCE_RE.match(_str(key).strip())
+        nom = by_number.get(int(match.group(1))) if match else (_str(key) if _str(key) in by_number.values() else None)
         if nom is None:
-            raise reader.fail(path + ("rcue", str(key)), f"RCUE « {key} » inconnu en BUT{annee}")
-        rcue_codes[nom] = str(code)
-    annee_code = jury.get("annee")
-    raison = jury.get("raison")
-    if (annee_code is not None or ue_codes or rcue_codes) and not str(raison or "").strip():
+            known = ", ".join(f"C{n} ({nom})" for n, nom in sorted(by_number.items()))
+            raise reader.fail(kpath, f"RCUE « {_short(key)} » inconnu en BUT{annee} (RCUE de l'année: {known})")
+        if nom in rcue_codes:
+            raise reader.fail(kpath, f"RCUE {competence_key(formation, nom)} donné deux fois")
+        rcue_codes[nom] = _code(reader, kpath, code, RCUE_CODES, f"le RCUE {competence_key(formation, nom)}")
+    annee_code = None
+    if "annee" in jury:
+        # no passage after BUT3: PASD and PAS1NCI are impossible there
+        allowed = ANNEE_CODES - {"PASD", "PAS1NCI"} if annee == 3 else ANNEE_CODES
+        annee_code = _code(reader, path + ("annee",), jury["annee"], allowed, f"l'année BUT{annee}")
+    raison = None
+    if "raison" in jury:
+        raison = _text(reader, path + ("raison",), jury["raison"], "raison", "écrivez le motif de la décision du jury")
+    if (annee_code is not None or ue_codes or rcue_codes) and raison is None:
         # The engine requires a reason for every jury decision; a what-if scenario may leave it out.
         raison = MOTIF_ABSENT
         place = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         reader.warnings.append(f"{reader.file}, {place} : décision du jury sans « raison: » — motif « {MOTIF_ABSENT} » "
                                "utilisé; un vrai jury doit motiver sa décision")
     return JuryDecisions(
-        None if annee_code is None else str(annee_code), MappingProxyType(ue_codes), MappingProxyType(rcue_codes),
-        "" if raison is None else str(raison),
+        annee_code, MappingProxyType(ue_codes), MappingProxyType(rcue_codes), "" if raison is None else raison,
     )
+
+
+def _by_text_keys(data: Any, table: Mapping[tuple[str | int, ...], Any]) -> dict[tuple[str | int, ...], Any]:
+    """``read_yaml``'s table (path -> line or source) keyed as the reader names places: every mapping key as
+    text (``read_yaml`` keeps integer keys as integers, like list indexes), list indexes as integers."""
+    result: dict[tuple[str | int, ...], Any] = {}
+
+    def walk(node: Any, original: tuple[str | int, ...], named: tuple[str | int, ...]) -> None:
+        if original in table:
+            result[named] = table[original]
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if isinstance(key, bool) or not isinstance(key, (str, int)):
+                    continue  # written as true, 1.5, ~…: the place falls back to its parent's line
+                walk(value, (*original, key), (*named, _str(key)))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*original, index), (*named, index))
+
+    walk(data, (), ())
+    return result
 
 
 def read_scenario(path: Path, load: FormationLoader = default_formation_loader,
                   regles: Regles = DEFAULT_REGLES) -> Scenario:
-    from delibe.formations.yamlread import YamlReadError, read_yaml
+    from delibe.formations.yamlread import DocumentKind, YamlReadError, read_yaml
+
+    kind = DocumentKind("un scénario", "description, formation, parcours, years…")
 
     shown = str(path)
-    if not path.is_file():
-        raise ScenarioError(shown, "", "fichier introuvable (ou pas un fichier): vérifiez le chemin")
     try:
+        if not path.is_file():
+            raise ScenarioError(shown, "", "fichier introuvable (ou pas un fichier): vérifiez le chemin")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(shown, "", f"lecture impossible: {exc.strerror}") from None
+        raise ScenarioError(shown, "", f"lecture impossible: {exc.strerror or exc}") from None
     if not raw.strip():
         raise ScenarioError(shown, "", "fichier vide: un scénario donne formation, parcours et years")
+    scalars: dict[tuple[str | int, ...], tuple[str, str | None]] = {}
     try:
-        data, lines = read_yaml(raw)
+        data, lines = read_yaml(raw, kind=kind, scalars=scalars)
     except YamlReadError as exc:
         first = exc.problems[0]
         raise ScenarioError(shown, "", "; ".join(p.message for p in exc.problems), first.line) from None
-    return parse_scenario(data, shown, lines, load, path.parent, regles)
+    return parse_scenario(data, shown, _by_text_keys(data, lines), load, path.parent, regles,
+                          _by_text_keys(data, scalars))
+
+
+def cursus_error(scenario: Scenario, exc: CursusError) -> ScenarioError:
+    """A ``CursusError`` of the engine about ``scenario`` as a ``ScenarioError`` naming the year, the key and
+    the line (the years out of order, a jury code impossible in that year…)."""
+    path: tuple[str | int, ...] = ()
+    place = exc.place
+    if exc.year_index is not None:
+        annee = scenario.cursus.years[exc.year_index].annee
+        path = ("years", exc.year_index)
+        first, _, rest = exc.place.partition(".")
+        first = {"provisional_ues": "attente"}.get(first, first)
+        if first in YEAR_KEYS:
+            path += (first,)
+            if first == "jury" and rest in JURY_KEYS:
+                path += (rest,)
+        place = f"years[{exc.year_index}] (BUT{annee})" + (f".{exc.place}" if exc.place else "")
+    elif exc.place:
+        first = exc.place.partition(".")[0]
+        if first in KNOWN_KEYS:
+            path = (first,)
+    line = None
+    for end in range(len(path), 0, -1):
+        if path[:end] in scenario.lines:
+            line = scenario.lines[path[:end]]
+            break
+    return ScenarioError(scenario.file, place, exc.message, line)
 
 
 def run(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> CursusResult:

@@ -1,5 +1,5 @@
-"""``delibe simulate``: the shared example scenarios give their expected decisions; bad scenarios give a
-French message naming the file and the place, exit code 2 and nothing on stdout."""
+"""``delibe simulate``: the example scenarios give their expected decisions; bad scenarios give a French
+message naming the file and the place, exit code 2 and nothing on stdout."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from click.testing import CliRunner
 
 from delibe.cli import cli
 
-# The shared examples (../shared/scenarios) when present, else the copies kept here for a fresh clone.
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
-EXAMPLES = sorted(SHARED.glob("*.yaml")) or sorted((Path(__file__).parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.yaml"))
 
 
 def run(*args: str) -> Any:

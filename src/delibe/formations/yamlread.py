@@ -5,6 +5,11 @@ files over 5 MB, text that is not UTF-8, anchors and aliases (a « billion laugh
 aliases; a formation file never needs them), duplicate keys (PyYAML silently keeps the last one), tabs
 in indentation (the YAML scanner's error is translated), a root that is not a mapping, and documents
 nested deeper than a sane formation.
+
+The messages speak of a formation file unless the caller names its kind of document (``kind``: the
+scenarios of ``delibe simulate`` use it). ``scalars``, when given, receives for every scalar value its
+source text and quoting style, so that a caller can tell a key written with no value (``ue:``) from an
+explicit ``null``, or a quoted ``'12'`` from a number.
 """
 
 from __future__ import annotations
@@ -20,8 +25,21 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+MAX_INT_DIGITS = 1000  # Python refuses to read integers of more than 4300 digits
 
 Path_ = tuple[str | int, ...]
+Scalars = dict[Path_, tuple[str, str | None]]  # path -> (source text, style: None plain, "'" or '"' quoted…)
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """How the messages name the document and what its root holds."""
+
+    article: str  # « une formation »
+    contents: str  # what the root holds, as a hint
+
+
+FORMATION = DocumentKind("une formation", "format: delibe-formation/1, id, semestres…")
 
 
 @dataclass(frozen=True)
@@ -45,13 +63,13 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise YamlReadError([YamlProblem(
                 event.start_mark.line + 1,
                 f"alias YAML « *{event.anchor} » refusé : les ancres et alias (&nom, *nom) ne sont pas "
-                "acceptés dans un fichier de formation ; recopiez la valeur à chaque endroit.",
+                "acceptés dans ce fichier ; recopiez la valeur à chaque endroit.",
             )])
         return super().compose_node(parent, index)
 
 
 def _walk(node: Node, path: Path_, lines: dict[Path_, int], problems: list[YamlProblem], depth: int,
-          count: list[int]) -> None:
+          count: list[int], scalars: Scalars | None = None) -> None:
     count[0] += 1
     if count[0] > MAX_NODES:
         raise YamlReadError([YamlProblem(node.start_mark.line + 1,
@@ -60,6 +78,12 @@ def _walk(node: Node, path: Path_, lines: dict[Path_, int], problems: list[YamlP
         raise YamlReadError([YamlProblem(node.start_mark.line + 1,
                                          f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")])
     lines[path] = node.start_mark.line + 1
+    if isinstance(node, ScalarNode):
+        if scalars is not None:
+            scalars[path] = (node.value, node.style)
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_INT_DIGITS:
+            problems.append(YamlProblem(node.start_mark.line + 1, f"nombre de {len(node.value)} chiffres : aucune "
+                                                                  "valeur de ce fichier ne peut être aussi longue."))
     if getattr(node, "anchor", None):
         problems.append(YamlProblem(node.start_mark.line + 1, "ancre YAML refusée (&nom) : recopiez la valeur."))
     if isinstance(node, MappingNode):
@@ -85,14 +109,16 @@ def _walk(node: Node, path: Path_, lines: dict[Path_, int], problems: list[YamlP
                     "prévenir ; supprimez l'une des deux.",
                 ))
             seen[key] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, problems, depth + 1, count)
+            _walk(value_node, (*path, key), lines, problems, depth + 1, count, scalars)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, problems, depth + 1, count)
+            _walk(item, (*path, index), lines, problems, depth + 1, count, scalars)
 
 
-def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
-    """Parse one YAML document. Returns the plain data and a map from field path to line (1-based)."""
+def read_yaml(data: bytes | str, *, kind: DocumentKind = FORMATION,
+              scalars: Scalars | None = None) -> tuple[Any, dict[Path_, int]]:
+    """Parse one YAML document. Returns the plain data and a map from field path to line (1-based);
+    fills ``scalars`` (when given) with the source text and style of every scalar value."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
         raise YamlReadError([YamlProblem(None, f"fichier trop gros ({len(raw) / 1e6:.1f} Mo) : la limite est "
@@ -125,16 +151,17 @@ def read_yaml(data: bytes | str) -> tuple[Any, dict[Path_, int]]:
             raise YamlReadError([YamlProblem(None, f"YAML illisible : {exc}")]) from None
         except RecursionError:
             raise YamlReadError([YamlProblem(None, "imbrication trop profonde.")]) from None
-        if node is None:
-            raise YamlReadError([YamlProblem(1, "le fichier est vide : il doit contenir une formation "
-                                                "(format: delibe-formation/1, id, semestres…).")])
+        if node is None or (isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"):
+            raise YamlReadError([YamlProblem(1, f"le fichier est vide : il doit contenir {kind.article} "
+                                                f"({kind.contents}).")])
         if not isinstance(node, MappingNode):
+            found = "une liste" if isinstance(node, SequenceNode) else "un texte seul"
             raise YamlReadError([YamlProblem(node.start_mark.line + 1,
-                                             "la racine du fichier doit être un dictionnaire (format, id, "
-                                             "referentiel, semestres…), pas une liste ni un texte.")])
+                                             f"la racine du fichier doit être un dictionnaire ({kind.contents}) "
+                                             f"décrivant {kind.article}, pas {found}.")])
         lines: dict[Path_, int] = {}
         problems: list[YamlProblem] = []
-        _walk(node, (), lines, problems, 0, [0])
+        _walk(node, (), lines, problems, 0, [0], scalars)
         if problems:
             raise YamlReadError(problems)
         try:

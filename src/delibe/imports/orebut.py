@@ -5,13 +5,16 @@ Layout (Orébut's export template, ``export-referentiel-but.xml.twig``): ``compe
 ``composantes_essentielles/composante``, ``niveaux/niveau`` (@ordre, @annee "BUT1", @libelle) ›
 ``acs/ac`` (@code, text); ``parcours/parcour`` (@code, @libelle) › ``annee`` (@ordre) › ``competence``
 (@niveau, @id). Older drafts differ: ``@name`` for the short name, parcours naming competences
-(``@nom``) instead of giving their id. We accept those variants; anything we cannot understand is an
-error naming the element and its line.
+(``@nom``) instead of giving their id, and ``niveau`` elements without ``@annee``: the BUT year of such a
+level is the year of the ``parcours/parcour/annee`` blocks that require it (all parcours must agree), or,
+when no parcours requires it, its ``@ordre`` (level 1 in BUT1…), with a warning. We accept those
+variants; anything we cannot understand is an error naming the element and its line.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 from delibe.imports._xml import XmlDocument, local_name, read_xml
 from delibe.imports.referentiel import (
@@ -28,6 +31,7 @@ from delibe.imports.referentiel import (
 )
 from delibe.imports.results import Issue, Issues, ParseResult, listing
 
+UNDATED = 0  # the year of a level read without @annee, until the parcours give it
 NAME_ATTRIBUTES = ("nom_court", "name", "nom", "titre")
 LONG_NAME_ATTRIBUTES = ("libelle_long", "titre_long", "libelle")
 
@@ -59,6 +63,8 @@ class _Reader:
         # names and ids of competences already reported as broken: a parcours citing them adds no error
         self.broken: set[str] = set()
         self.known_names: str | None = None
+        # a level was read without @annee (older drafts): its year comes from the parcours, see level_years
+        self.undated = False
 
     def error(self, element: ET.Element, message: str) -> None:
         self.errors.append(Issue(self.doc.path(element), message))
@@ -140,7 +146,8 @@ class _Reader:
 
     def niveau(self, element: ET.Element) -> NiveauRow | None:
         ordre = self.integer(element, "ordre du niveau", "ordre")
-        annee = self.year(element, "année de BUT du niveau", "annee")
+        undated = _attr(element, "annee") is None  # older drafts: the year is given by the parcours
+        annee = UNDATED if undated else self.year(element, "année de BUT du niveau", "annee")
         libelle = self.required(element, "libellé du niveau", "libelle")
         acs = []
         acs_box = _child(element, "acs", "apprentissages_critiques")
@@ -153,7 +160,48 @@ class _Reader:
                 acs.append(AcRow(code, text, self.doc.path(ac)))
         if ordre is None or annee is None or libelle is None:
             return None
+        self.undated = self.undated or undated
         return NiveauRow(ordre, annee, libelle, tuple(acs), self.doc.path(element))
+
+    def level_years(self, competences: list[CompetenceRow], parcours: list[ParcoursRow]) -> list[CompetenceRow]:
+        """The competences with a BUT year for every level read without ``@annee``: the year in which the
+        parcours require that level (they must all agree), else the level's order (level 1 in BUT1…)."""
+        if not self.undated:
+            return competences
+        required: dict[tuple[str, int], dict[int, list[str]]] = {}
+        for row in parcours:
+            for line in row.niveaux:
+                required.setdefault((line.competence, line.ordre), {}).setdefault(line.annee, []).append(row.code)
+        result = []
+        for competence in competences:
+            niveaux = []
+            for niveau in competence.niveaux:
+                if niveau.annee == UNDATED:
+                    niveau = replace(niveau, annee=self.level_year(competence, niveau, required))
+                niveaux.append(niveau)
+            result.append(replace(competence, niveaux=tuple(niveaux)))
+        return result
+
+    def level_year(self, competence: CompetenceRow, niveau: NiveauRow,
+                   required: dict[tuple[str, int], dict[int, list[str]]]) -> int:
+        years = required.get((competence.nom_court, niveau.ordre), {})
+        if len(years) == 1:
+            return next(iter(years))
+        what = f"le niveau {niveau.ordre} de « {competence.nom_court} »"
+        if len(years) > 1:
+            detail = "; ".join(f"BUT{annee} pour {listing(codes)}" for annee, codes in sorted(years.items()))
+            self.errors.append(Issue(niveau.place, f"{what} n'a pas d'attribut @annee et les parcours le placent "
+                                                   f"en des années différentes ({detail}) : ajoutez @annee au "
+                                                   "niveau."))
+            return UNDATED
+        if 1 <= niveau.ordre <= 3:
+            self.warnings.append(Issue(niveau.place, f"{what} n'a pas d'attribut @annee et aucun parcours ne le "
+                                                     f"demande : BUT{niveau.ordre} d'après son ordre."))
+            return niveau.ordre
+        self.errors.append(Issue(niveau.place, f"{what} n'a pas d'attribut @annee, aucun parcours ne le demande et "
+                                               "son ordre n'est pas celui d'une année de BUT : ajoutez @annee (BUT1, "
+                                               "BUT2 ou BUT3) au niveau."))
+        return UNDATED
 
     # --- parcours ----------------------------------------------------------------------------------
 
@@ -264,6 +312,7 @@ def parse_orebut_referentiel(
             parcours_row = reader.parcours(element, by_id, names)
             if parcours_row is not None:
                 parcours.append(parcours_row)
+    competences = reader.level_years(competences, parcours)
     rows = ReferentielImport(
         specialite=specialite or "",
         specialite_long=specialite_long,

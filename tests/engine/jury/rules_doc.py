@@ -38,9 +38,8 @@ Délibé decisions worth knowing when reading a result:
 Where the code lives: `src/delibe/engine/jury/` (`deliberation.py` the rules for one student,
 `cohort.py` the vectorised year jury of a promotion, `rules.py` this registry, `structure.py` which
 UEs and RCUEs a parcours has each year); `src/delibe/simulate.py` and `delibe simulate` read scenario
-files. Scenario keys beyond ../shared/scenarios/README.md: `attente: [S2.C3]` (grades pending),
-`ue_acquises_avant: {S1.C1: 12}` (UEs acquired before entry), `derogations: 1`, and jury UE decisions
-given either as `ue: {S1.C2: ADJ}` or `ue: {S1: {C2: ADJ}}`.
+files, whose format (every key: `attente`, `ue_acquises_avant`, `derogations`, the jury codes…) is
+docs/scenario-format.md.
 
 """
 
