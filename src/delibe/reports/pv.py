@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from delibe.reports import codes
+from delibe.reports.cells import neutralise_workbook
 from delibe.reports.data import PVCell, PVData
 from delibe.reports.format import date_fr
 from delibe.reports.render import document_context, html_to_pdf, render_html
@@ -165,6 +166,7 @@ def to_xlsx(data: PVData) -> bytes:
         gl.column_dimensions[col].width = width
 
     buffer = io.BytesIO()
+    neutralise_workbook(wb)  # a student named « =1+1 » stays a name (reports/cells.py)
     wb.save(buffer)
     return buffer.getvalue()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from delibe.imports import limits
+from delibe.reports.cells import neutralise_workbook
 
 SHEET_TITLE = "Saisie notes"
 SPECIALS = ("ABS", "EXC", "ATT")
@@ -205,5 +206,6 @@ def build_grade_sheet(
     for column, width in zip("ABCDEF", (14, 24, 20, 10, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
+    neutralise_workbook(workbook)  # a student named « =1+1 » stays a name (reports/cells.py)
     workbook.save(buffer)
     return buffer.getvalue()
