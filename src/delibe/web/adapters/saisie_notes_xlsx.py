@@ -15,10 +15,11 @@ import io
 import zipfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from delibe.imports import limits
 from delibe.reports.cells import neutralise_workbook
+from delibe.web import values
 
 SHEET_TITLE = "Saisie notes"
 SPECIALS = ("ABS", "EXC", "ATT")
@@ -71,14 +72,14 @@ def _fmt_number(value: float) -> str:
 
 
 def parse_value(raw: object, note_max: float) -> tuple[str, Decimal | None, str, str | None]:
-    """(action, value, special, error) for one cell."""
+    """(action, value, special, error) for one cell. The number itself is read by ``web.values.number``,
+    the one validation shared by the grid, this import and the API (no exponent, no inf/nan)."""
     if raw is None:
         return "unchanged", None, "", None
     if isinstance(raw, bool):
         return "", None, "", f"« {raw} » n'est pas une note."
     if isinstance(raw, int | float):
         text = repr(raw)
-        number: Decimal | None = Decimal(str(raw))
     else:
         text = str(raw).strip()
         if not text:
@@ -88,23 +89,19 @@ def parse_value(raw: object, note_max: float) -> tuple[str, Decimal | None, str,
             return "set", None, upper, None
         if upper == "SUPR":
             return "delete", None, "", None
-        try:
-            number = Decimal(text.replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            return "", None, "", (
-                f"« {text} » n'est pas une note : écrivez un nombre (virgule acceptée), ABS, EXC, ATT, "
-                "SUPR, ou laissez vide."
-            )
-    assert number is not None
-    if not number.is_finite():
-        return "", None, "", f"« {text} » n'est pas une note."
+    try:
+        number = values.number(raw, "note")
+    except values.ValueProblem:
+        return "", None, "", (
+            f"« {text[:40]} » n'est pas une note : écrivez un nombre (virgule acceptée, sans exposant), ABS, "
+            "EXC, ATT, SUPR, ou laissez vide."
+        )
     if number < 0 or number > Decimal(str(note_max)):
         return "", None, "", (
-            f"{_fmt_number(float(number))} est hors de l'échelle : la note doit être entre 0 et "
-            f"{_fmt_number(note_max)}."
+            f"{values.fmt(number)} est hors de l'échelle : la note doit être entre 0 et {values.fmt(note_max)}."
         )
     if number != number.quantize(Decimal("0.01")):
-        return "", None, "", f"{text} a plus de deux décimales."
+        return "", None, "", f"{text[:40]} a plus de deux décimales."
     return "set", number.quantize(Decimal("0.01")), "", None
 
 
