@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
-from delibe.web.audit import context, throttle
+from delibe.web.audit import context
 
 
 class AuditContextMiddleware:
@@ -60,24 +60,4 @@ class UploadLimitMiddleware:
                 "onglets ajoutés.",
                 status=413, content_type="text/plain; charset=utf-8",
             )
-        return self.get_response(request)
-
-
-class LoginThrottleMiddleware:
-    """Refuses a login POST while its username and address have too many recent failures (429)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path in throttle.login_paths():
-            username = request.POST.get("username", "")
-            wait = throttle.blocked_for(username, throttle.client_ip(request))
-            if wait:
-                return HttpResponse(
-                    f"Trop d'échecs de connexion pour « {username[:150]} » depuis cette adresse : réessayez "
-                    f"dans {max(1, wait // 60)} minute(s), ou faites réinitialiser votre mot de passe par la "
-                    "scolarité.",
-                    status=429, content_type="text/plain; charset=utf-8",
-                )
         return self.get_response(request)
