@@ -306,6 +306,9 @@ def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, m
         raise PermissionDenied("Vous ne pouvez déposer un justificatif que pour vous-même.")
     j = JustificationRecord(student=student, debut=debut, fin=fin, motif=motif, submitted_by=user)
     if piece is not None:
+        from delibe.web.assiduite.models import validate_proof_content
+
+        validate_proof_content(piece)  # by content: a renamed executable or page is refused
         j.piece = piece
     if secretariat:
         j.statut, j.validated_by, j.validated_at = JustificationStatus.VALIDEE, user, timezone.now()
