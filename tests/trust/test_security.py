@@ -1,5 +1,5 @@
-"""Production settings pass Django's deployment checks; failed logins are throttled per username and
-address; no role reaches another department's or another student's data through the pages (404/403)."""
+"""Production settings pass Django's deployment checks; failed logins are throttled per account (the
+username normalised) and per address (django-axes); no role reaches another department's or another student's data through the pages (404/403)."""
 
 from __future__ import annotations
 
@@ -57,46 +57,79 @@ def test_production_validates_passwords():
     assert result.stdout.strip() == "OK", result.stdout + result.stderr
 
 
-# --- login throttling -------------------------------------------------------------------------------
-
-@pytest.fixture
-def clean_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
+# --- login throttling (django-axes, web/audit/throttle.py) -----------------------------------------
 
 def _login(client, username, password, ip="10.0.0.1"):
     return client.post("/connexion/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_after_five_failures_a_username_is_refused_from_that_address_even_with_the_right_password(
-        world, client, clean_cache, settings):
+def _refused(response) -> bool:
+    import html
+
+    return response.status_code == 429 and "Trop d'échecs de connexion" in html.unescape(response.content.decode())
+
+
+def test_after_the_limit_an_account_is_refused_even_with_the_right_password_and_from_another_address(
+        world, client, settings):
     from tests.trust.conftest import PASSWORD
 
-    settings.DELIBE_LOGIN_MAX_FAILURES = 5
-    for _ in range(5):
-        assert _login(client, "scolarite", "mauvais").status_code == 200  # the form again, with its error
-    refused = _login(client, "scolarite", PASSWORD)
-    assert refused.status_code == 429
-    assert "Trop d'échecs de connexion" in refused.content.decode()
-    assert _login(client, "scolarite", PASSWORD, ip="10.0.0.2").status_code == 302  # another address
-    assert _login(client, "president", PASSWORD).status_code == 302  # another username
+    settings.AXES_FAILURE_LIMIT = 5
+    for n in range(4):
+        assert _login(client, "scolarite", "mauvais", ip=f"10.0.1.{n}").status_code == 200  # the form again
+    assert _refused(_login(client, "scolarite", "mauvais", ip="10.0.1.9"))  # the 5th failure locks the account
+    assert _refused(_login(client, "scolarite", PASSWORD, ip="10.0.2.1"))  # any address, right password
+    assert _login(client, "president", PASSWORD, ip="10.0.2.2").status_code == 302  # another account
 
 
-def test_a_successful_login_clears_the_failures(world, client, clean_cache, settings):
+@pytest.mark.parametrize("variants", [
+    ["ｒｅｓｐｏｎｓａｂｌｅ"] * 5,  # fullwidth letters, as in the issue
+    ["Responsable", "RESPONSABLE", "ｒｅｓｐｏｎｓａｂｌｅ", "ＲＥＳＰＯＮＳＡＢＬＥ", "responsable"],
+    ["responsable ", "ʳesponsable", "responſable", "ｒｅｓｐｏｎｓａｂｌｅ", "RESPONSABLE"],
+])
+def test_unicode_and_case_variants_of_a_username_count_against_the_same_account(world, client, settings, variants):
     from tests.trust.conftest import PASSWORD
 
-    settings.DELIBE_LOGIN_MAX_FAILURES = 3
-    for _ in range(2):
-        _login(client, "enseignant", "mauvais")
+    settings.AXES_FAILURE_LIMIT = 5
+    for n, name in enumerate(variants):
+        _login(client, name, "mauvais", ip=f"10.0.3.{n}")
+    assert _refused(_login(client, "ｒｅｓｐｏｎｓａｂｌｅ", PASSWORD, ip="10.0.4.1"))
+    assert _refused(_login(client, "responsable", PASSWORD, ip="10.0.4.2"))
+
+
+def test_one_password_sprayed_over_many_accounts_locks_the_address(world, client, settings):
+    from tests.trust.conftest import PASSWORD
+
+    settings.AXES_FAILURE_LIMIT = 5
+    accounts = ["admin", "scolarite", "responsable", "enseignant", "president", "etudiant", "autre", "inconnu"]
+    answers = [_login(client, name, "Printemps2024!", ip="10.0.5.5") for name in accounts]
+    assert sum(_refused(a) for a in answers) >= len(accounts) - 4  # locked from the 5th account on
+    assert _refused(_login(client, "president", PASSWORD, ip="10.0.5.5"))  # even a right password
+    assert _login(client, "president", PASSWORD, ip="10.0.5.6").status_code == 302  # other addresses unaffected
+
+
+def test_a_few_mistakes_below_the_limit_do_not_stop_a_user(world, client, settings):
+    from tests.trust.conftest import PASSWORD
+
+    settings.AXES_FAILURE_LIMIT = 5
+    for _ in range(3):
+        assert _login(client, "enseignant", "mauvais").status_code == 200
     assert _login(client, "enseignant", PASSWORD).status_code == 302
-    client.logout()
-    for _ in range(2):
-        _login(client, "enseignant", "mauvais")
-    assert _login(client, "enseignant", PASSWORD).status_code == 302
+
+
+def test_the_lockout_page_is_french_and_says_when_to_retry(world, client, settings):
+    import html
+
+    settings.AXES_FAILURE_LIMIT = 2
+    _login(client, "scolarite", "x")
+    page = html.unescape(_login(client, "scolarite", "x").content.decode())
+    assert "Connexion suspendue" in page and "Réessayez dans 15 minute(s)" in page and 'lang="fr"' in page
+
+
+def test_the_admin_login_is_throttled_too(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post("/admin/login/", {"username": "admin", "password": "x"}, REMOTE_ADDR="10.0.6.1")
+    assert response.status_code == 429
 
 
 # --- IDOR: other department, other student ---------------------------------------------------------

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from delibe.web import values
+
 MAX_ID = 2**63 - 1  # a database bigint: a larger id is refused (422), never sent to the database
 MAX_VERSION = 2**31 - 1
 
@@ -192,9 +194,11 @@ class EvaluationIn(Schema):
     module: Annotated[Texte, Field(min_length=1, max_length=40, description="Code du module, ex. R1.01.")]
     titre: Annotated[Texte, Field(max_length=200)] = ""
     date: dt.date | None = None
-    coefficient: Annotated[float, Field(gt=0, le=1000)] = 1.0
-    note_max: Annotated[float, Field(gt=0, le=1000)] = 20.0
-    poids: dict[Annotated[Texte, Field(max_length=40)], Annotated[float, Field(ge=0, le=1000)]] = Field(
+    # the bounds of web/values.py, shared with the web form (finite numbers only)
+    coefficient: Annotated[float, Field(gt=0, le=values.COEFFICIENT_MAX, allow_inf_nan=False)] = 1.0
+    note_max: Annotated[float, Field(gt=0, le=values.NOTE_MAX_MAX, allow_inf_nan=False)] = 20.0
+    poids: dict[Annotated[Texte, Field(max_length=40)],
+                Annotated[float, Field(ge=0, le=values.POIDS_MAX, allow_inf_nan=False)]] = Field(
         default_factory=dict, description="Poids vers chaque UE que le module nourrit (1 par défaut).")
     type: TypeEvaluation = "normale"
     immediate: bool = False

@@ -21,8 +21,33 @@ def _setup(settings_module: str = "delibe.config.settings.dev") -> None:
     django.setup()
 
 
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_host(host: str) -> None:
+    """In development mode (DEBUG, the development secret key), only this machine may connect."""
+    from django.conf import settings
+
+    if settings.DEBUG and not is_loopback(host):
+        raise click.ClickException(
+            f"refus d'écouter sur « {host} » : en mode développement (DEBUG activé, clé secrète de "
+            "développement), Délibé ne sert que cette machine (127.0.0.1). Pour servir d'autres postes, "
+            "lancez la production : DJANGO_SETTINGS_MODULE=delibe.config.settings.prod avec DELIBE_SECRET_KEY "
+            "et DELIBE_ALLOWED_HOSTS, derrière gunicorn et nginx (docs/deployment.md).")
+
+
 def _runserver(host: str, port: int) -> None:
     from django.core.management import call_command
+
+    check_host(host)
 
     click.echo(f"Délibé sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
     call_command("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
@@ -35,8 +60,10 @@ def _runserver(host: str, port: int) -> None:
 @click.option("--port", default=PORT, show_default=True, type=int)
 def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
     """Prépare la base de démonstration (formation but-mmi-dijon, ~60 apprentis de BUT1 à BUT3, comptes
-    de chaque rôle), affiche les comptes, puis sert l'application."""
+    de chaque rôle), affiche les comptes, puis sert l'application (sur une adresse locale seulement)."""
     _setup()
+    if not no_serve:
+        check_host(host)
     from django.conf import settings
     from django.core.management import call_command
 
@@ -65,8 +92,10 @@ def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
 @click.option("--port", default=PORT, show_default=True, type=int)
 @click.option("--migrate/--no-migrate", default=True, show_default=True, help="Appliquer les migrations avant.")
 def serve(host: str, port: int, migrate: bool) -> None:
-    """Sert l'application web (base: $DATABASE_URL, sinon var/delibe.sqlite3)."""
+    """Sert l'application web (base: $DATABASE_URL, sinon var/delibe.sqlite3). En mode développement
+    (réglages par défaut), seulement sur une adresse locale (127.0.0.1, ::1, localhost)."""
     _setup()
+    check_host(host)
     from django.conf import settings
     from django.core.management import call_command
 

@@ -19,9 +19,10 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from delibe.imports import limits
 from delibe.imports.results import Issue, Issues, ParseResult
 
-MAX_BYTES = 5 * 1024 * 1024  # a promotion of 1 000 students is about 150 kB of CSV
+MAX_BYTES = limits.MAX_UPLOAD_BYTES  # a promotion of 1 000 students is about 150 kB of CSV
 MAX_ROWS = 5000
 MAX_COLUMNS = 60
 MAX_CELL = 300
@@ -169,7 +170,8 @@ def _csv_rows(data: bytes, filename: str) -> tuple[list[list[str]], str, str] | 
     text, encoding = decoded
     if "\x00" in text:
         return Issue(filename, "caractère nul dans le fichier : ce n'est pas un CSV valide.")
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    found = re.search(r"^.*\S.*$", text, re.MULTILINE)  # not splitlines(): 5 MB of newlines = 5 M strings
+    first = found.group(0) if found else ""
     delimiter = _sniff_delimiter(first)
     rows: list[list[str]] = []
     try:
@@ -186,14 +188,17 @@ def _xlsx_rows(data: bytes, filename: str) -> list[list[str]] | Issue:
     from openpyxl import load_workbook
 
     try:
+        limits.check_xlsx(data, limits.STUDENTS)  # bounded: before openpyxl reads anything
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except limits.LimitExceeded as error:
+        return Issue(filename, f"fichier refusé : {error}")
     except Exception:  # noqa: BLE001 (a corrupted workbook fails anywhere in zipfile/zlib/XML/openpyxl)
         return Issue(filename, "ce classeur Excel est illisible : enregistrez-le à nouveau au format .xlsx, "
                                "ou exportez la liste en CSV.")
     rows: list[list[str]] = []
     try:
         sheet = workbook.worksheets[0]
-        for cells in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True):
             row = [_cell_text(c) for c in cells]
             while row and not row[-1]:
                 row.pop()  # read_only sheets pad every row to max_col
@@ -265,7 +270,7 @@ def _header(table: Sequence[Sequence[str]]) -> tuple[int, list[str]] | None:
 
 def _rows_of(table: list[list[str]], filename: str, fmt: str, encoding: str,
              delimiter: str) -> ParseResult[StudentFile]:
-    errors, warnings = Issues(), Issues()
+    errors, warnings = Issues(limits.MAX_ERRORS), Issues(limits.MAX_ERRORS)
     found = _header(table)
     if found is None:
         return _fail(filename, "aucune ligne : il faut une ligne d'en-têtes (NIP ; nom ; prénom…).")

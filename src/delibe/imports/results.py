@@ -66,14 +66,15 @@ def listing(names: Iterable[object], empty: str = "aucune", limit: int = 12) -> 
 
 
 class Issues(list[Issue]):
-    """A list of issues that keeps the first ``MAX_ISSUES`` and counts the others."""
+    """A list of issues that keeps the first ``limit`` (``MAX_ISSUES`` by default) and counts the others."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_ISSUES) -> None:
         super().__init__()
+        self.limit = limit
         self.dropped = 0
 
     def append(self, issue: Issue) -> None:
-        if len(self) < MAX_ISSUES:
+        if len(self) < self.limit:
             super().append(issue)
         else:
             self.dropped += 1

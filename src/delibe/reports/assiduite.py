@@ -9,6 +9,8 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from delibe.reports.cells import csv_row
+
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
 
@@ -58,9 +60,9 @@ def rapport_csv(rapport: RapportMensuel) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for a in rapport.apprentis:
-        writer.writerow((rapport.employeur, f"{rapport.annee}-{rapport.mois:02d}", a.nip, a.nom, a.prenom, a.tuteur,
-                         a.justifiees, a.non_justifiees, a.retards))
+    for a in rapport.apprentis:  # names typed by people: never a live formula (reports/cells.py)
+        writer.writerow(csv_row((rapport.employeur, f"{rapport.annee}-{rapport.mois:02d}", a.nip, a.nom, a.prenom,
+                                 a.tuteur, a.justifiees, a.non_justifiees, a.retards)))
     return out.getvalue()
 
 

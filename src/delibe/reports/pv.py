@@ -13,6 +13,7 @@ from typing import Any
 
 from delibe.engine.exact import arrondi
 from delibe.reports import codes
+from delibe.reports.cells import neutralise_workbook
 from delibe.reports.data import PVCell, PVData
 from delibe.reports.format import date_fr
 from delibe.reports.render import document_context, html_to_pdf, render_html
@@ -166,6 +167,7 @@ def to_xlsx(data: PVData) -> bytes:
         gl.column_dimensions[col].width = width
 
     buffer = io.BytesIO()
+    neutralise_workbook(wb)  # a student named « =1+1 » stays a name (reports/cells.py)
     wb.save(buffer)
     return buffer.getvalue()
 

@@ -146,9 +146,14 @@ def distribution(
     The bars are drawn as one ``<path>`` (one per colour) and there is no text: a bulletin holds a
     dozen of these, and each SVG element costs PDF rendering time (the legend is printed once under
     the table)."""
+    if not (math.isfinite(maximum) and maximum > 0):
+        maximum = 20
+    values = [v for v in values if math.isfinite(v)]  # an undefined or overflowing average is not drawn
+    if student is not None and not math.isfinite(student):
+        student = None
     counts = [0] * bins
     for v in values:
-        counts[min(bins - 1, max(0, int(v / maximum * bins)))] += 1
+        counts[min(bins - 1, max(0, int(min(max(v, 0.0), maximum) / maximum * bins)))] += 1
     top = max(counts) or 1
     plot_h = height - 6
     bw = width / bins

@@ -9,26 +9,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delibe.engine.model import Module
+from delibe.web import values
 from delibe.web.models import EvaluationType
 
 
-def parse_decimal(value: str) -> float:
-    return float(str(value).replace(",", ".").strip())
+class BoundedNumberField(forms.CharField):
+    """A number checked by ``web.values`` (the validation the grid, the import and the API share): no
+    exponent, no inf/nan, within the documented bounds. Cleans to a float."""
 
+    def __init__(self, *, check: Any, **kwargs: Any) -> None:
+        self.check = check
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(max_length=40, **kwargs)
 
-class FrenchFloatField(forms.FloatField):
-    """Accepts « 1,5 » as well as « 1.5 »."""
-
-    def to_python(self, value: Any) -> float | None:
-        if isinstance(value, str):
-            value = value.replace(",", ".").strip()
-        return super().to_python(value)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs["inputmode"] = "decimal"
-        return attrs
+    def clean(self, value: Any) -> float | None:  # type: ignore[override]
+        text = super().clean(value)
+        if text in (None, ""):
+            return None
+        try:
+            return float(self.check(text))
+        except values.ValueProblem as error:
+            raise forms.ValidationError(str(error)[:1].upper() + str(error)[1:]) from None
 
 
 class EvaluationForm(forms.Form):
@@ -36,10 +37,10 @@ class EvaluationForm(forms.Form):
     titre = forms.CharField(label=_("Intitulé"), max_length=200, required=False,
                             help_text=_("Par défaut : le titre du module."))
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    coefficient = FrenchFloatField(label=_("Coefficient"), initial=1, min_value=0.01,
-                                   widget=forms.TextInput())
-    note_max = FrenchFloatField(label=_("Note maximale"), initial=20, min_value=1, max_value=1000,
-                                widget=forms.TextInput())
+    coefficient = BoundedNumberField(label=_("Coefficient"), initial=1, check=values.coefficient,
+                                     help_text=_("Plus de 0, au plus 1000."))
+    note_max = BoundedNumberField(label=_("Note maximale"), initial=20, check=values.note_max,
+                                  help_text=_("Plus de 0, au plus 1000."))
     type = forms.ChoiceField(label=_("Type"), choices=EvaluationType.choices, initial=EvaluationType.NORMALE)
     immediate = forms.BooleanField(
         label=_("Prise en compte immédiate (les notes manquantes sont ignorées)"), required=False
@@ -50,9 +51,9 @@ class EvaluationForm(forms.Form):
         self.fields["module_code"].choices = [(m.code, f"{m.code} — {m.titre}") for m in modules]
         self.ue_codes = list(ue_codes)
         for code in self.ue_codes:
-            self.fields[f"poids_{code}"] = FrenchFloatField(
-                label=_("Poids vers %(ue)s") % {"ue": code}, required=False, min_value=0,
-                widget=forms.TextInput(), help_text=_("Vide : 1 si le module contribue à cette UE."),
+            self.fields[f"poids_{code}"] = BoundedNumberField(
+                label=_("Poids vers %(ue)s") % {"ue": code}, required=False, check=values.poids,
+                help_text=_("De 0 à 1000 ; vide : 1 si le module contribue à cette UE."),
             )
 
     def poids(self) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "delibe.web.audit",
     "delibe.web.assiduite",
     "ninja", "delibe.api",  # the REST API; ninja listed so that its docs page uses its own static files (no CDN)
+    "axes",  # login throttling (web/audit/throttle.py)
 ]
 
 MIDDLEWARE = [
@@ -35,11 +37,50 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "delibe.web.audit.middleware.LoginThrottleMiddleware",
+    "delibe.web.audit.middleware.SafeDefaultsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "delibe.web.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a refused login into the French lockout page
 ]
+
+# Content-Security-Policy (django-csp 4): scripts only from our own static files, no inline script, no
+# eval. Inline styles stay allowed: the bulletin page shows the document's own HTML (with its print
+# styles) in a srcdoc frame, which inherits this policy; charts are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Features no page uses, refused to any script (SafeDefaultsMiddleware).
+PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+                      "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()")
+
+# Login throttling (django-axes, web/audit/throttle.py): failures counted per account (normalised
+# username) and per client address; at the limit, 429 until the window has passed.
+AUTHENTICATION_BACKENDS = [
+    "delibe.web.audit.axes_backend.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DELIBE_LOGIN_MAX_FAILURES", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(seconds=int(os.environ.get("DELIBE_LOGIN_WINDOW", "900")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one at the limit locks
+AXES_USERNAME_CALLABLE = "delibe.web.audit.throttle.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "delibe.web.audit.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "delibe.web.audit.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a sprayer who finds one password must not wipe the address's failures
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not logged by axes (no personal data kept for it)
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "delibe.config.urls"
 TEMPLATES = [
@@ -98,4 +139,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers (threaded server): BEGIN IMMEDIATE takes the write lock first and waits for it,
     # instead of a read-then-write deadlock answered « database is locked » (a lost save).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL: readers never block the writer nor the writer the readers, so a long import does not stop the
+    # pages; the busy timeout (20 s) makes a writer wait for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    })

@@ -15,11 +15,15 @@ import io
 import zipfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from delibe.imports import limits
+from delibe.reports.cells import neutralise_workbook
+from delibe.web import values
 
 SHEET_TITLE = "Saisie notes"
 SPECIALS = ("ABS", "EXC", "ATT")
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = limits.MAX_UPLOAD_BYTES
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,14 @@ def _fmt_number(value: float) -> str:
 
 
 def parse_value(raw: object, note_max: float) -> tuple[str, Decimal | None, str, str | None]:
-    """(action, value, special, error) for one cell."""
+    """(action, value, special, error) for one cell. The number itself is read by ``web.values.number``,
+    the one validation shared by the grid, this import and the API (no exponent, no inf/nan)."""
     if raw is None:
         return "unchanged", None, "", None
     if isinstance(raw, bool):
         return "", None, "", f"« {raw} » n'est pas une note."
     if isinstance(raw, int | float):
         text = repr(raw)
-        number: Decimal | None = Decimal(str(raw))
     else:
         text = str(raw).strip()
         if not text:
@@ -85,23 +89,19 @@ def parse_value(raw: object, note_max: float) -> tuple[str, Decimal | None, str,
             return "set", None, upper, None
         if upper == "SUPR":
             return "delete", None, "", None
-        try:
-            number = Decimal(text.replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            return "", None, "", (
-                f"« {text} » n'est pas une note : écrivez un nombre (virgule acceptée), ABS, EXC, ATT, "
-                "SUPR, ou laissez vide."
-            )
-    assert number is not None
-    if not number.is_finite():
-        return "", None, "", f"« {text} » n'est pas une note."
+    try:
+        number = values.number(raw, "note")
+    except values.ValueProblem:
+        return "", None, "", (
+            f"« {text[:40]} » n'est pas une note : écrivez un nombre (virgule acceptée, sans exposant), ABS, "
+            "EXC, ATT, SUPR, ou laissez vide."
+        )
     if number < 0 or number > Decimal(str(note_max)):
         return "", None, "", (
-            f"{_fmt_number(float(number))} est hors de l'échelle : la note doit être entre 0 et "
-            f"{_fmt_number(note_max)}."
+            f"{values.fmt(number)} est hors de l'échelle : la note doit être entre 0 et {values.fmt(note_max)}."
         )
     if number != number.quantize(Decimal("0.01")):
-        return "", None, "", f"{text} a plus de deux décimales."
+        return "", None, "", f"{text[:40]} a plus de deux décimales."
     return "set", number.quantize(Decimal("0.01")), "", None
 
 
@@ -111,21 +111,40 @@ def parse_grade_sheet(
     """Reads a workbook and returns every student row and every error; never raises on bad input."""
     from openpyxl import load_workbook
 
+    unreadable = SheetParse(None, errors=(SheetError(
+        0, "-", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible : téléchargez la feuille depuis "
+        "Délibé, remplissez-la et renvoyez-la au format .xlsx.",
+    ),))
     if len(data) > MAX_BYTES:
         return SheetParse(None, errors=(SheetError(0, "-", "Fichier trop volumineux (5 Mo au plus)."),))
     try:
+        limits.check_xlsx(data, limits.GRADE_SHEET)  # bounded: before openpyxl reads anything
+    except limits.LimitExceeded as error:
+        return SheetParse(None, errors=(SheetError(0, "-", f"Fichier refusé : {error}"),))
+    except zipfile.BadZipFile:
+        return unreadable
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return SheetParse(None, errors=(SheetError(
-            0, "-", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible : téléchargez la feuille depuis "
-            "Délibé, remplissez-la et renvoyez-la au format .xlsx.",
-        ),))
-    sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+    except Exception:  # noqa: BLE001 (a corrupted workbook fails anywhere in zipfile/zlib/XML/openpyxl)
+        return unreadable
+    try:
+        return _parse_rows(sheet, evaluation_key, note_max, known_students)
+    except Exception:  # noqa: BLE001
+        return unreadable
+    finally:
+        workbook.close()
+
+
+def _parse_rows(sheet: object, evaluation_key: str, note_max: float,
+                known_students: Collection[str] | None) -> SheetParse:
     header_key: str | None = None
     rows: list[SheetRow] = []
     errors: list[SheetError] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=6, values_only=True), start=1):
+    rows_in = sheet.iter_rows(min_row=1, max_row=limits.GRADE_SHEET.rows, max_col=6,  # type: ignore[attr-defined]
+                              values_only=True)
+    for number, cells in enumerate(rows_in, start=1):
         first = cells[0] if cells else None
         if not isinstance(first, str) or not first.strip().startswith("!"):
             continue
@@ -154,13 +173,13 @@ def parse_grade_sheet(
             errors.append(SheetError(number, "E", error))
             continue
         rows.append(SheetRow(number, key, action, value, special))
-    workbook.close()
     if header_key is None:
         errors.insert(0, SheetError(0, "A", (
             "aucune ligne d'en-tête « !<évaluation> » en colonne A : ce n'est pas une feuille de saisie "
             "Délibé/ScoDoc."
         )))
-    return SheetParse(header_key, tuple(rows), tuple(errors))
+    shown = limits.cap_errors(errors, lambda n: SheetError(0, "-", limits.others(n)))
+    return SheetParse(header_key, tuple(rows), tuple(shown))
 
 
 def build_grade_sheet(
@@ -184,5 +203,6 @@ def build_grade_sheet(
     for column, width in zip("ABCDEF", (14, 24, 20, 10, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
+    neutralise_workbook(workbook)  # a student named « =1+1 » stays a name (reports/cells.py)
     workbook.save(buffer)
     return buffer.getvalue()

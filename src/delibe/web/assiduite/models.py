@@ -44,6 +44,29 @@ def validate_proof_size(f) -> None:
         )
 
 
+# What a proof may be, recognised by its first bytes (its « magic »), not by its name.
+PROOF_MAGIC = {"pdf": (b"%PDF-",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+_KIND_OF_EXTENSION = {"pdf": "pdf", "jpg": "jpeg", "jpeg": "jpeg", "png": "png"}
+
+
+def validate_proof_content(f) -> None:
+    """The file must be a PDF, a JPEG or a PNG by its content, and named as what it is."""
+    position = f.tell() if hasattr(f, "tell") else 0
+    f.seek(0)
+    head = f.read(16)
+    f.seek(position)
+    kind = next((k for k, magics in PROOF_MAGIC.items() if head.startswith(magics)), None)
+    if kind is None:
+        raise ValidationError(
+            "Le justificatif n'est ni un PDF, ni une photo JPEG ou PNG (d'après son contenu, pas son nom) : "
+            "enregistrez-le en PDF ou prenez-en une photo, puis déposez-le à nouveau.")
+    extension = str(getattr(f, "name", "")).rsplit(".", 1)[-1].lower()
+    if _KIND_OF_EXTENSION.get(extension) != kind:
+        raise ValidationError(
+            f"Le justificatif est un fichier {kind.upper()} mais son nom se termine par « .{extension[:10]} » : "
+            "renommez-le, puis déposez-le à nouveau.")
+
+
 class Creneau(models.TextChoices):
     MATIN = "matin", _("matin")
     APRES_MIDI = "apres-midi", _("après-midi")

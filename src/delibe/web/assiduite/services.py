@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine import assiduite as engine
+from delibe.imports import limits
 from delibe.web import permissions
 from delibe.web.assiduite.models import (
     AbsenceRecord,
@@ -195,6 +196,8 @@ def lieu_of(semester: SemesterRun, groupe: str, date: dt.date) -> str:
 # --- CSV import --------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("nip", "date", "creneau", "module", "nature")
+# A department's semester of absences is a few thousand lines; past this the file is refused (limits.py).
+MAX_CSV_ROWS = 30_000
 _CRENEAUX = {"matin": Creneau.MATIN, "m": Creneau.MATIN, "apres-midi": Creneau.APRES_MIDI,
              "après-midi": Creneau.APRES_MIDI, "am": Creneau.APRES_MIDI}
 _NATURES = {"absence": Nature.ABSENCE, "abs": Nature.ABSENCE, "": Nature.ABSENCE,
@@ -212,6 +215,16 @@ class ImportRow:
 
 def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
     """Rows and errors (French, with the line number). Import only when errors is empty."""
+    if len(text) > limits.MAX_UPLOAD_BYTES:
+        return [], [f"Fichier trop volumineux : {limits.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus."]
+    try:
+        rows, errors = _parse_absences(text, semester)
+    except csv.Error as error:
+        return [], [f"CSV mal formé ({error}) : vérifiez les guillemets et enregistrez le fichier en CSV UTF-8."]
+    return rows, limits.cap_errors(errors, limits.others)
+
+
+def _parse_absences(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     errors: list[str] = []
     sample = text[:2048]
@@ -225,6 +238,8 @@ def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow
     enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
     modules = _module_codes(semester)
     for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_CSV_ROWS:
+            return [], [f"Plus de {MAX_CSV_ROWS} lignes : découpez le fichier (par mois, par exemple)."]
         values = {k: (raw.get(k) or "").strip() for k in CSV_COLUMNS}
         get = values.__getitem__
         nip, module = get("nip"), get("module")
@@ -291,6 +306,9 @@ def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, m
         raise PermissionDenied("Vous ne pouvez déposer un justificatif que pour vous-même.")
     j = JustificationRecord(student=student, debut=debut, fin=fin, motif=motif, submitted_by=user)
     if piece is not None:
+        from delibe.web.assiduite.models import validate_proof_content
+
+        validate_proof_content(piece)  # by content: a renamed executable or page is refused
         j.piece = piece
     if secretariat:
         j.statut, j.validated_by, j.validated_at = JustificationStatus.VALIDEE, user, timezone.now()

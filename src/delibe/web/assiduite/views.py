@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -52,9 +53,9 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
     if request.method == "POST":
         perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
-        absents = [int(v) for v in request.POST.getlist("absent")]
-        retards = [int(v) for v in request.POST.getlist("retard")]
         try:
+            absents = _ids(request.POST.getlist("absent"))
+            retards = _ids(request.POST.getlist("retard"))
             n = services.record_group(request.user, run, groupe, date, creneau, module, absents, retards)
             messages.success(request, _("Appel enregistré : %(n)d absence(s) ou retard(s).") % {"n": n})
         except ValidationError as error:
@@ -76,6 +77,13 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
         "can_record": services.can_record(request.user, run, module),
         "is_secretariat": perm.roles_of(request.user).has(run.formation.department_id, services.SECRETARIAT),
     })
+
+
+def _ids(raw: list[str]) -> list[int]:
+    """Student ids sent by the roll-call checkboxes; anything else is a clear error, not a 500."""
+    if not all(v.strip().isdigit() and len(v.strip()) < 19 for v in raw):
+        raise ValidationError(_("Formulaire d'appel illisible : rechargez la page et cochez à nouveau."))
+    return [int(v) for v in raw]
 
 
 def _default_date(run: SemesterRun) -> dt.date:
@@ -139,14 +147,21 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             errors = error.messages
     elif request.method == "POST":
-        j = get_object_or_404(JustificationRecord, pk=request.POST.get("justification"),
-                              student__department_id__in=departments)
+        pk = request.POST.get("justification", "").strip()
+        if not pk.isdigit() or len(pk) > 18:
+            errors = [_("Justificatif inconnu : rechargez la page et choisissez-le dans la liste.")]
+            return render(request, "assiduite/justificatifs.html", {
+                "pending": _pending(departments), "errors": errors}, status=400)
+        j = get_object_or_404(JustificationRecord, pk=int(pk), student__department_id__in=departments)
         services.decide_justification(request.user, j, request.POST.get("decision") == "valider")
         messages.success(request, _("Justificatif de %(s)s : %(statut)s.") % {"s": j.student, "statut": j.get_statut_display()})
         return redirect(request.path)
-    pending = JustificationRecord.objects.filter(student__department_id__in=departments,
-                                                 statut=JustificationStatus.SOUMISE).select_related("student")
-    return render(request, "assiduite/justificatifs.html", {"pending": pending, "errors": errors})
+    return render(request, "assiduite/justificatifs.html", {"pending": _pending(departments), "errors": errors})
+
+
+def _pending(departments: list[int]) -> Any:
+    return JustificationRecord.objects.filter(student__department_id__in=departments,
+                                              statut=JustificationStatus.SOUMISE).select_related("student")
 
 
 @login_required

@@ -6,8 +6,3 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "Délibé — journal"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from delibe.web.audit import throttle
-
-        throttle.connect()

@@ -4,6 +4,10 @@
 ``web`` (``api`` under /api/) and a grade-entry session: one per login session and day, so that « what I
 typed in the grid this morning » can be undone as a whole.
 
+``SafeDefaultsMiddleware``: a Permissions-Policy on every response, and ``Cache-Control: no-store`` on every
+response to a signed-in user and every API response (pages, exports and documents carry personal data:
+neither the browser nor a proxy may keep them).
+
 ``UploadLimitMiddleware``: a request body larger than the upload limit is refused before any view reads
 it, with a French message (413), instead of filling memory or a temporary file.
 """
@@ -16,8 +20,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
-from delibe.web.audit import context, throttle
+from delibe.web.audit import context
 
 
 class AuditContextMiddleware:
@@ -63,21 +68,14 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
 
-class LoginThrottleMiddleware:
-    """Refuses a login POST while its username and address have too many recent failures (429)."""
-
+class SafeDefaultsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path in throttle.login_paths():
-            username = request.POST.get("username", "")
-            wait = throttle.blocked_for(username, throttle.client_ip(request))
-            if wait:
-                return HttpResponse(
-                    f"Trop d'échecs de connexion pour « {username[:150]} » depuis cette adresse : réessayez "
-                    f"dans {max(1, wait // 60)} minute(s), ou faites réinitialiser votre mot de passe par la "
-                    "scolarité.",
-                    status=429, content_type="text/plain; charset=utf-8",
-                )
-        return self.get_response(request)
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", getattr(settings, "PERMISSIONS_POLICY", ""))
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
+        return response

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from delibe.reports.cells import csv_row
 from delibe.web.audit import context
 from delibe.web.audit.models import Action, AuditEntry, Channel, ObjectType
 
@@ -269,22 +270,16 @@ CSV_HEADER = ("date", "utilisateur", "canal", "action", "objet", "identifiant", 
               "évaluation", "avant", "après", "session", "motif")
 
 
-def _safe(text: object) -> str:
-    """A cell a spreadsheet will not execute (CSV formula injection: =, +, -, @ at the start)."""
-    value = "" if text is None else str(text)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def csv_rows(entries: Iterable[AuditEntry], names: dict[int, str]) -> Iterable[list[str]]:
     yield list(CSV_HEADER)
     for e in entries:
         at: dt.datetime = timezone.localtime(e.at)
-        yield [_safe(v) for v in (
+        yield csv_row((  # never a live formula in a spreadsheet (reports/cells.py)
             at.isoformat(timespec="seconds"), e.username, e.get_channel_display(), e.get_action_display(),
             e.get_object_type_display(), e.object_id, e.summary,
             names.get(e.student_id, "") if e.student_id else "", e.evaluation_id or "",
             display(e.old), display(e.new), e.session, e.reason,
-        )]
+        ))
 
 
 __all__ = ["AuditError", "Channel", "record", "record_grade", "record_many", "reopen_semester", "undo_session"]

@@ -1,40 +1,26 @@
-"""Login throttling: after ``DELIBE_LOGIN_MAX_FAILURES`` failed attempts for one username from one address
-within ``DELIBE_LOGIN_WINDOW`` seconds, further attempts are refused until the window passes. Counted in
-Django's cache (shared between application servers when the cache is: see docs/deployment.md)."""
+"""Login throttling, by django-axes (issue 19; replaces a home-made counter that keyed on the raw
+username and could be bypassed by typing it in fullwidth letters).
+
+Failures are counted in the database (axes' ``AccessAttempt``, shared by every application server) and a
+login is refused (HTTP 429, French page ``delibe/verrouillage.html``) once ``AXES_FAILURE_LIMIT`` failures
+within ``AXES_COOLOFF_TIME`` are reached **for the account** (whatever the address: slow guessing from
+many addresses) **or from the address** (whatever the account: one password sprayed over many accounts).
+Settings: ``DELIBE_LOGIN_MAX_FAILURES`` (10) and ``DELIBE_LOGIN_WINDOW`` (900 s), see docs/deployment.md.
+
+The account is named by ``normalised_username``: NFKC then case folding, as Django's login form reads it
+(« ｒｅｓｐｏｎｓａｂｌｅ » and « Responsable » count as « responsable »). The address is ``client_ip``.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import time
-from functools import cache
+import datetime as dt
+import unicodedata
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache as django_cache
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import render
 
-
-def max_failures() -> int:
-    return int(getattr(settings, "DELIBE_LOGIN_MAX_FAILURES", 5))
-
-
-def window() -> int:
-    return int(getattr(settings, "DELIBE_LOGIN_WINDOW", 15 * 60))
-
-
-@cache
-def _paths() -> frozenset[str]:
-    paths = {reverse("delibe:login")}
-    try:
-        paths.add(reverse("admin:login"))
-    except NoReverseMatch:  # the admin may be absent from a deployment's URLs
-        pass
-    return frozenset(paths)
-
-
-def login_paths() -> frozenset[str]:
-    return _paths()
+__all__ = ["client_ip", "lockout_response", "normalised_username"]
 
 
 def client_ip(request: Any) -> str:
@@ -49,35 +35,22 @@ def client_ip(request: Any) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
-def _key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()[:32]
-    return f"delibe-login-{digest}"
+def normalise(username: str) -> str:
+    return unicodedata.normalize("NFKC", username).casefold().strip()[:150]
 
 
-def failures(username: str, ip: str) -> list[float]:
-    now = time.time()
-    return [t for t in django_cache.get(_key(username, ip), []) if now - t < window()]
+def normalised_username(request: Any, credentials: dict[str, Any] | None) -> str:
+    """axes' AXES_USERNAME_CALLABLE: the username as counted (NFKC, case-folded)."""
+    raw = (credentials or {}).get("username")
+    if raw is None and request is not None:
+        raw = request.POST.get("username", "")
+    return normalise(str(raw or ""))
 
 
-def blocked_for(username: str, ip: str) -> int:
-    """Seconds before a new attempt is allowed (0: allowed)."""
-    recent = failures(username, ip)
-    if len(recent) < max_failures():
-        return 0
-    return max(1, int(window() - (time.time() - recent[-max_failures()])))
-
-
-def _failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    username = str(credentials.get("username", ""))
-    recent = failures(username, client_ip(request))
-    recent.append(time.time())
-    django_cache.set(_key(username, client_ip(request)), recent[-50:], window())
-
-
-def _succeeded(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    django_cache.delete(_key(user.get_username(), client_ip(request)))
-
-
-def connect() -> None:
-    user_login_failed.connect(_failed, dispatch_uid="delibe-login-failed")
-    user_logged_in.connect(_succeeded, dispatch_uid="delibe-login-ok")
+def lockout_response(request: Any, original_response: Any = None, credentials: Any = None) -> Any:
+    """axes' AXES_LOCKOUT_CALLABLE: the French page, 429."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    minutes = max(1, int(cooloff.total_seconds() // 60)) if isinstance(cooloff, dt.timedelta) else 15
+    return render(request, "delibe/verrouillage.html", {
+        "failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes,
+    }, status=429)

@@ -121,8 +121,9 @@ def reset_database() -> None:
         from pathlib import Path
 
         path = Path(database["NAME"])
-        if path.exists():
-            path.unlink()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):  # WAL mode (settings/base.py)
+            if leftover.exists():
+                leftover.unlink()
     else:
         from django.core.management import call_command
 

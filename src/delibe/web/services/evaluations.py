@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from delibe.web import values
 from delibe.web.audit import services as audit
 from delibe.web.models import Evaluation, EvaluationType, SemesterRun
 from delibe.web.services.formations import formation_model
@@ -13,6 +14,10 @@ from delibe.web.services.formations import formation_model
 
 class EvaluationError(Exception):
     pass
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @transaction.atomic
@@ -27,19 +32,21 @@ def create_evaluation(
     module = formation.module(module_code, run.semestre)
     if module is None:
         raise EvaluationError(f"Le module « {module_code} » n'existe pas au semestre {run.semestre}.")
-    if coefficient <= 0:
-        raise EvaluationError("Le coefficient doit être strictement positif.")
-    if note_max <= 0:
-        raise EvaluationError("La note maximale doit être strictement positive (par exemple 20).")
+    try:  # the bounds shared by the web form and the API (web/values.py)
+        coefficient = values.coefficient(coefficient)
+        note_max = values.note_max(note_max)
+    except values.ValueProblem as error:
+        raise EvaluationError(_capital(str(error))) from None
     clean: dict[str, float] = {}
     for ue_code, weight in (poids or {}).items():
         if ue_code not in module.coefficients:
             raise EvaluationError(
                 f"Le module {module_code} ne contribue pas à l'UE {ue_code} : un poids n'y a pas de sens."
             )
-        if weight < 0:
-            raise EvaluationError(f"Le poids vers {ue_code} doit être positif ou nul.")
-        clean[ue_code] = float(weight)
+        try:
+            clean[ue_code] = values.poids(weight)
+        except values.ValueProblem as error:
+            raise EvaluationError(f"Vers {ue_code} : {error}") from None
     evaluation = Evaluation.objects.create(
         semester=run, module_code=module_code, titre=titre.strip() or module.titre, date=date,
         coefficient=coefficient, note_max=note_max, poids=clean, type=type, immediate=immediate,

@@ -10,6 +10,7 @@
   "use strict";
   var form = document.getElementById("grille-notes");
   if (!form) return;
+  form.addEventListener("submit", function (event) { event.preventDefault(); });  // cells save themselves (no inline handler: CSP)
   var url = form.dataset.url;
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input.note"));
