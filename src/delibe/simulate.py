@@ -701,17 +701,7 @@ def run(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> CursusResult:
     try:
         return deliberate(scenario.formation, cursus, regles)
     except CursusError as exc:
-        raise _scenario_error(scenario, exc) from None
-
-
-def _scenario_error(scenario: Scenario, exc: CursusError) -> ScenarioError:
-    place = ""
-    if exc.year_index is not None and exc.year_index < len(scenario.cursus.years):
-        annee = scenario.cursus.years[exc.year_index].annee
-        place = f"years[{exc.year_index}] (BUT{annee})"
-    elif exc.place:
-        place = exc.place
-    return ScenarioError(scenario.file, place, exc.message)
+        raise cursus_error(scenario, exc) from None
 
 
 def odd_semester_year(scenario: Scenario) -> int | None:
@@ -749,7 +739,7 @@ def simulate(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> dict[str, A
         odd = deliberate_semestre(scenario.formation, earlier, semestre, last.ue_moyennes, last.provisional_ues,
                                   regles)
     except CursusError as exc:
-        raise _scenario_error(scenario, exc) from None
+        raise cursus_error(scenario, exc) from None
     return to_json(scenario.formation, result, odd)
 
 
