@@ -35,9 +35,9 @@ def full_world(world):
 
 
 def lock(world) -> None:
-    from delibe.web.services.jury import lock_jury
+    from tests.web.conftest import close_jury
 
-    lock_jury(user=world.users["president"], run=world.s2)
+    close_jury(world, world.s2)
 
 
 def grid_with_error(page, world, tmp_path) -> None:

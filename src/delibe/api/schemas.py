@@ -301,3 +301,28 @@ class Compte(Schema):
 class Cloture(Schema):
     semestres: list[int]
     verrouille: bool
+
+
+class ClotureIn(Schema):
+    motifs: dict[Annotated[Texte, Field(max_length=120)], Annotated[Texte, Field(max_length=5000)]] = Field(
+        default_factory=dict,
+        description="Pour chaque point bloquant de la liste de contrôle (sa clé « cle ») que le président "
+                    "choisit de passer outre : le motif écrit. Sans point bloquant, rien à donner.")
+
+
+class PointBloquant(Schema):
+    cle: str
+    type: Literal["evaluation", "attente", "sans-decision", "ecart"]
+    libelle: str
+    lien: str
+    etudiant: int | None
+    evaluation: int | None
+
+
+class ListeControle(Schema):
+    semestre: int
+    semestres: list[int]
+    verrouille: bool
+    bloquant: bool
+    effectifs: dict[str, int]
+    points: list[PointBloquant]
