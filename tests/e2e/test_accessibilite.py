@@ -137,6 +137,7 @@ SCREENS = [
     Screen("jury d'année", "president", lambda w: f"/semestres/{w.s2.pk}/jury/"),
     Screen("jury avec motifs ouverts", "president", lambda w: f"/semestres/{w.s2.pk}/jury/", reasons_open),
     Screen("jury de semestre", "president", lambda w: f"/semestres/{w.s1.pk}/jury/"),
+    Screen("clôture du jury (liste de contrôle)", "president", lambda w: f"/semestres/{w.s2.pk}/jury/cloture/"),
     Screen("jury clos", "president", lambda w: f"/semestres/{w.s2.pk}/jury/", locked=True),
     Screen("décisions d'un étudiant", "president", lambda w: f"/semestres/{w.s2.pk}/jury/etudiants/{w.bruno.pk}/"),
     Screen("décision refusée sans motif", "president",
