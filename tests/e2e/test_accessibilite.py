@@ -126,6 +126,8 @@ SCREENS = [
     Screen("création d'évaluation refusée", "enseignant", lambda w: f"/semestres/{w.s1.pk}/evaluations/nouvelle/",
            evaluation_errors),
     Screen("grille de saisie", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/"),
+    Screen("modification d'évaluation", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/modifier/"),
+    Screen("suppression d'évaluation", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/supprimer/"),
     Screen("grille avec une erreur", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/", grid_with_error),
     Screen("grille avec un conflit", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/",
            grid_in_conflict),
