@@ -13,6 +13,7 @@ logged in as the department's scolarité:
 
 - the jury table of the even semester (the year jury, ``/semestres/<S2>/jury/``) and of the odd one;
 - the semester dashboard (``/semestres/<S1>/``, with the averages table);
+- the « tableau récapitulatif » of S2 (issue 14: < 300 ms) and its XLSX export (< 2 s);
 - saving one grade through the grid's request (``POST /evaluations/<id>/note/``), each save a
   different student: an update of an existing grade, and a first grade in an empty evaluation.
 
@@ -44,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-web-mot-de-passe"
 EVALUATIONS_PER_MODULE = 3
-TARGETS_MS = {"jury": 300.0, "save": 50.0}
+TARGETS_MS = {"jury": 300.0, "save": 50.0, "recap": 300.0, "recap_xlsx": 2000.0}
 
 
 def setup_django(directory: str) -> None:
@@ -231,6 +232,12 @@ def main() -> int:
         rows.append((f"jury de l'année (S2, `/semestres/{s2.pk}/jury/`)", measure_page(client, f"/semestres/{s2.pk}/jury/", args.repeat), TARGETS_MS["jury"]))
         rows.append((f"jury du semestre impair (S1, `/semestres/{s1.pk}/jury/`)", measure_page(client, f"/semestres/{s1.pk}/jury/", args.repeat), TARGETS_MS["jury"]))
         rows.append((f"tableau de bord S1 (`/semestres/{s1.pk}/`)", measure_page(client, f"/semestres/{s1.pk}/", args.repeat), None))
+        # issue 14: the « tableau récapitulatif » of the even semester (modules, UEs, ranks, RCUEs, codes)
+        rows.append((f"tableau récapitulatif S2 (`/semestres/{s2.pk}/recapitulatif/`)",
+                     measure_page(client, f"/semestres/{s2.pk}/recapitulatif/", args.repeat), TARGETS_MS["recap"]))
+        rows.append(("tableau récapitulatif S2 en XLSX (`recapitulatif.xlsx`)",
+                     measure_page(client, f"/semestres/{s2.pk}/recapitulatif.xlsx", args.repeat),
+                     TARGETS_MS["recap_xlsx"]))
         students: list[int] = data["students"]  # type: ignore[assignment]
         chosen = random.Random(1).sample(students, min(args.saves + 1, len(students)))
         target = data["evaluations"][1][0]  # type: ignore[index]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from delibe.web.views import jury, notes, pages
+from delibe.web.views import jury, notes, pages, recap
 
 app_name = "delibe"
 
@@ -26,6 +26,9 @@ urlpatterns = [
     path("semestres/<int:pk>/jury/etudiants/<int:student_pk>/motifs/", jury.student_reasons, name="jury_motifs"),
     path("semestres/<int:pk>/jury/propositions/", jury.confirm_proposals, name="jury_propositions"),
     path("semestres/<int:pk>/jury/cloture/", jury.lock, name="jury_cloture"),
+    path("semestres/<int:pk>/recapitulatif/", recap.page, name="recap"),
+    path("semestres/<int:pk>/recapitulatif.xlsx", recap.export, {"fmt": "xlsx"}, name="recap_xlsx"),
+    path("semestres/<int:pk>/recapitulatif.csv", recap.export, {"fmt": "csv"}, name="recap_csv"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
