@@ -97,6 +97,7 @@ def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run, "evaluations": evaluations, "groups": sel.group_counts(run),
         "n_students": run.enrolments.count(), "can_create": manager or bool(modules),
         "can_jury": perm.can_view_jury(request.user, run), "modules": sel.module_titles(run),
+        "can_publish": manager,
     }
     if perm.can_view_averages(request.user, run):
         context["ue_codes"], context["averages"] = sel.semester_averages(run)
