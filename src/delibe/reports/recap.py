@@ -96,40 +96,51 @@ def _values(data: RecapData, row: RecapRow) -> list[object]:
 
 def to_xlsx(data: RecapData) -> bytes:
     """One sheet per parcours (all the students on one sheet when there is one parcours), the header on
-    row 2, panes frozen below it and right of the names, averages with two decimals, ranks as integers."""
+    row 2, panes frozen below it and right of the names, averages with two decimals, ranks as integers.
+    Written in openpyxl's streaming mode (a 300-student semester is about 16 000 cells)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
     from openpyxl.utils import get_column_letter
 
     header = data.header()
-    averages = {i + 1 for i, h in enumerate(header) if h.endswith(" moy.")}
-    averages |= set(range(6, 6 + len(data.modules)))
-    ranks = {i + 1 for i, h in enumerate(header) if h.endswith(" rang")}
+    averages = {i for i, h in enumerate(header) if h.endswith(" moy.")}
+    averages |= set(range(5, 5 + len(data.modules)))
+    ranks = {i for i, h in enumerate(header) if h.endswith(" rang")}
     parcours = sorted({r.parcours for r in data.rows}) or [""]
-    wb = Workbook()
-    wb.remove(wb.active)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8EDF4")
+    wb = Workbook(write_only=True)
+    average_style = NamedStyle(name="moyenne", number_format="0.00")
+    rank_style = NamedStyle(name="rang", number_format="0")
+    head_style = NamedStyle(name="entete", font=Font(bold=True), fill=PatternFill("solid", fgColor="E8EDF4"),
+                            alignment=Alignment(wrap_text=True, vertical="top"))
+    for style in (average_style, rank_style, head_style):
+        wb.add_named_style(style)
     for name in parcours:
         ws = wb.create_sheet(_sheet_title(name or "Récapitulatif", wb.sheetnames))
-        ws.append([f"{data.titre}" + (f" — parcours {name}" if name else "")])
-        ws.cell(1, 1).font = bold
-        ws.append(header)
-        for col in range(1, len(header) + 1):
-            cell = ws.cell(2, col)
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in data.rows:
-            if row.parcours == name or not name:
-                ws.append(_values(data, row))
-        for r in range(3, ws.max_row + 1):
-            for col in averages:
-                ws.cell(r, col).number_format = "0.00"
-            for col in ranks:
-                ws.cell(r, col).number_format = "0"
-        ws.freeze_panes = ws.cell(3, 4)
+        ws.freeze_panes = "D3"
         for col in range(1, len(header) + 1):
             ws.column_dimensions[get_column_letter(col)].width = {1: 12, 2: 18, 3: 14}.get(col, 9)
+        title = WriteOnlyCell(ws, value=f"{data.titre}" + (f" — parcours {name}" if name else ""))
+        title.font = Font(bold=True)
+        ws.append([title])
+        cells = []
+        for text in header:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.style = "entete"
+            cells.append(cell)
+        ws.append(cells)
+        for row in data.rows:
+            if name and row.parcours != name:
+                continue
+            line: list[object] = []
+            for i, value in enumerate(_values(data, row)):
+                if value is not None and (i in averages or i in ranks):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.style = "moyenne" if i in averages else "rang"
+                    line.append(cell)
+                else:
+                    line.append(value)
+            ws.append(line)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
