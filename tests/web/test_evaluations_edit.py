@@ -274,3 +274,44 @@ def test_who_may_edit_or_delete_an_evaluation(world, login, role, status):
     client = login(role)
     for action in ("modifier", "supprimer"):
         assert client.get(f"/evaluations/{world.untaught.pk}/{action}/").status_code == status
+
+
+# --- the API ----------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def api(client, world):
+    from delibe.api.tokens import create_token
+    from tests.api.conftest import ApiClient
+
+    def as_(username: str):
+        return ApiClient(client, create_token(username=username, name="test")[1])
+    return as_
+
+
+def test_the_api_changes_an_evaluation_with_the_same_rules(world, api):
+    teacher = api("enseignant")
+    changed = teacher.client.patch(f"/api/v1/evaluations/{world.taught.pk}", data='{"coefficient": 2, "date": "2023-11-06"}',
+                                   content_type="application/json", **teacher.headers)
+    assert changed.status_code == 200 and changed.json()["coefficient"] == 2.0 and changed.json()["date"] == "2023-11-06"
+    world.taught.refresh_from_db()
+    assert world.taught.titre == "Contrôle" and world.taught.note_max == 20.0  # absent fields unchanged
+    wrong = teacher.client.patch(f"/api/v1/evaluations/{world.taught.pk}", data='{"poids": {"UE1.1": 1}}',
+                                 content_type="application/json", **teacher.headers)
+    assert wrong.status_code == 422 and "ne contribue pas" in wrong.json()["detail"]
+    other = teacher.client.patch(f"/api/v1/evaluations/{world.untaught.pk}", data='{"coefficient": 2}',
+                                 content_type="application/json", **teacher.headers)
+    assert other.status_code == 403
+
+
+def test_the_api_deletes_an_evaluation_with_grades_only_with_a_reason(world, api):
+    from delibe.web.models import Evaluation
+
+    grade(world.taught, world.alice, 10)
+    teacher = api("enseignant")
+    url = f"/api/v1/evaluations/{world.taught.pk}"
+    refused = teacher.client.delete(url, **teacher.headers)
+    assert refused.status_code == 422 and "écrivez le motif" in refused.json()["detail"]
+    done = teacher.client.delete(url, data='{"motif": "Doublon de l\'oral"}', content_type="application/json",
+                                 **teacher.headers)
+    assert done.status_code == 200 and done.json() == {"supprimee": world.taught.pk, "notes": 1}
+    assert not Evaluation.objects.filter(pk=done.json()["supprimee"]).exists()

@@ -200,6 +200,28 @@ class EvaluationIn(Schema):
     immediate: bool = False
 
 
+class EvaluationPatch(Schema):
+    """The fields to change (absent: unchanged); ``poids``: the whole new set of weights."""
+
+    titre: Annotated[Texte, Field(max_length=200)] | None = None
+    date: dt.date | None = None
+    coefficient: Annotated[float, Field(gt=0, le=1000)] | None = None
+    note_max: Annotated[float, Field(gt=0, le=1000)] | None = None
+    poids: dict[Annotated[Texte, Field(max_length=40)], Annotated[float, Field(ge=0, le=1000)]] | None = None
+    type: TypeEvaluation | None = None
+    immediate: bool | None = None
+
+
+class SuppressionIn(Schema):
+    motif: Annotated[Texte, Field(max_length=5000)] = Field(
+        "", description="Obligatoire quand l'évaluation a des notes (elles restent dans le journal).")
+
+
+class Suppression(Schema):
+    supprimee: int
+    notes: int
+
+
 class NoteOut(Schema):
     etudiant: int
     nip: str
