@@ -15,7 +15,7 @@ def test_a_teacher_edits_fills_and_deletes_an_evaluation_from_its_grid(world, op
     from delibe.web.audit.models import AuditEntry
     from delibe.web.models import Evaluation, Grade
 
-    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal("15"))
+    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal(15))
     page = open_as("enseignant")
     page.goto(f"/evaluations/{world.taught.pk}/saisie/")
     expect(page.locator("#stat-moyenne")).to_have_text("15,00")

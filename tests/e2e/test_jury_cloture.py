@@ -20,7 +20,7 @@ def blocked(world):
 
     grade_whole_year(world, alice_average=12, bruno_average=11)
     world.missing = Evaluation.objects.create(semester=world.s1, module_code="R1.01", titre="Oubliée", note_max=20)
-    Grade.objects.create(evaluation=world.missing, student=world.alice, value=Decimal("14"))
+    Grade.objects.create(evaluation=world.missing, student=world.alice, value=Decimal(14))
     return world
 
 

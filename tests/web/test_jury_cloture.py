@@ -36,13 +36,13 @@ def blocked(graded):
 
     w = graded
     missing = Evaluation.objects.create(semester=w.s1, module_code="R1.01", titre="Oubliée", note_max=20)
-    Grade.objects.create(evaluation=missing, student=w.alice, value=Decimal("12"))
+    Grade.objects.create(evaluation=missing, student=w.alice, value=Decimal(12))
     pending = Evaluation.objects.filter(semester=w.s2).order_by("id").first()
     # (the version moves as a service's save moves it: the averages' cache sees the change)
     Grade.objects.filter(evaluation=pending, student=w.bruno).update(value=None, special="ATT", version=F("version") + 1)
     jury_service.record_decision(user=w.users["president"], run=w.s2, student=w.alice, level="annee", key="BUT1",
                                  code="ADM")
-    Grade.objects.filter(student=w.alice).exclude(evaluation=missing).update(value=Decimal("5"),
+    Grade.objects.filter(student=w.alice).exclude(evaluation=missing).update(value=Decimal(5),
                                                                              version=F("version") + 1)
     w.missing, w.pending = missing, pending
     return w
@@ -149,7 +149,7 @@ def test_the_scolarite_closes_a_jury_without_blocking_item(graded):
 def test_the_jury_page_leads_to_the_checklist_instead_of_closing_in_one_click(graded, login):
     html = login("president").get(f"/semestres/{graded.s2.pk}/jury/").content.decode()
     assert f'href="/semestres/{graded.s2.pk}/jury/cloture/" id="clore-jury"' in html
-    assert 'action="/semestres/%d/jury/cloture/"' % graded.s2.pk not in html
+    assert f'action="/semestres/{graded.s2.pk}/jury/cloture/"' not in html
 
 
 def test_the_checklist_page_lists_each_item_with_its_link_and_a_reason_field_for_the_president(blocked, login):

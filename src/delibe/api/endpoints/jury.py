@@ -13,7 +13,16 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from delibe.api.endpoints.common import Id, conflict, get_run, motifs, responses, student_summary
-from delibe.api.schemas import Cloture, ClotureIn, Compte, DecisionIn, DecisionOut, JuryOut, ListeControle, finite
+from delibe.api.schemas import (
+    Cloture,
+    ClotureIn,
+    Compte,
+    DecisionIn,
+    DecisionOut,
+    JuryOut,
+    ListeControle,
+    finite,
+)
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, SemesterRun, Student
 from delibe.web.selectors.semestres import Cell, jury_table

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django reads migration class attributes as plain lists by design)
 # Issue 14: what the students of a semester see before the jury (grades, averages, ranks).
 
 import django.db.models.deletion

@@ -4,8 +4,8 @@ round trip (download, upload, preview old → new, commit all or nothing)."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 from dataclasses import asdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
