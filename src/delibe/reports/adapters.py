@@ -272,9 +272,6 @@ def _rank(column: Sequence[float], value: float | None) -> tuple[int | None, int
     return 1 + sum(1 for v in defined if v > value), len(defined)
 
 
-rank = _rank  # the same ranking for the web's « tableau récapitulatif » as for the bulletins
-
-
 def bulletin_from_semester(
     config: ReportConfig,
     formation: Formation,
