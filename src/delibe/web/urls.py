@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from delibe.web.views import jury, notes, pages, publication, recap
+from delibe.web.views import jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("semestres/<int:pk>/recapitulatif.xlsx", recap.export, {"fmt": "xlsx"}, name="recap_xlsx"),
     path("semestres/<int:pk>/recapitulatif.csv", recap.export, {"fmt": "csv"}, name="recap_csv"),
     path("semestres/<int:pk>/publication/", publication.settings_page, name="publication"),
+    path("semestres/<int:pk>/statistiques/", statistiques.page, name="statistiques"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),

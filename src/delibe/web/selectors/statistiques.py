@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import Any
 
 from delibe.reports.format import nombre
 from delibe.reports.svg import histogram
-from delibe.web.models import Enrolment, Evaluation, Grade
+from delibe.web.models import Enrolment, Evaluation, Grade, SemesterRun
 
 BINS = 10
 
@@ -75,3 +76,87 @@ def evaluation_stats(evaluation: Evaluation, groupe: str | None = None) -> Evalu
         stats.minimum, stats.maximum = min(values), max(values)
         stats.stdev = statistics.pstdev(values)
     return stats
+
+
+# --- a semester's results (issue 14, item 5: pass rates, distribution of the UE averages) ------------------
+
+@dataclass
+class Rate:
+    """How many students of a population have a code, and how many of those validate (UE) or pass (year)."""
+
+    label: str
+    effectif: int
+    reussis: int
+
+    @property
+    def taux(self) -> float | None:
+        return 100 * self.reussis / self.effectif if self.effectif else None
+
+
+@dataclass
+class UEDistribution:
+    code: str
+    count: int
+    mean: float | None
+    median: float | None
+    classes: list[tuple[str, int]]
+
+    @property
+    def svg(self) -> str:
+        return histogram(self.classes, title=f"Répartition des moyennes de {self.code}",
+                         description=f"{self.count} moyennes sur 20 ; les effectifs sont aussi dans le tableau.")
+
+
+@dataclass
+class SemesterStats:
+    ue_codes: list[str]
+    populations: list[str]  # "Tous", "Parcours X", "Groupe A"…
+    ue_rates: dict[str, list[Rate]]  # UE code -> one Rate per population
+    year_rates: list[Rate]  # even semester: passage to the next year (ADM, ADJ, PASD, PAS1NCI)
+    year_codes: dict[str, int]
+    distributions: list[UEDistribution]
+
+
+def semester_stats(run: SemesterRun) -> SemesterStats:
+    """Pass rates of each UE of the run (the jury's code, else the proposal: validating codes ADM, CMP, ADSUP,
+    ADJ, ADJR) and, at a year jury, of the year (passage codes), for everyone, each parcours and each group;
+    the distribution of each UE average. Codes come from the jury table, averages from the engine."""
+    from delibe.engine.jury.codes import PASSAGE, validates
+    from delibe.web.selectors.semestres import jury_table
+    from delibe.web.services.calcul import compute_run
+    from delibe.web.services.formations import formation_model
+
+    table = jury_table(run, with_reasons=False)
+    formation = formation_model(run.formation)
+    ue_codes = [u.code for u in formation.ues_of(run.semestre)]
+    rows = [r for r in table.rows if not r.error]
+    populations: list[tuple[str, list[Any]]] = [("Tous", rows)]
+    for parcours in sorted({r.enrolment.parcours for r in rows}):
+        populations.append((f"Parcours {parcours}", [r for r in rows if r.enrolment.parcours == parcours]))
+    for groupe in sorted({r.enrolment.groupe for r in rows if r.enrolment.groupe}):
+        populations.append((f"Groupe {groupe}", [r for r in rows if r.enrolment.groupe == groupe]))
+    ue_rates: dict[str, list[Rate]] = {}
+    for ue in ue_codes:
+        ue_rates[ue] = []
+        for label, members in populations:
+            shown = [c.shown for r in members for c in r.ues if c is not None and c.key == ue and c.shown]
+            ue_rates[ue].append(Rate(label, len(shown), sum(1 for code in shown if validates(code))))
+    year_rates: list[Rate] = []
+    year_codes: dict[str, int] = {}
+    if table.year_jury:
+        for label, members in populations:
+            shown = [r.annee.shown for r in members if r.annee is not None and r.annee.shown]
+            year_rates.append(Rate(label, len(shown), sum(1 for code in shown if code in PASSAGE)))
+        year_codes = dict(table.counts)
+    outcome = compute_run(run)
+    distributions = []
+    for ue in ue_codes:
+        values = [v for r in rows if (v := outcome.ue_average(r.student.pk, ue)) is not None]
+        counts = [0] * BINS
+        for v in values:
+            counts[min(BINS - 1, max(0, int(v / 20 * BINS)))] += 1
+        distributions.append(UEDistribution(
+            ue, len(values), statistics.fmean(values) if values else None,
+            statistics.median(values) if values else None, list(zip(class_labels(20.0), counts, strict=True))))
+    return SemesterStats(ue_codes, [label for label, _ in populations], ue_rates, year_rates, year_codes,
+                         distributions)

@@ -201,3 +201,11 @@ def recap_rows(data: Any, student_base: str) -> str:
                     '<span class="muted">—</span>') + "</td>")
         out.append("</tr>")
     return mark_safe("".join(out))
+
+
+@register.filter
+def pourcent(value: float | None) -> str:
+    """A rate in percent with one decimal and a French comma (``format.note``): ``66.666`` → ``66,7 %``."""
+    from delibe.reports.format import note
+
+    return "—" if value is None else f"{note(value, 1)} %"
