@@ -140,6 +140,7 @@ SCREENS = [
     Screen("jury avec motifs ouverts", "president", lambda w: f"/semestres/{w.s2.pk}/jury/", reasons_open),
     Screen("publication aux étudiants", "responsable", lambda w: f"/semestres/{w.s1.pk}/publication/"),
     Screen("statistiques du semestre", "president", lambda w: f"/semestres/{w.s2.pk}/statistiques/"),
+    Screen("suivi de cohorte", "president", lambda w: f"/departements/{w.department.pk}/cohortes/"),
     Screen("tableau récapitulatif", "president", lambda w: f"/semestres/{w.s2.pk}/recapitulatif/"),
     Screen("jury de semestre", "president", lambda w: f"/semestres/{w.s1.pk}/jury/"),
     Screen("clôture du jury (liste de contrôle)", "president", lambda w: f"/semestres/{w.s2.pk}/jury/cloture/"),

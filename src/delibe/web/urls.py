@@ -31,6 +31,7 @@ urlpatterns = [
     path("semestres/<int:pk>/recapitulatif.csv", recap.export, {"fmt": "csv"}, name="recap_csv"),
     path("semestres/<int:pk>/publication/", publication.settings_page, name="publication"),
     path("semestres/<int:pk>/statistiques/", statistiques.page, name="statistiques"),
+    path("departements/<int:pk>/cohortes/", statistiques.cohorts, name="cohortes"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),

@@ -160,3 +160,71 @@ def semester_stats(run: SemesterRun) -> SemesterStats:
             statistics.median(values) if values else None, list(zip(class_labels(20.0), counts, strict=True))))
     return SemesterStats(ue_codes, [label for label, _ in populations], ue_rates, year_rates, year_codes,
                          distributions)
+
+
+# --- the cohort follow-up (issue 14, item 5) -------------------------------------------------------------
+
+@dataclass
+class Followup:
+    entry: str  # academic year of entry in BUT1
+    students: int
+    years: list[str]  # the academic years after the entry that the database holds
+    statuses: list[str]
+    counts: dict[str, list[int]]  # status -> one count per year
+
+    def chart(self, index: int) -> str:
+        year = self.years[index]
+        return histogram([(s, self.counts[s][index]) for s in self.statuses],
+                         title=f"Cohorte {self.entry} en {year}",
+                         description=f"{self.students} étudiants entrés en BUT1 en {self.entry} ; les effectifs "
+                                     "sont aussi dans le tableau.", width=480)
+
+
+def cohort_entries(department_id: int) -> list[str]:
+    """The academic years in which students of the department entered BUT1 (first enrolment in BUT1)."""
+    first = _first_years(department_id)
+    return sorted({label for label, annee in first.values() if annee == 1})
+
+
+def _first_years(department_id: int) -> dict[int, tuple[str, int]]:
+    first: dict[int, tuple[str, int]] = {}
+    for sid, label, semestre in (Enrolment.objects.filter(student__department_id=department_id)
+                                 .order_by("semester__academic_year__label", "semester__semestre")
+                                 .values_list("student_id", "semester__academic_year__label", "semester__semestre")):
+        first.setdefault(sid, (label, (semestre + 1) // 2))
+    return first
+
+
+def cohort_followup(department_id: int, entry: str, horizon: int = 3) -> Followup:
+    """Where the students who entered BUT1 in ``entry`` are one, two, three years later: in the next BUT
+    year, repeating, graduated (the BUT3 year decided ADM or ADJ), or gone (no enrolment and no diploma).
+    Read from the enrolments and the jury's recorded year decisions."""
+    from delibe.web.models import AcademicYear, JuryDecision
+
+    cohort = [sid for sid, (label, annee) in _first_years(department_id).items() if label == entry and annee == 1]
+    labels = [y for y in AcademicYear.objects.order_by("label").values_list("label", flat=True) if y > entry]
+    years = labels[:horizon]
+    where: dict[tuple[int, str], int] = {}
+    for sid, label, semestre in Enrolment.objects.filter(student_id__in=cohort).values_list(
+            "student_id", "semester__academic_year__label", "semester__semestre"):
+        where[(sid, label)] = max(where.get((sid, label), 0), (semestre + 1) // 2)
+    graduated = dict(JuryDecision.objects.filter(
+        student_id__in=cohort, level="annee", key="BUT3", decided_code__in=("ADM", "ADJ"))
+        .values_list("student_id", "academic_year__label"))
+    statuses = ["en BUT2", "en BUT3", "redouble", "diplômé", "a quitté la formation"]
+    counts = {s: [0] * len(years) for s in statuses}
+    for sid in cohort:
+        previous = 1
+        for k, label in enumerate(years):
+            annee = where.get((sid, label))
+            if annee is not None:
+                status = "redouble" if annee <= previous else f"en BUT{annee}"
+                previous = annee
+            elif sid in graduated and graduated[sid] < label:
+                status = "diplômé"
+            else:
+                status = "a quitté la formation"
+            counts.setdefault(status, [0] * len(years))[k] += 1
+            if status not in statuses:
+                statuses.append(status)
+    return Followup(entry, len(cohort), years, statuses, counts)
