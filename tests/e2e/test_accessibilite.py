@@ -35,9 +35,9 @@ def full_world(world):
 
 
 def lock(world) -> None:
-    from delibe.web.services.jury import lock_jury
+    from tests.web.conftest import close_jury
 
-    lock_jury(user=world.users["president"], run=world.s2)
+    close_jury(world, world.s2)
 
 
 def grid_with_error(page, world, tmp_path) -> None:
@@ -126,6 +126,8 @@ SCREENS = [
     Screen("création d'évaluation refusée", "enseignant", lambda w: f"/semestres/{w.s1.pk}/evaluations/nouvelle/",
            evaluation_errors),
     Screen("grille de saisie", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/"),
+    Screen("modification d'évaluation", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/modifier/"),
+    Screen("suppression d'évaluation", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/supprimer/"),
     Screen("grille avec une erreur", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/", grid_with_error),
     Screen("grille avec un conflit", "enseignant", lambda w: f"/evaluations/{w.taught.pk}/saisie/",
            grid_in_conflict),
@@ -136,7 +138,12 @@ SCREENS = [
     Screen("import refusé", "enseignant", lambda w: "/", import_errors),
     Screen("jury d'année", "president", lambda w: f"/semestres/{w.s2.pk}/jury/"),
     Screen("jury avec motifs ouverts", "president", lambda w: f"/semestres/{w.s2.pk}/jury/", reasons_open),
+    Screen("publication aux étudiants", "responsable", lambda w: f"/semestres/{w.s1.pk}/publication/"),
+    Screen("statistiques du semestre", "president", lambda w: f"/semestres/{w.s2.pk}/statistiques/"),
+    Screen("suivi de cohorte", "president", lambda w: f"/departements/{w.department.pk}/cohortes/"),
+    Screen("tableau récapitulatif", "president", lambda w: f"/semestres/{w.s2.pk}/recapitulatif/"),
     Screen("jury de semestre", "president", lambda w: f"/semestres/{w.s1.pk}/jury/"),
+    Screen("clôture du jury (liste de contrôle)", "president", lambda w: f"/semestres/{w.s2.pk}/jury/cloture/"),
     Screen("jury clos", "president", lambda w: f"/semestres/{w.s2.pk}/jury/", locked=True),
     Screen("décisions d'un étudiant", "president", lambda w: f"/semestres/{w.s2.pk}/jury/etudiants/{w.bruno.pk}/"),
     Screen("décision refusée sans motif", "president",

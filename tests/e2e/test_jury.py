@@ -69,8 +69,9 @@ def test_a_decision_departing_from_the_proposal_needs_a_reason(world, jury):
 
 
 def test_a_closed_jury_shows_every_decision_form_read_only(world, jury):
-    jury.once("dialog", lambda dialog: dialog.accept())  # in case closing asks for a confirmation
-    jury.locator("#clore-jury").click()
+    jury.locator("#clore-jury").click()  # the checklist first (nothing blocks here), then the confirmation
+    expect(jury.locator("#aucun-point-bloquant")).to_be_visible()
+    jury.locator("#confirmer-cloture").click()
     expect(jury.locator("#jury-verrouille")).to_be_visible()
     expect(jury.locator("#clore-jury")).to_have_count(0)
     expect(jury.locator("#enregistrer-propositions")).to_have_count(0)

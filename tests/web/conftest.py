@@ -117,6 +117,16 @@ def grade_whole_year(world: World, alice_average: float, bruno_average: float) -
     Grade.objects.bulk_create(grades)
 
 
+def close_jury(world: World, run, username: str = "president") -> None:
+    """Closes the jury of ``run`` over whatever the checklist still lists, with a reason for each item (the
+    way the président closes a jury whose grades the test did not fill)."""
+    from delibe.web.selectors.cloture import jury_checklist
+    from delibe.web.services.jury import lock_jury
+
+    lock_jury(user=world.users[username], run=run,
+              motifs={item.key: "Clos par le test malgré ce point" for item in jury_checklist(run).items})
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo database (services/demo.py) built once per test module inside a transaction rolled back

@@ -63,9 +63,14 @@ ACTIONS = {
     "enregistrer les propositions": ("post", lambda w: f"/semestres/{w.s2.pk}/jury/propositions/", lambda w: {},
                                      {"admin": 302, "scolarite": 302, "responsable": 403, "enseignant": 403,
                                           "president": 302, "etudiant": 404, "autre": 404}),
+    # the world's evaluations have no grade: closing is refused (400, the checklist) to whoever may close
     "clore le jury": ("post", lambda w: f"/semestres/{w.s2.pk}/jury/cloture/", lambda w: {},
-                      {"admin": 302, "scolarite": 302, "responsable": 403, "enseignant": 403, "president": 302,
+                      {"admin": 400, "scolarite": 400, "responsable": 403, "enseignant": 403, "president": 400,
                            "etudiant": 404, "autre": 404}),
+    "voir la liste de contrôle avant la clôture": (
+        "get", lambda w: f"/semestres/{w.s2.pk}/jury/cloture/", None,
+        {"admin": 200, "scolarite": 200, "responsable": 403, "enseignant": 403, "president": 200,
+         "etudiant": 404, "autre": 404}),
     "voir le cursus d'un autre étudiant": ("get", lambda w: f"/etudiants/{w.bruno.pk}/", None,
                                            {"admin": 200, "scolarite": 200, "responsable": 200, "enseignant": 403,
                                                 "president": 200, "etudiant": 404, "autre": 404}),

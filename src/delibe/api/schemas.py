@@ -204,6 +204,28 @@ class EvaluationIn(Schema):
     immediate: bool = False
 
 
+class EvaluationPatch(Schema):
+    """The fields to change (absent: unchanged); ``poids``: the whole new set of weights."""
+
+    titre: Annotated[Texte, Field(max_length=200)] | None = None
+    date: dt.date | None = None
+    coefficient: Annotated[float, Field(gt=0, le=1000)] | None = None
+    note_max: Annotated[float, Field(gt=0, le=1000)] | None = None
+    poids: dict[Annotated[Texte, Field(max_length=40)], Annotated[float, Field(ge=0, le=1000)]] | None = None
+    type: TypeEvaluation | None = None
+    immediate: bool | None = None
+
+
+class SuppressionIn(Schema):
+    motif: Annotated[Texte, Field(max_length=5000)] = Field(
+        "", description="Obligatoire quand l'évaluation a des notes (elles restent dans le journal).")
+
+
+class Suppression(Schema):
+    supprimee: int
+    notes: int
+
+
 class NoteOut(Schema):
     etudiant: int
     nip: str
@@ -305,3 +327,28 @@ class Compte(Schema):
 class Cloture(Schema):
     semestres: list[int]
     verrouille: bool
+
+
+class ClotureIn(Schema):
+    motifs: dict[Annotated[Texte, Field(max_length=120)], Annotated[Texte, Field(max_length=5000)]] = Field(
+        default_factory=dict,
+        description="Pour chaque point bloquant de la liste de contrôle (sa clé « cle ») que le président "
+                    "choisit de passer outre : le motif écrit. Sans point bloquant, rien à donner.")
+
+
+class PointBloquant(Schema):
+    cle: str
+    type: Literal["evaluation", "attente", "sans-decision", "ecart"]
+    libelle: str
+    lien: str
+    etudiant: int | None
+    evaluation: int | None
+
+
+class ListeControle(Schema):
+    semestre: int
+    semestres: list[int]
+    verrouille: bool
+    bloquant: bool
+    effectifs: dict[str, int]
+    points: list[PointBloquant]

@@ -181,3 +181,39 @@ def distribution(
         parts.append(f'<path d="M{_fmt(xs - 3)} {height}H{_fmt(xs + 3)}L{_fmt(xs)} {plot_h + 1}z" fill="{INK}"/>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def histogram(
+    classes: Sequence[tuple[str, int]],
+    *,
+    title: str,
+    description: str = "",
+    width: int = 360,
+    height: int = 140,
+) -> str:
+    """A labelled histogram for the web pages: one bar per class (``(label, count)``), the count above each
+    bar and the class under it, with ``<title>`` and ``<desc>`` for assistive technologies. The numbers
+    are also in the table the page shows next to it."""
+    n = max(len(classes), 1)
+    top = max((c for _, c in classes), default=0) or 1
+    plot_h = height - 34
+    bw = (width - 10) / n
+    parts = [
+        (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+         f'viewBox="0 0 {width} {height}" class="histogram"><title>{escape(title)}</title>'),
+        f"<desc>{escape(description)}</desc>" if description else "",
+        f'<path d="M5 {plot_h + 14}H{width - 5}" stroke="{GRID}" fill="none"/>',
+    ]
+    for i, (label, count) in enumerate(classes):
+        x = 5 + i * bw
+        h = plot_h * count / top
+        y = plot_h + 14 - h
+        if count:
+            parts.append(f'<rect x="{_fmt(x + 1)}" y="{_fmt(y)}" width="{_fmt(bw - 2)}" height="{_fmt(h)}" '
+                         f'fill="{FILL}" fill-opacity="0.7"/>')
+        parts.append(f'<text x="{_fmt(x + bw / 2)}" y="{_fmt(y - 2)}" font-size="9" text-anchor="middle" '
+                     f'fill="{INK}">{count}</text>')
+        parts.append(f'<text x="{_fmt(x + bw / 2)}" y="{height - 6}" font-size="8" text-anchor="middle" '
+                     f'fill="{INK}">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -46,9 +46,13 @@ class EvaluationForm(forms.Form):
         label=_("Prise en compte immédiate (les notes manquantes sont ignorées)"), required=False
     )
 
-    def __init__(self, *args: Any, modules: Sequence[Module], ue_codes: Sequence[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, modules: Sequence[Module], ue_codes: Sequence[str],
+                 fixed_module: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["module_code"].choices = [(m.code, f"{m.code} — {m.titre}") for m in modules]
+        if fixed_module:  # editing: the module of an evaluation does not change
+            del self.fields["module_code"]
+        else:
+            self.fields["module_code"].choices = [(m.code, f"{m.code} — {m.titre}") for m in modules]
         self.ue_codes = list(ue_codes)
         for code in self.ue_codes:
             self.fields[f"poids_{code}"] = BoundedNumberField(

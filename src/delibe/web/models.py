@@ -217,6 +217,8 @@ class Evaluation(models.Model):
     poids = models.JSONField(_("poids par UE"), default=dict, blank=True)  # {"UE1.1": 1.0, …}
     type = models.CharField(_("type"), max_length=12, choices=EvaluationType.choices, default="normale")
     immediate = models.BooleanField(_("prise en compte immédiate"), default=False)
+    # read only when the semester publishes grades evaluation by evaluation (Publication.notes)
+    publiee = models.BooleanField(_("notes publiées aux étudiants"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -306,3 +308,28 @@ class JuryDecision(models.Model):
     def departs_from_proposal(self) -> bool:
         return bool(self.proposed_code) and self.proposed_code != self.decided_code
 
+
+
+class GradePublication(models.TextChoices):
+    TOUTES = "toutes", _("Toutes les notes, dès leur saisie")
+    EVALUATIONS = "evaluations", _("Évaluation par évaluation (celles cochées)")
+    AUCUNE = "aucune", _("Aucune note pour l'instant")
+
+
+class Publication(models.Model):
+    """What the students of a semester see before the jury (issue 14): their grades (all, evaluation by
+    evaluation, or none), their averages, their ranks. The jury's decisions are published when the jury
+    is closed, whatever this says. Without a row, everything is published (the behaviour before)."""
+
+    semester = models.OneToOneField(SemesterRun, on_delete=models.CASCADE, related_name="publication")
+    notes = models.CharField(_("notes"), max_length=12, choices=GradePublication.choices,
+                             default=GradePublication.TOUTES)
+    moyennes = models.BooleanField(_("moyennes des modules et des UE"), default=True)
+    rangs = models.BooleanField(_("rangs"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Publication {self.semester}"

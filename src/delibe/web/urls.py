@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from delibe.web.views import jury, notes, pages
+from delibe.web.views import jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("semestres/<int:pk>/evaluations/nouvelle/", pages.evaluation_create, name="evaluation_create"),
     path("evaluations/<int:pk>/saisie/", notes.grid, name="saisie"),
     path("evaluations/<int:pk>/note/", notes.save_cell, name="save_cell"),
+    path("evaluations/<int:pk>/remplir/", notes.fill_empty, name="remplir"),
+    path("evaluations/<int:pk>/modifier/", pages.evaluation_edit, name="evaluation_edit"),
+    path("evaluations/<int:pk>/supprimer/", pages.evaluation_delete, name="evaluation_delete"),
     path("evaluations/<int:pk>/feuille.xlsx", notes.download_sheet, name="feuille"),
     path("evaluations/<int:pk>/import/", notes.upload_sheet, name="import"),
     path("evaluations/<int:pk>/import/confirmer/", notes.confirm_import, name="import_confirm"),
@@ -23,6 +26,12 @@ urlpatterns = [
     path("semestres/<int:pk>/jury/etudiants/<int:student_pk>/motifs/", jury.student_reasons, name="jury_motifs"),
     path("semestres/<int:pk>/jury/propositions/", jury.confirm_proposals, name="jury_propositions"),
     path("semestres/<int:pk>/jury/cloture/", jury.lock, name="jury_cloture"),
+    path("semestres/<int:pk>/recapitulatif/", recap.page, name="recap"),
+    path("semestres/<int:pk>/recapitulatif.xlsx", recap.export, {"fmt": "xlsx"}, name="recap_xlsx"),
+    path("semestres/<int:pk>/recapitulatif.csv", recap.export, {"fmt": "csv"}, name="recap_csv"),
+    path("semestres/<int:pk>/publication/", publication.settings_page, name="publication"),
+    path("semestres/<int:pk>/statistiques/", statistiques.page, name="statistiques"),
+    path("departements/<int:pk>/cohortes/", statistiques.cohorts, name="cohortes"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),

@@ -13,7 +13,16 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from delibe.api.endpoints.common import Id, conflict, get_run, motifs, responses, student_summary
-from delibe.api.schemas import Cloture, Compte, DecisionIn, DecisionOut, JuryOut, finite
+from delibe.api.schemas import (
+    Cloture,
+    ClotureIn,
+    Compte,
+    DecisionIn,
+    DecisionOut,
+    JuryOut,
+    ListeControle,
+    finite,
+)
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, SemesterRun, Student
 from delibe.web.selectors.semestres import Cell, jury_table
@@ -92,9 +101,32 @@ def confirmer(request: HttpRequest, id: Id) -> Any:
     return {"enregistrees": count}
 
 
+def _checklist(run: SemesterRun) -> dict[str, Any]:
+    from delibe.web.selectors.cloture import jury_checklist
+
+    checklist = jury_checklist(run)
+    return {"semestre": run.pk, "semestres": [r.pk for r in checklist.runs],
+            "verrouille": any(r.locked for r in checklist.runs), "bloquant": checklist.blocking,
+            "effectifs": checklist.counts(), "points": [item.as_dict() for item in checklist.items]}
+
+
+@router.get("/semestres/{id}/jury/checklist", response=responses(ListeControle),
+            summary="Liste de contrôle avant de clore le jury (la même que le site et « delibe jury checklist »)",
+            description="Les points bloquants : évaluations incomplètes, notes en attente (ATT), étudiants sans "
+                        "décision ni proposition, écarts à la proposition sans motif ; chacun avec le lien de la "
+                        "page du site où le corriger.")
+def checklist(request: HttpRequest, id: Id) -> Any:
+    run = get_run(request, id)
+    perm.require(perm.can_view_jury(request.user, run))
+    return _checklist(run)
+
+
 @router.post("/semestres/{id}/jury/cloture", response=responses(Cloture),
-             summary="Clore le jury : propositions restantes enregistrées, notes et décisions verrouillées")
-def clore(request: HttpRequest, id: Id) -> Any:
+             summary="Clore le jury : propositions restantes enregistrées, notes et décisions verrouillées",
+             description="Refusé (409, avec les points restants dans « points ») tant qu'un point de la liste de "
+                         "contrôle reste sans motif ; seul le président peut clore malgré un point bloquant, avec "
+                         "un motif par point (« motifs » : clé du point → motif).")
+def clore(request: HttpRequest, id: Id, payload: ClotureIn | None = None) -> Any:
     run = get_run(request, id)
     perm.require(perm.can_view_jury(request.user, run))
     if not perm.can_lock_jury(request.user, run):
@@ -102,7 +134,9 @@ def clore(request: HttpRequest, id: Id) -> Any:
             raise conflict("Ce jury est déjà clos.")
         perm.require(False, "Seuls la scolarité et le président du jury closent le jury.")
     try:
-        jury_service.lock_jury(user=request.user, run=run)
+        jury_service.lock_jury(user=request.user, run=run, motifs=dict(payload.motifs) if payload else None)
+    except jury_service.ChecklistBlocked as blocked:
+        raise conflict(str(blocked), points=[item.as_dict() for item in blocked.missing]) from None
     except jury_service.JuryLocked as error:
         raise conflict(str(error)) from None
     runs = jury_service.year_runs(run)

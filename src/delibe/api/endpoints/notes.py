@@ -16,7 +16,17 @@ from ninja.errors import HttpError
 from delibe.api.auth import audit_session
 from delibe.api.endpoints.common import Id, conflict, get_evaluation, refusal, responses
 from delibe.api.endpoints.semestres import evaluation_dict
-from delibe.api.schemas import EvaluationOut, LotNotesIn, LotNotesOut, NoteEtat, NoteIn, NoteOut
+from delibe.api.schemas import (
+    EvaluationOut,
+    EvaluationPatch,
+    LotNotesIn,
+    LotNotesOut,
+    NoteEtat,
+    NoteIn,
+    NoteOut,
+    Suppression,
+    SuppressionIn,
+)
 from delibe.web import permissions as perm
 from delibe.web.audit import context as audit_context
 from delibe.web.models import Enrolment, Evaluation, Grade
@@ -55,6 +65,48 @@ def evaluation(request: HttpRequest, id: Id) -> Any:
     e = get_evaluation(request, id)
     perm.require(perm.can_view_evaluation(request.user, e))
     return evaluation_dict(request, e, sel.module_titles(e.semester))
+
+
+def _evaluation_error(error: Exception) -> HttpError:
+    if "verrouillé" in str(error):
+        return conflict(str(error))
+    return HttpError(422, str(error))
+
+
+@router.patch("/evaluations/{id}", response=responses(EvaluationOut),
+              summary="Modifier une évaluation (date, coefficient, note maximale, poids, type)",
+              description="Les champs absents restent inchangés. Une note maximale sous une note déjà saisie est "
+                          "refusée (422) ; un poids vers une UE que le module ne nourrit pas aussi. Journalisé.")
+def modifier_evaluation(request: HttpRequest, id: Id, payload: EvaluationPatch) -> Any:
+    from delibe.web.services.evaluations import EvaluationError, update_evaluation
+
+    e = get_evaluation(request, id)
+    _writable(request, e)
+    changes = payload.dict(exclude_unset=True)
+    fields = {"titre": e.titre, "date": e.date, "coefficient": e.coefficient, "note_max": e.note_max,
+              "poids": dict(e.poids), "type": e.type, "immediate": e.immediate}
+    fields.update({k: v for k, v in changes.items() if v is not None or k == "date"})
+    try:
+        e = update_evaluation(user=request.user, evaluation=e, **fields)
+    except EvaluationError as error:
+        raise _evaluation_error(error) from None
+    return evaluation_dict(request, e, sel.module_titles(e.semester))
+
+
+@router.delete("/evaluations/{id}", response=responses(Suppression),
+               summary="Supprimer une évaluation (motif obligatoire si elle a des notes)",
+               description="Avec des notes, refusé (422) sans motif ; les notes supprimées restent dans le journal.")
+def supprimer_evaluation(request: HttpRequest, id: Id, payload: SuppressionIn | None = None) -> Any:
+    from delibe.web.services.evaluations import EvaluationError, delete_evaluation
+
+    e = get_evaluation(request, id)
+    _writable(request, e)
+    pk = e.pk
+    try:
+        count = delete_evaluation(user=request.user, evaluation=e, reason=payload.motif if payload else "")
+    except EvaluationError as error:
+        raise _evaluation_error(error) from None
+    return {"supprimee": pk, "notes": count}
 
 
 @router.get("/evaluations/{id}/notes", response=responses(list[NoteOut]),

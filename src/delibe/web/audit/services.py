@@ -153,7 +153,7 @@ def undo_session(*, user: Any, evaluation: Any, session: str) -> int:
         if semester.locked:
             raise AuditError(
                 "Le semestre est verrouillé par le jury : l'annulation est impossible. Faites d'abord "
-                "rouvrir le semestre (responsable de formation ou président du jury, avec un motif)."
+                "rouvrir le semestre (scolarité, responsable de formation ou président du jury, avec un motif)."
             )
         marker = f"[{session}]"
         if AuditEntry.objects.filter(evaluation_id=evaluation.pk, action=Action.UNDO,
@@ -225,7 +225,8 @@ def can_reopen(user: Any, run: Any) -> bool:
     from delibe.web import permissions as perm
     from delibe.web.models import Role
 
-    return perm.roles_of(user).has(run.formation.department_id, {Role.RESPONSABLE, Role.PRESIDENT})
+    # Whoever may lock the jury (président, scolarité) may reopen it; the responsable de formation too.
+    return perm.roles_of(user).has(run.formation.department_id, {Role.RESPONSABLE, Role.PRESIDENT, Role.SCOLARITE})
 
 
 def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
@@ -236,8 +237,8 @@ def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
     reason = (reason or "").strip()
     if not can_reopen(user, run):
         raise AuditError(
-            "Seuls un administrateur, le responsable de formation ou le président du jury peuvent rouvrir "
-            "un semestre verrouillé."
+            "Seuls un administrateur, la scolarité, le responsable de formation ou le président du jury "
+            "peuvent rouvrir un semestre verrouillé."
         )
     if len(reason) < 5:
         raise AuditError("Écrivez le motif de la réouverture (il est conservé dans le journal).")
@@ -258,10 +259,17 @@ def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
         return runs
 
 
-def semester_locked(*, user: Any, run: Any) -> AuditEntry:
+def semester_locked(*, user: Any, run: Any, overrides: dict[str, dict[str, str]] | None = None) -> AuditEntry:
+    """The locking of a semester; ``overrides`` are the blocking items of the checklist the président
+    closed over, each with its reason (item key → {"point", "motif"})."""
+    new: dict[str, Any] = {"locked": True}
+    reason = ""
+    if overrides:
+        new["points_bloquants"] = overrides
+        reason = "\n".join(f"{o['point']} — motif : {o['motif']}" for o in overrides.values())
     return record(user=user, action=Action.LOCK, object_type=ObjectType.SEMESTER, object_id=run.pk,
-                  old={"locked": False}, new={"locked": True}, department_id=run.formation.department_id,
-                  semester_id=run.pk, summary=str(run))
+                  old={"locked": False}, new=new, department_id=run.formation.department_id,
+                  semester_id=run.pk, summary=str(run), reason=reason)
 
 
 # --- export ----------------------------------------------------------------------------------------

@@ -93,8 +93,8 @@ def semester_log(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run(request, pk)
     perm.require(services.can_reopen(request.user, run),
-                 "Seuls un administrateur, le responsable de formation ou le président du jury peuvent "
-                 "rouvrir un semestre.")
+                 "Seuls un administrateur, la scolarité, le responsable de formation ou le président du "
+                 "jury peuvent rouvrir un semestre.")
     error = ""
     if request.method == "POST":
         try:

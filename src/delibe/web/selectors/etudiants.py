@@ -9,6 +9,7 @@ from delibe.web.models import Enrolment, Grade, JuryDecision, SemesterRun, Stude
 from delibe.web.services.calcul import compute_runs, deliberate_students
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
+from delibe.web.services.publication import rules_of
 
 FALLBACK_CODES = {
     "ADM": "Admis : validé.",
@@ -167,6 +168,8 @@ class SemesterView:
     modules: list[ModuleView]
     provisional: bool
     decisions: list[dict[str, Any]]
+    averages_published: bool = True
+    pending_grades: int = 0  # evaluations whose grades are not published yet
 
 
 def own_results(student: Student) -> list[SemesterView]:
@@ -188,23 +191,30 @@ def own_results(student: Student) -> list[SemesterView]:
     for enrolment in enrolments:
         run = enrolment.semester
         outcome = outcomes[run.pk]
+        rules = rules_of(run)  # what the responsable published (grades, averages) before the jury
         formation = formation_model(run.formation)
         ue_list = formation.ues_of(run.semestre, enrolment.parcours)
+        averages = rules.moyennes or run.locked
         ues = [
-            {"code": u.code, "titre": u.titre, "ects": u.ects, "moyenne": outcome.ue_average(student.pk, u.code)}
+            {"code": u.code, "titre": u.titre, "ects": u.ects,
+             "moyenne": outcome.ue_average(student.pk, u.code) if averages else None}
             for u in ue_list
         ]
         modules = []
+        pending = 0
         for module in formation.modules_of(run.semestre, enrolment.parcours):
             mv = ModuleView(module.code, module.titre, [
-                (ue_code, outcome.module_average(student.pk, module.code, ue_code))
+                (ue_code, outcome.module_average(student.pk, module.code, ue_code) if averages else None)
                 for ue_code in module.coefficients if any(u.code == ue_code for u in ue_list)
             ])
             for evaluation in outcome.evaluations:
                 if evaluation.module_code == module.code:
+                    visible = run.locked or rules.grade_visible(evaluation.pk)
+                    pending += not visible
                     mv.evaluations.append({
                         "titre": evaluation.titre, "date": evaluation.date, "coefficient": evaluation.coefficient,
-                        "note_max": evaluation.note_max, "note": grades.get(evaluation.pk, ""),
+                        "note_max": evaluation.note_max, "note": grades.get(evaluation.pk, "") if visible else "",
+                        "publiee": visible,
                     })
             modules.append(mv)
         semester_decisions = [
@@ -215,5 +225,6 @@ def own_results(student: Student) -> list[SemesterView]:
             and ((d.level == "ue" and d.semestre == run.semestre) or (d.level != "ue" and run.semestre % 2 == 0))
             and any(r.locked for r in [run])
         ]
-        views.append(SemesterView(run, ues, modules, outcome.provisional(student.pk), semester_decisions))
+        views.append(SemesterView(run, ues, modules, outcome.provisional(student.pk), semester_decisions,
+                                  averages_published=averages, pending_grades=pending))
     return views

@@ -81,7 +81,8 @@ class GridRow:
     version: int
 
 
-def grid_rows(evaluation: Evaluation) -> list[GridRow]:
+def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow]:
+    """One row per enrolled student (of ``groupe`` only when given), by group then name."""
     grades = {
         sid: (value, special, version)
         for sid, value, special, version in Grade.objects.filter(evaluation=evaluation).values_list(
@@ -89,9 +90,10 @@ def grid_rows(evaluation: Evaluation) -> list[GridRow]:
         )
     }
     rows = []
-    for enrolment in Enrolment.objects.filter(semester_id=evaluation.semester_id).select_related("student").order_by(
-        "groupe", "student__nom", "student__prenom"
-    ):
+    enrolments = Enrolment.objects.filter(semester_id=evaluation.semester_id)
+    if groupe is not None:
+        enrolments = enrolments.filter(groupe=groupe)
+    for enrolment in enrolments.select_related("student").order_by("groupe", "student__nom", "student__prenom"):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
         rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version))
     return rows

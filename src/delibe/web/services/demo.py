@@ -335,11 +335,16 @@ def _evaluations_and_grades(rng: random.Random, run: SemesterRun, formation: For
 def _deliberate_and_close(runs: dict[int, SemesterRun], president: object, profiles: list[_Profile]) -> None:
     """Past years: the engine's proposals become the jury's decisions, the jury is closed, and each
     student's next year follows from the year code."""
+    from delibe.web.selectors.cloture import jury_checklist
     from delibe.web.services.jury import lock_jury
 
     for semestre in sorted(runs):
         if semestre % 2 == 0:
-            lock_jury(user=president, run=runs[semestre])
+            # the invented past years may leave a point of the checklist (an undecidable student): the
+            # demo's président closes over it, with the reason written in the journal
+            motifs = {item.key: "Démonstration : année passée close telle quelle"
+                      for item in jury_checklist(runs[semestre]).items}
+            lock_jury(user=president, run=runs[semestre], motifs=motifs)
     codes = dict(
         JuryDecision.objects.filter(
             level="annee", academic_year=runs[min(runs)].academic_year,

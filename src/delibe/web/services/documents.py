@@ -263,11 +263,55 @@ def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edi
         messages = ("* Proposition calculée selon les règles, pas encore décidée par le jury.",)
     if cursus is not None and cursus.error:
         messages += (f"Le cursus n'a pas pu être délibéré: {cursus.error}",)
-    return replace(
+    data = replace(
         data, ues=ues, rcues=rcues, decision_annee=annee,
         date_jury=_jury_date(run, decisions.values()) if any_recorded else None,
         jury_annuel=data.jury_annuel and any_recorded, messages=data.messages + messages,
     )
+    return _as_published(data, ctx) if for_student else data
+
+
+def _as_published(data: BulletinData, ctx: _RunContext) -> BulletinData:
+    """The bulletin as its student may read it before the jury (``services.publication``): grades of the
+    evaluations not published left out, averages and ranks held back when the responsable said so, each
+    with a message « en attente de publication ». Once the jury is closed, grades and averages are shown."""
+    from delibe.web.services.publication import rules_of
+
+    run = ctx.run
+    rules = rules_of(run)
+    if rules.everything:
+        return data
+    messages = list(data.messages)
+    if not rules.rangs:
+        data = replace(data, config=replace(data.config, afficher_rangs=False),
+                       ues=tuple(replace(u, rang=None, effectif=None) for u in data.ues))
+    if run.locked:
+        return replace(data, messages=tuple(messages))
+    if rules.notes != "toutes":
+        pending = 0
+        modules = []
+        for module in data.modules:
+            stored = [e for e in ctx.outcome.evaluations if e.module_code == module.code]
+            if len(stored) == len(module.evaluations):
+                kept = tuple(ev for ev, e in zip(module.evaluations, stored, strict=True) if rules.grade_visible(e.pk))
+            else:  # cannot tell which is which: hold them all back
+                kept = ()
+            pending += len(module.evaluations) - len(kept)
+            modules.append(replace(module, evaluations=kept))
+        data = replace(data, modules=tuple(modules))
+        if pending:
+            messages.append(f"Notes de {pending} évaluation(s) en attente de publication.")
+    if not rules.moyennes:
+        data = replace(
+            data,
+            ues=tuple(replace(u, moyenne=None, bonus=None,
+                              ressources=tuple(replace(m, moyenne=None) for m in u.ressources),
+                              saes=tuple(replace(m, moyenne=None) for m in u.saes)) for u in data.ues),
+            modules=tuple(replace(m, moyenne=None, distribution=()) for m in data.modules),
+            rcues=tuple(replace(r, moyenne=None) for r in data.rcues),
+        )
+        messages.append("Moyennes en attente de publication.")
+    return replace(data, messages=tuple(messages))
 
 
 def _reglement(reference: str) -> str:

@@ -239,3 +239,44 @@ def import_sheet(*, user: object, evaluation: Evaluation, data: bytes) -> Import
     if preview.ok:
         apply_changes(user=user, evaluation=evaluation, changes=preview.changes)
     return preview
+
+
+# --- filling the empty cells ---------------------------------------------------------------------------
+
+FILLERS = ("ABS", "EXC", "ATT")
+
+
+def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: str | None = None) -> int:
+    """Gives ``special`` (ABS, EXC or ATT) to every enrolled student without a grade in the evaluation (of
+    one group when ``groupe`` is given); grades already there are left alone. One journal session, so that
+    the whole action can be undone from the evaluation's journal. Returns the number of grades written."""
+    special = (special or "").strip().upper()
+    if special not in FILLERS:
+        raise GradeError(f"Valeur de remplissage inconnue : « {special} » (ABS, EXC ou ATT).")
+    if evaluation.semester.locked:
+        raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
+    author_id = getattr(user, "id", None)
+    session = audit_context.new_session("remplissage")
+    with transaction.atomic():
+        if audit.semester_is_locked(evaluation.semester_id):
+            raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
+        enrolled = Enrolment.objects.filter(semester_id=evaluation.semester_id)
+        if groupe is not None:
+            enrolled = enrolled.filter(groupe=groupe)
+        graded = set(Grade.objects.select_for_update().filter(evaluation=evaluation).values_list("student_id", flat=True))
+        empty = sorted(set(enrolled.values_list("student_id", flat=True)) - graded)
+        if not empty:
+            return 0
+        versions = audit.next_versions(evaluation.pk, empty)
+        rows = [Grade(evaluation=evaluation, student_id=sid, value=None, special=special, author_id=author_id,
+                      version=versions[sid]) for sid in empty]
+        try:
+            with transaction.atomic():
+                Grade.objects.bulk_create(rows)
+        except IntegrityError:  # a colleague's grade landed meanwhile in one of these cells
+            raise GradeError("Des notes ont été saisies entre-temps : rien n'a été rempli, recommencez.") from None
+        audit.record_many(audit.grade_entry(
+            user=user, evaluation=evaluation, student_id=g.student_id, old=None,
+            new=audit.state_of(None, special, g.version), session=session,
+        ) for g in rows)
+    return len(rows)

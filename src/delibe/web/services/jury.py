@@ -250,15 +250,57 @@ def record_proposals(*, user: object, run: SemesterRun, student_ids: list[int] |
     return len(to_create)
 
 
+class ChecklistBlocked(DecisionError):
+    """Closing refused: blocking items of the checklist remain without the reason that lets the jury close
+    anyway. ``missing`` lists them (``selectors.cloture.ChecklistItem``)."""
+
+    def __init__(self, message: str, missing: list[Any]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+MIN_REASON = 5
+
+
+def may_override_checklist(user: object, run: SemesterRun) -> bool:
+    """Closing over blocking items, with a reason per item, is the président's call (or an administrator's)."""
+    from delibe.web import permissions as perm
+    from delibe.web.models import Role
+
+    return perm.roles_of(user).has(run.formation.department_id, {Role.PRESIDENT})
+
+
 @transaction.atomic
-def lock_jury(*, user: object, run: SemesterRun) -> None:
+def lock_jury(*, user: object, run: SemesterRun, motifs: dict[str, str] | None = None) -> None:
     """Closes the jury: remaining proposals are recorded, then the semester(s) are locked (grades and
-    decisions become read-only)."""
+    decisions become read-only).
+
+    Refused (``ChecklistBlocked``, nothing written) while an item of the checklist remains
+    (``selectors.cloture.jury_checklist``) unless the président gives a written reason for each one in
+    ``motifs`` (item key → reason); those reasons go to the journal with the locking."""
+    from delibe.web.selectors.cloture import jury_checklist
+
     _check_open(run)
+    motifs = {k: (v or "").strip() for k, v in (motifs or {}).items()}
+    checklist = jury_checklist(run)
+    missing = [item for item in checklist.items if len(motifs.get(item.key, "")) < MIN_REASON]
+    if missing:
+        raise ChecklistBlocked(
+            f"Le jury ne peut pas être clos : {len(missing)} point(s) bloquant(s) restent "
+            f"({'; '.join(item.label for item in missing[:3])}{' ; …' if len(missing) > 3 else ''}). "
+            "Corrigez-les, ou écrivez pour chacun le motif de clore malgré tout (président du jury).",
+            missing,
+        )
+    if checklist.items and not may_override_checklist(user, run):
+        raise ChecklistBlocked(
+            "Seul le président du jury peut clore malgré des points bloquants (avec un motif pour chacun).",
+            checklist.items,
+        )
+    overrides = {item.key: {"point": item.label, "motif": motifs[item.key]} for item in checklist.items}
     record_proposals(user=user, run=run)
     for r in year_runs(run):
         r.locked = True
         r.locked_at = timezone.now()
         r.locked_by_id = getattr(user, "id", None)
         r.save(update_fields=["locked", "locked_at", "locked_by"])
-        audit.semester_locked(user=user, run=r)
+        audit.semester_locked(user=user, run=r, overrides=overrides)

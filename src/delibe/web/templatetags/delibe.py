@@ -144,3 +144,73 @@ def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: s
             f'<a href="{base}">{see_reasons}</a></div></details></td></tr>'
         )
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def recap_rows(data: Any, student_base: str) -> str:
+    """The body of the « tableau récapitulatif », built in Python like the jury table (a 300-student
+    semester has about 13 000 cells). Each cell carries its sort key in ``data-v`` (the number, or the
+    text) for the page's column sorting; numbers are shown by ``moy``."""
+    from django.utils.safestring import mark_safe
+
+    proposed = escape(_("proposé"))
+    repeat = escape(_("redoublant"))
+    provisional = escape(_("provisoire"))
+    out: list[str] = []
+
+    def num(value: float | None) -> str:
+        below_bar = value is not None and value < 10 - 0.005
+        key = "" if value is None else repr(float(value))
+        return f'<td class="num{" below" if below_bar else ""}" data-v="{key}">{moy(value)}</td>'
+
+    def code(c: Any) -> str:
+        if c is None or not (c.decided or c.proposed):
+            return '<td data-v=""><span class="muted">—</span></td>'
+        if c.decided:
+            shown = escape(c.decided)
+            return f'<td data-v="{shown}"><span class="code {code_class(c.decided)}">{shown}</span></td>'
+        shown = escape(c.proposed)
+        return (f'<td data-v="{shown}"><span class="code {code_class(c.proposed)} proposed">{shown}*'
+                f'<span class="visually-hidden"> ({proposed})</span></span></td>')
+
+    for row in data.rows:
+        name = escape(f"{row.nom} {row.prenom}")
+        out.append(f'<tr id="recap-{row.student_id}"><th scope="row" class="sticky" data-v="{name}">'
+                   f'<a href="{student_base}{row.student_id}/">{name}</a>')
+        if row.redoublant:
+            out.append(f' <span class="tag">{repeat}</span>')
+        if row.provisional:
+            out.append(f' <span class="tag tag-warn">{provisional}</span>')
+        out.append(f'</th><td data-v="{escape(row.parcours)}">{escape(row.parcours)}</td>'
+                   f'<td data-v="{escape(row.groupe)}">{escape(row.groupe)}</td>')
+        for module_code, _titre in data.modules:
+            out.append(num(row.modules.get(module_code)))
+        for ue in data.ues:
+            cell = row.ues.get(ue)
+            if cell is None:
+                out.append('<td data-v=""></td><td data-v=""></td><td data-v=""></td>')
+                continue
+            out.append(num(cell.moyenne))
+            out.append(f'<td class="num" data-v="{cell.rang or ""}">'
+                       f'{f"{cell.rang}/{cell.effectif}" if cell.rang else "—"}</td>')
+            out.append(code(cell.code))
+        for nom in data.rcues:
+            rcue = row.rcues.get(nom)
+            out.append(num(rcue[0] if rcue else None))
+            out.append(code(rcue[1] if rcue else None))
+        if data.year_jury:
+            annee = row.annee
+            for value in ((annee.proposed if annee else None), (annee.decided if annee else None)):
+                out.append(f'<td data-v="{escape(value or "")}">' + (
+                    f'<span class="code {code_class(value)}">{escape(value)}</span>' if value else
+                    '<span class="muted">—</span>') + "</td>")
+        out.append("</tr>")
+    return mark_safe("".join(out))
+
+
+@register.filter
+def pourcent(value: float | None) -> str:
+    """A rate in percent with one decimal and a French comma (``format.note``): ``66.666`` → ``66,7 %``."""
+    from delibe.reports.format import note
+
+    return "—" if value is None else f"{note(value, 1)} %"

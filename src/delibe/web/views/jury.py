@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
+from delibe.web.audit import services as audit_services
 from delibe.web.models import Enrolment, Student
 from delibe.web.selectors.semestres import Cell, JuryRow, jury_table
 from delibe.web.services import jury as jury_service
@@ -31,6 +32,7 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
         "student_base": reverse("delibe:etudiants"), "decisions_base": decisions_base,
         "run": run, "table": data, "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
         "can_lock": perm.can_lock_jury(request.user, run) and not data.locked,
+        "can_reopen": data.locked and audit_services.can_reopen(request.user, run),
     })
 
 
@@ -144,17 +146,39 @@ def confirm_proposals(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Clore le jury » : the checklist of what blocks (GET), then closing (POST), refused while a blocking
+    item remains unless the président writes, for each one, the reason to close anyway."""
+    from delibe.web.selectors.cloture import jury_checklist
+
     run = get_run(request, pk)
-    perm.require(perm.can_lock_jury(request.user, run))
-    try:
-        jury_service.lock_jury(user=request.user, run=run)
-    except jury_service.DecisionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Jury clos : les notes et les décisions sont verrouillées."))
-    return redirect("delibe:jury", pk=run.pk)
+    perm.require(perm.can_view_jury(request.user, run))
+    if run.locked or any(r.locked for r in jury_service.year_runs(run)):
+        messages.info(request, _("Ce jury est déjà clos."))
+        return redirect("delibe:jury", pk=run.pk)
+    perm.require(perm.can_lock_jury(request.user, run),
+                 _("Seuls la scolarité et le président du jury closent le jury."))
+    motifs: dict[str, str] = {}
+    error = ""
+    missing: set[str] = set()
+    if request.method == "POST":
+        motifs = {k[len("motif-"):]: v for k, v in request.POST.items() if k.startswith("motif-")}
+        try:
+            jury_service.lock_jury(user=request.user, run=run, motifs=motifs)
+        except jury_service.ChecklistBlocked as blocked:
+            error = str(blocked)
+            missing = {item.key for item in blocked.missing}
+        except jury_service.DecisionError as failure:
+            error = str(failure)
+        else:
+            messages.success(request, _("Jury clos : les notes et les décisions sont verrouillées."))
+            return redirect("delibe:jury", pk=run.pk)
+    checklist = jury_checklist(run)
+    return render(request, "delibe/jury_cloture.html", {
+        "run": run, "checklist": checklist, "groups": checklist.by_kind(), "motifs": motifs, "error": error,
+        "missing": missing, "may_override": jury_service.may_override_checklist(request.user, run),
+        "min_reason": jury_service.MIN_REASON,
+    }, status=400 if error else 200)
 
 
 @login_required

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,17 +25,50 @@ from delibe.web.services.formations import formation_model
 from delibe.web.views.pages import evaluation_for
 
 
+def _groupe(request: HttpRequest, groups: list[str]) -> str | None:
+    """The group asked for by ``?groupe=`` if it is one of the run's groups, else None (every student)."""
+    wanted = request.GET.get("groupe", request.POST.get("groupe", ""))
+    return wanted if wanted in groups else None
+
+
 @login_required
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
+    from delibe.web.selectors.statistiques import evaluation_stats
+
     evaluation = evaluation_for(request, pk)
     perm.require(perm.can_read_grades(request.user, evaluation))
-    module = formation_model(evaluation.semester.formation).module(evaluation.module_code, evaluation.semester.semestre)
-    rows = grid_rows(evaluation)
+    run = evaluation.semester
+    module = formation_model(run.formation).module(evaluation.module_code, run.semestre)
+    groups = sorted({g for g in run.enrolments.values_list("groupe", flat=True) if g})
+    groupe = _groupe(request, groups)
+    rows = grid_rows(evaluation, groupe)
     return render(request, "delibe/saisie.html", {
-        "evaluation": evaluation, "run": evaluation.semester, "module": module, "rows": rows,
+        "evaluation": evaluation, "run": run, "module": module, "rows": rows,
         "editable": perm.can_edit_grades(request.user, evaluation),
         "filled": sum(1 for r in rows if r.display), "note_max": f"{evaluation.note_max:g}".replace(".", ","),
+        "groups": groups, "groupe": groupe or "", "stats": evaluation_stats(evaluation, groupe),
+        "fillers": grade_service.FILLERS,
     })
+
+
+@login_required
+@require_POST
+def fill_empty(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Remplir les cases vides » with ABS, EXC or ATT (of the group shown, or every student)."""
+    evaluation = evaluation_for(request, pk)
+    perm.require(perm.can_edit_grades(request.user, evaluation))
+    groups = sorted({g for g in evaluation.semester.enrolments.values_list("groupe", flat=True) if g})
+    groupe = _groupe(request, groups)
+    try:
+        count = grade_service.fill_empty(user=request.user, evaluation=evaluation,
+                                         special=request.POST.get("valeur", ""), groupe=groupe)
+    except grade_service.GradeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(n)d case(s) vide(s) remplie(s) avec %(v)s.") % {
+            "n": count, "v": request.POST.get("valeur", "").upper()})
+    url = reverse("delibe:saisie", args=[pk])
+    return redirect(f"{url}?{urlencode({'groupe': groupe})}" if groupe else url)
 
 
 @login_required

@@ -17,7 +17,13 @@ from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
 from delibe.web.selectors import semestres as sel
-from delibe.web.services.evaluations import EvaluationError, create_evaluation
+from delibe.web.services.evaluations import (
+    EvaluationError,
+    create_evaluation,
+    delete_evaluation,
+    fed_ues,
+    update_evaluation,
+)
 from delibe.web.services.formations import formation_model
 
 
@@ -91,6 +97,7 @@ def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run, "evaluations": evaluations, "groups": sel.group_counts(run),
         "n_students": run.enrolments.count(), "can_create": manager or bool(modules),
         "can_jury": perm.can_view_jury(request.user, run), "modules": sel.module_titles(run),
+        "can_publish": manager,
     }
     if perm.can_view_averages(request.user, run):
         context["ue_codes"], context["averages"] = sel.semester_averages(run)
@@ -106,7 +113,10 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
         m for m in formation.modules_of(run.semestre) if perm.can_create_evaluation(request.user, run, m.code)
     ]
     perm.require(bool(allowed), _("Vous ne pouvez créer d'évaluation dans aucun module de ce semestre."))
-    ue_codes = [u.code for u in formation.ues_of(run.semestre)]
+    # weights only towards the UEs a module feeds: the page shows those of the module chosen
+    module_ues = {m.code: fed_ues(run, m.code) for m in allowed}
+    fed = {code for codes in module_ues.values() for code in codes}
+    ue_codes = [u.code for u in formation.ues_of(run.semestre) if u.code in fed]
     form = EvaluationForm(request.POST or None, modules=allowed, ue_codes=ue_codes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -122,7 +132,67 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Évaluation « %(t)s » créée.") % {"t": evaluation.titre})
             return redirect("delibe:saisie", pk=evaluation.pk)
-    return render(request, "delibe/evaluation_form.html", {"run": run, "form": form})
+    return render(request, "delibe/evaluation_form.html", {
+        "run": run, "form": form, "module_ues": module_ues, "editing": None,
+    })
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an evaluation's title, date, coefficient, maximum, weights (towards the UEs its module
+    feeds), type. Who may enter its grades may change it, until the jury locks the semester."""
+    evaluation = evaluation_for(request, pk)
+    perm.require(perm.can_edit_grades(request.user, evaluation),
+                 _("Seuls la scolarité, le responsable et l'enseignant du module modifient une évaluation, tant "
+                   "que le jury n'a pas verrouillé le semestre."))
+    run = evaluation.semester
+    ue_codes = fed_ues(run, evaluation.module_code)
+    initial = {"titre": evaluation.titre, "date": evaluation.date, "coefficient": evaluation.coefficient,
+               "note_max": evaluation.note_max, "type": evaluation.type, "immediate": evaluation.immediate,
+               **{f"poids_{code}": evaluation.poids[code] for code in ue_codes if code in evaluation.poids}}
+    form = EvaluationForm(request.POST or None, initial=initial, modules=[], ue_codes=ue_codes, fixed_module=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_evaluation(
+                user=request.user, evaluation=evaluation, titre=data["titre"], date=data["date"],
+                coefficient=data["coefficient"], note_max=data["note_max"], poids=form.poids(), type=data["type"],
+                immediate=data["immediate"],
+            )
+        except EvaluationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Évaluation modifiée."))
+            return redirect("delibe:saisie", pk=evaluation.pk)
+    return render(request, "delibe/evaluation_form.html", {
+        "run": run, "form": form, "module_ues": {evaluation.module_code: ue_codes}, "editing": evaluation,
+    })
+
+
+@login_required
+def evaluation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an evaluation: a confirmation page; with grades, a written reason is required (the grades
+    stay in the journal)."""
+    evaluation = evaluation_for(request, pk)
+    perm.require(perm.can_edit_grades(request.user, evaluation),
+                 _("Seuls la scolarité, le responsable et l'enseignant du module suppriment une évaluation, tant "
+                   "que le jury n'a pas verrouillé le semestre."))
+    n_grades = evaluation.grades.count()
+    error = ""
+    reason = request.POST.get("motif", "")
+    if request.method == "POST":
+        try:
+            count = delete_evaluation(user=request.user, evaluation=evaluation, reason=reason)
+        except EvaluationError as failure:
+            error = str(failure)
+        else:
+            messages.success(request, _("Évaluation « %(t)s » supprimée (%(n)d note(s) conservée(s) dans le "
+                                        "journal).") % {"t": evaluation.titre, "n": count})
+            return redirect("delibe:semestre", pk=evaluation.semester_id)
+    return render(request, "delibe/evaluation_supprimer.html", {
+        "evaluation": evaluation, "run": evaluation.semester, "n_grades": n_grades, "error": error,
+        "motif": reason,
+    }, status=400 if error else 200)
 
 
 @login_required
