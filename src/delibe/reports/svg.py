@@ -25,7 +25,7 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
 def as_image(svg: str) -> str:
