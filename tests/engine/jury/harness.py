@@ -80,7 +80,7 @@ def _expand(case: dict[str, Any], form: Formation) -> dict[str, Any]:
     parcours = form.referentiel.parcours_by_code(scenario["parcours"])
     for year in scenario.get("years") or []:
         annee = int(str(year.get("year", "BUT1"))[-1])
-        numbers = sorted(form.referentiel.competence(c).numero  # type: ignore[union-attr]
+        numbers = sorted(form.referentiel.competence(c).numero  # type: ignore[union-attr]  # the case names competences of its formation
                          for c in (parcours.competences_of_year(annee) if parcours else {}))
         for values in (year.get("ue") or {}).values():
             if isinstance(values, dict) and "tous" in values:
@@ -113,8 +113,8 @@ def run_semestre(case: Case, scenario: Scenario) -> SemesterResult:
     semestre = int(block["semestre"])
     annee = (semestre + 1) // 2
     ys_numbers = {
-        scenario.formation.referentiel.competence(c).numero: c  # type: ignore[union-attr]
-        for c in scenario.formation.referentiel.parcours_by_code(scenario.cursus.parcours).competences_of_year(annee)  # type: ignore[union-attr]
+        scenario.formation.referentiel.competence(c).numero: c  # type: ignore[union-attr]  # same: the case's own competences
+        for c in scenario.formation.referentiel.parcours_by_code(scenario.cursus.parcours).competences_of_year(annee)  # type: ignore[union-attr]  # its parcours exists
     }
     ues = {u.competence: u.code for u in scenario.formation.ues_of(semestre, scenario.cursus.parcours)}
     moyennes = {ues[ys_numbers[int(str(k)[1:])]]: v for k, v in (block.get("ue") or {}).items()}
