@@ -1,4 +1,4 @@
-"""``delibe simulate``: the shared example scenarios give their expected decisions; bad scenarios give a
+"""``delibe simulate``: the example scenarios (examples/scenarios) give their expected decisions; bad scenarios give a
 French message naming the file and the place, exit code 2 and nothing on stdout."""
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from click.testing import CliRunner
 
 from delibe.cli import cli
 
-# The shared examples (../shared/scenarios) when present, else the copies kept here for a fresh clone.
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
-EXAMPLES = sorted(SHARED.glob("*.yaml")) or sorted((Path(__file__).parent / "examples").glob("*.yaml"))
+# The repository's example scenarios (docs/scenario-format.md), also read by the document tests.
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "scenarios").glob("*.yaml"))
 
 
 def run(*args: str) -> Any:
@@ -55,7 +54,7 @@ def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_shared_example_scenario_gives_its_expected_decisions(path: Path) -> None:
+def test_each_example_scenario_gives_its_expected_decisions(path: Path) -> None:
     result = run(str(path))
     assert result.exit_code == 0, result.stderr
     actual = json.loads(result.stdout)
@@ -64,7 +63,7 @@ def test_shared_example_scenario_gives_its_expected_decisions(path: Path) -> Non
     assert not problems, "\n".join(problems)
 
 
-def test_there_are_shared_examples_to_check() -> None:
+def test_there_are_example_scenarios_to_check() -> None:
     assert len(EXAMPLES) >= 4
 
 

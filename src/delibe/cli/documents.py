@@ -5,7 +5,7 @@ Two sources:
   ``/semestres/ID/``; ``delibe documents semestres`` lists them): ``bulletin``, ``pv`` and ``lot`` build
   the documents as the web app does (:mod:`delibe.web.services.documents`: the jury's recorded decisions,
   else the proposals marked « * »), with the department's settings file;
-- **scenario files** of ``delibe simulate`` (one student each; see ../shared/scenarios/README.md), without
+- **scenario files** of ``delibe simulate`` (one student each; see docs/scenario-format.md), without
   a database: the jury engine deliberates them and the documents render its decisions.
 ``delibe documents exemple DIR`` writes every document from invented data.
 

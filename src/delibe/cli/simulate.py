@@ -12,7 +12,7 @@ import click
 @click.command("simulate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def simulate(files: tuple[Path, ...]) -> None:
-    """Simuler les décisions de jury des scénarios FILE… (format: ../shared/scenarios/README.md).
+    """Simuler les décisions de jury des scénarios FILE… (format : docs/scenario-format.md, exemples : examples/scenarios/).
 
     Un fichier: un objet JSON. Plusieurs: une ligne JSON par fichier (JSON Lines), avec sa clé "file".
     Un scénario invalide: message en français sur la sortie d'erreur, code de sortie 2, rien sur la

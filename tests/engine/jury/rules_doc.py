@@ -18,7 +18,7 @@ HEADER = """# Jury rules: rule → text → test cases
 Generated from `delibe.engine.jury.rules.RULES` and the decision tables of `tests/engine/jury/cases/`
 (regenerate: `DELIBE_WRITE_DOCS=1 .venv/bin/pytest tests/engine/jury/test_rules_registry.py`). Every
 decision of the jury engine carries reasons; each reason names one rule below, and each rule cites its
-text. « Décision Délibé » marks a choice made where the texts are silent (../shared/docs/domain.md).
+text. « Décision Délibé » marks a choice made where the texts are silent (docs/domain.md).
 
 Délibé decisions worth knowing when reading a result:
 - Averages are never rounded before a comparison; a value reaches a bar b when it is ≥ b − 0.005.
@@ -38,7 +38,7 @@ Délibé decisions worth knowing when reading a result:
 Where the code lives: `src/delibe/engine/jury/` (`deliberation.py` the rules for one student,
 `cohort.py` the vectorised year jury of a promotion, `rules.py` this registry, `structure.py` which
 UEs and RCUEs a parcours has each year); `src/delibe/simulate.py` and `delibe simulate` read scenario
-files. Scenario keys beyond ../shared/scenarios/README.md: `attente: [S2.C3]` (grades pending),
+files. Scenario keys beyond docs/scenario-format.md: `attente: [S2.C3]` (grades pending),
 `ue_acquises_avant: {S1.C1: 12}` (UEs acquired before entry), `derogations: 1`, and jury UE decisions
 given either as `ue: {S1.C2: ADJ}` or `ue: {S1: {C2: ADJ}}`.
 
