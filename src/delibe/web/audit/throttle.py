@@ -16,11 +16,11 @@ from django.urls import NoReverseMatch, reverse
 
 
 def max_failures() -> int:
-    return int(getattr(settings, "DELIBE_LOGIN_MAX_FAILURES", 5))
+    return int(settings.DELIBE_LOGIN_MAX_FAILURES)
 
 
 def window() -> int:
-    return int(getattr(settings, "DELIBE_LOGIN_WINDOW", 15 * 60))
+    return int(settings.DELIBE_LOGIN_WINDOW)
 
 
 @cache
@@ -43,7 +43,7 @@ def client_ip(request: Any) -> str:
     nginx's ``proxy_set_header X-Real-IP $remote_addr``. Never X-Forwarded-For as sent by the client."""
     if request is None:
         return ""
-    header = getattr(settings, "DELIBE_CLIENT_IP_HEADER", "")
+    header = settings.DELIBE_CLIENT_IP_HEADER
     if header and request.META.get(header):
         return str(request.META[header]).split(",")[0].strip()
     return str(request.META.get("REMOTE_ADDR", ""))
