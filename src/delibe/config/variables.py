@@ -8,7 +8,7 @@ test may still override them with ``override_settings``. docs/deployment.md hold
 
 The formation loader reads ``DELIBE_FORMATIONS_DIR`` itself (it runs without Django: ``delibe formation``,
 ``delibe simulate``); it is declared here all the same. Variables of the test suite (DELIBE_SKIP_BROWSER,
-DELIBE_FUZZ_EXAMPLES, DELIBE_CHROMIUM, DELIBE_WRITE_DOCS) configure the tests, not Délibé: see README.md.
+DELIBE_FUZZ_EXAMPLES, DELIBE_CHROMIUM, DELIBE_WRITE_DOCS) configure the tests, not Délibé: see the tests that read them.
 
 Plain Python (no Django import): a malformed value raises ``VariableError`` with a French message that
 names the variable.
