@@ -52,6 +52,7 @@ test-postgres: install
 bench: install
 	$(BIN)/delibe bench
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/exactness.py
 
 # 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked.
 load-test: install

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from delibe.engine.exact import as_float
 from delibe.engine.jury import (
     Cursus,
     CursusError,
@@ -30,7 +31,9 @@ from delibe.engine.jury import (
     UECapitalisee,
     YearAttempt,
     deliberate,
+    deliberate_semestre,
 )
+from delibe.engine.jury.model import SemesterResult
 from delibe.engine.jury.structure import CursusStructure, cursus_structure
 from delibe.engine.model import UE, Formation
 from delibe.engine.parameters import DEFAULT_REGLES, Regles
@@ -414,25 +417,94 @@ def read_scenario(path: Path, load: FormationLoader = default_formation_loader,
 
 
 def run(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> CursusResult:
+    """Every year jury of the scenario (a last year given by its odd semester only is left out: see
+    ``odd_semester_year`` and ``simulate``)."""
+    cursus = scenario.cursus
+    if odd_semester_year(scenario) is not None:
+        cursus = Cursus(cursus.parcours, cursus.years[:-1], cursus.derogations, cursus.ue_acquises_avant)
     try:
-        return deliberate(scenario.formation, scenario.cursus, regles)
+        return deliberate(scenario.formation, cursus, regles)
     except CursusError as exc:
-        place = ""
-        if exc.year_index is not None:
-            annee = scenario.cursus.years[exc.year_index].annee
-            place = f"years[{exc.year_index}] (BUT{annee})"
-        elif exc.place:
-            place = exc.place
-        raise ScenarioError(scenario.file, place, exc.message) from None
+        raise _scenario_error(scenario, exc) from None
+
+
+def _scenario_error(scenario: Scenario, exc: CursusError) -> ScenarioError:
+    place = ""
+    if exc.year_index is not None and exc.year_index < len(scenario.cursus.years):
+        annee = scenario.cursus.years[exc.year_index].annee
+        place = f"years[{exc.year_index}] (BUT{annee})"
+    elif exc.place:
+        place = exc.place
+    return ScenarioError(scenario.file, place, exc.message)
+
+
+def odd_semester_year(scenario: Scenario) -> int | None:
+    """The odd semester (1, 3, 5) when the scenario's last year gives only that semester's UEs and is the
+    first attempt at that year: the even semester has not been taken yet, so that year is deliberated as
+    an odd-semester jury (docs/domain.md §5: UE codes of that semester, no RCUE code, no year code)."""
+    years = scenario.cursus.years
+    if not years:
+        return None
+    last = years[-1]
+    odd = 2 * last.annee - 1
+    semestres = {ue.semestre for ue in scenario.formation.ues if ue.code in last.ue_moyennes}
+    semestres |= {ue.semestre for ue in scenario.formation.ues if ue.code in last.provisional_ues}
+    if semestres != {odd} or any(y.annee == last.annee for y in years[:-1]):
+        return None
+    if last.jury is not None and not last.jury.is_empty:
+        raise ScenarioError(scenario.file, f"years[{len(years) - 1}].jury",
+                            f"le BUT{last.annee} ne donne que le S{odd} (jury de semestre impair): le jury "
+                            "d'année ne peut pas encore décider; retirez « jury: » ou donnez aussi le "
+                            f"S{odd + 1}")
+    return odd
+
+
+def simulate(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> dict[str, Any]:
+    """The scenario's decisions as plain data (``to_json``), the last year at its odd-semester jury when
+    it gives only its odd semester."""
+    result = run(scenario, regles)
+    semestre = odd_semester_year(scenario)
+    if semestre is None:
+        return to_json(scenario.formation, result)
+    last = scenario.cursus.years[-1]
+    earlier = Cursus(scenario.cursus.parcours, scenario.cursus.years[:-1], scenario.cursus.derogations,
+                     scenario.cursus.ue_acquises_avant)
+    try:
+        odd = deliberate_semestre(scenario.formation, earlier, semestre, last.ue_moyennes, last.provisional_ues,
+                                  regles)
+    except CursusError as exc:
+        raise _scenario_error(scenario, exc) from None
+    return to_json(scenario.formation, result, odd)
 
 
 def _moyenne(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
+    """The average in the JSON: the float nearest its exact value (7.995 is written 7.995)."""
+    return as_float(value)
 
 
-def to_json(formation: Formation, result: CursusResult) -> dict[str, Any]:
+def _semester_json(formation: Formation, result: SemesterResult, annee: int) -> dict[str, Any]:
+    return {
+        "year": f"BUT{annee}",
+        "semestre": f"S{result.semestre}",
+        "ue": {
+            ue_key(formation, r.ue): {
+                "moyenne": _moyenne(r.moyenne), "code": r.decided, "ects": r.ects, "propose": r.proposed,
+                "capitalisee": r.capitalisee, "raisons": [str(x) for x in r.reasons],
+            }
+            for r in sorted(result.ues.values(), key=lambda r: ue_key(formation, r.ue))
+        },
+        "rcue": {},
+        "annee": None,
+        "ects": sum(r.ects for r in result.ues.values()),
+        "raisons": [str(x) for x in result.reasons],
+    }
+
+
+def to_json(formation: Formation, result: CursusResult, odd: SemesterResult | None = None) -> dict[str, Any]:
     """The decisions as plain data: ``years[i]`` every UE/RCUE of that year as decided at its jury,
-    ``cursus`` the state after the last jury; reasons as French sentences with their source."""
+    ``cursus`` the state after the last year jury; reasons as French sentences with their source. With
+    ``odd``, the last year is an odd-semester jury: its UE codes only, ``"rcue": {}`` and
+    ``"annee": null``."""
     years = []
     for year in result.years:
         ues = {
@@ -472,6 +544,8 @@ def to_json(formation: Formation, result: CursusResult) -> dict[str, Any]:
     for rcue in sorted(final.rcues, key=lambda r: (r.annee, competence_key(formation, r.competence))):
         cursus_rcues.setdefault(f"BUT{rcue.annee}", {})[competence_key(formation, rcue.competence)] = {
             "moyenne": _moyenne(rcue.moyenne), "code": rcue.code}
+    if odd is not None:
+        years.append(_semester_json(formation, odd, (odd.semestre + 1) // 2))
     return {
         "years": years,
         "cursus": {"ue": cursus_ues, "rcue": cursus_rcues, "ects": final.ects, "dut": final.dut,
@@ -480,5 +554,4 @@ def to_json(formation: Formation, result: CursusResult) -> dict[str, Any]:
 
 
 def simulate_file(path: Path, load: FormationLoader = default_formation_loader) -> dict[str, Any]:
-    scenario = read_scenario(path, load)
-    return to_json(scenario.formation, run(scenario))
+    return simulate(read_scenario(path, load))

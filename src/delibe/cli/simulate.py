@@ -18,7 +18,8 @@ def simulate(files: tuple[Path, ...]) -> None:
     Un scénario invalide: message en français sur la sortie d'erreur, code de sortie 2, rien sur la
     sortie standard. Une décision du jury sans « raison » est simulée avec un motif par défaut et
     signalée sur la sortie d'erreur."""
-    from delibe.simulate import ScenarioError, default_formation_loader, read_scenario, run, to_json
+    from delibe.simulate import ScenarioError, default_formation_loader, read_scenario
+    from delibe.simulate import simulate as decisions_of
 
     outputs = []
     errors = []
@@ -27,7 +28,7 @@ def simulate(files: tuple[Path, ...]) -> None:
         try:
             scenario = read_scenario(path, default_formation_loader)
             warnings.extend(scenario.warnings)
-            outputs.append({"file": str(path), **to_json(scenario.formation, run(scenario))})
+            outputs.append({"file": str(path), **decisions_of(scenario)})
         except ScenarioError as exc:
             errors.append(str(exc))
     for message in warnings:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+from delibe.engine.exact import note_fr
 from delibe.engine.model import Module
 from delibe.engine.sources import ASSIDUITE, Source
 from delibe.engine.trace import Reason
@@ -195,7 +196,7 @@ class PenaliteParDemiJournee:
             points = min(total, self.plafond)
             text = (
                 f"Absences non justifiées ({', '.join(details)}; franchise {self.franchise}) → "
-                f"pénalité de {f'{points:.2f}'.replace('.', ',')} point(s) sur {ue}"
+                f"pénalité de {note_fr(points)} point(s) sur {ue}"
             )
             effects.append(Penalite(ue, points, Reason("assiduite.penalite", text, source,
                                                        {"points": points, "plafond": self.plafond,

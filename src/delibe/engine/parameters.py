@@ -8,8 +8,10 @@ gives the values in force at a date (an ISO date string, so that the engine read
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 from delibe.engine import sources
+from delibe.engine.exact import Nombre, exact, reaches
 from delibe.engine.sources import Source
 
 
@@ -81,10 +83,15 @@ class Regles:
     ects_dut: float = 120
     note_max: float = 20
 
-    def reaches(self, value: float | None, bar: float) -> bool:
-        """Délibé decision (domain.md §2): never round before comparing; a value reaches bar b when it
-        is ≥ b − tolerance, so that an average displayed as 10.00 is never below 10."""
-        return value is not None and value >= bar - self.tolerance
+    def reaches(self, value: Nombre | None, bar: Nombre) -> bool:
+        """Délibé decisions (thresholds, exactness): never round before comparing; a value reaches bar b
+        when its exact decimal value is ≥ b − tolerance, so that an average displayed as 10,00 is never
+        below 10 and two equal decimals never get different decisions (``delibe.engine.exact``)."""
+        return reaches(value, bar, self.tolerance)
+
+    def threshold(self, bar: Nombre) -> Fraction:
+        """The exact value from which ``bar`` is reached (bar − tolerance)."""
+        return exact(bar) - exact(self.tolerance)
 
     def with_values(self, **values: float) -> Regles:
         return replace(self, **values)  # type: ignore[arg-type]

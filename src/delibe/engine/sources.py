@@ -2,7 +2,7 @@
 
 A ``Source`` is a citation: the text, the article, and a short quote or summary, so that the jury page,
 the PV and the CLI can show where a decision comes from. ``DELIBE_*`` sources are the decisions taken
-where the law is silent (../shared/docs/domain.md); they say so.
+where the law is silent (docs/domain.md); they say so.
 """
 
 from __future__ import annotations
@@ -136,8 +136,7 @@ DELIBE_CAPITALISATION = Source(
 DELIBE_REDOUBLEMENT = Source(
     "delibe-redoublement",
     "Décision Délibé (docs/domain.md §3–4): décompte des redoublements",
-    "Une année redoublée compte comme un redoublement de chacun de ses deux semestres; la dérogation du "
-    "directeur (force majeure) est une donnée saisie et autorise un redoublement d'année de plus.",
+    "Une année redoublée compte comme un redoublement de chacun de ses deux semestres.",
 )
 DELIBE_ATTENTE = Source(
     "delibe-attente",
@@ -146,7 +145,36 @@ DELIBE_ATTENTE = Source(
     "l'étudiant.",
 )
 
-ALL_SOURCES = ALL_SOURCES + (DELIBE_CAPITALISATION, DELIBE_REDOUBLEMENT, DELIBE_ATTENTE)
+DELIBE_EXACTITUDE = Source(
+    "delibe-exactitude",
+    "Décision Délibé (docs/domain.md §2): moyennes exactes",
+    "Les moyennes sont des quantités décimales exactes: deux moyennes égales en décimal reçoivent la même "
+    "décision, quelle que soit leur forme binaire ((7,97 + 8,02)/2 vaut 7,995 et atteint 8); la valeur "
+    "affichée et la décision portent sur la même valeur exacte.",
+)
+DELIBE_EQUIVALENCE = Source(
+    "delibe-equivalence",
+    "Décision Délibé (docs/domain.md §3): UE acquise sans moyenne",
+    "Une UE acquise par équivalence, validation des acquis ou transfert (ADM sans moyenne) compte comme "
+    "acquise dans son RCUE; un RCUE dont toutes les UE sont acquises est validé même sans moyenne, et une "
+    "moyenne indéfinie n'est jamais « sous 8 » pour un tel RCUE.",
+)
+DELIBE_DEROGATION = Source(
+    "delibe-derogation",
+    "Décision Délibé (docs/domain.md §4): redoublement par dérogation",
+    "Le redoublement supplémentaire accordé par le directeur (force majeure) est une répétition de plus "
+    "d'une année (ses deux semestres), hors du plafond de 4 et hors de la règle « une fois chaque "
+    "semestre »: un étudiant qui l'a utilisé en BUT1 peut encore redoubler une fois le BUT2.",
+)
+DELIBE_RAT = Source(
+    "delibe-rat",
+    "Décision Délibé (docs/domain.md §4): année en attente de rattrapage (RAT)",
+    "Le code d'année RAT reporte la décision après le rattrapage: la tentative suivante de la même année "
+    "est le jury de cette année après rattrapage, pas un redoublement (aucun redoublement n'est consommé).",
+)
+
+ALL_SOURCES = ALL_SOURCES + (DELIBE_CAPITALISATION, DELIBE_REDOUBLEMENT, DELIBE_ATTENTE, DELIBE_EXACTITUDE,
+                             DELIBE_EQUIVALENCE, DELIBE_DEROGATION, DELIBE_RAT)
 
 # Formation checks (engine/check.py): Délibé decisions about formation files (docs/formation-format.md).
 DELIBE_HYPOTHESES = Source(

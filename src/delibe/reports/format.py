@@ -1,7 +1,10 @@
 """French formatting of the numbers and dates the documents print. Display only: values are never
-rounded before a comparison (docs/domain.md §2); two decimals, decimal comma."""
+rounded before a comparison (docs/domain.md §2); two decimals rounded half up on the exact value
+(``delibe.engine.exact``), decimal comma."""
 
 from __future__ import annotations
+
+from delibe.engine.exact import nombre_fr, note_fr
 
 MOIS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -11,19 +14,14 @@ UNDEFINED = "—"
 
 
 def note(value: float | None, decimals: int = 2) -> str:
-    """``12.5`` → ``"12,50"``; ``None`` (undefined average) → ``"—"``."""
-    if value is None:
-        return UNDEFINED
-    return f"{value:.{int(decimals)}f}".replace(".", ",")
+    """``12.5`` → ``"12,50"``, ``7.995`` → ``"8,00"`` (half up on the exact value, as the jury compares);
+    ``None`` (undefined average) → ``"—"``."""
+    return note_fr(value, int(decimals), UNDEFINED)
 
 
 def nombre(value: float | None) -> str:
     """A count or a coefficient without useless decimals: ``30.0`` → ``"30"``, ``1.5`` → ``"1,5"``."""
-    if value is None:
-        return UNDEFINED
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}".rstrip("0").replace(".", ",")
+    return nombre_fr(value, UNDEFINED)
 
 
 def date_fr(value: str | None) -> str:

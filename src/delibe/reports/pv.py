@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from delibe.engine.exact import arrondi
 from delibe.reports import codes
 from delibe.reports.data import PVCell, PVData
 from delibe.reports.format import date_fr
@@ -170,6 +171,7 @@ def to_xlsx(data: PVData) -> bytes:
 
 
 def _round(value: float | None) -> float | None:
-    """Display precision in the workbook (2 decimals, as printed); the PDF prints the same."""
-    return None if value is None else round(value, 2)
+    """Display precision in the workbook (2 decimals, rounded half up on the exact value, as printed);
+    the PDF prints the same."""
+    return None if value is None else float(arrondi(value))
 

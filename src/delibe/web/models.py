@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from delibe.engine.exact import note_fr
+
 
 class Department(models.Model):
     """A department of an IUT (e.g. MMI Dijon). Several departments share one instance; users see only
@@ -262,7 +264,7 @@ class Grade(models.Model):
     def display(self) -> str:
         if self.special:
             return self.special
-        return f"{self.value:.2f}".replace(".", ",") if self.value is not None else ""
+        return note_fr(self.value, undefined="")
 
 
 class DecisionLevel(models.TextChoices):

@@ -6,16 +6,19 @@ previous one left (capitalised UEs, validated RCUEs, repeats used) and proposes,
 RCUEs and the year, a code with its reasons; the jury's own decisions then replace the proposal (with
 their written reason). ``deliberate_semestre`` is the odd-semester jury (UE codes only).
 
-Every comparison with a bar goes through ``Regles.reaches`` (tolerance 0.005, never a rounded value).
+Every comparison with a bar goes through ``Regles.reaches`` (tolerance 0.005, never a rounded value) on
+exact values: averages are read as the decimals they stand for and the RCUE average is computed with
+fractions (``delibe.engine.exact``); the results carry the nearest float.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from types import MappingProxyType
 
+from delibe.engine.exact import WINDOW, Nombre, NotANumber, as_float, exact, exact_or_none, nombre_fr, note_fr
 from delibe.engine.jury import codes as C
 from delibe.engine.jury.model import (
     AnneeDecision,
@@ -42,13 +45,13 @@ from delibe.engine.trace import Reason
 R = RULES
 
 
-def fmt(value: float | None) -> str:
-    """A French display of an average: 2 decimals, decimal comma (display only, never compared)."""
-    return "indéfinie" if value is None else f"{value:.2f}".replace(".", ",")
+def fmt(value: Nombre | None) -> str:
+    """A French display of an average: 2 decimals rounded half up on the exact value, decimal comma."""
+    return note_fr(value, undefined="indéfinie")
 
 
-def _bar(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+def _bar(value: Nombre) -> str:
+    return nombre_fr(value)
 
 
 def _names(ues: Iterable[UE]) -> str:
@@ -77,17 +80,25 @@ class _Repeats:
         return self.derogations_used < derogations, True
 
     def record(self, annee: int, regles: Regles) -> None:
+        """Délibé decision (dérogation): a repeat granted by the director is supplementary: it is counted
+        apart, neither in the limit of 4 nor in the once-per-semester rule."""
         if not self._regular(annee, regles):
             self.derogations_used += 1
+            return
         for s in (2 * annee - 1, 2 * annee):
             self.per_semestre[s] = self.per_semestre.get(s, 0) + 1
         self.total += 2
 
     def describe(self) -> str:
         if not self.total:
-            return "aucun semestre redoublé jusqu'ici"
+            return "aucun semestre redoublé jusqu'ici" + self._by_derogation()
         detail = ", ".join(f"S{s} ×{n}" for s, n in sorted(self.per_semestre.items()))
-        return f"{self.total} semestre(s) redoublé(s) jusqu'ici ({detail})"
+        return f"{self.total} semestre(s) redoublé(s) jusqu'ici ({detail})" + self._by_derogation()
+
+    def _by_derogation(self) -> str:
+        if not self.derogations_used:
+            return ""
+        return f", plus {self.derogations_used} année(s) redoublée(s) par dérogation (hors plafond)"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -112,9 +123,7 @@ def _check_attempt(
                 f"UE « {code} » inconnue en BUT{attempt.annee} du parcours {structure.parcours.code} "
                 f"(UE de l'année: {', '.join(sorted(year_codes))})", index, f"ue.{code}",
             )
-        if moyenne is not None and not (
-            isinstance(moyenne, (int, float)) and math.isfinite(moyenne) and 0 <= moyenne <= regles.note_max
-        ):
+        if moyenne is not None and not _in_range(moyenne, regles):
             raise CursusError(
                 f"moyenne {moyenne!r} de l'UE {code} hors de [0, {_bar(regles.note_max)}]", index, f"ue.{code}"
             )
@@ -188,77 +197,110 @@ def _check_order(attempt: YearAttempt, index: int, previous: YearResult | None, 
 # One year jury
 
 
+def _in_range(moyenne: object, regles: Regles) -> bool:
+    try:
+        value = exact(moyenne)  # type: ignore[arg-type]
+    except NotANumber:
+        return False
+    return 0 <= value <= exact(regles.note_max)
+
+
 def _ue_average(
     ue: UE, attempt: YearAttempt, prev: UEState | None
-) -> tuple[float | None, list[Reason], bool]:
-    """The average the jury uses for ``ue``, with its capitalisation reasons and whether it is carried."""
+) -> tuple[Fraction | None, list[Reason], bool]:
+    """The average the jury uses for ``ue`` (exact), with its capitalisation reasons and whether it is
+    carried."""
     given = ue.code in attempt.ue_moyennes
-    new = attempt.ue_moyennes.get(ue.code)
+    new = exact_or_none(attempt.ue_moyennes.get(ue.code))
     if prev is not None and prev.acquise:
-        old = prev.moyenne
+        old = exact_or_none(prev.moyenne)
         if not given or new is None:
             return old, [R["ue.capitalisee"].reason(
                 f"{ue.code} acquise ({prev.code}) à un jury précédent: moyenne figée {fmt(old)} conservée",
-                ue=ue.code, moyenne=old, code=prev.code)], True
+                ue=ue.code, moyenne=as_float(old), code=prev.code)], True
         best = new if old is None or new > old else old
         return best, [R["ue.capitalisee_reprise"].reason(
             f"{ue.code} capitalisée ({fmt(old)}) et repassée ({fmt(new)}): la meilleure moyenne compte, "
-            f"{fmt(best)}", ue=ue.code, ancienne=old, nouvelle=new, moyenne=best)], False
+            f"{fmt(best)}", ue=ue.code, ancienne=as_float(old), nouvelle=as_float(new), moyenne=as_float(best))], False
     if prev is not None:
         if given:
             return new, [R["ue.reprise_non_acquise"].reason(
                 f"{ue.code} non acquise ({fmt(prev.moyenne)}) et repassée: sa nouvelle moyenne {fmt(new)} compte",
-                ue=ue.code, ancienne=prev.moyenne, nouvelle=new)], False
+                ue=ue.code, ancienne=prev.moyenne, nouvelle=as_float(new))], False
         return None, [R["ue.non_reprise"].reason(
             f"{ue.code} non acquise ({fmt(prev.moyenne)}) et non repassée: pas de moyenne", ue=ue.code,
             ancienne=prev.moyenne)], False
     return new, [], False
 
 
-def _rcue_average(spec: RCUESpec, moyennes: Mapping[str, float | None]) -> tuple[float | None, Reason]:
+def _rcue_average(
+    spec: RCUESpec, moyennes: Mapping[str, Fraction | None], attempt: YearAttempt, regles: Regles
+) -> tuple[Fraction | None, Reason]:
     a, b = moyennes[spec.impair.code], moyennes[spec.pair.code]
-    ca, cb = spec.impair.coef_rcue, spec.pair.coef_rcue
+    ca, cb = exact(spec.impair.coef_rcue), exact(spec.pair.coef_rcue)
     if a is None or b is None:
         return None, R["rcue.moyenne"].reason(
             f"RCUE {spec.competence}: moyenne indéfinie ({spec.impair.code} {fmt(a)}, {spec.pair.code} {fmt(b)})",
             competence=spec.competence, moyenne=None)
     value = (ca * a + cb * b) / (ca + cb)
-    weights = "" if ca == cb else f", coefficients {ca:g} et {cb:g}"
+    if attempt.exact_ue_moyenne is not None and _near_a_bar(value, regles):
+        # The UE averages came as floats read to 10 decimals (an average such as 10/3 has no finite
+        # decimal form): near a bar, the RCUE is computed again from their exact values.
+        exact_a = attempt.exact_ue_moyenne(spec.impair.code) if spec.impair.code in attempt.ue_moyennes else a
+        exact_b = attempt.exact_ue_moyenne(spec.pair.code) if spec.pair.code in attempt.ue_moyennes else b
+        if exact_a is not None and exact_b is not None:
+            a, b = exact_a, exact_b
+            value = (ca * a + cb * b) / (ca + cb)
+    weights = "" if ca == cb else f", coefficients {nombre_fr(ca)} et {nombre_fr(cb)}"
     return value, R["rcue.moyenne"].reason(
         f"RCUE {spec.competence}: ({spec.impair.code} {fmt(a)} + {spec.pair.code} {fmt(b)}{weights}) → {fmt(value)}",
-        competence=spec.competence, moyenne=value, ues=[a, b], coefficients=[ca, cb])
+        competence=spec.competence, moyenne=float(value), ues=[float(a), float(b)],
+        coefficients=[float(ca), float(cb)])
 
 
-def _propose_ue(ue: UE, moyenne: float | None, rcue: float | None, regles: Regles) -> tuple[str, Reason]:
+def _near_a_bar(value: Fraction, regles: Regles) -> bool:
+    return any(abs(value - regles.threshold(bar)) <= WINDOW
+               for bar in (regles.barre_rcue, regles.plancher_rcue, regles.barre_ue))
+
+
+def _propose_ue(ue: UE, moyenne: Fraction | None, rcue: Fraction | None, regles: Regles) -> tuple[str, Reason]:
     if moyenne is None:
         return C.AJ, R["ue.moyenne_indefinie"].reason(f"{ue.code}: pas de moyenne → AJ", ue=ue.code)
     if regles.reaches(moyenne, regles.barre_ue):
         return C.ADM, R["ue.adm"].reason(
-            f"{ue.code}: {fmt(moyenne)} ≥ {_bar(regles.barre_ue)} → ADM", ue=ue.code, moyenne=moyenne)
+            f"{ue.code}: {fmt(moyenne)} ≥ {_bar(regles.barre_ue)} → ADM", ue=ue.code, moyenne=float(moyenne))
     if regles.reaches(rcue, regles.barre_rcue):
         return C.CMP, R["ue.cmp"].reason(
             f"{ue.code}: {fmt(moyenne)} < {_bar(regles.barre_ue)} compensée par son RCUE {fmt(rcue)} ≥ "
-            f"{_bar(regles.barre_rcue)} → CMP", ue=ue.code, moyenne=moyenne, rcue=rcue)
+            f"{_bar(regles.barre_rcue)} → CMP", ue=ue.code, moyenne=float(moyenne), rcue=as_float(rcue))
     return C.AJ, R["ue.aj"].reason(
         f"{ue.code}: {fmt(moyenne)} < {_bar(regles.barre_ue)} et RCUE {fmt(rcue)} < {_bar(regles.barre_rcue)} → AJ",
-        ue=ue.code, moyenne=moyenne, rcue=rcue)
+        ue=ue.code, moyenne=float(moyenne), rcue=as_float(rcue))
 
 
 def _propose_rcue(
-    spec: RCUESpec, moyenne: float | None, ue_moyennes: Mapping[str, float | None], regles: Regles
+    spec: RCUESpec, moyenne: Fraction | None, ue_moyennes: Mapping[str, Fraction | None],
+    ue_codes: Mapping[str, str | None], regles: Regles,
 ) -> tuple[str, Reason]:
+    acquired = [u for u in spec.ues if ue_codes.get(u.code) in C.VALIDATING]
+    if len(acquired) == len(spec.ues) and moyenne is None:
+        # Délibé decision (équivalence): a UE acquired without an average still counts as acquired.
+        return C.ADM, R["rcue.ues_acquises"].reason(
+            f"RCUE {spec.competence}: ses UE sont toutes acquises ("
+            + ", ".join(f"{u.code} {ue_codes[u.code]}" for u in spec.ues)
+            + ") sans moyenne de RCUE → validé (ADM)", competence=spec.competence, moyenne=None)
     if moyenne is None or not regles.reaches(moyenne, regles.barre_rcue):
         return C.AJ, R["rcue.aj"].reason(
             f"RCUE {spec.competence}: {fmt(moyenne)} < {_bar(regles.barre_rcue)} → AJ",
-            competence=spec.competence, moyenne=moyenne)
+            competence=spec.competence, moyenne=as_float(moyenne))
     below = [u for u in spec.ues if not regles.reaches(ue_moyennes[u.code], regles.barre_ue)]
     if below:
         return C.CMP, R["rcue.cmp"].reason(
             f"RCUE {spec.competence}: {fmt(moyenne)} ≥ {_bar(regles.barre_rcue)} avec {_names(below)} sous "
-            f"{_bar(regles.barre_ue)} → CMP", competence=spec.competence, moyenne=moyenne)
+            f"{_bar(regles.barre_ue)} → CMP", competence=spec.competence, moyenne=float(moyenne))
     return C.ADM, R["rcue.adm"].reason(
         f"RCUE {spec.competence}: {fmt(moyenne)} ≥ {_bar(regles.barre_rcue)} et ses deux UE ≥ "
-        f"{_bar(regles.barre_ue)} → ADM", competence=spec.competence, moyenne=moyenne)
+        f"{_bar(regles.barre_ue)} → ADM", competence=spec.competence, moyenne=float(moyenne))
 
 
 def _jury_reason(what: str, proposed: str | None, decided: str, raison: str) -> Reason:
@@ -321,16 +363,16 @@ def _year_jury(
     provisional = attempt.provisional_ues
 
     # 1. UE averages (capitalisation) and RCUE averages
-    moyennes: dict[str, float | None] = {}
+    moyennes: dict[str, Fraction | None] = {}
     ue_reasons: dict[str, list[Reason]] = {}
     carried: dict[str, bool] = {}
     for ue in ys.ues:
         moyennes[ue.code], ue_reasons[ue.code], carried[ue.code] = _ue_average(
             ue, attempt, state.ues.get(ue.code))
-    rcue_moy: dict[str, float | None] = {}
+    rcue_moy: dict[str, Fraction | None] = {}
     rcue_reasons: dict[str, list[Reason]] = {}
     for spec in ys.rcues:
-        value, reason = _rcue_average(spec, moyennes)
+        value, reason = _rcue_average(spec, moyennes, attempt, regles)
         rcue_moy[spec.competence] = value
         rcue_reasons[spec.competence] = [reason]
 
@@ -362,7 +404,7 @@ def _year_jury(
             rcue_reasons[spec.competence].append(R["attente"].reason(
                 f"RCUE {spec.competence}: note(s) en attente, pas de proposition", competence=spec.competence))
             continue
-        code, reason = _propose_rcue(spec, rcue_moy[spec.competence], moyennes, regles)
+        code, reason = _propose_rcue(spec, rcue_moy[spec.competence], moyennes, proposed_ue, regles)
         if before in C.VALIDATING and code not in C.VALIDATING:
             reason = R["rcue.capitalise"].reason(
                 f"RCUE {spec.competence} validé ({before}) à un jury précédent: il le reste",
@@ -412,12 +454,12 @@ def _year_jury(
             f"{ue.code}: {ects:g} ECTS acquis" if ects else f"{ue.code}: non acquise, 0 ECTS sur {ue.ects:g}",
             ue=ue.code, ects=ects))
         reasons = tuple(ue_reasons[ue.code])
-        ue_results[ue.code] = UEResult(ue, moyennes[ue.code], proposed_ue[ue.code], decided, ects, reasons,
-                                       carried[ue.code], ue.code in provisional)
-        state.ues[ue.code] = UEState(ue, moyennes[ue.code], decided, ects, reasons)
+        ue_results[ue.code] = UEResult(ue, as_float(moyennes[ue.code]), proposed_ue[ue.code], decided, ects,
+                                       reasons, carried[ue.code], ue.code in provisional)
+        state.ues[ue.code] = UEState(ue, as_float(moyennes[ue.code]), decided, ects, reasons)
     for spec in ys.rcues:
         state.rcues[(spec.competence, spec.niveau)] = decided_rcue[spec.competence]
-        state.rcue_moyennes[(spec.competence, spec.niveau)] = (ys.annee, rcue_moy[spec.competence])
+        state.rcue_moyennes[(spec.competence, spec.niveau)] = (ys.annee, as_float(rcue_moy[spec.competence]))
 
     # 5. Descending validation, then the jury's decisions on earlier years' UEs
     autres: dict[str, UEState] = {}
@@ -458,7 +500,7 @@ def _year_jury(
     # 6. RCUE results
     rcue_results = {
         spec.competence: RCUEResult(
-            spec.competence, spec.niveau, (spec.impair.code, spec.pair.code), rcue_moy[spec.competence],
+            spec.competence, spec.niveau, (spec.impair.code, spec.pair.code), as_float(rcue_moy[spec.competence]),
             proposed_rcue[spec.competence], decided_rcue[spec.competence], tuple(rcue_reasons[spec.competence]))
         for spec in ys.rcues
     }
@@ -489,6 +531,13 @@ def _year_jury(
     )
 
 
+def _undefined_by_equivalence(rcue: RCUEResult, state: _State) -> bool:
+    """Délibé decision (équivalence): an RCUE average left undefined by a UE acquired without an average
+    is never « below 8 »."""
+    return rcue.moyenne is None and any(
+        code in state.ues and state.ues[code].acquise and state.ues[code].moyenne is None for code in rcue.ues)
+
+
 def _propose_annee(
     structure: CursusStructure,
     ys: YearStructure,
@@ -506,7 +555,9 @@ def _propose_annee(
     n = len(rcues)
     valides = [r for r in rcues.values() if r.valide]
     v = len(valides)
-    below = [r for r in rcues.values() if not r.valide and not regles.reaches(r.moyenne, regles.plancher_rcue)]
+    below = [r for r in rcues.values()
+             if not r.valide and not regles.reaches(r.moyenne, regles.plancher_rcue)
+             and not _undefined_by_equivalence(r, state)]
     reasons: list[Reason] = []
     s5_ok = True
     if ys.annee == 2:
@@ -550,14 +601,25 @@ def _propose_annee(
         if by_derogation:
             reasons.append(R["annee.derogation"].reason(
                 f"limites atteintes, mais le directeur a accordé {cursus.derogations} redoublement(s) "
-                f"supplémentaire(s) ({state.repeats.derogations_used} utilisé(s)) → RED",
+                f"supplémentaire(s) ({state.repeats.derogations_used} déjà utilisé(s)) → RED",
                 derogations=cursus.derogations))
+            reasons.append(R["annee.derogation_hors_plafond"].reason(
+                f"ce redoublement du BUT{ys.annee} par dérogation ne compte ni dans le plafond de "
+                f"{regles.redoublements_max} ni dans la règle « {regles.redoublements_par_semestre} fois chaque "
+                "semestre »", derogations=cursus.derogations))
         reasons.append(R["annee.red"].reason(f"passage refusé, redoublement du BUT{ys.annee} autorisé → RED"))
         return C.RED, reasons
+    remaining = regles.redoublements_derogation - state.repeats.derogations_used
+    if remaining > 0:
+        offer = (f"le directeur peut accorder {remaining} redoublement de plus pour force majeure"
+                 if not cursus.derogations else
+                 f"le directeur peut encore accorder {remaining} redoublement de plus pour force majeure")
+    else:
+        offer = ("la dérogation du directeur a déjà été utilisée: aucun redoublement supplémentaire n'est "
+                 "possible")
     reasons.append(R["annee.nar"].reason(
         f"passage refusé et limites de redoublement atteintes → NAR (refus motivé, avec conseils "
-        f"d'orientation; le directeur peut accorder {regles.redoublements_derogation} redoublement de plus "
-        "pour force majeure)"))
+        f"d'orientation; {offer})", derogations_restantes=max(remaining, 0)))
     return C.NAR, reasons
 
 
@@ -580,7 +642,7 @@ def _initial_state(structure: CursusStructure, cursus: Cursus, regles: Regles) -
         if cap.code not in C.VALIDATING:
             raise CursusError(f"UE acquise avant {code}: code {cap.code} non validant",
                               place=f"ue_acquises_avant.{code}")
-        ues[code] = UEState(ue, cap.moyenne, cap.code, ue.ects, (R["ue.acquise_avant"].reason(
+        ues[code] = UEState(ue, as_float(cap.moyenne), cap.code, ue.ects, (R["ue.acquise_avant"].reason(
             f"{code} acquise avant l'entrée dans le cursus ({cap.code}, {fmt(cap.moyenne)})", ue=code),))
     return _State(ues, {}, _Repeats())
 
@@ -602,10 +664,17 @@ def deliberate(formation: Formation, cursus: Cursus, regles: Regles = DEFAULT_RE
                 f"BUT{attempt.annee} absent du parcours {cursus.parcours} dans la formation {formation.id}",
                 index, "year")
         _check_attempt(attempt, index, ys, structure, regles)
-        attempt_no = 1 + sum(1 for y in years if y.annee_but == attempt.annee)
-        if attempt_no > 1:
+        after_rat = bool(years) and years[-1].annee_but == attempt.annee and years[-1].annee.decided == C.RAT
+        # Délibé decision (rattrapage): after RAT, the same year's next jury is its post-rattrapage jury.
+        attempt_no = 1 + sum(1 for y in years if y.annee_but == attempt.annee and y.annee.decided != C.RAT)
+        if attempt_no > 1 and not after_rat:
             state.repeats.record(attempt.annee, regles)
-        years.append(_year_jury(structure, ys, attempt, attempt_no, state, cursus, regles))
+        result = _year_jury(structure, ys, attempt, attempt_no, state, cursus, regles)
+        if after_rat:
+            result = replace(result, annee=replace(result.annee, reasons=(R["annee.apres_rattrapage"].reason(
+                f"BUT{attempt.annee}: jury après rattrapage (le jury précédent a décidé RAT): ce n'est pas un "
+                "redoublement, aucun n'est consommé"),) + result.annee.reasons))
+        years.append(result)
     diplomas = _diplomas(structure, state.ues)
     final = FinalState(
         ues=MappingProxyType(dict(state.ues)),
@@ -662,7 +731,7 @@ def deliberate_semestre(
         elif regles.reaches(moyenne, regles.barre_ue):
             code = C.ADM
             reasons.append(R["ue.semestre_impair"].reason(
-                f"{ue.code}: {fmt(moyenne)} ≥ {_bar(regles.barre_ue)} → ADM", ue=ue.code, moyenne=moyenne))
+                f"{ue.code}: {fmt(moyenne)} ≥ {_bar(regles.barre_ue)} → ADM", ue=ue.code, moyenne=as_float(moyenne)))
         elif prev is not None and prev.acquise:
             code = prev.code
             reasons.append(R["ue.capitalisee"].reason(f"{ue.code} reste acquise ({prev.code})", ue=ue.code))
@@ -670,8 +739,8 @@ def deliberate_semestre(
             code = C.AJ
             reasons.append(R["ue.semestre_impair"].reason(
                 f"{ue.code}: {fmt(moyenne)} < {_bar(regles.barre_ue)} → AJ provisoire (compensation possible au "
-                "jury d'année)", ue=ue.code, moyenne=moyenne))
+                "jury d'année)", ue=ue.code, moyenne=as_float(moyenne)))
         ects = ue.ects if code in C.VALIDATING else 0.0
-        results[ue.code] = UEResult(ue, moyenne, code, code, ects, tuple(reasons), carried, ue.code in provisional_ues)
+        results[ue.code] = UEResult(ue, as_float(moyenne), code, code, ects, tuple(reasons), carried, ue.code in provisional_ues)
     passage = R["annee.semestre_pair"].reason(f"passage en S{semestre + 1} de droit", semestre=semestre + 1)
     return SemesterResult(semestre, MappingProxyType(results), (passage,))

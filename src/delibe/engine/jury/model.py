@@ -8,10 +8,12 @@ the reasons.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
+from delibe.engine.exact import Nombre
 from delibe.engine.jury.codes import VALIDATING
 from delibe.engine.model import UE
 from delibe.engine.trace import Reason
@@ -57,16 +59,19 @@ class YearAttempt:
     retaken: the others keep their capitalised average."""
 
     annee: int
-    ue_moyennes: Mapping[str, float | None]
+    ue_moyennes: Mapping[str, Nombre | None]
     provisional_ues: frozenset[str] = frozenset()
     jury: JuryDecisions | None = None
+    # The exact average of a UE of ``ue_moyennes`` when the value given is a float with no short decimal
+    # form (e.g. 10/3 computed from grades): asked only when an RCUE lies within 1e-9 of a bar.
+    exact_ue_moyenne: Callable[[str], Fraction | None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class UECapitalisee:
     """A UE acquired before this cursus (transfer, équivalence), kept as capitalised."""
 
-    moyenne: float | None
+    moyenne: Nombre | None
     code: str = "ADM"
 
 

@@ -61,6 +61,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("rcue.cmp", "Un RCUE qui atteint 10 avec une UE sous 10 est validé par compensation (CMP).",
          sources.COMPENSATION),
     Rule("rcue.aj", "Un RCUE sous 10 (ou sans moyenne) n'est pas validé (AJ).", sources.COMPENSATION),
+    Rule("rcue.ues_acquises", "Un RCUE dont toutes les UE sont acquises est validé, même sans moyenne "
+         "(UE acquise par équivalence).", sources.DELIBE_EQUIVALENCE),
     Rule("rcue.capitalise", "Un RCUE validé le reste pour un redoublant.", sources.DELIBE_CAPITALISATION),
     # Descending validation (§4.3)
     Rule("validation_descendante", "Valider les deux UE d'un niveau d'une compétence valide les UE et le RCUE "
@@ -81,6 +83,10 @@ RULES: Mapping[str, Rule] = _rules(
          "d'orientation).", sources.REDOUBLEMENT),
     Rule("annee.derogation", "Le directeur de l'IUT peut accorder un redoublement de plus (force majeure).",
          sources.REDOUBLEMENT),
+    Rule("annee.derogation_hors_plafond", "Le redoublement accordé par dérogation s'ajoute aux autres: il ne "
+         "compte ni dans le plafond de 4 ni dans la règle « une fois chaque semestre ».", sources.DELIBE_DEROGATION),
+    Rule("annee.apres_rattrapage", "Après un code RAT, la tentative suivante de la même année est son jury "
+         "après rattrapage: aucun redoublement n'est consommé.", sources.DELIBE_RAT),
     Rule("annee.decompte_redoublements", "Une année redoublée compte comme un redoublement de ses deux "
          "semestres.", sources.DELIBE_REDOUBLEMENT),
     Rule("attente", "Une note en attente rend les résultats provisoires: pas de décision automatique (UE, RCUE "

@@ -5,8 +5,9 @@ Bulletins, jury pages, the API and the CLI show these; ``as_dict()`` gives plain
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from delibe.engine.trace import Reason
 
@@ -93,6 +94,7 @@ class ModuleExplanation:
     applied: str  # "normale", "rattrapage", "session2", "non_inscrit", "indefinie"
     terms: tuple[EvaluationTerm, ...]
     reasons: tuple[Reason, ...] = ()
+    exact: Fraction | None = field(default=None, compare=False)  # ``average`` as an exact value
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -172,6 +174,7 @@ class UEExplanation:
     provisional: bool
     terms: tuple[ModuleTerm, ...]
     reasons: tuple[Reason, ...] = ()
+    exact: Fraction | None = field(default=None, compare=False)  # ``average`` as an exact value
 
     def as_dict(self) -> dict[str, object]:
         return {

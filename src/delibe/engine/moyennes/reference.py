@@ -1,7 +1,9 @@
 """The reference implementation: the rules of domain.md §2 written as they read, one student at a time.
 
 It is slow on purpose (loops and dicts): it is the specification the vectorised implementation
-(``vectorised.py``) is checked against by property tests, and it produces the explanations.
+(``vectorised.py``) is checked against by property tests, and it produces the explanations. It computes
+with exact fractions (``delibe.engine.exact``): every grade, coefficient and weight is read as the decimal
+it was typed as, and every average is the exact quotient, so that a bar is compared on the exact value.
 
 - Module average towards UE u = Σ coef_e·poids_e,u·note_e / Σ coef_e·poids_e,u over the usable values of
   the module's normal evaluations (ABS counts 0; EXC and ATT are left out; an evaluation counts once every
@@ -16,10 +18,12 @@ It is slow on purpose (loops and dicts): it is the specification the vectorised 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 
 import numpy as np
 
 from delibe.engine import sources
+from delibe.engine.exact import as_float, exact, note_fr
 from delibe.engine.moyennes.citations import DELIBE_DISPENSE, DELIBE_RATTRAPAGE
 from delibe.engine.moyennes.explain import (
     BonusTerm,
@@ -74,15 +78,25 @@ def is_provisional(spec: SemesterSpec, student: StudentGrades) -> bool:
     )
 
 
+def _sur_20(e: Evaluation, v: float) -> Fraction:
+    """A grade brought to /20, exactly."""
+    return exact(v) / exact(e.note_max) * 20
+
+
+def _terms(x: Fraction) -> str:
+    """A numerator or denominator in an explanation: at most 4 decimals, French."""
+    return note_fr(x, 4).rstrip("0").rstrip(",")
+
+
 def _second_chance(
     spec: SemesterSpec, student: StudentGrades, module: str, kind: EvaluationType
-) -> tuple[float | None, EvaluationTerm | None]:
+) -> tuple[Fraction | None, EvaluationTerm | None]:
     for e in spec.evaluations_of(module):
         if e.type is kind:
             v = student.values.get(e.id)
             if isinstance(v, float | int) and not isinstance(v, Special):
-                note = float(v) / e.note_max * 20
-                return note, EvaluationTerm(e.id, kind.value, e.coefficient, 1.0, _shown(e, v), note, True)
+                note = _sur_20(e, v)
+                return note, EvaluationTerm(e.id, kind.value, e.coefficient, 1.0, _shown(e, v), float(note), True)
             left = LeftOut.ATT if v is Special.ATT else LeftOut.NO_GRADE
             return None, EvaluationTerm(e.id, kind.value, e.coefficient, 1.0, _shown(e, v), None, False, left)
     return None, None
@@ -101,7 +115,7 @@ def explain_module(
     if not student.enrolled_in(module):
         return ModuleExplanation(sid, module, ue, None, None, None, None, "non_inscrit", ())
     terms: list[EvaluationTerm] = []
-    num = den = 0.0
+    num = den = Fraction(0)
     for e in spec.evaluations_of(module):
         if e.type is not EvaluationType.NORMALE:
             continue
@@ -122,10 +136,11 @@ def explain_module(
         if left is not None:
             terms.append(EvaluationTerm(e.id, e.type.value, e.coefficient, poids, shown, None, False, left))
             continue
-        note = 0.0 if v is Special.ABS else float(v) / e.note_max * 20  # type: ignore[arg-type]
-        num += e.coefficient * poids * note
-        den += e.coefficient * poids
-        terms.append(EvaluationTerm(e.id, e.type.value, e.coefficient, poids, shown, note, True))
+        note = Fraction(0) if v is Special.ABS else _sur_20(e, v)  # type: ignore[arg-type]
+        weight = exact(e.coefficient) * exact(poids)
+        num += weight * note
+        den += weight
+        terms.append(EvaluationTerm(e.id, e.type.value, e.coefficient, poids, shown, float(note), True))
     normal = num / den if den > 0 else None
     average = normal
     applied = "normale" if normal is not None else "indefinie"
@@ -134,9 +149,10 @@ def explain_module(
         reasons.append(
             Reason(
                 "moyennes.module",
-                f"Moyenne de {module}{'' if ue is None else ' vers ' + ue} = {num:.4g}/{den:g} = {normal:.2f}",
+                f"Moyenne de {module}{'' if ue is None else ' vers ' + ue} = {_terms(num)}/{_terms(den)} = "
+                f"{note_fr(normal)}",
                 sources.DELIBE_MOYENNES,
-                {"numerator": num, "denominator": den, "average": normal},
+                {"numerator": float(num), "denominator": float(den), "average": float(normal)},
             )
         )
     feeds = ue is None or spec.coefficient(module, ue) != 0
@@ -148,9 +164,9 @@ def explain_module(
             reasons.append(
                 Reason(
                     "moyennes.rattrapage",
-                    f"Note de rattrapage {rattrapage:.2f} supérieure à la moyenne normale: elle la remplace",
+                    f"Note de rattrapage {note_fr(rattrapage)} supérieure à la moyenne normale: elle la remplace",
                     DELIBE_RATTRAPAGE,
-                    {"rattrapage": rattrapage, "normal": normal},
+                    {"rattrapage": float(rattrapage), "normal": as_float(normal)},
                 )
             )
         elif term_r.counted:
@@ -171,9 +187,9 @@ def explain_module(
             reasons.append(
                 Reason(
                     "moyennes.session2",
-                    f"Note de session 2 {session2:.2f}: elle remplace la moyenne du module",
+                    f"Note de session 2 {note_fr(session2)}: elle remplace la moyenne du module",
                     DELIBE_RATTRAPAGE,
-                    {"session2": session2},
+                    {"session2": float(session2)},
                 )
             )
         elif term_s.counted:
@@ -189,7 +205,8 @@ def explain_module(
             )
         terms.append(term_s)
     return ModuleExplanation(
-        sid, module, ue, average, normal, rattrapage, session2, applied, tuple(terms), tuple(reasons)
+        sid, module, ue, as_float(average), as_float(normal), as_float(rattrapage), as_float(session2), applied,
+        tuple(terms), tuple(reasons), average,
     )
 
 
@@ -205,7 +222,7 @@ def explain_ue(
     if ue not in spec.ue_codes:
         raise KeyError(f"UE « {ue} » inconnue dans ce semestre (UE: {', '.join(spec.ue_codes)})")
     terms: list[ModuleTerm] = []
-    num = den = 0.0
+    num = den = Fraction(0)
     for m in spec.modules:
         if ue not in m.coefficients:
             continue
@@ -213,15 +230,15 @@ def explain_ue(
         if not student.enrolled_in(m.code):
             terms.append(ModuleTerm(m.code, coef, None, False, LeftOut.NOT_ENROLLED))
             continue
-        avg = explain_module(spec, student, m.code, ue, complete).average
+        avg = explain_module(spec, student, m.code, ue, complete).exact
         if coef == 0:
-            terms.append(ModuleTerm(m.code, coef, avg, False, LeftOut.ZERO_COEFFICIENT))
+            terms.append(ModuleTerm(m.code, coef, as_float(avg), False, LeftOut.ZERO_COEFFICIENT))
         elif avg is None:
             terms.append(ModuleTerm(m.code, coef, None, False, LeftOut.UNDEFINED_AVERAGE))
         else:
-            num += coef * avg
-            den += coef
-            terms.append(ModuleTerm(m.code, coef, avg, True))
+            num += exact(coef) * avg
+            den += exact(coef)
+            terms.append(ModuleTerm(m.code, coef, float(avg), True))
     computed = num / den if den > 0 else None
     reasons: list[Reason] = []
     bonus_terms: list[BonusTerm] = []
@@ -230,24 +247,26 @@ def explain_ue(
         reasons.append(
             Reason(
                 "moyennes.ue",
-                f"Moyenne de {ue} = Σ coef × moyenne / Σ coef = {num:.4g}/{den:g} = {computed:.2f}",
+                f"Moyenne de {ue} = Σ coef × moyenne / Σ coef = {_terms(num)}/{_terms(den)} = "
+                f"{note_fr(computed)}",
                 sources.DELIBE_MOYENNES,
-                {"numerator": num, "denominator": den, "average": computed},
+                {"numerator": float(num), "denominator": float(den), "average": float(computed)},
             )
         )
-        total = 0.0
+        total = Fraction(0)
         for rule in spec.bonus:
             module_avg = explain_module(spec, student, rule.module, None, complete).average
             points = rule.points(module_avg, spec.ue_codes)[ue]
-            total += points
+            total += exact(points)
             bonus_terms.append(
                 BonusTerm(rule.name, rule.description, rule.source.reference, rule.module, module_avg, points)
             )
+            sign = "+" if points >= 0 else "−"
             reasons.append(
-                Reason(rule.name, f"{rule.description}: {points:+.2f}", rule.source, {"points": points})
+                Reason(rule.name, f"{rule.description}: {sign}{note_fr(abs(points))}", rule.source, {"points": points})
             )
         if spec.bonus:
-            value = min(max(computed + total, 0.0), regles.note_max)
+            value = min(max(computed + total, Fraction(0)), exact(regles.note_max))
     else:
         reasons.append(
             Reason(
@@ -265,46 +284,49 @@ def explain_ue(
                 "moyennes.dispense", f"Étudiant dispensé de {ue}: pas de moyenne ce semestre", DELIBE_DISPENSE
             )
         )
-    capitalised = student.capitalised.get(ue)
+    given = student.capitalised.get(ue)
+    capitalised = None if given is None else exact(given)
     average = value
     if capitalised is not None and (value is None or capitalised > value):
-        average, status = float(capitalised), "capitalisee"
+        average, status = capitalised, "capitalisee"
         reasons.append(
             Reason(
                 "moyennes.capitalisation",
-                f"UE capitalisée avec {capitalised:.2f}: "
+                f"UE capitalisée avec {note_fr(capitalised)}: "
                 + (
                     "non repassée ou sans moyenne ce semestre, la moyenne capitalisée est reprise"
                     if value is None
-                    else f"meilleure que la nouvelle moyenne {value:.2f}, elle est gardée"
+                    else f"meilleure que la nouvelle moyenne {note_fr(value)}, elle est gardée"
                 ),
                 sources.VALIDATION_UE,
-                {"capitalised": capitalised, "new": value},
+                {"capitalised": float(capitalised), "new": as_float(value)},
             )
         )
     elif capitalised is not None:
         reasons.append(
             Reason(
                 "moyennes.capitalisation",
-                f"UE capitalisée avec {capitalised:.2f}: la nouvelle moyenne {value:.2f} est meilleure et la remplace",
+                f"UE capitalisée avec {note_fr(capitalised)}: la nouvelle moyenne {note_fr(value)} est meilleure "
+                "et la remplace",
                 sources.VALIDATION_UE,
-                {"capitalised": capitalised, "new": value},
+                {"capitalised": float(capitalised), "new": as_float(value)},
             )
         )
     return UEExplanation(
         sid,
         ue,
-        average,
+        as_float(average),
         status,
-        computed,
-        num,
-        den,
+        as_float(computed),
+        float(num),
+        float(den),
         tuple(bonus_terms),
-        capitalised,
+        as_float(capitalised),
         dispensed,
         is_provisional(spec, student),
         tuple(terms),
         tuple(reasons),
+        average,
     )
 
 
@@ -339,6 +361,7 @@ def compute_semester_reference(
     module_averages = np.full((n, len(modules), len(ues)), np.nan)
     module_means = np.full((n, len(modules)), np.nan)
     provisional = np.zeros(n, dtype=bool)
+    exact_cells: dict[tuple[int, int], Fraction | None] = {}
     for i, s in enumerate(grades):
         provisional[i] = is_provisional(spec, s)
         for k, m in enumerate(modules):
@@ -349,6 +372,7 @@ def compute_semester_reference(
             module_means[i, k] = np.nan if a is None else a
         for j, u in enumerate(ues):
             x = explain_ue(spec, s, u, complete, regles)
+            exact_cells[i, j] = x.exact
             ue_averages[i, j] = np.nan if x.average is None else x.average
             computed[i, j] = np.nan if x.computed is None else x.computed
     return SemesterResults(
@@ -362,4 +386,5 @@ def compute_semester_reference(
         provisional_mask=provisional,
         complete=complete,
         grades=grades,
+        exact_cells=exact_cells,
     )

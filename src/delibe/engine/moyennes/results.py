@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from delibe.engine.exact import WINDOW
 from delibe.engine.moyennes.explain import ModuleExplanation, UEExplanation
 from delibe.engine.moyennes.grades import BoolArray, FloatArray, GradeTable, SemesterSpec, StudentGrades
 from delibe.engine.parameters import Regles
@@ -41,6 +43,9 @@ class SemesterResults:
     provisional_mask: BoolArray
     complete: frozenset[str]
     grades: Sequence[StudentGrades] | GradeTable
+    # Exact UE averages known so far, by (row, UE column): all of them from the reference implementation,
+    # those near a bar from the vectorised one (it computes them exactly there); the others on demand.
+    exact_cells: dict[tuple[int, int], Fraction | None] = field(default_factory=dict, repr=False)
     _rows: dict[str, int] = field(init=False, repr=False, default_factory=dict)
     _full: list[FloatArray] = field(init=False, repr=False, default_factory=list)
 
@@ -96,6 +101,15 @@ class SemesterResults:
     def ue_average(self, student_id: str, ue_code: str) -> float | None:
         return _value(self.ue_averages[self.row(student_id), self._col(self.ue_codes, ue_code, "UE")])
 
+    def ue_average_exact(self, student_id: str, ue_code: str) -> Fraction | None:
+        """The UE average as an exact value (``delibe.engine.exact``), computed by the reference
+        implementation for that one student the first time it is asked (the float ``ue_average`` is the
+        nearest double to it, or within 1e-12 of it away from the bars)."""
+        i, j = self.row(student_id), self._col(self.ue_codes, ue_code, "UE")
+        if (i, j) not in self.exact_cells:
+            self.exact_cells[i, j] = self.explain_ue(student_id, ue_code).exact
+        return self.exact_cells[i, j]
+
     def module_average(self, student_id: str, module_code: str, ue_code: str | None = None) -> float | None:
         """Average of a module towards a UE; ``ue_code`` None gives the module's own average."""
         i = self.row(student_id)
@@ -110,10 +124,16 @@ class SemesterResults:
         return self.regles.reaches(self.ue_average(student_id, ue_code), self.regles.barre_ue if bar is None else bar)
 
     def ue_reaches(self, bar: float | None = None) -> BoolArray:
-        """Students × UEs: the same comparison for the whole cohort (NaN gives False)."""
-        threshold = (self.regles.barre_ue if bar is None else bar) - self.regles.tolerance
+        """Students × UEs: the same comparison for the whole cohort (NaN gives False), exact: the cells
+        within ``exact.WINDOW`` of the threshold are compared on their exact value."""
+        threshold = self.regles.threshold(self.regles.barre_ue if bar is None else bar)
         with np.errstate(invalid="ignore"):
-            return np.greater_equal(self.ue_averages, threshold)
+            reached = np.greater_equal(self.ue_averages, float(threshold))
+            close = np.abs(self.ue_averages - float(threshold)) <= float(WINDOW) * 2
+        for i, j in np.argwhere(close):
+            value = self.ue_average_exact(self.students[i], self.ue_codes[j])
+            reached[i, j] = value is not None and value >= threshold
+        return reached
 
     def provisional(self, student_id: str) -> bool:
         return bool(self.provisional_mask[self.row(student_id)])

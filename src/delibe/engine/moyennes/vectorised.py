@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from delibe.engine.exact import WINDOW
 from delibe.engine.moyennes.grades import (
     CODE_ABS,
     CODE_ATT,
@@ -245,7 +246,7 @@ def _compute(
     if table.capitalised is not None:
         value = np.fmax(value, table.capitalised)
 
-    return SemesterResults(
+    results = SemesterResults(
         spec=spec,
         regles=regles,
         students=table.student_ids,
@@ -257,3 +258,22 @@ def _compute(
         complete=frozenset(e.id for j, e in enumerate(spec.evaluations) if complete[j]),
         grades=grades,
     )
+    _exact_near_the_bar(results)
+    return results
+
+
+def _exact_near_the_bar(results: SemesterResults) -> None:
+    """Délibé decision (exactness): a UE average is compared with its bar on its exact value. The float
+    computed above is within 1e-12 of the exact average; where it lies within ``WINDOW`` of the bar
+    (bar − tolerance), the float cannot tell the side, so the exact average of that cell is computed (by
+    the reference implementation, for that one student and UE) and the arrays receive the double nearest
+    to it. Elsewhere the float is on the same side of the bar as the exact value. (ADR 0011)"""
+    regles = results.regles
+    threshold = float(regles.threshold(regles.barre_ue))
+    with np.errstate(invalid="ignore"):
+        close = np.argwhere(np.abs(results.ue_averages - threshold) <= 2 * float(WINDOW))
+    for i, j in close:
+        explanation = results.explain_ue(results.students[i], results.ue_codes[j])
+        results.exact_cells[int(i), int(j)] = explanation.exact
+        results.ue_averages[i, j] = np.nan if explanation.average is None else explanation.average
+        results.ue_computed[i, j] = np.nan if explanation.computed is None else explanation.computed

@@ -14,6 +14,7 @@ import math
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
+from delibe.engine.exact import exact, note_fr
 from delibe.engine.model import Formation
 from delibe.engine.moyennes.explain import BonusTerm
 from delibe.engine.moyennes.results import SemesterResults
@@ -83,6 +85,13 @@ class SemesterOutcome:
             return None
         return result.ue_average(str(student_id), ue_code)
 
+    def ue_average_exact(self, student_id: int, ue_code: str) -> Fraction | None:
+        """The exact UE average (the engine computes it for this student when the jury needs it)."""
+        result = self._result(student_id)
+        if result is None or ue_code not in result.ue_codes:
+            return None
+        return result.ue_average_exact(str(student_id), ue_code)
+
     def ue_averages(self, student_id: int) -> dict[str, float | None]:
         result = self._result(student_id)
         return dict(result.ue_averages_of(str(student_id))) if result is not None else {}
@@ -124,6 +133,11 @@ class ResultsWithAttendance(SemesterResults):
     def penalty(self, student_id: str, ue_code: str) -> Penalite | None:
         return self.penalties.get(student_id, {}).get(ue_code)
 
+    def ue_average_exact(self, student_id: str, ue_code: str) -> Fraction | None:
+        value = super().ue_average_exact(student_id, ue_code)
+        penalty = self.penalty(student_id, ue_code)
+        return value if penalty is None or value is None else _penalised(value, penalty.points, self.regles)
+
     def explain_ue(self, student_id: str, ue_code: str) -> Any:
         explanation = super().explain_ue(student_id, ue_code)
         penalty = self.penalty(student_id, ue_code)
@@ -144,7 +158,12 @@ class ResultsWithAttendance(SemesterResults):
 
 
 def _fr(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return note_fr(value)
+
+
+def _penalised(average: Fraction, points: float, regles: Regles) -> Fraction:
+    """The average less the penalty, clipped to [0, note_max], exactly."""
+    return min(max(average - exact(points), Fraction(0)), exact(regles.note_max))
 
 
 def _with_penalties(result: SemesterResults, effects: Mapping[int, list[Effet]]) -> SemesterResults:
@@ -162,7 +181,7 @@ def _with_penalties(result: SemesterResults, effects: Mapping[int, list[Effet]])
                 continue  # nothing to take points from: the average is undefined
             if averages is result.ue_averages:
                 averages = averages.copy()
-            averages[i, j] = min(max(averages[i, j] - effet.points, 0.0), result.regles.note_max)
+            averages[i, j] = float(_penalised(exact(float(averages[i, j])), effet.points, result.regles))
             penalties.setdefault(sid, {})[effet.ue] = effet
     if not penalties:
         return result
@@ -410,6 +429,7 @@ def deliberate_students(
             jury = local.jury_inputs(jury)
             years.append(YearAttempt(
                 annee=annee, ue_moyennes=moyennes, provisional_ues=frozenset(provisional),
+                exact_ue_moyenne=_exact_resolver(student_id, [outcomes[r.pk] for r in year_runs]),
                 jury=JuryDecisions(annee=jury["annee"], ue=jury["ue"], rcue=jury["rcue"],
                                    raison=" ; ".join(jury["raison"])) if jury else None,
             ))
@@ -536,7 +556,8 @@ def _cohort(formation: Formation, parcours: str, annee: int, regles: Regles,
         [m if (m := attempt.ue_moyennes.get(code)) is not None else math.nan for code in order]
         for _, attempt, _ in members
     ], dtype=np.float64).reshape(len(members), len(order))
-    decisions = deliberate_cohort(formation, parcours, annee, moyennes, regles, ue_order=order)
+    decisions = deliberate_cohort(formation, parcours, annee, moyennes, regles, ue_order=order,
+                                  exact_ue_moyenne=lambda i, code: _exact_of(members[i][1], code))
     result: dict[int, StudentCursus] = {}
     for i, (student_id, _, attempt_list) in enumerate(members):
         ues = {code: (_finite(moyennes[i, j]), decisions.ue_code(i, code)) for j, code in enumerate(order)}
@@ -547,6 +568,21 @@ def _cohort(formation: Formation, parcours: str, annee: int, regles: Regles,
             cohort={"ues": ues, "rcues": rcues, "annee": decisions.annee_code(i), "formation": formation},
         )
     return result
+
+
+def _exact_resolver(student_id: int, outcomes: list[SemesterOutcome]) -> Any:
+    """The exact average of one of the year's UEs for one student, asked by the engine near a bar."""
+    def exact_average(ue_code: str) -> Fraction | None:
+        for outcome in outcomes:
+            value = outcome.ue_average_exact(student_id, ue_code)
+            if value is not None:
+                return value
+        return None
+    return exact_average
+
+
+def _exact_of(attempt: Any, ue_code: str) -> Fraction | None:
+    return attempt.exact_ue_moyenne(ue_code) if attempt.exact_ue_moyenne is not None else None
 
 
 def _finite(value: float) -> float | None:

@@ -39,6 +39,13 @@ class Proposal:
     moyenne: float | None
     code: str | None
     reasons: list[dict[str, object]]
+    # The code the engine arrives at once the jury's own decisions are applied (an RCUE ADJ makes its UEs
+    # ADJR): what a recorded confirmation follows. Equal to ``code`` where no decision bears on it.
+    resulting: str | None = None
+
+    @property
+    def outcome(self) -> str | None:
+        return self.resulting if self.resulting is not None else self.code
 
 
 def odd(run: SemesterRun) -> int | None:
@@ -80,20 +87,20 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
             return {}
         for code, ue in cursus.semester_result.ues.items():
             proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                               as_dicts(ue.reasons))
+                                               as_dicts(ue.reasons), ue.decided)
         return proposals
     year = cursus.year_result(run.academic_year.label)
     if year is None:
         return {}
     for code, ue in year.ues.items():
         proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                           as_dicts(ue.reasons))
+                                           as_dicts(ue.reasons), ue.decided)
     for nom, rcue in year.rcues.items():
         proposals[("rcue", nom)] = Proposal("rcue", nom, None, rcue.moyenne, rcue.proposed,
-                                            as_dicts(rcue.reasons))
+                                            as_dicts(rcue.reasons), rcue.decided)
     key = f"BUT{run.annee_but}"
     proposals[("annee", key)] = Proposal("annee", key, None, None, year.annee.proposed,
-                                         as_dicts(year.annee.reasons))
+                                         as_dicts(year.annee.reasons), year.annee.decided)
     return proposals
 
 
@@ -139,7 +146,81 @@ def record_decision(
         },
     )
     audit.decision_written(user=user, run=run, decision=decision, old=old)
+    sync_dependent_decisions(user=user, run=run, student=student)
     return decision
+
+
+def sync_dependent_decisions(*, user: object, run: SemesterRun, student: Student) -> list[JuryDecision]:
+    """One source of truth: after a decision, the engine deliberates the student again (the jury's
+    departures are its inputs) and every recorded decision that merely confirmed a proposal follows the
+    new proposal — an RCUE ADJ makes its UEs ADJR, the year proposal and the ECTS follow — so that the
+    table, the PV, the letter, the bulletin and the API read the same codes. A decision that departs from
+    its proposal is the jury's own: its code stays, its recorded proposal is refreshed. Returns the rows
+    changed (each one journaled)."""
+    cursus = deliberate_students([student.pk], up_to=run.academic_year.label, odd_semester=odd(run)).get(student.pk)
+    proposals = proposals_of(cursus, run) if cursus else {}
+    changed = []
+    for row in JuryDecision.objects.filter(student=student, academic_year=run.academic_year):
+        proposal = proposals.get((row.level, row.key))
+        if proposal is None or proposal.outcome is None:
+            continue
+        before = JuryDecision(pk=row.pk, student_id=row.student_id, academic_year_id=row.academic_year_id,
+                              level=row.level, key=row.key, decided_code=row.decided_code,
+                              proposed_code=row.proposed_code, moyenne=row.moyenne,
+                              departure_reason=row.departure_reason)
+        if row.departs_from_proposal:  # the jury's own code: it stays an input of the engine
+            new_proposed, new_decided = proposal.code or row.proposed_code, row.decided_code
+        else:  # a confirmation follows what the engine now arrives at
+            new_proposed = new_decided = proposal.outcome
+        if (row.proposed_code, row.decided_code, row.moyenne) == (new_proposed, new_decided, proposal.moyenne):
+            continue
+        row.proposed_code, row.decided_code, row.moyenne = new_proposed, new_decided, proposal.moyenne
+        row.reasons = proposal.reasons
+        if row.decided_code == row.proposed_code:
+            row.departure_reason = ""
+        row.save(update_fields=["proposed_code", "decided_code", "moyenne", "reasons", "departure_reason"])
+        audit.decision_written(user=user, run=run, decision=row, old=before)
+        changed.append(row)
+    return changed
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """A code of the student's jury that a decision changes: ``before`` → ``after`` (shown codes)."""
+
+    level: str
+    key: str
+    before: str | None
+    after: str | None
+
+
+def preview_decisions(*, user: object, run: SemesterRun, student: Student,
+                      changes: list[tuple[str, str, str, str]]) -> tuple[list[Consequence], dict[str, str]]:
+    """What recording ``changes`` (level, key, code, reason) would do to every code of the student's
+    jury, computed by the engine and shown before anything is saved: the decisions are recorded in a
+    transaction that is then rolled back. Returns the consequences and the errors by « level-key »."""
+    from delibe.web.selectors.semestres import jury_table
+
+    def shown(table: Any) -> dict[tuple[str, str], str | None]:
+        row = table.rows[0] if table.rows else None
+        if row is None or row.error:
+            return {}
+        return {(c.level, c.key): c.shown for c in [*row.ues, *row.rcues, row.annee] if c is not None}
+
+    before = shown(jury_table(run, [student.pk]))
+    errors: dict[str, str] = {}
+    with transaction.atomic():
+        for level, key, code, reason in changes:
+            try:
+                record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
+                                reason=reason)
+            except DecisionError as error:
+                errors[f"{level}-{key}"] = str(error)
+        after = shown(jury_table(run, [student.pk]))
+        transaction.set_rollback(True)
+    consequences = [Consequence(level, key, before.get((level, key)), code)
+                    for (level, key), code in after.items() if before.get((level, key)) != code]
+    return consequences, errors
 
 
 @transaction.atomic

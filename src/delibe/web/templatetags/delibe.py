@@ -8,16 +8,19 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from delibe.engine.exact import NotANumber, note_fr
+from delibe.engine.jury import codes
+from delibe.engine.parameters import DEFAULT_REGLES
+
 register = template.Library()
 
 
 @register.filter
 def moy(value: float | None) -> str:
-    if value is None:
-        return "—"
+    """2 decimals, rounded half up on the exact value (the engine's display: what the jury compares)."""
     try:
-        return f"{float(value):.2f}".replace(".", ",")
-    except (TypeError, ValueError):
+        return note_fr(value)
+    except NotANumber:
         return "—"
 
 
@@ -33,16 +36,18 @@ def get(mapping: Any, key: Any) -> Any:
 def code_class(code: str | None) -> str:
     if not code:
         return "code-none"
-    if code in ("ADM", "CMP", "ADSUP", "ADJ", "ADJR"):
+    if code in codes.VALIDATING:
         return "code-ok"
-    if code in ("PASD", "PAS1NCI"):
+    if code in codes.PASSAGE:
         return "code-passage"
     return "code-ko"
 
 
 @register.filter
-def below(value: float | None, bar: float = 10) -> bool:
-    return value is not None and value < bar - 0.005
+def below(value: float | None, bar: float | None = None) -> bool:
+    """Whether a defined average does not reach ``bar`` (default: the UE bar), as the engine compares."""
+    regles = DEFAULT_REGLES
+    return value is not None and not regles.reaches(value, regles.barre_ue if bar is None else bar)
 
 
 def _labels() -> dict[str, str]:
@@ -62,7 +67,7 @@ def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     if labels is None:
         labels = _labels()
     value = c.moyenne
-    below_bar = value is not None and value < 10 - 0.005
+    below_bar = below(value)
     parts = ['<td class="cell"><span class="moy', " below" if below_bar else "", '">', moy(value), "</span>"]
     shown = c.shown
     if shown:

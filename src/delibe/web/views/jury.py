@@ -61,7 +61,26 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     can_decide = perm.can_decide_jury(request.user, run)
     errors: dict[str, str] = {}
     entries: dict[str, _Entry] = {}
-    if request.method == "POST":
+    consequences: list[jury_service.Consequence] | None = None
+    if request.method == "POST" and "apercu" in request.POST:
+        # What the decisions would change, computed by the engine and shown before anything is saved.
+        perm.require(can_decide)
+        data = jury_table(run, [student.pk])
+        changes = []
+        for cell in _cells(data.rows[0] if data.rows else None):
+            name = f"{cell.level}-{cell.key}"
+            code = request.POST.get(f"code-{name}", "").strip()
+            reason = request.POST.get(f"motif-{name}", "")
+            entries[name] = _Entry(code, reason)
+            if code and not (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
+                changes.append((cell.level, cell.key, code, reason))
+        consequences, errors = jury_service.preview_decisions(user=request.user, run=run, student=student,
+                                                              changes=changes)
+        for name, message in errors.items():
+            if name in entries:
+                entries[name].error = message
+                entries[name].error_field = "motif"
+    elif request.method == "POST":
         perm.require(can_decide)
         data = jury_table(run, [student.pk])
         saved = 0
@@ -97,7 +116,7 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     forms: dict[str, _Entry] = {}
     for cell in _cells(row):
         name = f"{cell.level}-{cell.key}"
-        entry = entries.get(name) if errors else None
+        entry = entries.get(name) if errors or consequences is not None else None
         if entry is None:
             entry = _Entry(cell.decided or cell.proposed or "", cell.departure_reason)
         elif entry.error and first:
@@ -106,7 +125,7 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     return render(request, "delibe/jury_etudiant.html", {
         "run": run, "student": student, "row": row, "table": data, "errors": errors, "forms": forms,
         "error_list": [(name, e.error_field, e.error) for name, e in entries.items() if e.error],
-        "can_decide": can_decide, "codes": jury_service.CODES_BY_LEVEL,
+        "can_decide": can_decide, "codes": jury_service.CODES_BY_LEVEL, "consequences": consequences,
     })
 
 
