@@ -15,6 +15,7 @@ PG_TESTS := tests/web tests/trust tests/assiduite tests/interop tests/api
 help:
 	@echo "make demo   — installe tout, prépare la base SQLite de démonstration et sert http://127.0.0.1:8000 (PORT=8001 pour un autre port)"
 	@echo "make test   — installe tout et lance toute la suite de tests"
+	@echo "make test-fast — moteur et adaptateurs seulement, sans base ni navigateur (environ une minute)"
 	@echo "make bench  — mesure la vitesse (moyennes, jury, pages web sur SQLite) et affiche le tableau de docs/benchmarks.md"
 	@echo "make install — construit seulement .venv"
 	@echo "make lint   — ruff, mypy strict sur le moteur, contrats d'import (import-linter)"
