@@ -171,9 +171,9 @@ def start_server(port: int, server: str, workers: int) -> subprocess.Popen:
                "--workers", str(workers), "--threads", "8", "--log-level", "warning"]
     else:
         cmd = [str(ROOT / ".venv" / "bin" / "delibe"), "serve", "--host", HOST, "--port", str(port), "--no-migrate"]
-    log = open(os.path.join(tempfile.gettempdir(), f"delibe-load-server-{port}.log"), "w+b")  # noqa: SIM115
+    log = open(os.path.join(tempfile.gettempdir(), f"delibe-load-server-{port}.log"), "w+b")  # noqa: SIM115 (the server writes to it for its whole life)
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    process.log_path = log.name  # type: ignore[attr-defined]
+    process.log_path = log.name  # type: ignore[attr-defined]  # printed and removed by main()
     for _ in range(200):
         try:
             with socket.create_connection((HOST, port), timeout=0.5):

@@ -1,9 +1,9 @@
-"""Generate formations/but-mmi-dijon.yaml from ../shared/data/mmi-national.yaml + the seed's BUT3 tables.
+"""Generate formations/but-mmi-dijon.yaml from data/mmi-national.yaml + the seed's BUT3 tables.
 
 The committed YAML is the source of truth; this script only documents how its first version was produced
 (and lets a maintainer regenerate it after a change of the national data). Usage:
 
-    .venv/bin/python tools/gen_formation_mmi.py ../shared/data/mmi-national.yaml > formations/but-mmi-dijon.yaml
+    .venv/bin/python tools/gen_formation_mmi.py data/mmi-national.yaml > formations/but-mmi-dijon.yaml
 
 Where national data is missing (S1–S4 coefficients, ECTS split, SAÉ hours, CM/TD split of ressources),
 the defaults below are used and each is marked ``hypothese: true`` in the output and listed under
@@ -139,7 +139,7 @@ def main(path: str) -> None:
     w = out.append
     w("# Formation BUT MMI — IUT Dijon-Auxerre, département MMI (format docs/formation-format.md).")
     w("# Provenance of each block is given in comments:")
-    w("#  [REF]  référentiel de compétences, Orébut 2021-12-11 via ScoDoc (../shared/data/mmi-national.yaml)")
+    w("#  [REF]  référentiel de compétences, Orébut 2021-12-11 via ScoDoc (data/mmi-national.yaml)")
     w("#  [PN-LOCAL] S1–S4 ressources and national hours (mmi-national.yaml, SECONDARY)")
     w("#  [SEED] fiche formation BUT3 MMI CN apprentissage, IUT Dijon-Auxerre 2023-2024 (exact target)")
     w("#  [HYP]  local assumption where national data is missing: marked `hypothese: true`, listed below")
@@ -322,4 +322,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/mmi-national.yaml")
+    main(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[1] / "data" / "mmi-national.yaml"))

@@ -35,7 +35,7 @@ class ApiClient:
 
 
 @pytest.fixture
-def api(client, world):  # noqa: F811
+def api(client, world):  # noqa: F811 (the fixture imported above, by name)
     """``api("scolarite")``: a client authenticated with a fresh token of that user of the world."""
     from delibe.api.tokens import create_token
 

@@ -1,14 +1,13 @@
 """Golden files: ``delibe formation show but-mmi-dijon --parcours Créa --semestres 5,6`` in Markdown, text and
 JSON is compared with tests/golden/fiche-*. When a change is intended, regenerate them with
 
-    DELIBE_UPDATE_GOLDEN=1 .venv/bin/pytest tests/formations/test_fiche_golden.py
+    .venv/bin/pytest tests/formations/test_fiche_golden.py --update-goldens
 
 and review the diff (git diff tests/golden) before committing."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -26,18 +25,16 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_the_fiche_matches_its_golden_file(name):
+def test_the_fiche_matches_its_golden_file(name, golden):
     result = CliRunner().invoke(cli, [*BASE, *CASES[name]])
     assert result.exit_code == 0, result.output
-    path = GOLDEN / name
-    if os.environ.get("DELIBE_UPDATE_GOLDEN"):
-        path.write_text(result.output, encoding="utf-8")
-    assert result.output == path.read_text(encoding="utf-8"), (
-        f"the fiche differs from {path}; if intended: DELIBE_UPDATE_GOLDEN=1 pytest {__file__}")
+    golden(GOLDEN / name, result.output)
 
 
-def test_the_json_fiche_follows_the_documented_contract():
-    payload = json.loads((GOLDEN / "fiche-mmi-crea-s5-s6.json").read_text(encoding="utf-8"))
+def test_the_json_fiche_the_command_prints_follows_the_documented_contract():
+    result = CliRunner().invoke(cli, [*BASE, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
     assert {"id", "parcours", "semestres"} <= set(payload)
     assert payload["parcours"] == [{"code": "Créa", "libelle": "Création numérique"}]
     s5 = payload["semestres"][0]

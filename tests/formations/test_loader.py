@@ -12,8 +12,8 @@ from delibe.engine.model import Formation, ModuleKind
 from delibe.formations import FormationError, list_formations, load_formation, load_formation_text
 from tests.formations.conftest import line_of
 
-# a copy of ../shared/data/mmi-national.yaml (the national MMI référentiel), so that a bare clone checks it too
-NATIONAL = Path(__file__).parent / "fixtures" / "mmi-national.yaml"
+# the national MMI data the shipped formation was generated from (data/README.md)
+NATIONAL = Path(__file__).resolve().parents[2] / "data" / "mmi-national.yaml"
 FILE = "formations/x.yaml"
 
 

@@ -1,5 +1,5 @@
-"""Fixtures for the import adapters: the two MMI samples (copied from ../shared/data/samples so that the
-tests run on a fresh clone) and small hand-made variants."""
+"""Fixtures for the import adapters: public samples (sources in fixtures/README.md) and small
+hand-made variants."""
 
 from pathlib import Path
 

@@ -104,15 +104,11 @@ def test_a_forced_format_that_does_not_match_the_content_is_a_clear_error(orebut
 
 
 def test_the_imported_competences_equal_those_of_the_shipped_mmi_formation(orebut_mmi):
-    formations = pytest.importorskip("delibe.formations", reason="formation loader not available")
-    if not hasattr(formations, "load_formation"):
-        pytest.skip("delibe.formations.load_formation is not there yet (another engineer's work)")
     from pathlib import Path
 
-    shipped = Path(__file__).resolve().parents[2] / "formations" / "but-mmi-dijon.yaml"
-    if not shipped.is_file():
-        pytest.skip("formations/but-mmi-dijon.yaml is not there yet")
-    formation = formations.load_formation(shipped)
+    from delibe.formations import load_formation
+
+    formation = load_formation(Path(__file__).resolve().parents[2] / "formations" / "but-mmi-dijon.yaml")
     imported = parse_orebut_referentiel(orebut_mmi, "mmi.xml").unwrap().to_referentiel()
     assert formation.referentiel.competences == imported.competences
     assert [(p.code, p.niveaux) for p in formation.referentiel.parcours] == [

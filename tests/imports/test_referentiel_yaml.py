@@ -80,13 +80,10 @@ def _replace_referentiel_block(formation_text: str, block: str) -> str:
 
 
 def test_a_formation_file_using_the_imported_block_loads_with_the_formation_loader(mmi):
-    formations = pytest.importorskip("delibe.formations", reason="the formation loader is not available")
-    if not hasattr(formations, "load_formation_text"):
-        pytest.skip("delibe.formations.load_formation_text is not there yet (another engineer's work)")
-    if not SHIPPED.is_file():
-        pytest.skip("formations/but-mmi-dijon.yaml is not there yet")
+    from delibe.formations import load_formation_text
+
     text = _replace_referentiel_block(SHIPPED.read_text(encoding="utf-8"), render(mmi))
-    formation = formations.load_formation_text(text, "but-mmi-dijon.yaml", expected_id="but-mmi-dijon")
+    formation = load_formation_text(text, "but-mmi-dijon.yaml", expected_id="but-mmi-dijon")
     assert formation.referentiel == mmi
 
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from delibe.reports.apogee import ApogeeError, format_note, load_mapping, read_maquette
 
 ROOT = Path(__file__).resolve().parents[2]
-# a copy of ../shared/data/samples/apogee-maquette-BUT-MMI-S4-example.txt: the tests run on a bare clone
-SAMPLE = Path(__file__).parent / "fixtures" / "apogee-maquette-BUT-MMI-S4-example.txt"
+# the sample shipped with Délibé (data/README.md): ISO-8859-1 and CRLF, as Apogée writes them
+SAMPLE = ROOT / "data" / "samples" / "apogee-maquette-BUT-MMI-S4-example.txt"
 GOLDEN = Path(__file__).parent / "golden" / "apogee-BUT-MMI-S4-rempli.txt"
 MAPPING = b"""elements:
   UE4.1: 7WGA4
@@ -65,12 +65,12 @@ def test_notes_have_two_decimals_and_a_decimal_comma_rounded_half_up():
     assert [format_note(x) for x in (12.345, 9.5, 10, 8.004, 0.005)] == ["12,35", "9,50", "10,00", "8,00", "0,01"]
 
 
-def test_golden_sample_filled_is_iso_8859_1_crlf_with_decimal_commas(but2):
+def test_golden_sample_filled_is_iso_8859_1_crlf_with_decimal_commas(but2, golden):
     from delibe.web.services.apogee_export import export_apogee
 
     result = export_apogee(but2, SAMPLE.read_bytes(), load_mapping(MAPPING, "c.yaml"))
     data = result.data
-    assert data.count(b"\r\n") == SAMPLE.read_bytes().count(b"\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert data.count(b"\r\n") == SAMPLE.read_bytes().count(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
     data.decode("latin-1")  # always decodable; and no UTF-8 sequence survives the conversion
     assert b"\xef\xbf\xbd" not in data
     line = next(li for li in data.split(b"\r\n") if li.startswith(b"58310472"))
@@ -78,11 +78,9 @@ def test_golden_sample_filled_is_iso_8859_1_crlf_with_decimal_commas(but2):
     assert cells[3:11] == [b"12,35", b"20", b"", b"ADM", b"9,50", b"20", b"", b"ADC"]
     assert cells[-4:] == [b"8,00", b"20", b"", b"AJ"]
     untouched = next(li for li in data.split(b"\r\n") if li.startswith(b"24681953"))
-    assert untouched == SAMPLE.read_bytes().split(b"\n")[53]
+    assert untouched == SAMPLE.read_bytes().split(b"\r\n")[53]
     assert result.absent == ["99999999"] and len(result.unknown) == 23
-    if not GOLDEN.exists():  # first run writes the reference; review it, then it is checked byte for byte
-        GOLDEN.write_bytes(data)
-    assert data == GOLDEN.read_bytes()
+    golden(GOLDEN, data)  # byte for byte; written only by `pytest --update-goldens`, then reviewed
 
 
 def test_codes_absent_from_the_maquette_are_reported_with_the_fix(but2):
@@ -125,13 +123,24 @@ def test_cli_writes_the_file_and_reports_unknown_and_absent_students(but2, tmp_p
 def test_a_real_iso_8859_1_crlf_maquette_keeps_every_other_byte(but2):
     from delibe.web.services.apogee_export import export_apogee
 
-    latin = SAMPLE.read_text(encoding="utf-8").replace("\ufffd", "é").replace("\n", "\r\n").encode("latin-1")
+    latin = SAMPLE.read_bytes()
+    assert b"R\xe9sultat" in latin and b"?" not in latin  # the sample is a real ISO-8859-1 file, accents whole
     result = export_apogee(but2, latin, load_mapping(MAPPING, "c.yaml"))
     assert not any("UTF-8" in w for w in result.warnings)
     before, after = latin.split(b"\r\n"), result.data.split(b"\r\n")
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert [after[i][:8] for i in changed] == [b"58310472", b"91736205"]
     assert b"Dipl\xe9" not in result.data and b"\xe9" in result.data  # accents stay single ISO-8859-1 bytes
+
+
+def test_a_maquette_re_saved_in_utf_8_with_lf_gives_the_same_file_and_says_so(but2):
+    from delibe.web.services.apogee_export import export_apogee
+
+    latin = SAMPLE.read_bytes()
+    utf8 = latin.decode("latin-1").replace("\r\n", "\n").encode("utf-8")
+    result = export_apogee(but2, utf8, load_mapping(MAPPING, "c.yaml"))
+    assert result.data == export_apogee(but2, latin, load_mapping(MAPPING, "c.yaml")).data
+    assert any("la maquette était en UTF-8 : convertie en ISO-8859-1." in w for w in result.warnings)
 
 
 def test_rcue_and_year_elements_carry_their_own_codes(but2):

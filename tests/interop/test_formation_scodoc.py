@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from delibe.cli import cli
 from delibe.formations import load_formation_text
 
-# the copy of ../shared/data/samples/scodoc-refcomp-MMI-export-2022.json kept for the import tests
-REFERENTIEL = Path(__file__).resolve().parents[1] / "imports" / "fixtures" / "scodoc-refcomp-MMI-export-2022.json"
+# the import tests' samples (their sources: tests/imports/fixtures/README.md)
+IMPORT_FIXTURES = Path(__file__).resolve().parents[1] / "imports" / "fixtures"
+REFERENTIEL = IMPORT_FIXTURES / "scodoc-refcomp-MMI-export-2022.json"
 
 
 def export() -> dict:
@@ -72,7 +73,7 @@ def test_xml_variant_gives_the_same_file(tmp_path):
 
 
 def test_a_pre_but_export_is_refused_and_nothing_is_written(tmp_path):
-    result, out = run(tmp_path, (Path(__file__).parent / "fixtures" / "scodoc-formation-export-DUT-classic.xml").read_bytes(), "dut.xml")
+    result, out = run(tmp_path, (IMPORT_FIXTURES / "scodoc-formation-export-DUT-classic.xml").read_bytes(), "dut.xml")
     assert result.exit_code == 2 and "pré-BUT" in result.output and not out.exists()
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from delibe.web.audit.models import AuditEntry
 from delibe.web.models import Student
 
-from .test_apogee import MAPPING, SAMPLE, but2  # noqa: F401
+from .test_apogee import MAPPING, SAMPLE, but2  # noqa: F401 (but2 is a fixture, used by name)
 
 CSV = "NIP;Nom;Prénom;Groupe;Parcours\n3001;Nouveau;Nina;A;Créa\n1001;Alpha;Test;B;Créa\n".encode()
 
@@ -54,7 +54,7 @@ def test_teacher_and_other_department_cannot_import(world, login):
     assert login("autre").get(url).status_code == 404
 
 
-def test_apogee_page_reports_and_then_downloads_the_filled_file(world, login, but2):  # noqa: F811
+def test_apogee_page_reports_and_then_downloads_the_filled_file(world, login, but2):  # noqa: F811 (the fixture imported above, by name)
     client = login("scolarite")
     url = reverse("interop:apogee", args=[but2.pk])
     response = client.post(url, {"maquette": SimpleUploadedFile("m.txt", SAMPLE.read_bytes()),

@@ -4,7 +4,7 @@ and the not-blank tests.
 Golden files (tests/golden/documents/*.txt) hold ``pdftotext -layout`` of each PDF. When a change to a
 template is intended, regenerate them and review the diff:
 
-    DELIBE_UPDATE_GOLDEN=1 .venv/bin/pytest tests/reports
+    .venv/bin/pytest tests/reports --update-goldens
 
 PDF tests need poppler-utils (``make sysdeps`` installs it).
 """
@@ -21,8 +21,8 @@ import pytest
 from delibe.reports import bulletin, diplome, examples, lettre, pv
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "documents"
-# Copies of ../shared/scenarios (the jury scenario examples), so that a fresh clone has them.
-SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+# The repository's example scenarios (one student each), also checked by tests/simulate.
+SCENARIOS = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 FORMATION = Path(__file__).resolve().parents[2] / "formations" / "but-mmi-dijon.yaml"
 
 

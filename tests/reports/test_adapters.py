@@ -12,7 +12,7 @@ from tests.reports.conftest import SCENARIOS
 
 
 @cache
-def deliberated(name: str):  # type: ignore[no-untyped-def]
+def deliberated(name: str):  # type: ignore[no-untyped-def]  # the return type is imported late
     from delibe.simulate import read_scenario, run
 
     scenario = read_scenario(SCENARIOS / name)

@@ -15,7 +15,7 @@ from tests.reports.conftest import FORMATION
 
 
 @cache
-def semester():  # type: ignore[no-untyped-def]
+def semester():  # type: ignore[no-untyped-def]  # the return type is the engine's, imported late
     from delibe.formations import load_formation
 
     formation = load_formation(FORMATION)

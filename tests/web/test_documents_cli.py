@@ -18,7 +18,7 @@ from delibe.cli.documents import documents
 
 from .conftest import grade_whole_year
 
-SCENARIO = Path(__file__).resolve().parents[1] / "reports" / "scenarios" / "02-but1-pasd.yaml"
+SCENARIO = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / "02-but1-pasd.yaml"
 
 
 def pdf_text(content: bytes) -> str:

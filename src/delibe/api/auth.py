@@ -31,7 +31,7 @@ class TokenAuth(HttpBearer):
             return None
         user, row = found
         request.user = user
-        request.api_token = row  # type: ignore[attr-defined]
+        request.api_token = row  # type: ignore[attr-defined]  # read by the endpoints; HttpRequest declares no such field
         return user
 
 

@@ -7,6 +7,8 @@ import importlib
 
 import click
 
+from delibe.cli.aide import FrenchContext, en_francais
+
 # command name -> (module, attribute, one-line help shown by ``delibe --help``)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "formation": ("delibe.cli.formation", "formation", "Vérifier et afficher une formation (fiche, contrôles)."),
@@ -28,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
+    context_class = FrenchContext
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -36,7 +40,7 @@ class LazyGroup(click.Group):
             return None
         module_name, attribute, _ = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
-        return command
+        return en_francais(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help texts come from COMMANDS, so listing does not import every module.
@@ -46,7 +50,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="delibe")
+@click.version_option(package_name="delibe", message="%(prog)s, version %(version)s")
 def cli() -> None:
     """Délibé — programmes, notes et jurys du BUT (Arrêté du 15 avril 2022, annexe 1)."""
 

@@ -61,7 +61,7 @@ def list_(username: str | None) -> None:
         return
 
     def when(value: object) -> str:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "jamais"  # type: ignore[arg-type]
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "jamais"  # type: ignore[arg-type]  # a datetime when set
 
     for row in rows:
         state = f"révoqué le {when(row.revoked)}" if row.revoked else "actif"

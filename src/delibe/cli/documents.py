@@ -326,14 +326,15 @@ for _kind, _help in (("releve", "Relevé de notes du DUT ou du BUT, avec les ECT
 
 
 @documents.command("fiche")
-@click.argument("formation", type=click.Path(path_type=Path))
+@click.argument("formation", metavar="FICHIER|ID")
 @click.option("--parcours", default=None, help="Code du parcours (défaut: tous).")
 @click.option("--semestre", "semestres", type=click.IntRange(1, 6), multiple=True, help="Semestre (répétable).")
 @CONFIG
 @OUTPUT
-def fiche_cmd(formation: Path, parcours: str | None, semestres: tuple[int, ...], config_path: Path | None,
+def fiche_cmd(formation: str, parcours: str | None, semestres: tuple[int, ...], config_path: Path | None,
               output: Path) -> None:
-    """Fiche formation (volumes horaires, coefficients, ECTS) en PDF."""
+    """Fiche formation (volumes horaires, coefficients, ECTS) en PDF, d'une formation désignée comme pour
+    `delibe formation show` : son identifiant (but-mmi-dijon) ou le chemin de son fichier."""
     from delibe.engine.fiche import build_fiche
     from delibe.formations import FormationError, load_formation
     from delibe.reports.formation_pdf import fiche_pdf
@@ -484,7 +485,7 @@ def setup_django() -> None:
 
 
 def run_label(run: Any) -> str:
-    return (f"{run.formation.department.code.upper()} {run.formation.slug} S{run.semestre} "
+    return (f"{run.formation.department.code} {run.formation.slug} S{run.semestre} "
             f"{run.academic_year.label}")
 
 

@@ -92,7 +92,7 @@ class StudentRow:
         for key in ("date_naissance", "contrat_debut", "contrat_fin"):
             if values.get(key):
                 values[key] = dt.date.fromisoformat(str(values[key]))
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]  # the dict came from to_dict(): same fields and types
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def _xlsx_rows(data: bytes, filename: str) -> list[list[str]] | Issue:
             rows.append(row)
             if len(rows) > MAX_ROWS + 1:
                 break
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 (same: a damaged sheet fails anywhere while reading)
         return Issue(filename, "ce classeur Excel est endommagé : enregistrez-le à nouveau au format .xlsx, "
                                "ou exportez la liste en CSV.")
     finally:
@@ -392,7 +392,7 @@ def _row(line: int, cells: Sequence[str], positions: dict[str, int], labels: dic
             "apprenti sans dates de contrat : renseignez le début et la fin du contrat.")
     if not ok:
         return None
-    return StudentRow(line=line, **{k: v for k, v in values.items()})  # type: ignore[arg-type]
+    return StudentRow(line=line, **{k: v for k, v in values.items()})  # type: ignore[arg-type]  # each value was parsed to its field's type above
 
 
 def column_labels() -> Iterator[tuple[str, str, tuple[str, ...]]]:

@@ -92,19 +92,19 @@ def render_document(doc: Document) -> bytes:
 
     data = doc.data
     if doc.kind == "bulletin-pdf":
-        return bulletin.to_pdf(data)  # type: ignore[arg-type]
+        return bulletin.to_pdf(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     if doc.kind == "bulletin-json":
-        return bulletin.to_json(data).encode("utf-8")  # type: ignore[arg-type]
+        return bulletin.to_json(data).encode("utf-8")  # type: ignore[arg-type]  # same: doc.kind gives the type
     if doc.kind == "pv-pdf":
-        return pv.to_pdf(data)  # type: ignore[arg-type]
+        return pv.to_pdf(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     if doc.kind == "pv-xlsx":
-        return pv.to_xlsx(data)  # type: ignore[arg-type]
+        return pv.to_xlsx(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     if doc.kind == "lettre-pdf":
-        return lettre.to_pdf(data)  # type: ignore[arg-type]
+        return lettre.to_pdf(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     if doc.kind == "releve-pdf":
-        return diplome.releve_pdf(data)  # type: ignore[arg-type]
+        return diplome.releve_pdf(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     if doc.kind == "attestation-pdf":
-        return diplome.attestation_pdf(data)  # type: ignore[arg-type]
+        return diplome.attestation_pdf(data)  # type: ignore[arg-type]  # doc.kind says which data type doc.data holds
     raise ValueError(f"type de document inconnu: {doc.kind}")
 
 

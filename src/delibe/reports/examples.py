@@ -169,7 +169,7 @@ def bulletin_s2() -> BulletinData:
         for k, u in enumerate(s1.ues)
     )
     rcues = tuple(
-        RCUEResult(c, (u1.code, u2.code), (u1.moyenne + u2.moyenne) / 2, Decision(code))  # type: ignore[operator]
+        RCUEResult(c, (u1.code, u2.code), (u1.moyenne + u2.moyenne) / 2, Decision(code))  # type: ignore[operator]  # the example UEs all have an average
         for c, u1, u2, code in zip(COMPETENCES, s1.ues, ues, ("ADM", "CMP", "ADM", "ADM", "ADM"))
     )
     annee = Decision("ADM", motifs=("5 RCUE validés sur 5: année validée.",))

@@ -35,4 +35,4 @@ def fiche_pdf(fiche: object, config: ReportConfig | None = None) -> bytes:
 
     config = config or ReportConfig()
     footer = " — ".join(p for p in (config.etablissement, config.departement, "Fiche formation") if p)
-    return html_to_pdf(render_html(fiche), extra_css=PAGE_CSS % {"footer": _css_string(footer)})  # type: ignore[arg-type]
+    return html_to_pdf(render_html(fiche), extra_css=PAGE_CSS % {"footer": _css_string(footer)})  # type: ignore[arg-type]  # fiche is a Fiche (typed object to keep reports off the engine's fiche import)

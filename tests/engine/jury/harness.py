@@ -10,6 +10,9 @@ every competence of that year not listed.
 ``expect.years[i]`` and ``expect.cursus`` check only what they list: UE/RCUE codes (a string) or
 ``{code, moyenne}``, ``annee``, ``ects``, ``dut``, ``but`` and ``regles`` (rule ids that must appear
 among the reasons of that year, or of the final state).
+
+Every key is checked against the lists below (the scenario's own keys by ``delibe.simulate``): a typo
+fails the case instead of checking nothing. A new key goes into these lists with the code that reads it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,71 @@ from delibe.simulate import Scenario, competence_key, parse_scenario, run, to_js
 from tests.engine.jury.formations import geii_like_formation
 
 CASES_DIR = Path(__file__).parent / "cases"
+
+# Keys the harness reads; every other key of a case goes to the scenario parser, which refuses unknown ones.
+HARNESS_KEYS = {"description", "reference", "expect", "error", "semestre_impair"}
+SEMESTRE_IMPAIR_KEYS = {"semestre", "ue", "attente"}
+EXPECT_KEYS = {"years", "cursus", "semestre"}
+EXPECT_YEAR_KEYS = {"year", "ue", "rcue", "annee", "ects", "dut", "but", "autres_ue", "regles"}
+EXPECT_CURSUS_KEYS = {"ue", "rcue", "ects", "dut", "but", "regles"}
+EXPECT_SEMESTRE_KEYS = {"ue", "regles"}
+EXPECTED_CODE_KEYS = {"code", "moyenne"}
+
+
+class CaseError(Exception):
+    """A case file the harness cannot read as written (an unknown key, a wrong shape): fix the case."""
+
+
+def _keys(where: str, block: Any, allowed: set[str]) -> list[str]:
+    if block is None:
+        return []
+    if not isinstance(block, dict):
+        return [f"{where}: attendu un dictionnaire, trouvé {type(block).__name__}"]
+    unknown = sorted(set(map(str, block)) - allowed)
+    return [f"{where}: clé(s) inconnue(s) {unknown} (connues: {sorted(allowed)})"] if unknown else []
+
+
+def _codes(where: str, block: Any) -> list[str]:
+    """``{UE or RCUE key: code or {code, moyenne}}``."""
+    if block is None:
+        return []
+    if not isinstance(block, dict):
+        return [f"{where}: attendu un dictionnaire, trouvé {type(block).__name__}"]
+    problems = []
+    for key, want in block.items():
+        if isinstance(want, dict):
+            problems += _keys(f"{where}.{key}", want, EXPECTED_CODE_KEYS)
+            if "code" not in want:
+                problems.append(f"{where}.{key}: « code » manque")
+    return problems
+
+
+def unknown_keys(data: dict[str, Any]) -> list[str]:
+    """Every key of a case the harness does not know, with where it is (empty when the case is clean)."""
+    problems = _keys("semestre_impair", data.get("semestre_impair"), SEMESTRE_IMPAIR_KEYS)
+    expect = data.get("expect")
+    problems += _keys("expect", expect, EXPECT_KEYS)
+    if not isinstance(expect, dict):
+        return problems
+    years = expect.get("years") or []
+    if not isinstance(years, list):
+        return [*problems, "expect.years: attendu une liste"]
+    for i, year in enumerate(years):
+        problems += _keys(f"expect.years[{i}]", year, EXPECT_YEAR_KEYS)
+        if isinstance(year, dict):
+            for kind in ("ue", "rcue", "autres_ue"):
+                problems += _codes(f"expect.years[{i}].{kind}", year.get(kind))
+    cursus = expect.get("cursus")
+    problems += _keys("expect.cursus", cursus, EXPECT_CURSUS_KEYS)
+    if isinstance(cursus, dict):
+        problems += _codes("expect.cursus.ue", cursus.get("ue"))
+        for label, rcues in (cursus.get("rcue") or {}).items():
+            problems += _codes(f"expect.cursus.rcue.{label}", rcues)
+    semestre = expect.get("semestre")
+    problems += _keys("expect.semestre", semestre, EXPECT_SEMESTRE_KEYS)
+    if isinstance(semestre, dict):
+        problems += _codes("expect.semestre.ue", semestre.get("ue"))
+    return problems
 
 
 @cache
@@ -73,14 +141,13 @@ def load_cases() -> list[Case]:
 
 def _expand(case: dict[str, Any], form: Formation) -> dict[str, Any]:
     """The scenario of a case: defaults filled in, ``tous:`` expanded."""
-    scenario = copy.deepcopy({k: v for k, v in case.items() if k not in ("description", "expect", "error",
-                                                                          "semestre_impair")})
+    scenario = copy.deepcopy({k: v for k, v in case.items() if k not in HARNESS_KEYS})
     scenario.setdefault("formation", "synthetic-mmi")
     scenario.setdefault("parcours", "Créa")
     parcours = form.referentiel.parcours_by_code(scenario["parcours"])
     for year in scenario.get("years") or []:
         annee = int(str(year.get("year", "BUT1"))[-1])
-        numbers = sorted(form.referentiel.competence(c).numero  # type: ignore[union-attr]
+        numbers = sorted(form.referentiel.competence(c).numero  # type: ignore[union-attr]  # the case names competences of its formation
                          for c in (parcours.competences_of_year(annee) if parcours else {}))
         for values in (year.get("ue") or {}).values():
             if isinstance(values, dict) and "tous" in values:
@@ -104,6 +171,9 @@ def scenario_of(case: Case) -> Scenario:
 
 
 def run_case(case: Case) -> tuple[Scenario, CursusResult]:
+    problems = unknown_keys(case.data)
+    if problems:
+        raise CaseError(f"{case.file}, cas « {case.description} »: " + "; ".join(problems))
     scenario = scenario_of(case)
     return scenario, run(scenario)
 
@@ -113,8 +183,8 @@ def run_semestre(case: Case, scenario: Scenario) -> SemesterResult:
     semestre = int(block["semestre"])
     annee = (semestre + 1) // 2
     ys_numbers = {
-        scenario.formation.referentiel.competence(c).numero: c  # type: ignore[union-attr]
-        for c in scenario.formation.referentiel.parcours_by_code(scenario.cursus.parcours).competences_of_year(annee)  # type: ignore[union-attr]
+        scenario.formation.referentiel.competence(c).numero: c  # type: ignore[union-attr]  # same: the case's own competences
+        for c in scenario.formation.referentiel.parcours_by_code(scenario.cursus.parcours).competences_of_year(annee)  # type: ignore[union-attr]  # its parcours exists
     }
     ues = {u.competence: u.code for u in scenario.formation.ues_of(semestre, scenario.cursus.parcours)}
     moyennes = {ues[ys_numbers[int(str(k)[1:])]]: v for k, v in (block.get("ue") or {}).items()}
@@ -176,6 +246,8 @@ def compare(case: Case, scenario: Scenario, result: CursusResult) -> list[str]:
     for i, want in enumerate(years[: len(output["years"])]):
         got = output["years"][i]
         where = f"years[{i}]"
+        if "year" in want and got["year"] != want["year"]:
+            problems.append(f"{where}.year: {got['year']} au lieu de {want['year']}")
         problems += check_codes(f"{where}.ue", want.get("ue") or {}, got["ue"])
         problems += check_codes(f"{where}.rcue", want.get("rcue") or {}, got["rcue"])
         if "annee" in want and got["annee"]["code"] != want["annee"]:
@@ -217,4 +289,4 @@ def compare_semestre(case: Case, scenario: Scenario, result: SemesterResult) -> 
     return problems
 
 
-__all__ = ["Case", "compare", "competence_key", "load_cases", "run_case"]
+__all__ = ["Case", "CaseError", "compare", "competence_key", "load_cases", "run_case", "unknown_keys"]

@@ -63,7 +63,7 @@ def test_raising_an_average_never_worsens_the_bUT2_jury_nor_the_cursus(but1, but
     b1, b2 = list(but1), list(but2)
     target = b1 if j < 10 else b2
     k = j % 10
-    target[k] = raised if target[k] is None else max(raised, target[k])  # type: ignore[index]
+    target[k] = raised if target[k] is None else max(raised, target[k])  # type: ignore[index]  # target is b1 or b2, both lists
     before = deliberate(FORMATION, Cursus("Créa", (year(1, BUT1, but1), year(2, BUT2, but2))))
     after = deliberate(FORMATION, Cursus("Créa", (year(1, BUT1, b1), year(2, BUT2, b2))))
     assert all(b <= a for b, a in zip(ranks(before, 1), ranks(after, 1)))
@@ -79,7 +79,7 @@ def test_raising_a_retaken_average_never_worsens_the_repeat(first, retake, j, ra
     if first_result.years[0].annee.proposed in PASSAGE:
         return
     higher = list(retake)
-    higher[j] = raised if higher[j] is None else max(raised, higher[j])  # type: ignore[type-var]
+    higher[j] = raised if higher[j] is None else max(raised, higher[j])  # type: ignore[type-var]  # not None on this branch
     before = deliberate(FORMATION, Cursus("Créa", (year(1, BUT1, first), year(1, BUT1, retake))))
     after = deliberate(FORMATION, Cursus("Créa", (year(1, BUT1, first), year(1, BUT1, higher))))
     assert all(b <= a for b, a in zip(ranks(before, 1), ranks(after, 1)))

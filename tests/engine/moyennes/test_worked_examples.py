@@ -73,10 +73,9 @@ def test_s6_ue_averages_are_the_coefficient_weighted_means_of_the_seed(compute):
 
 
 def test_the_seed_formation_when_loaded_has_the_coefficients_of_the_hand_built_modules():
-    formations = pytest.importorskip("delibe.formations")
-    if not hasattr(formations, "load_formation"):
-        pytest.skip("the formation loader has not landed yet")
-    formation = formations.load_formation("but-mmi-dijon")
+    from delibe.formations import load_formation
+
+    formation = load_formation("but-mmi-dijon")
     for semestre, coefs in ((5, seed.S5_COEFS), (6, seed.S6_COEFS)):
         ues = {u.code for u in formation.ues_of(semestre, "Créa")}
         assert set(coefs) <= ues
@@ -315,10 +314,9 @@ def test_a_ue_average_displayed_10_00_reaches_the_bar_but_9_99_does_not(compute)
 
 
 def _scenario_formation():
-    formations = pytest.importorskip("delibe.formations")
-    if not hasattr(formations, "load_formation"):
-        pytest.skip("the formation loader has not landed yet")
-    return formations.load_formation("but-mmi-dijon")
+    from delibe.formations import load_formation
+
+    return load_formation("but-mmi-dijon")
 
 
 def test_ue_averages_from_the_module_averages_of_scenario_4_use_the_seed_coefficients():

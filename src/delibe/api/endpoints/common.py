@@ -28,7 +28,7 @@ def responses(ok: Any, status: int = 200) -> dict[int, Any]:
 def refusal(status: int, message: str, **extra: Any) -> HttpError:
     """An error answered as ``{"detail": message, **extra}`` (see ``delibe.api.errors``)."""
     error = HttpError(status, message)
-    error.extra = extra  # type: ignore[attr-defined]
+    error.extra = extra  # type: ignore[attr-defined]  # read back by delibe.api.errors
     return error
 
 

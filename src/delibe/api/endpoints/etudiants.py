@@ -23,7 +23,7 @@ router = Router(tags=["étudiants"])
             summary="Étudiants (scolarité, responsable, président : leurs départements ; un étudiant : lui-même)")
 def etudiants(
     request: HttpRequest,
-    q: Annotated[Texte, Field(max_length=100)] = Query("", description="Nom, prénom ou NIP (contient)."),  # noqa: B008
+    q: Annotated[Texte, Field(max_length=100)] = Query("", description="Nom, prénom ou NIP (contient)."),  # noqa: B008 (ninja reads parameters from Query() defaults)
     limit: Annotated[int, Field(ge=1, le=500)] = 100,
     offset: Annotated[int, Field(ge=0, le=10**6)] = 0,
 ) -> Any:

@@ -1,4 +1,5 @@
-"""Django settings shared by every environment. Values come from the environment where they differ."""
+"""Django settings shared by every environment. Values come from the environment where they differ: every
+variable is declared once, with its type, default and documentation, in ``delibe.config.variables``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 
 import dj_database_url
 
+from delibe.config import variables
+
 SRC_DIR = Path(__file__).resolve().parents[2]
 PROJECT_DIR = SRC_DIR.parents[1]
-VAR_DIR = Path(os.environ.get("DELIBE_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR: Path = variables.value("DELIBE_VAR_DIR", PROJECT_DIR=PROJECT_DIR)
 
-SECRET_KEY = os.environ.get("DELIBE_SECRET_KEY", "dev-only-insecure-key-change-me")
+SECRET_KEY = variables.value("DELIBE_SECRET_KEY")
 DEBUG = False
-ALLOWED_HOSTS = os.environ.get("DELIBE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+ALLOWED_HOSTS = variables.value("DELIBE_ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,11 +104,11 @@ TEMPLATES = [
 WSGI_APPLICATION = "delibe.config.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'delibe.sqlite3'}",
+    "default": dj_database_url.parse(
+        variables.value("DATABASE_URL", VAR_DIR=VAR_DIR),
         # 0 by default: `delibe serve` (runserver) opens a thread per request, and persistent connections
         # then pile up until PostgreSQL refuses clients (bench/load_grades.py). prod.py (gunicorn) sets 60.
-        conn_max_age=int(os.environ.get("DELIBE_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=variables.value("DELIBE_DB_CONN_MAX_AGE"),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -121,10 +124,16 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = variables.value("DELIBE_STATIC_ROOT", VAR_DIR=VAR_DIR)
 
-# Where the formation files live (formations/<id>.yaml)
-DELIBE_FORMATIONS_DIR = Path(os.environ.get("DELIBE_FORMATIONS_DIR", PROJECT_DIR / "formations"))
+# Délibé's own settings (what each one does: delibe.config.variables, docs/deployment.md)
+DELIBE_FORMATIONS_DIR = variables.value("DELIBE_FORMATIONS_DIR", PROJECT_DIR=PROJECT_DIR)
+DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
+DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
+DELIBE_MAX_UPLOAD_BYTES = variables.value("DELIBE_MAX_UPLOAD_BYTES")
+DELIBE_LOGIN_MAX_FAILURES = variables.value("DELIBE_LOGIN_MAX_FAILURES")
+DELIBE_LOGIN_WINDOW = variables.value("DELIBE_LOGIN_WINDOW")
+DELIBE_CLIENT_IP_HEADER = variables.value("DELIBE_CLIENT_IP_HEADER")
 
 LOGIN_URL = "delibe:login"
 LOGIN_REDIRECT_URL = "delibe:home"

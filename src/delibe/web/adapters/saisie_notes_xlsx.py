@@ -1,6 +1,6 @@
 """The grade spreadsheet, in ScoDoc's layout (sheet « Saisie notes »), out and back in.
 
-Layout (../shared/data/README.md): a header row with A = ``!<evaluation_id>``, B Nom, C Prénom,
+Layout (docs/interop.md, § 5): a header row with A = ``!<evaluation_id>``, B Nom, C Prénom,
 D Groupe, E ``Note sur <max>``, F Remarque; then one row per student with A = ``!<student id>``. Values:
 a number (comma accepted), ABS (counts 0), EXC (neutralised), ATT (pending), SUPR (delete the grade),
 empty = unchanged. Rows whose column A does not start with « ! » are comments and are ignored.

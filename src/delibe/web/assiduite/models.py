@@ -24,11 +24,11 @@ class JustificatifStorage(FileSystemStorage):
     secretariat."""
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:  # type: ignore[override]  # a read-only property where Django has a cached one
         return str(settings.VAR_DIR / "justificatifs")
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:  # type: ignore[override]  # same: read at each access, never cached
         return os.path.abspath(self.base_location)
 
 
@@ -95,7 +95,7 @@ class AbsenceRecord(models.Model):
                 fields=["student", "date", "creneau", "module_code", "nature"], name="absence_unique_slot"
             ),
         )
-        ordering = ["date", "creneau"]  # noqa: RUF012
+        ordering = ["date", "creneau"]  # noqa: RUF012 (Django reads Meta attributes as plain lists)
 
 
 class JustificationStatus(models.TextChoices):
@@ -165,4 +165,4 @@ class AlternanceWeek(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["semester", "groupe", "lundi"], name="alternance_week_unique"),
         )
-        ordering = ["lundi"]  # noqa: RUF012
+        ordering = ["lundi"]  # noqa: RUF012 (Django reads Meta attributes as plain lists)

@@ -18,7 +18,7 @@ class AuditContext:
     session: str = ""
 
 
-_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("delibe_audit", default=AuditContext())  # noqa: B039 (frozen)
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("delibe_audit", default=AuditContext())  # noqa: B039 (the default is a frozen dataclass: sharing it is safe)
 
 
 def current() -> AuditContext:

@@ -42,7 +42,7 @@ class AuditContextMiddleware:
 
 
 def upload_limit() -> int:
-    return int(getattr(settings, "DELIBE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)) + 64 * 1024  # form overhead
+    return int(settings.DELIBE_MAX_UPLOAD_BYTES) + 64 * 1024  # form overhead
 
 
 class UploadLimitMiddleware:

@@ -210,11 +210,11 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
         annee = cell("annee", f"BUT{run.annee_but}")
         if annee and annee.shown:
             counts[annee.shown] += 1
-        rows.append(JuryRow(enrolment.student, enrolment, ues, rcues, annee))  # type: ignore[arg-type]
+        rows.append(JuryRow(enrolment.student, enrolment, ues, rcues, annee))  # type: ignore[arg-type]  # a UE header always has a cell
     # RCUE columns aligned on the header order for every row.
     for row in rows:
         by_key = {c.key: c for c in row.rcues}
-        row.rcues = [by_key.get(k) for k in rcue_headers]  # type: ignore[misc]
+        row.rcues = [by_key.get(k) for k in rcue_headers]  # type: ignore[misc]  # None leaves an empty aligned column
     return JuryTable(run, runs, ue_headers, rcue_headers, rows, sorted(counts.items()))
 
 

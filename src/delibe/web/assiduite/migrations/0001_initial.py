@@ -12,12 +12,12 @@ class Migration(migrations.Migration):
 
     initial = True
 
-    dependencies = [  # noqa: RUF012
+    dependencies = [  # noqa: RUF012 (Django reads migration attributes as plain lists)
         ('delibe', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [  # noqa: RUF012
+    operations = [  # noqa: RUF012 (Django reads migration attributes as plain lists)
         migrations.CreateModel(
             name='JustificationRecord',
             fields=[

@@ -8,11 +8,11 @@ import delibe.web.assiduite.models
 
 class Migration(migrations.Migration):
 
-    dependencies = [  # noqa: RUF012
+    dependencies = [  # noqa: RUF012 (Django reads migration attributes as plain lists)
         ('assiduite', '0001_initial'),
     ]
 
-    operations = [  # noqa: RUF012
+    operations = [  # noqa: RUF012 (Django reads migration attributes as plain lists)
         migrations.AlterField(
             model_name='justificationrecord',
             name='piece',
