@@ -151,38 +151,38 @@ def timed(call: Callable[[], object]) -> tuple[float, object]:
 def measure_page(client: object, url: str, repeat: int, cpu: dict[str, float] | None = None) -> dict[str, float]:
     """Wall time of ``repeat`` requests; with ``cpu``, also the median CPU time of this process per request
     (``cpu[url]``, ms): on a shared machine the wall time includes waiting for a core, the CPU time not."""
-    cold, response = timed(lambda: client.get(url))  # type: ignore[attr-defined]
-    if response.status_code != 200:  # type: ignore[attr-defined]
-        raise RuntimeError(f"GET {url}: {response.status_code}")  # type: ignore[attr-defined]
+    cold, response = timed(lambda: client.get(url))
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
     timed(lambda: client.get(url))  # type: ignore[attr-defined]  # warm-up
     times = []
     cpu_times = []
     for _ in range(repeat):
         started_cpu = time.process_time()
-        elapsed, response = timed(lambda: client.get(url))  # type: ignore[attr-defined]
+        elapsed, response = timed(lambda: client.get(url))
         cpu_times.append((time.process_time() - started_cpu) * 1000)
-        assert response.status_code == 200  # type: ignore[attr-defined]
+        assert response.status_code == 200
         times.append(elapsed)
     if cpu is not None:
         cpu[url] = statistics.median(cpu_times)
     return {"cold": cold, "median": statistics.median(times), "min": min(times), "max": max(times),
-            "n": len(times), "bytes": len(response.content)}  # type: ignore[attr-defined]
+            "n": len(times), "bytes": len(response.content)}
 
 
 def measure_saves(client: object, evaluation: object, cells: list[tuple[int, int]], csrf: str) -> dict[str, float]:
     """One POST per (student, version read), each a different student; the first one is the cold call."""
-    evaluation_id = evaluation.pk  # type: ignore[attr-defined]
-    quarters = int(evaluation.note_max * 4)  # type: ignore[attr-defined]
+    evaluation_id = evaluation.pk
+    quarters = int(evaluation.note_max * 4)
     url = f"/evaluations/{evaluation_id}/note/"
     times = []
     rng = random.Random(evaluation_id)
     for student_id, version in cells:
         payload = json.dumps({"student": student_id, "value": f"{rng.randint(0, quarters) / 4:g}".replace(".", ","),
                               "version": version})
-        elapsed, response = timed(lambda payload=payload: client.post(  # type: ignore[attr-defined]
+        elapsed, response = timed(lambda payload=payload: client.post(
             url, payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf))
-        if response.status_code != 200:  # type: ignore[attr-defined]
-            raise RuntimeError(f"POST {url}: {response.status_code} {response.content[:300]!r}")  # type: ignore
+        if response.status_code != 200:
+            raise RuntimeError(f"POST {url}: {response.status_code} {response.content[:300]!r}")
         times.append(elapsed)
     rest = times[1:] or times
     return {"cold": times[0], "median": statistics.median(rest), "min": min(rest), "max": max(rest),
@@ -220,7 +220,7 @@ def main() -> int:
         started = time.perf_counter()
         data = build(args.students)
         print(f"Données : {args.students} étudiants, BUT1 S1+S2, "
-              f"{sum(len(v) for v in data['evaluations'].values())} évaluations, {data['grades']} notes "  # type: ignore
+              f"{sum(len(v) for v in data['evaluations'].values())} évaluations, {data['grades']} notes "
               f"(construites en {time.perf_counter() - started:.1f} s).")
         from django.test import Client
 
@@ -231,10 +231,10 @@ def main() -> int:
         client.get("/")  # the session and the CSRF cookie
         csrf = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
         if not csrf:
-            client.get(f"/evaluations/{data['empty'].pk}/saisie/")  # type: ignore[attr-defined]
+            client.get(f"/evaluations/{data['empty'].pk}/saisie/")
             csrf = client.cookies["csrftoken"].value
         client = _enforce_csrf(client, csrf)
-        s1, s2 = data["runs"][1], data["runs"][2]  # type: ignore[index]
+        s1, s2 = data["runs"][1], data["runs"][2]
         rows: list[tuple[str, dict[str, float], float | None]] = []
         rows.append((f"jury de l'année (S2, `/semestres/{s2.pk}/jury/`)", measure_page(client, f"/semestres/{s2.pk}/jury/", args.repeat), TARGETS_MS["jury"]))
         rows.append((f"jury du semestre impair (S1, `/semestres/{s1.pk}/jury/`)", measure_page(client, f"/semestres/{s1.pk}/jury/", args.repeat), TARGETS_MS["jury"]))
@@ -247,14 +247,14 @@ def main() -> int:
         rows.append(("tableau récapitulatif S2 en XLSX (`recapitulatif.xlsx`)",
                      measure_page(client, f"/semestres/{s2.pk}/recapitulatif.xlsx", args.repeat, recap_cpu),
                      TARGETS_MS["recap_xlsx"]))
-        students: list[int] = data["students"]  # type: ignore[assignment]
+        students: list[int] = data["students"]
         chosen = random.Random(1).sample(students, min(args.saves + 1, len(students)))
-        target = data["evaluations"][1][0]  # type: ignore[index]
+        target = data["evaluations"][1][0]
         versions = dict(Grade.objects.filter(evaluation=target, student_id__in=chosen).values_list("student_id", "version"))
         rows.append(("enregistrer une note (mise à jour, `POST /evaluations/<id>/note/`)",
                      measure_saves(client, target, [(s, versions.get(s, 0)) for s in chosen], csrf), TARGETS_MS["save"]))
         rows.append(("enregistrer une note (première note de l'évaluation)",
-                     measure_saves(client, data["empty"], [(s, 0) for s in chosen], csrf), TARGETS_MS["save"]))  # type: ignore[attr-defined]
+                     measure_saves(client, data["empty"], [(s, 0) for s in chosen], csrf), TARGETS_MS["save"]))
         # After the saves the averages cache of both runs is stale: the jury page recomputes the year.
         rows.append(("jury de l'année juste après une note (moyennes recalculées)",
                      _after_save(client, s2.pk, target.pk, chosen[0], csrf), TARGETS_MS["jury"]))
@@ -289,7 +289,7 @@ def _enforce_csrf(client: object, csrf: str) -> object:
     from django.test import Client
 
     checked = Client(enforce_csrf_checks=True)
-    checked.cookies = client.cookies  # type: ignore[attr-defined]
+    checked.cookies = client.cookies
     return checked
 
 
@@ -301,11 +301,11 @@ def _after_save(client: object, run_id: int, evaluation_id: int, student_id: int
     times = []
     for k in range(5):
         version = Grade.objects.get(evaluation_id=evaluation_id, student_id=student_id).version
-        client.post(f"/evaluations/{evaluation_id}/note/",  # type: ignore[attr-defined]
+        client.post(f"/evaluations/{evaluation_id}/note/",
                     json.dumps({"student": student_id, "value": str(5 + k), "version": version}),
                     content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
-        elapsed, response = timed(lambda: client.get(f"/semestres/{run_id}/jury/"))  # type: ignore[attr-defined]
-        assert response.status_code == 200  # type: ignore[attr-defined]
+        elapsed, response = timed(lambda: client.get(f"/semestres/{run_id}/jury/"))
+        assert response.status_code == 200
         times.append(elapsed)
     return {"cold": times[0], "median": statistics.median(times), "min": min(times), "max": max(times),
             "n": len(times), "bytes": 0}

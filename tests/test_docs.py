@@ -11,7 +11,7 @@ CHECKED = ["src", "docs", "formations", "data", "examples", "tools", "README.md"
 OUTSIDE = re.compile(r"\.\./shared|/work/shared|\.\./seeds\b")
 # Files the lead engineer is rewriting (issue 16): their reference goes with the rewrite. An entry that no
 # longer refers outside fails too, so that this list only shrinks.
-PENDING = {"src/delibe/simulate.py"}
+PENDING: set[str] = set()
 
 
 def references_outside() -> dict[str, list[str]]:

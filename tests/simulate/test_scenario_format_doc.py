@@ -21,10 +21,10 @@ TEXT = DOC.read_text(encoding="utf-8")
 YAML_BLOCKS = re.findall(r"```yaml\n(.*?)```", TEXT, re.DOTALL)
 SCENARIOS = [b for b in YAML_BLOCKS if re.search(r"^years:", b, re.MULTILINE)]
 HEAD = "formation: but-mmi-dijon\nparcours: Créa\n"
-EXAMPLE = ROOT / "tests" / "simulate" / "examples" / "03-repeater.yaml"
+EXAMPLE = ROOT / "examples" / "scenarios" / "03-repeater.yaml"
 
 
-def simulate(*args: str):  # type: ignore[no-untyped-def]
+def simulate(*args: str):  # type: ignore[no-untyped-def]  # a test helper
     return CliRunner().invoke(cli, ["simulate", *args])
 
 

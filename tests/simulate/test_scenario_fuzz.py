@@ -33,7 +33,7 @@ from delibe.simulate import (
     to_json,
 )
 
-EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "scenarios").glob("*.yaml"))
 DATA = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
 TEXTS = [p.read_text(encoding="utf-8") for p in EXAMPLES]
 FUZZ = settings(max_examples=int(os.environ.get("DELIBE_FUZZ_EXAMPLES", "60")), deadline=None,

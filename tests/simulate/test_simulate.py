@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from delibe.cli import cli
 
-EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples" / "scenarios").glob("*.yaml"))
 
 
 def run(*args: str) -> Any:

@@ -85,8 +85,9 @@ VARIABLES: tuple[Variable, ...] = (
              "Processes rendering a document batch (default: 2, or 1 on a single-processor machine)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
-    Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "5",
-             "Failed logins allowed for one username from one address within the window, before HTTP 429."),
+    Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "10",
+             "Failed logins allowed within the window for one account (whatever the address) or from one "
+             "address (whatever the account), before HTTP 429 (django-axes)."),
     Variable("DELIBE_LOGIN_WINDOW", "entier", "900", "The login-throttling window, in seconds."),
     Variable("DELIBE_CLIENT_IP_HEADER", "texte", "",
              "The request header holding the client's address, set by the proxy (empty: the connection's "

@@ -94,7 +94,7 @@ class Regles:
         return exact(bar) - exact(self.tolerance)
 
     def with_values(self, **values: float) -> Regles:
-        return replace(self, **values)  # type: ignore[arg-type]
+        return replace(self, **values)  # type: ignore[arg-type]  # values are named parameters of Regles
 
 
 def regles_at(date: str) -> Regles:
@@ -102,7 +102,7 @@ def regles_at(date: str) -> Regles:
     values: dict[str, float] = {p.name: p.at(date).value for p in PARAMETERS}
     for int_name in ("redoublements_par_semestre", "redoublements_max", "redoublements_derogation"):
         values[int_name] = int(values[int_name])
-    return Regles(**values)  # type: ignore[arg-type]
+    return Regles(**values)  # type: ignore[arg-type]  # one value per Regles field, by name
 
 
 DEFAULT_DATE = "2023-09-01"

@@ -122,7 +122,7 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -
     parser.StartElementHandler = scan.start
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
-    parser.ExternalEntityRefHandler = _refuse_dtd  # type: ignore[assignment]
+    parser.ExternalEntityRefHandler = _refuse_dtd  # type: ignore[assignment]  # expat handler attribute typed as a fixed callable
     read = 0
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):

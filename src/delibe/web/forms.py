@@ -22,7 +22,7 @@ class BoundedNumberField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(max_length=40, **kwargs)
 
-    def clean(self, value: Any) -> float | None:  # type: ignore[override]
+    def clean(self, value: Any) -> float | None:  # type: ignore[override]  # Field.clean narrowed to the value it returns
         text = super().clean(value)
         if text in (None, ""):
             return None

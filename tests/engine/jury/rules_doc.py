@@ -18,7 +18,7 @@ HEADER = """# Jury rules: rule → text → test cases
 Generated from `delibe.engine.jury.rules.RULES` and the decision tables of `tests/engine/jury/cases/`
 (regenerate: `DELIBE_WRITE_DOCS=1 .venv/bin/pytest tests/engine/jury/test_rules_registry.py`). Every
 decision of the jury engine carries reasons; each reason names one rule below, and each rule cites its
-text. « Décision Délibé » marks a choice made where the texts are silent (../shared/docs/domain.md).
+text. « Décision Délibé » marks a choice made where the texts are silent (docs/domain.md).
 
 Délibé decisions worth knowing when reading a result:
 - Averages are never rounded before a comparison; a value reaches a bar b when it is ≥ b − 0.005.

@@ -75,8 +75,8 @@ AUTHENTICATION_BACKENDS = [
     "delibe.web.audit.axes_backend.LoginAttemptsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("DELIBE_LOGIN_MAX_FAILURES", "10"))
-AXES_COOLOFF_TIME = dt.timedelta(seconds=int(os.environ.get("DELIBE_LOGIN_WINDOW", "900")))
+AXES_FAILURE_LIMIT = variables.value("DELIBE_LOGIN_MAX_FAILURES")
+AXES_COOLOFF_TIME = dt.timedelta(seconds=variables.value("DELIBE_LOGIN_WINDOW"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one at the limit locks
 AXES_USERNAME_CALLABLE = "delibe.web.audit.throttle.normalised_username"
 AXES_CLIENT_IP_CALLABLE = "delibe.web.audit.throttle.client_ip"

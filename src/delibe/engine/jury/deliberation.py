@@ -199,7 +199,7 @@ def _check_order(attempt: YearAttempt, index: int, previous: YearResult | None, 
 
 def _in_range(moyenne: object, regles: Regles) -> bool:
     try:
-        value = exact(moyenne)  # type: ignore[arg-type]
+        value = exact(moyenne)  # type: ignore[arg-type]  # any object: exact() refuses what is not a number
     except NotANumber:
         return False
     return 0 <= value <= exact(regles.note_max)

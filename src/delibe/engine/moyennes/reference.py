@@ -136,7 +136,7 @@ def explain_module(
         if left is not None:
             terms.append(EvaluationTerm(e.id, e.type.value, e.coefficient, poids, shown, None, False, left))
             continue
-        note = Fraction(0) if v is Special.ABS else _sur_20(e, v)  # type: ignore[arg-type]
+        note = Fraction(0) if v is Special.ABS else _sur_20(e, v)  # type: ignore[arg-type]  # v is a number here: None and the specials were left out above
         weight = exact(e.coefficient) * exact(poids)
         num += weight * note
         den += weight

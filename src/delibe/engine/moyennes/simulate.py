@@ -43,6 +43,6 @@ def ue_averages_from_module_averages(
         formation, semestre, parcours,
         [Evaluation(f"moyenne:{code}", code, immediate=True) for code in modules],
     )
-    student = StudentGrades("scenario", {f"moyenne:{code}": avg for code, avg in given.items()})  # type: ignore[misc]
+    student = StudentGrades("scenario", {f"moyenne:{code}": avg for code, avg in given.items()})  # type: ignore[misc]  # module averages are exact numbers, read by exact()
     complete: frozenset[str] = frozenset()
     return {ue: explain_ue(spec, student, ue, complete).exact for ue in spec.ue_codes}

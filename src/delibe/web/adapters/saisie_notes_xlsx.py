@@ -130,7 +130,7 @@ def parse_grade_sheet(
         return unreadable
     try:
         return _parse_rows(sheet, evaluation_key, note_max, known_students)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 — openpyxl raises many types on a damaged file; all mean « unreadable »
         return unreadable
     finally:
         workbook.close()
@@ -142,7 +142,7 @@ def _parse_rows(sheet: object, evaluation_key: str, note_max: float,
     rows: list[SheetRow] = []
     errors: list[SheetError] = []
     seen: dict[str, int] = {}
-    rows_in = sheet.iter_rows(min_row=1, max_row=limits.GRADE_SHEET.rows, max_col=6,  # type: ignore[attr-defined]
+    rows_in = sheet.iter_rows(min_row=1, max_row=limits.GRADE_SHEET.rows, max_col=6,  # type: ignore[attr-defined]  # read-only worksheet
                               values_only=True)
     for number, cells in enumerate(rows_in, start=1):
         first = cells[0] if cells else None

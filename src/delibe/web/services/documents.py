@@ -334,7 +334,7 @@ def _with_penalties(ues: Sequence[UEResult], outcome: SemesterOutcome, student_i
                 points=penalty.points, reglement=_reglement(penalty.reason.source.reference),
                 demi_journees=penalty.demi_journees or None,
                 franchise=franchise if isinstance(franchise, int) and franchise > 0 else None,
-                plafond=float(plafond) if capped else None))  # type: ignore[arg-type]
+                plafond=float(plafond) if capped else None))  # type: ignore[arg-type]  # None only when uncapped, as the report allows
         out.append(u)
     return tuple(out)
 

@@ -216,7 +216,7 @@ class _Restorer:
                                                   "« utilisateurs ».")
                         values[f.attname] = self.users[value]
                     else:
-                        values[f.attname] = self.ref(f.related_model, value, where)  # type: ignore[arg-type]
+                        values[f.attname] = self.ref(f.related_model, value, where)  # type: ignore[arg-type]  # related_model is a model class for every foreign key here
                 else:
                     values[f.attname] = _parse(f, value)
             obj = model(**values)

@@ -27,7 +27,7 @@ class StudentsForm(forms.Form):
                                  required=False)
 
     def __init__(self, *args: object, parcours: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's Form takes *args untyped
         self.fields["parcours"].choices = [("", "—"), *parcours]
 
     def clean_fichier(self) -> object:

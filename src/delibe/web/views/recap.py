@@ -18,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _filters(request: HttpRequest, run: object) -> tuple[list[str], list[str], str | None, str | None]:
-    enrolments = run.enrolments.values_list("parcours", "groupe")  # type: ignore[attr-defined]
+    enrolments = run.enrolments.values_list("parcours", "groupe")  # type: ignore[attr-defined]  # reverse relation added by Django at runtime
     pairs = list(enrolments)
     parcours_list = sorted({p for p, _ in pairs if p})
     groups = sorted({g for _, g in pairs if g})
