@@ -12,7 +12,7 @@ PG_TESTS := tests/web tests/trust tests/assiduite tests/interop tests/api
 help:
 	@echo "make demo   — installe tout, prépare la base SQLite de démonstration et sert http://127.0.0.1:8000"
 	@echo "make test   — installe tout et lance toute la suite de tests"
-	@echo "make bench  — mesure la vitesse (moyennes, jury, pages web sur SQLite) et affiche le tableau de docs/benchmarks.md"
+	@echo "make bench  — mesure la vitesse (moyennes, jury, pages web sur SQLite), le coût des fichiers hostiles, et affiche les tableaux de docs/benchmarks.md"
 	@echo "make install — construit seulement .venv"
 
 install: $(STAMP)
@@ -45,6 +45,7 @@ test-postgres: install
 bench: install
 	$(BIN)/delibe bench
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/upload_bombs.py
 
 # 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked.
 load-test: install
