@@ -59,8 +59,9 @@ def main() -> None:
         result, cost = bombs.cost(lambda d=data, c=call: c(d))
         errors = list(result.errors)
         answer = (f"{len(errors)} erreur(s) : {str(errors[0])[:70]}…" if errors else "accepté")
-        print(f"| {label} | {len(data) / 1024:,.0f} Ko | {answer} | {cost.cpu:.2f} s | "
-              f"{cost.peak / 1e6:.1f} Mo | {cost.wall:.2f} s |".replace(",", " "))
+        size = f"{len(data) / 1024:,.0f}".replace(",", " ")
+        print(f"| {label} | {size} Ko | {answer.replace('|', '/')} | {cost.cpu:.2f} s | "
+              f"{cost.peak / 1e6:.1f} Mo | {cost.wall:.2f} s |")
 
 
 if __name__ == "__main__":
