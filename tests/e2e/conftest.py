@@ -89,7 +89,7 @@ from tests.web.conftest import world  # noqa: F401  (a fixture, used by name)
 
 @pytest.fixture
 def server(live_server):
-    """The live server's address (an empty database), with the login throttle reset."""
+    """The live server's address (an empty database; the login counters of django-axes live in it)."""
     from django.core.cache import cache
 
     cache.clear()
