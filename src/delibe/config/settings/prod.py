@@ -57,7 +57,8 @@ X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = _prod("DELIBE_DB_CONN_MAX_AGE")
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-# Shared by every application server (login throttling): `delibe manage createcachetable` once.
+# Shared by every application server: `delibe manage createcachetable` once (login throttling counts in
+# the database itself, django-axes).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "delibe_cache"}}
 # Behind nginx every request comes from the proxy: the client's address is in X-Real-IP (set by nginx).
 DELIBE_CLIENT_IP_HEADER = _prod("DELIBE_CLIENT_IP_HEADER")
