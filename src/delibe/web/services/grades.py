@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -71,11 +71,29 @@ def parse_cell(raw: str, note_max: float) -> tuple[str, Decimal | None, str]:
     return action, value, special
 
 
+class DatabaseBusy(GradeError):
+    """The database stayed busy longer than its timeout (SQLite: another writer held the lock)."""
+
+
 def save_grade(
     *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
 ) -> CellState:
     """Saves one cell. ``expected_version`` is the version the writer read (0 when there was no grade).
-    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile)."""
+    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile), DatabaseBusy
+    (nothing saved: the writer is told to try again, never a server error)."""
+    try:
+        return _save_grade(user=user, evaluation=evaluation, student_id=student_id, raw=raw,
+                           expected_version=expected_version)
+    except OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise DatabaseBusy("La base de données est occupée (un import est en cours) : cette note n'est pas "
+                           "enregistrée, réessayez dans quelques secondes.") from None
+
+
+def _save_grade(
+    *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
+) -> CellState:
     if evaluation.semester.locked:
         raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
     action, value, special = parse_cell(raw, evaluation.note_max)
