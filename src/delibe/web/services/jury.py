@@ -152,12 +152,12 @@ def _record_each(*, user: object, run: SemesterRun, student: Student,
                  changes: list[tuple[str, str, str, str]]) -> dict[str, str]:
     """Records each change in the caller's transaction; the errors by « level-key »."""
     errors: dict[str, str] = {}
-        for level, key, code, reason in changes:
-            try:
-                record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
-                                reason=reason)
-            except DecisionError as error:
-                errors[f"{level}-{key}"] = str(error)
+    for level, key, code, reason in changes:
+        try:
+            record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
+                            reason=reason)
+        except DecisionError as error:
+            errors[f"{level}-{key}"] = str(error)
     return errors
 
 
