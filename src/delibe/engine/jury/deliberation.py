@@ -573,6 +573,10 @@ def _propose_annee(
     cursus: Cursus,
     regles: Regles,
 ) -> tuple[str | None, list[Reason]]:
+    if attempt.sortie is not None:
+        code, date = attempt.sortie
+        what = "démission" if code == C.DEM else "défaillance"
+        return code, [R["annee.sortie"].reason(f"{what} le {date} → {code}", code=code, date=date)]
     if attempt.provisional_ues:
         pending = ", ".join(sorted(attempt.provisional_ues))
         return None, [R["attente"].reason(

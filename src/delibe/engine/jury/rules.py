@@ -95,6 +95,8 @@ RULES: Mapping[str, Rule] = _rules(
          "et année).", sources.DELIBE_ATTENTE),
     Rule("annee.incomplet", "Une année dont un RCUE est incomplet (moyenne indéfinie) n'a pas de décision "
          "automatique: ni RED ni NAR.", sources.DELIBE_INCOMPLET),
+    Rule("annee.sortie", "Un étudiant qui a démissionné (DEM) ou est défaillant (DEF) en cours d'année se voit "
+         "proposer ce code, avec sa date.", sources.CODES_JURY),
     Rule("annee.semestre_pair", "Le passage en semestre pair est de droit.", sources.PROGRESSION),
     # Jury (§4.6)
     Rule("jury.decision", "Le jury décide souverainement; tout écart à la proposition est motivé.", sources.JURY),
