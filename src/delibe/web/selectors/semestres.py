@@ -111,6 +111,7 @@ class Cell:
     reasons: list[dict[str, Any]] = field(default_factory=list)
     departure_reason: str = ""
     provisional: bool = False
+    incomplet: str = ""  # no proposal because an average is undefined: what is missing
 
     @property
     def shown(self) -> str | None:
@@ -198,7 +199,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
             d = decided.get((sid, level, key))
             provisional = bool(level == "ue" and key in ue_results and ue_results[key].provisional)
             return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None,
-                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional)
+                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional,
+                        p.incomplet)
 
         ues = [c for c in (cell("ue", k) for k in ue_headers)]
         rcues: list[Cell] = []
