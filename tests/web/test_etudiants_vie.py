@@ -147,3 +147,23 @@ def test_a_locked_semester_refuses_every_change(world):
         service.record_exit(user=None, enrolment=_enrolment(world, world.bruno), code="DEM", date="01/12/2023")
     with pytest.raises(service.StudentError, match="verrouillé"):
         service.unenrol(user=None, enrolment=_enrolment(world, world.bruno))
+
+
+def test_a_script_records_a_demission_and_an_unenrolment_from_the_cli(world):
+    from click.testing import CliRunner
+
+    from delibe.cli import cli
+
+    result = CliRunner().invoke(cli, ["etudiant", "etat", "1002", "--semestre", str(world.s1.pk), "--code", "DEM",
+                                      "--date", "01/12/2023", "--motif", "courrier"])
+    assert result.exit_code == 0, result.output
+    e = _enrolment(world, world.bruno)
+    assert (e.etat, e.etat_le) == ("DEM", dt.date(2023, 12, 1))
+    assert AuditEntry.objects.filter(student_id=world.bruno.pk).latest("id").channel == "cli"
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("9"))
+    refused = CliRunner().invoke(cli, ["etudiant", "desinscrire", "1002", "--semestre", str(world.s1.pk)])
+    assert refused.exit_code == 2 and "1 note(s)" in refused.output
+    done = CliRunner().invoke(cli, ["etudiant", "desinscrire", "1002", "--semestre", str(world.s1.pk),
+                                    "--confirmer", "--motif", "erreur de saisie"])
+    assert done.exit_code == 0, done.output
+    assert not Enrolment.objects.filter(student=world.bruno, semester=world.s1).exists()
