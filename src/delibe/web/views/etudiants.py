@@ -133,9 +133,10 @@ def exit_(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
             _forms_error(form, error)
         else:
             code = form.cleaned_data["code"]
-            messages.success(request, _("%(s)s, %(r)s : %(c)s enregistré(e).") % {
+            messages.success(request, _("%(s)s, %(r)s : %(c)s.") % {
                 "s": enrolment.student, "r": enrolment.semester,
-                "c": {"DEM": _("démission"), "DEF": _("défaillance")}.get(code, _("retour à l'état inscrit"))})
+                "c": {"DEM": _("démission enregistrée"), "DEF": _("défaillance enregistrée")}.get(
+                    code, _("retour à l'état inscrit enregistré"))})
             return redirect("delibe:etudiant_gerer", pk=pk)
     return _render(request, enrolment.student, bound={enrolment.pk: {"exit": form}}, status=400)
 
