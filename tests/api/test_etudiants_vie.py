@@ -44,7 +44,7 @@ def test_unenrolling_with_grades_is_a_conflict_until_confirmed(api, world):
 
     from delibe.web.models import Grade
 
-    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("9"))
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal(9))
     e = _enrolment(world)
     url = f"/api/v1/etudiants/{world.bruno.pk}/inscriptions/{e.pk}/desinscription"
     assert api("scolarite").post(url, {}).status_code == 409

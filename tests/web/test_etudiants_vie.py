@@ -30,8 +30,8 @@ def test_a_student_added_by_hand_is_created_enrolled_and_journaled(world):
 
 
 def test_adding_a_student_to_a_semester_with_grades_dates_the_enrolment_and_leaves_the_others_alone(world):
-    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal("14"))
-    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("8"))
+    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal(14))
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal(8))
     Evaluation.objects.filter(pk=world.taught.pk).update(date=dt.date(2023, 10, 1))
     before = compute_run(world.s1).module_average(world.alice.pk, "R1.01")
     enrolment = service.add_student(user=None, run=world.s1, nip="7002", nom="Tard", prenom="Ive",
@@ -125,7 +125,7 @@ def test_unenrolling_without_grades_is_direct_and_journaled(world):
 
 
 def test_unenrolling_with_grades_is_refused_unless_confirmed_with_a_reason(world):
-    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("11"))
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal(11))
     enrolment = _enrolment(world, world.bruno)
     with pytest.raises(service.StudentError, match="1 note"):
         service.unenrol(user=None, enrolment=enrolment)
@@ -160,7 +160,7 @@ def test_a_script_records_a_demission_and_an_unenrolment_from_the_cli(world):
     e = _enrolment(world, world.bruno)
     assert (e.etat, e.etat_le) == ("DEM", dt.date(2023, 12, 1))
     assert AuditEntry.objects.filter(student_id=world.bruno.pk).latest("id").channel == "cli"
-    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("9"))
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal(9))
     refused = CliRunner().invoke(cli, ["etudiant", "desinscrire", "1002", "--semestre", str(world.s1.pk)])
     assert refused.exit_code == 2 and "1 note(s)" in refused.output
     done = CliRunner().invoke(cli, ["etudiant", "desinscrire", "1002", "--semestre", str(world.s1.pk),

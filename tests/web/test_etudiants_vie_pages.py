@@ -82,7 +82,7 @@ def test_a_demission_without_date_is_refused_with_the_field_named(world, login):
 
 
 def test_unenrolling_a_student_with_grades_asks_for_confirmation_and_a_reason(world, login):
-    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal("11"))
+    Grade.objects.create(evaluation=world.taught, student=world.bruno, value=Decimal(11))
     client = login("scolarite")
     e = _bruno_s1(world)
     url = f"/etudiants/{world.bruno.pk}/inscriptions/{e.pk}/desinscrire/"

@@ -34,7 +34,7 @@ def graded_s1(world):
     for module in formation_model(world.version).modules_of(1, "Créa"):
         e = Evaluation.objects.create(semester=run, module_code=module.code, titre="Contrôle", note_max=20,
                                       date=dt.date(2023, 10, 10))
-        grades += [Grade(evaluation=e, student=s, value=Decimal("12")) for s in students]
+        grades += [Grade(evaluation=e, student=s, value=Decimal(12)) for s in students]
     Grade.objects.bulk_create(grades)
     return run, students
 
@@ -87,9 +87,9 @@ def test_a_grade_entered_for_a_late_student_counts_and_later_evaluations_expect_
                         inscrit_le=dt.date(2023, 11, 20))
     tard = Student.objects.get(nip="9001")
     first = Evaluation.objects.filter(semester=run, module_code="R1.01").first()
-    Grade.objects.create(evaluation=first, student=tard, value=Decimal("15"))
+    Grade.objects.create(evaluation=first, student=tard, value=Decimal(15))
     later = Evaluation.objects.create(semester=run, module_code="R1.01", titre="Après", date=dt.date(2023, 12, 1))
-    Grade.objects.bulk_create([Grade(evaluation=later, student=s, value=Decimal("12")) for s in students])
+    Grade.objects.bulk_create([Grade(evaluation=later, student=s, value=Decimal(12)) for s in students])
     outcome = compute_run(run)
     assert outcome.incomplete_evaluations() == {later.pk}  # the three late students owe this one
     assert outcome.module_average(tard.pk, "R1.01") is None or outcome.module_average(tard.pk, "R1.01") >= 0

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django reads migration class attributes as plain lists by design)
 # Issue 13: late enrolment (date, policy for earlier evaluations) and the date of a démission/défaillance.
 
 from django.db import migrations, models
