@@ -137,3 +137,15 @@ def test_the_year_jury_proposes_neither_aj_nor_red_for_an_undefined_average(worl
     assert all(p.code != "AJ" for p in proposals.values())
     ue2 = proposals[("ue", "UE2.1")]
     assert ue2.code is None and "neutralisées ou non attendues" in ue2.incomplet
+
+
+def test_the_semester_page_counts_the_evaluations_complete_after_a_late_import(world, graded_s1, login):
+    from delibe.web.selectors.semestres import evaluation_rows, evaluations_completion
+
+    run, _ = graded_s1
+    service.import_file(user=None, run=run, data=LATE.encode(), filename="tard.csv", inscrit_le=dt.date(2023, 11, 20))
+    rows = evaluation_rows(run)
+    assert all(r.complete and r.total == 26 for r in rows)
+    assert evaluations_completion(run) == (24, 24)
+    page = login("scolarite").get(f"/semestres/{run.pk}/").content.decode()
+    assert page.count("complète") >= 24 and "26/29" not in page

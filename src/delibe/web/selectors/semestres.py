@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import compute_run, deliberate_students
+from delibe.web.services.calcul import compute_run, deliberate_students, not_expected_counts
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
 from delibe.web.services.jury import odd, proposals_of, year_runs
@@ -45,9 +45,10 @@ def evaluation_rows(run: SemesterRun, modules: set[str] | None = None) -> list[E
     if modules is not None:
         qs = qs.filter(module_code__in=modules)
     rows = []
+    exempt = not_expected_counts(run)  # late enrolments and exits owe no grade (docs/domain.md §2)
     for e in qs:
         module = formation.module(e.module_code, run.semestre)
-        rows.append(EvaluationRow(e, module.titre if module else "", e.filled, total))
+        rows.append(EvaluationRow(e, module.titre if module else "", e.filled, total - exempt.get(e.pk, 0)))
     return rows
 
 
@@ -223,8 +224,9 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
 def evaluations_completion(run: SemesterRun) -> tuple[int, int]:
     """(complete evaluations, all evaluations) of a run."""
     total = run.enrolments.count()
+    exempt = not_expected_counts(run)
     stats = run.evaluations.annotate(filled=Count("grades", filter=Q(grades__isnull=False)))
-    return sum(1 for e in stats if e.filled >= total), len(stats)
+    return sum(1 for e in stats if e.filled >= total - exempt.get(e.pk, 0)), len(stats)
 
 
 def module_titles(run: SemesterRun) -> dict[str, str]:

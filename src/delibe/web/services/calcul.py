@@ -273,6 +273,26 @@ def _fill_not_expected(values: Any, members: list[int], kept: list[Evaluation],
                 values[i, j] = special_code[valeur_manquante(raison, politique)]
 
 
+def not_expected_counts(run: SemesterRun) -> dict[int, int]:
+    """Per evaluation of ``run``, how many enrolled students owe no grade for it and have none (enrolled
+    after it, or gone before it): the pages that count « notes saisies / attendues » leave them out."""
+    rows = [(sid, inscrit_le, etat_le if etat in ETATS_SORTIE else None) for sid, inscrit_le, etat, etat_le in
+            Enrolment.objects.filter(semester=run).exclude(inscrit_le__isnull=True, etat_le__isnull=True)
+            .values_list("student_id", "inscrit_le", "etat", "etat_le")]
+    if not rows:
+        return {}
+    graded = set(Grade.objects.filter(evaluation__semester=run, student_id__in=[r[0] for r in rows])
+                 .values_list("evaluation_id", "student_id"))
+    counts: dict[int, int] = {}
+    for evaluation in Evaluation.objects.filter(semester=run):
+        day = evaluation_date(evaluation)
+        n = sum(1 for sid, debut, fin in rows
+                if (evaluation.pk, sid) not in graded and non_attendue(day, debut, fin) is not None)
+        if n:
+            counts[evaluation.pk] = n
+    return counts
+
+
 def compute_run(run: SemesterRun) -> SemesterOutcome:
     return compute_runs([run])[run.pk]
 
