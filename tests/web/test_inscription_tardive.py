@@ -149,3 +149,11 @@ def test_the_semester_page_counts_the_evaluations_complete_after_a_late_import(w
     assert evaluations_completion(run) == (24, 24)
     page = login("scolarite").get(f"/semestres/{run.pk}/").content.decode()
     assert page.count("complète") >= 24 and "26/29" not in page
+
+
+def test_the_grade_grid_says_why_a_late_students_grade_is_not_expected(world, graded_s1, login):
+    run, _ = graded_s1
+    service.import_file(user=None, run=run, data=LATE.encode(), filename="tard.csv", inscrit_le=dt.date(2023, 11, 20))
+    evaluation = Evaluation.objects.filter(semester=run, module_code="R1.01").first()
+    page = login("scolarite").get(f"/evaluations/{evaluation.pk}/saisie/").content.decode()
+    assert page.count("note non attendue : inscrit le 20/11/2023 (compte EXC)") == 3

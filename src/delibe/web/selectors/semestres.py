@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import compute_run, deliberate_students, not_expected_counts
+from delibe.web.services.calcul import compute_run, deliberate_students, evaluation_date, not_expected_counts
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
 from delibe.web.services.jury import odd, proposals_of, year_runs
@@ -80,6 +80,19 @@ class GridRow:
     groupe: str
     display: str
     version: int
+    non_attendue: str = ""  # no grade expected from this student (late enrolment, exit): why
+
+
+def _not_expected_text(enrolment: Enrolment, day: Any) -> str:
+    from delibe.engine.inscription import AVANT_INSCRIPTION, ETATS_SORTIE, non_attendue
+
+    sortie = enrolment.etat_le if enrolment.etat in ETATS_SORTIE else None
+    why = non_attendue(day, enrolment.inscrit_le, sortie)
+    if why is None:
+        return ""
+    if why == AVANT_INSCRIPTION:
+        return f"note non attendue : inscrit le {enrolment.inscrit_le:%d/%m/%Y} (compte {enrolment.avant_inscription})"
+    return f"note non attendue : {enrolment.etat} le {sortie:%d/%m/%Y}"
 
 
 def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow]:
@@ -91,12 +104,14 @@ def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow
         )
     }
     rows = []
+    day = evaluation_date(evaluation)
     enrolments = Enrolment.objects.filter(semester_id=evaluation.semester_id)
     if groupe is not None:
         enrolments = enrolments.filter(groupe=groupe)
     for enrolment in enrolments.select_related("student").order_by("groupe", "student__nom", "student__prenom"):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
-        rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version))
+        why = _not_expected_text(enrolment, day) if not version and (enrolment.inscrit_le or enrolment.etat_le) else ""
+        rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version, why))
     return rows
 
 
