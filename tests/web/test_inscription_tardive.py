@@ -157,3 +157,13 @@ def test_the_grade_grid_says_why_a_late_students_grade_is_not_expected(world, gr
     evaluation = Evaluation.objects.filter(semester=run, module_code="R1.01").first()
     page = login("scolarite").get(f"/evaluations/{evaluation.pk}/saisie/").content.decode()
     assert page.count("note non attendue : inscrit le 20/11/2023 (compte EXC)") == 3
+
+
+def test_the_student_page_shows_incomplet_not_aj_for_an_undefined_average(world, login):
+    from tests.web.conftest import grade_whole_year
+
+    grade_whole_year(world, 12, 12)
+    Grade.objects.filter(student=world.bruno, evaluation__semester=world.s2).update(value=None, special="EXC")
+    page = login("scolarite").get(f"/etudiants/{world.bruno.pk}/").content.decode()
+    assert "incomplet" in page
+    assert ">AJ</span>" not in page and ">RED</span>" not in page
