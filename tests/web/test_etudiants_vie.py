@@ -167,3 +167,14 @@ def test_a_script_records_a_demission_and_an_unenrolment_from_the_cli(world):
                                     "--confirmer", "--motif", "erreur de saisie"])
     assert done.exit_code == 0, done.output
     assert not Enrolment.objects.filter(student=world.bruno, semester=world.s1).exists()
+
+
+def test_a_demission_during_the_odd_semester_is_proposed_dem_at_its_jury(world, login):
+    from delibe.web.services.jury import odd
+
+    service.record_exit(user=None, enrolment=_enrolment(world, world.bruno), code="DEM", date="01/12/2023")
+    cursus = deliberate_students([world.bruno.pk], up_to="2023-2024", odd_semester=odd(world.s1))
+    annee = proposals_of(cursus[world.bruno.pk], world.s1)[("annee", "BUT1")]
+    assert annee.code == "DEM" and "démission le 01/12/2023" in annee.reasons[0]["text"]
+    page = login("scolarite").get(f"/semestres/{world.s1.pk}/jury/etudiants/{world.bruno.pk}/").content.decode()
+    assert "démission le 01/12/2023" in page

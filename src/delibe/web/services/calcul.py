@@ -312,6 +312,9 @@ class StudentCursus:
     # codes only, from the vectorised cohort path: {"ues": {code: (moyenne, code)}, "rcues": {nom:
     # (moyenne, code)}, "annee": code}; the reasons come from ``deliberate`` when someone asks for them
     cohort: dict[str, Any] | None = None
+    # (DEM or DEF, date) when the student left during the year being deliberated (odd-semester jury: the
+    # year code is then proposed at this jury, the student having no even semester)
+    sortie: tuple[str, str] | None = None
 
     def year_result(self, academic_year: str) -> Any | None:
         if self.result is None:
@@ -446,7 +449,7 @@ def deliberate_students(
                     )), student_id, outcomes.values())
                 result = _with_attendance(deliberate(formation, earlier, regles), attendance) if earlier.years else None
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
-                                                      semester_result=semester_result)
+                                                      semester_result=semester_result, sortie=years[-1].sortie)
             else:
                 result = _with_attendance(deliberate(formation, Cursus(parcours, tuple(years)), regles), attendance)
                 result = dataclasses.replace(result, years=tuple(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine.jury import codes
+from delibe.engine.jury.rules import rule
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import INCOMPLETE_RULES, StudentCursus, deliberate_students
@@ -93,6 +94,12 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
         for code, ue in cursus.semester_result.ues.items():
             proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
                                                as_dicts(ue.reasons), ue.decided, incomplet(ue.proposed, ue.reasons))
+        if cursus.sortie is not None:  # a démission/défaillance during the odd semester: its year code now
+            exit_code, date = cursus.sortie
+            what = "démission" if exit_code == codes.DEM else "défaillance"
+            reason = rule("annee.sortie").reason(f"{what} le {date} → {exit_code}", code=exit_code, date=date)
+            key = f"BUT{run.annee_but}"
+            proposals[("annee", key)] = Proposal("annee", key, None, None, exit_code, as_dicts([reason]))
         return proposals
     year = cursus.year_result(run.academic_year.label)
     if year is None:
