@@ -181,6 +181,15 @@ class Enrolment(models.Model):
     groupe = models.CharField(_("groupe"), max_length=40, blank=True)
     redoublant = models.BooleanField(_("redoublant"), default=False)
     etat = models.CharField(_("état"), max_length=10, default="I")  # I inscrit, DEM, DEF
+    # Late enrolment (issue 13): evaluations dated before this day expect no grade from the student; a
+    # missing one counts as ``avant_inscription`` (EXC, or ATT). Empty: enrolled from the start.
+    inscrit_le = models.DateField(_("inscrit le"), null=True, blank=True)
+    avant_inscription = models.CharField(
+        _("notes des évaluations antérieures à l'inscription"), max_length=3,
+        choices=[("EXC", _("EXC (neutralisées)")), ("ATT", _("ATT (en attente d'un rattrapage)"))], default="EXC",
+    )
+    # Démission (DEM) or défaillance (DEF): its date; evaluations after it expect no grade.
+    etat_le = models.DateField(_("date de démission ou de défaillance"), null=True, blank=True)
 
     class Meta:
         constraints = [

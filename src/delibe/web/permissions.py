@@ -120,6 +120,12 @@ def can_manage_semester(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES)
 
 
+def can_manage_students(user: Any, department_id: int) -> bool:
+    """Add a student by hand, correct their identity, record a démission/défaillance, unenrol (issue 13):
+    the department's scolarité (and an administrator)."""
+    return roles_of(user).has(department_id, {Role.SCOLARITE})
+
+
 def can_view_averages(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES | {Role.PRESIDENT})
 

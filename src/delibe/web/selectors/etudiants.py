@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from delibe.web.models import Enrolment, Grade, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import compute_runs, deliberate_students
+from delibe.web.services.calcul import INCOMPLETE_RULES, compute_runs, deliberate_students
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
 from delibe.web.services.publication import rules_of
@@ -71,6 +71,9 @@ def _decision_dict(level: str, key: str, moyenne: float | None, proposed: str | 
         "decided": code, "reasons": reasons,
         "departure_reason": decision.departure_reason if decision else "",
         "explication": explain_code(code or proposed), "libelle": code_label(code or proposed),
+        # no proposal because an average is undefined (« incomplet », never AJ): the engine's reason
+        "incomplet": "" if proposed else next((str(r.get("text", "")) for r in reasons
+                                               if r.get("rule") in INCOMPLETE_RULES), ""),
     }
 
 

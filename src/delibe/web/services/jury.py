@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine.jury import codes
+from delibe.engine.jury.rules import rule
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import StudentCursus, deliberate_students
+from delibe.web.services.calcul import INCOMPLETE_RULES, StudentCursus, deliberate_students
 
 CODES_BY_LEVEL = {"ue": codes.UE_ORDER, "rcue": codes.RCUE_ORDER, "annee": codes.ANNEE_ORDER}
 
@@ -40,6 +41,8 @@ class Proposal:
     # The code the engine arrives at once the jury's own decisions are applied (an RCUE ADJ makes its UEs
     # ADJR): what a recorded confirmation follows. Equal to ``code`` where no decision bears on it.
     resulting: str | None = None
+    # « incomplet »: no proposal because an average is undefined (never AJ/RED); what is missing, in French
+    incomplet: str = ""
 
     @property
     def outcome(self) -> str | None:
@@ -69,6 +72,11 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
     def as_dicts(reasons: Any) -> list[dict[str, object]]:
         return [r.as_dict() for r in reasons] if with_reasons else []
 
+    def incomplet(code: str | None, reasons: Any) -> str:
+        if code is not None:
+            return ""
+        return next((r.text for r in reasons if r.rule in INCOMPLETE_RULES), "")
+
     proposals: dict[tuple[str, str], Proposal] = {}
     if cursus.cohort is not None and run.semestre % 2 == 0:
         formation = cursus.cohort["formation"]
@@ -85,20 +93,27 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
             return {}
         for code, ue in cursus.semester_result.ues.items():
             proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                               as_dicts(ue.reasons), ue.decided)
+                                               as_dicts(ue.reasons), ue.decided, incomplet(ue.proposed, ue.reasons))
+        if cursus.sortie is not None:  # a démission/défaillance during the odd semester: its year code now
+            exit_code, date = cursus.sortie
+            what = "démission" if exit_code == codes.DEM else "défaillance"
+            reason = rule("annee.sortie").reason(f"{what} le {date} → {exit_code}", code=exit_code, date=date)
+            key = f"BUT{run.annee_but}"
+            proposals[("annee", key)] = Proposal("annee", key, None, None, exit_code, as_dicts([reason]))
         return proposals
     year = cursus.year_result(run.academic_year.label)
     if year is None:
         return {}
     for code, ue in year.ues.items():
         proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                           as_dicts(ue.reasons), ue.decided)
+                                           as_dicts(ue.reasons), ue.decided, incomplet(ue.proposed, ue.reasons))
     for nom, rcue in year.rcues.items():
         proposals[("rcue", nom)] = Proposal("rcue", nom, None, rcue.moyenne, rcue.proposed,
-                                            as_dicts(rcue.reasons), rcue.decided)
+                                            as_dicts(rcue.reasons), rcue.decided, incomplet(rcue.proposed, rcue.reasons))
     key = f"BUT{run.annee_but}"
     proposals[("annee", key)] = Proposal("annee", key, None, None, year.annee.proposed,
-                                         as_dicts(year.annee.reasons), year.annee.decided)
+                                         as_dicts(year.annee.reasons), year.annee.decided,
+                                         incomplet(year.annee.proposed, year.annee.reasons))
     return proposals
 
 
