@@ -240,6 +240,8 @@ def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
             "Seuls un administrateur, la scolarité, le responsable de formation ou le président du jury "
             "peuvent rouvrir un semestre verrouillé."
         )
+    if getattr(run, "archived", False):
+        raise AuditError(f"{run} appartient à une année archivée : il ne peut plus être rouvert.")
     if len(reason) < 5:
         raise AuditError("Écrivez le motif de la réouverture (il est conservé dans le journal).")
     with transaction.atomic():
@@ -331,11 +333,11 @@ def decision_written(*, user: Any, run: Any, decision: Any, old: Any) -> AuditEn
     return audit
 
 
-def formation_stored(*, version: Any, user: Any = None) -> AuditEntry:
+def formation_stored(*, version: Any, user: Any = None, reason: str = "") -> AuditEntry:
     return record(
         user=user, action=Action.CREATE, object_type=ObjectType.FORMATION, object_id=version.pk,
         new={"slug": version.slug, "version": version.version, "sha256": version.sha256},
-        department_id=version.department_id, summary=f"{version.slug} v{version.version}",
+        department_id=version.department_id, summary=f"{version.slug} v{version.version}", reason=reason,
     )
 
 
