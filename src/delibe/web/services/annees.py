@@ -338,12 +338,17 @@ class PassagePreview:
         return counts
 
 
-def capitalised_ues(student: Student, annee_but: int, before: str) -> list[str]:
+def capitalised_decisions(student: Student, annee_but: int, before: str) -> list[JuryDecision]:
     """The UEs of BUT``annee_but`` the student acquired at a jury before the year ``before``: a repeater keeps
-    them (domain.md §3, « repeaters' UEs »)."""
-    rows = JuryDecision.objects.filter(student=student, annee_but=annee_but, level=DecisionLevel.UE,
-                                       academic_year__label__lt=before, decided_code__in=C.VALIDATING)
-    return sorted({r.key for r in rows})
+    them, with the average of the jury that acquired them (domain.md §3, « repeaters' UEs »)."""
+    rows = (JuryDecision.objects.filter(student=student, annee_but=annee_but, level=DecisionLevel.UE,
+                                        academic_year__label__lt=before, decided_code__in=C.VALIDATING)
+            .select_related("academic_year").order_by("key", "academic_year__label"))
+    return list({r.key: r for r in rows}.values())
+
+
+def capitalised_ues(student: Student, annee_but: int, before: str) -> list[str]:
+    return [r.key for r in capitalised_decisions(student, annee_but, before)]
 
 
 def _destination(targets: Iterable[SemesterRun], student: Student, semestre: int) -> SemesterRun | None:
@@ -419,7 +424,7 @@ def confirm_passage(*, user: Any, department: Department, source_label: str) -> 
         names = "; ".join(f"{line.student} : {line.message}" for line in preview.blocking[:10])
         more = f" (et {len(preview.blocking) - 10} autre(s))" if len(preview.blocking) > 10 else ""
         raise YearSetupError(f"Passage refusé, rien n'a été inscrit — {len(preview.blocking)} étudiant(s) "
-                             f"bloquant(s) : {names}{more}.")
+                             f"bloquant(s) : {names}{more}")
     if not preview.to_enrol:
         raise YearSetupError(f"Personne à inscrire en {preview.target} depuis {source_label}.")
     entries = []
