@@ -302,3 +302,60 @@ def test_the_repeaters_capitalised_ues_are_shown_on_their_page(world, login):
     confirm_passage(user=None, department=world.department, source_label="2023-2024")
     html = login("scolarite").get(f"/etudiants/{world.bruno.pk}/").content.decode()
     assert 'id="capitalisees-' in html and "UE1.1" in html
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def test_the_command_line_opens_copies_and_passes_with_the_same_services(world):
+    from click.testing import CliRunner
+
+    from delibe.cli.annee import annee
+    from delibe.web.audit.models import AuditEntry
+    from delibe.web.models import Enrolment, SemesterRun
+
+    opened = CliRunner().invoke(annee, ["ouvrir", "--departement", "mmi", "--annee", "2024-2025", "--formation",
+                                        str(world.version.pk), "--semestre", "3", "--modalite", "FA",
+                                        "--etape", "3=VMMI21", "--dates", "3=2024-09-02:2025-01-20"])
+    assert opened.exit_code == 0, opened.output
+    s3 = SemesterRun.objects.get(academic_year__label="2024-2025", semestre=3)
+    assert (s3.etape_apogee, s3.debut) == ("VMMI21", dt.date(2024, 9, 2))
+    assert AuditEntry.objects.filter(semester_id=s3.pk, channel="cli").exists()
+    copied = CliRunner().invoke(annee, ["copier", "--departement", "mmi", "--annee", "2023-2024"])
+    assert copied.exit_code == 0, copied.output
+    blocked = CliRunner().invoke(annee, ["passage", "--departement", "mmi", "--annee", "2023-2024", "--confirmer"])
+    assert blocked.exit_code == 1 and "BLOQUANT" in blocked.output
+    decide_year(world, world.alice, "PASD")
+    decide_year(world, world.bruno, "RED")
+    preview = CliRunner().invoke(annee, ["passage", "--departement", "mmi", "--annee", "2023-2024", "--json"])
+    assert preview.exit_code == 0 and '"passage": 1' in preview.output
+    assert not Enrolment.objects.filter(semester__academic_year__label="2024-2025").exists()
+    done = CliRunner().invoke(annee, ["passage", "--departement", "mmi", "--annee", "2023-2024", "--confirmer"])
+    assert done.exit_code == 0, done.output
+    assert Enrolment.objects.filter(semester__academic_year__label="2024-2025").count() == 2
+
+
+def test_the_command_line_names_an_unknown_department(world):
+    from click.testing import CliRunner
+
+    from delibe.cli.annee import annee
+
+    result = CliRunner().invoke(annee, ["copier", "--departement", "xyz", "--annee", "2023-2024"])
+    assert result.exit_code == 2 and "aucun département de code « xyz »" in result.output
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+def test_the_year_form_says_what_is_wrong_without_writing(world, login):
+    from delibe.web.models import SemesterRun
+
+    response = login("scolarite").post(f"/departements/{world.department.pk}/annees/nouvelle/", {
+        "formation": world.version.pk, "annee": "2024-2025", "s1": "on", "s1_debut": "2024-13-01"})
+    assert response.status_code == 400 and "S1, début : date « 2024-13-01 » illisible" in response.content.decode()
+    assert not SemesterRun.objects.filter(academic_year__label="2024-2025").exists()
+
+
+def test_the_passage_page_lists_each_student_with_decision_and_destination(world, login):
+    decide_year(world, world.alice, "ADM")
+    open_s1_next_year(world)
+    html = login("responsable").get(f"/departements/{world.department.pk}/annees/2023-2024/passage/").content.decode()
+    assert "S3 2024-2025" in html and "Aucune décision d&#x27;année" in html and "bloque le passage" in html
