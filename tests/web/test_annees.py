@@ -92,7 +92,7 @@ def test_copying_a_year_carries_semesters_teachers_evaluation_plan_and_groups_wi
     world.s1.save()
     world.taught.date = dt.date(2023, 10, 12)
     world.taught.save()
-    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal("12"))
+    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal(12))
     result = copy_year(user=world.users["scolarite"], department=world.department, source_label="2023-2024")
     assert result.target == "2024-2025" and len(result.runs) == 2
     s1 = SemesterRun.objects.get(academic_year__label="2024-2025", semestre=1)
