@@ -226,6 +226,9 @@ def can_reopen(user: Any, run: Any) -> bool:
     from delibe.web.models import Role
 
     # Whoever may lock the jury (président, scolarité) may reopen it; the responsable de formation too.
+    # An archived semester (its year closed, services/annees.py) is never reopened.
+    if getattr(run, "archived", False):
+        return False
     return perm.roles_of(user).has(run.formation.department_id, {Role.RESPONSABLE, Role.PRESIDENT, Role.SCOLARITE})
 
 
@@ -235,13 +238,13 @@ def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
     from delibe.web.services.jury import year_runs
 
     reason = (reason or "").strip()
+    if getattr(run, "archived", False):
+        raise AuditError(f"{run} appartient à une année archivée : il ne peut plus être rouvert.")
     if not can_reopen(user, run):
         raise AuditError(
             "Seuls un administrateur, la scolarité, le responsable de formation ou le président du jury "
             "peuvent rouvrir un semestre verrouillé."
         )
-    if getattr(run, "archived", False):
-        raise AuditError(f"{run} appartient à une année archivée : il ne peut plus être rouvert.")
     if len(reason) < 5:
         raise AuditError("Écrivez le motif de la réouverture (il est conservé dans le journal).")
     with transaction.atomic():
