@@ -359,3 +359,24 @@ def test_the_passage_page_lists_each_student_with_decision_and_destination(world
     open_s1_next_year(world)
     html = login("responsable").get(f"/departements/{world.department.pk}/annees/2023-2024/passage/").content.decode()
     assert "S3 2024-2025" in html and "Aucune décision d&#x27;année" in html and "bloque le passage" in html
+
+
+def test_an_archived_semester_offers_no_reopening_and_its_reopen_page_is_refused(world, login):
+    from delibe.web.services.annees import archive_year
+
+    lock(world.s1, world.s2)
+    archive_year(user=None, department=world.department, label="2023-2024")
+    client = login("president")
+    jury = client.get(f"/semestres/{world.s2.pk}/jury/").content.decode()
+    assert 'id="rouvrir-jury"' not in jury
+    assert client.get(f"/journal/semestres/{world.s2.pk}/reouvrir/").status_code == 403
+    assert 'id="semestre-archive"' in client.get(f"/semestres/{world.s2.pk}/").content.decode()
+
+
+def test_an_archived_year_receives_no_new_semester(world):
+    from delibe.web.services.annees import SemesterSpec, YearSetupError, archive_year, create_semesters
+
+    lock(world.s1, world.s2)
+    archive_year(user=None, department=world.department, label="2023-2024")
+    with pytest.raises(YearSetupError, match="L'année 2023-2024 est archivée"):
+        create_semesters(user=None, version=world.version, label="2023-2024", specs=[SemesterSpec(3)])
