@@ -380,3 +380,39 @@ def test_an_archived_year_receives_no_new_semester(world):
     archive_year(user=None, department=world.department, label="2023-2024")
     with pytest.raises(YearSetupError, match="L'année 2023-2024 est archivée"):
         create_semesters(user=None, version=world.version, label="2023-2024", specs=[SemesterSpec(3)])
+
+
+def test_a_student_recorded_as_dem_without_a_year_decision_leaves_without_blocking(world):
+    from delibe.web.services.annees import passage_preview
+
+    world.bruno.status = "DEM"
+    world.bruno.save()
+    decide_year(world, world.alice, "ADM")
+    open_s1_next_year(world)
+    preview = passage_preview(world.department, "2023-2024")
+    bruno = next(line for line in preview.lines if line.student == world.bruno)
+    assert (bruno.kind, bruno.code) == ("sortie", None) and "DEM" in bruno.message
+    assert not preview.blocking
+
+
+def test_the_passage_agrees_with_the_demo_departments_history_and_costs_little(demo):
+    """The demo generator enrolled its students in 2023-2024 from their 2022-2023 decisions: the passage
+    sends each one exactly where they are already."""
+    import time
+
+    from delibe.web.models import Department
+    from delibe.web.services.annees import copy_year, passage_preview
+    from delibe.web.services.demo import DEPARTMENT
+
+    department = Department.objects.get(code=DEPARTMENT[0])
+    history = passage_preview(department, "2022-2023")
+    assert history.lines and {line.kind for line in history.lines} == {"deja"}
+    started = time.perf_counter()
+    copy = copy_year(user=None, department=department, source_label="2023-2024")
+    copied = time.perf_counter() - started
+    started = time.perf_counter()
+    preview = passage_preview(department, "2023-2024")
+    previewed = time.perf_counter() - started
+    assert len(copy.runs) == 6 and len(preview.lines) == 60
+    print(f"\ncopie {len(copy.runs)} semestres, {copy.evaluations} évaluations : {copied:.2f} s ; "
+          f"aperçu du passage de {len(preview.lines)} étudiants : {previewed:.2f} s")

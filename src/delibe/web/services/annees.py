@@ -382,8 +382,12 @@ def passage_preview(department: Department, source_label: str) -> PassagePreview
         last = rows[-1]
         student, annee = last.student, last.semester.annee_but
         code = decisions.get((student.pk, f"BUT{annee}")) or None
+        left = next((state for state in (last.etat, student.status) if state in C.TERMINAL), None)
         line = PassageLine(student, annee, last.parcours, last.groupe, code, BLOCKING)
-        if code is None:
+        if code is None and left is not None:
+            line.kind = OUT
+            line.message = f"{left} enregistré(e) à l'inscription, sans décision d'année : aucune inscription."
+        elif code is None:
             line.message = f"Aucune décision d'année (BUT{annee}) enregistrée en {source_label} : le jury doit décider."
         elif code in C.PASSAGE and annee == 3:
             line.kind, line.message = DONE, "Fin du BUT : pas de semestre suivant."
@@ -395,13 +399,13 @@ def passage_preview(department: Department, source_label: str) -> PassagePreview
             if line.destination is None:
                 line.message = (f"Aucun semestre S{semestre} de {student.formation.slug} en {target_label} : "
                                 "ouvrez-le ou copiez l'année, puis revenez.")
+            elif (student.pk, line.destination.pk) in already:
+                line.kind, line.message = ALREADY, f"Déjà inscrit en {line.destination}."
             elif line.destination.locked or line.destination.archived:
                 line.message = f"{line.destination} est verrouillé : aucune inscription possible."
             elif line.destination.parcours_offerts and line.parcours not in line.destination.parcours_offerts:
                 line.message = (f"Le parcours « {line.parcours} » n'est pas offert en {line.destination} "
                                 f"({', '.join(line.destination.parcours_offerts)}).")
-            elif (student.pk, line.destination.pk) in already:
-                line.kind, line.message = ALREADY, f"Déjà inscrit en {line.destination}."
             else:
                 line.kind = GO if code in C.PASSAGE else REPEAT
                 line.message = (f"Inscrit en S{semestre}" if code in C.PASSAGE else
