@@ -350,7 +350,9 @@ def test_the_year_form_says_what_is_wrong_without_writing(world, login):
 
     response = login("scolarite").post(f"/departements/{world.department.pk}/annees/nouvelle/", {
         "formation": world.version.pk, "annee": "2024-2025", "s1": "on", "s1_debut": "2024-13-01"})
-    assert response.status_code == 400 and "S1, début : date « 2024-13-01 » illisible" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and "S1, début : date « 2024-13-01 » illisible" in html
+    assert 'id="s1" checked' in html and 'value="2024-13-01"' in html  # what was typed comes back
     assert not SemesterRun.objects.filter(academic_year__label="2024-2025").exists()
 
 
@@ -416,3 +418,17 @@ def test_the_passage_agrees_with_the_demo_departments_history_and_costs_little(d
     assert len(copy.runs) == 6 and len(preview.lines) == 60
     print(f"\ncopie {len(copy.runs)} semestres, {copy.evaluations} évaluations : {copied:.2f} s ; "
           f"aperçu du passage de {len(preview.lines)} étudiants : {previewed:.2f} s")
+
+
+def test_the_scolarite_archives_a_closed_year_from_the_page(world, login):
+    lock(world.s1, world.s2)
+    client = login("scolarite")
+    response = client.post(f"/departements/{world.department.pk}/annees/2023-2024/archivage/", follow=True)
+    html = response.content.decode()
+    assert "Année 2023-2024 archivée : 2 semestre(s) en lecture seule." in html and "archivée (lecture seule)" in html
+    assert 'id="archiver-2023-2024"' not in html
+
+
+def test_archiving_an_open_year_from_the_page_says_which_jury_to_close(world, login):
+    response = login("responsable").post(f"/departements/{world.department.pk}/annees/2023-2024/archivage/")
+    assert response.status_code == 400 and "Clôturez d&#x27;abord le jury de : S1" in response.content.decode()

@@ -94,9 +94,14 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     parcours = sorted({p.code for v in versions for p in formation_model(v).parcours})
     today = dt.date.today()
     default_label = f"{today.year}-{today.year + 1}" if today.month >= 6 else f"{today.year - 1}-{today.year}"
+    post = request.POST if error else None
+    rows = [{"n": s, "checked": bool(post and post.get(f"s{s}") == "on"),
+             **{k: (post.get(f"s{s}_{k}", "") if post else "") for k in ("debut", "fin", "etape")}}
+            for s in SEMESTERS]
+    chosen = set(post.getlist("parcours")) if post else set()
     return render(request, "delibe/annee_creer.html", {
-        "department": department, "versions": versions, "parcours": parcours, "modalites": MODALITY_CODES,
-        "semesters": SEMESTERS, "error": error, "post": request.POST if error else None,
+        "department": department, "versions": versions, "modalites": MODALITY_CODES,
+        "parcours": [(p, p in chosen) for p in parcours], "semesters": rows, "error": error, "post": post,
         "default_label": default_label,
     }, status=400 if error else 200)
 
@@ -132,7 +137,6 @@ def archive(request: HttpRequest, pk: int, label: str) -> HttpResponse:
     try:
         runs = service.archive_year(user=request.user, department=department, label=label)
     except service.YearSetupError as failure:
-        messages.error(request, str(failure))
         return render(request, "delibe/annees.html", {
             "department": department, "years": _years(department), "modalites": MODALITY_CODES,
             "error": str(failure)}, status=400)
