@@ -159,10 +159,12 @@ def passage(code: str, label: str, confirmer: bool, as_json: bool) -> None:
         fail(str(error))
     if as_json:
         click.echo(json.dumps({"source": preview.source, "cible": preview.target, "bloquant": bool(preview.blocking),
-                               "effectifs": preview.counts(), "lignes": [line.as_dict() for line in preview.lines]},
+                               "avertissements": preview.warnings, "effectifs": preview.counts(), "lignes": [line.as_dict() for line in preview.lines]},
                               ensure_ascii=False, indent=2))
     else:
         click.echo(f"Passage {preview.source} → {preview.target}")
+        for warning in preview.warnings:
+            click.echo(f"Attention : {warning}")
         for line in preview.lines:
             click.echo(f"  {line.student.nip} {line.student} [{line.code or '—'}] "
                        f"{'BLOQUANT : ' if line.blocking else ''}{line.message}")

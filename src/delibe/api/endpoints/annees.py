@@ -83,6 +83,7 @@ class PassageOut(Schema):
     source: str
     cible: str
     bloquant: bool
+    avertissements: list[str] = Field(description="Par exemple un jury d'année encore ouvert.")
     effectifs: dict[str, int]
     lignes: list[LignePassage]
 
@@ -103,7 +104,7 @@ def _department(request: HttpRequest, pk: int) -> Department:
 
 def _passage(preview: service.PassagePreview) -> dict[str, Any]:
     return {"source": preview.source, "cible": preview.target, "bloquant": bool(preview.blocking),
-            "effectifs": preview.counts(), "lignes": [line.as_dict() for line in preview.lines]}
+            "avertissements": preview.warnings, "effectifs": preview.counts(), "lignes": [line.as_dict() for line in preview.lines]}
 
 
 @router.post("/departements/{id}/annees/{annee}/semestres", response=responses(list[SemestreOut], 201),

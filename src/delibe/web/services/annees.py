@@ -322,6 +322,7 @@ class PassagePreview:
     source: str
     target: str
     lines: list[PassageLine]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[PassageLine]:
@@ -416,7 +417,9 @@ def passage_preview(department: Department, source_label: str) -> PassagePreview
         else:
             line.message = f"Décision « {code} » : le jury doit encore statuer (ADM, PASD, PAS1NCI, RED ou NAR…)."
         lines.append(line)
-    return PassagePreview(department, source_label, target_label, lines)
+    open_runs = [r for r in department_runs(department, source_label) if r.semestre % 2 == 0 and not r.locked]
+    warnings = [f"Le jury de {r} n'est pas clos : ses décisions peuvent encore changer." for r in open_runs]
+    return PassagePreview(department, source_label, target_label, lines, warnings)
 
 
 @transaction.atomic
