@@ -215,8 +215,8 @@ def test_the_preview_lists_each_student_their_decision_and_where_they_go(world):
     rows = {line.student.nom: (line.code, line.kind, line.destination) for line in preview.lines}
     assert rows == {"Alpha": ("PASD", "passage", s3), "Bravo": ("RED", "redoublement", s1)}
     assert not preview.blocking
-    assert preview.warnings == ["Le jury de S2 2023-2024 (but-mmi-dijon) n'est pas clos : ses décisions peuvent "
-                                "encore changer."]
+    assert preview.warnings == ["Le jury de S2 2023-2024 (but-mmi-dijon) n'est pas clos : ses décisions "
+                                + "peuvent encore changer."]
 
 
 def test_a_student_without_a_decision_blocks_the_passage_and_nothing_is_enrolled(world):
