@@ -68,3 +68,11 @@ def test_the_year_actions_are_refused_to_other_roles(world, api, role, status):
 
 def test_a_year_written_wrongly_in_the_path_is_refused(world, api):
     assert api("scolarite").get(url(world, "2023/passage")).status_code == 422
+
+
+@pytest.mark.parametrize("annee", ["0000-0000", "2023-2023", "9999-9999"])
+def test_an_impossible_year_is_refused_not_a_server_error(world, api, annee):
+    client = api("scolarite")
+    for method in ("get", "post"):
+        response = getattr(client, method)(url(world, f"{annee}/passage"))
+        assert response.status_code in (409, 422), (method, response.content)

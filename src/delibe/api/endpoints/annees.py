@@ -95,10 +95,14 @@ def _semestre(run: SemesterRun) -> dict[str, Any]:
             "verrouille": run.locked, "archive": run.archived}
 
 
-def _department(request: HttpRequest, pk: int) -> Department:
+def _department(request: HttpRequest, pk: int, annee: str) -> Department:
     department = get_object_or_404(Department, pk=pk)
     perm.require_visible(perm.can_view_department(request.user, department.pk))
     perm.require(perm.can_setup_year(request.user, department.pk), DENIED)
+    try:
+        service.check_label(annee)
+    except service.YearSetupError as error:
+        raise HttpError(422, str(error)) from None
     return department
 
 
@@ -110,7 +114,7 @@ def _passage(preview: service.PassagePreview) -> dict[str, Any]:
 @router.post("/departements/{id}/annees/{annee}/semestres", response=responses(list[SemestreOut], 201),
              summary="Ouvrir des semestres d'une année à partir d'une version de formation")
 def ouvrir(request: HttpRequest, id: Id, annee: Annee, payload: OuvertureIn) -> Any:
-    department = _department(request, id)
+    department = _department(request, id, annee)
     version = get_object_or_404(FormationVersion, pk=payload.formation, department=department)
     specs = [service.SemesterSpec(s.semestre, s.debut, s.fin, tuple(s.parcours), s.modalite, s.etape)
              for s in payload.semestres]
@@ -124,7 +128,7 @@ def ouvrir(request: HttpRequest, id: Id, annee: Annee, payload: OuvertureIn) -> 
 @router.post("/departements/{id}/annees/{annee}/copie", response=responses(CopieOut, 201),
              summary="Copier l'année vers la suivante (semestres, enseignants, plan d'évaluation sans notes, groupes)")
 def copier(request: HttpRequest, id: Id, annee: Annee) -> Any:
-    department = _department(request, id)
+    department = _department(request, id, annee)
     try:
         result = service.copy_year(user=request.user, department=department, source_label=annee)
     except service.YearSetupError as error:
@@ -138,7 +142,7 @@ def copier(request: HttpRequest, id: Id, annee: Annee) -> Any:
 @router.post("/departements/{id}/annees/{annee}/archivage", response=responses(list[SemestreOut]),
              summary="Archiver une année dont tous les jurys sont clos (lecture seule, jamais rouverte)")
 def archiver(request: HttpRequest, id: Id, annee: Annee) -> Any:
-    department = _department(request, id)
+    department = _department(request, id, annee)
     try:
         runs = service.archive_year(user=request.user, department=department, label=annee)
     except service.YearSetupError as error:
@@ -149,7 +153,7 @@ def archiver(request: HttpRequest, id: Id, annee: Annee) -> Any:
 @router.get("/departements/{id}/annees/{annee}/passage", response=responses(PassageOut),
             summary="Aperçu du passage : chaque étudiant, sa décision d'année et sa destination")
 def apercu_passage(request: HttpRequest, id: Id, annee: Annee) -> Any:
-    department = _department(request, id)
+    department = _department(request, id, annee)
     return _passage(service.passage_preview(department, annee))
 
 
@@ -158,7 +162,7 @@ def apercu_passage(request: HttpRequest, id: Id, annee: Annee) -> Any:
              description="Refusé (409, « lignes » avec les étudiants bloquants) tant qu'un étudiant n'a pas de "
                          "décision d'année ou que son semestre de destination manque.")
 def confirmer_passage(request: HttpRequest, id: Id, annee: Annee) -> Any:
-    department = _department(request, id)
+    department = _department(request, id, annee)
     try:
         preview = service.confirm_passage(user=request.user, department=department, source_label=annee)
     except service.YearSetupError as error:

@@ -36,9 +36,16 @@ def _years(department: Department) -> list[dict[str, Any]]:
     years: dict[str, list[SemesterRun]] = {}
     for run in runs:
         years.setdefault(run.academic_year.label, []).append(run)
-    return [{"label": label, "runs": rs, "next": service.next_label(label),
+    return [{"label": label, "runs": rs, "next": _next(label),
              "locked": all(r.locked for r in rs), "archived": all(r.archived for r in rs)}
             for label, rs in years.items()]
+
+
+def _next(label: str) -> str:
+    try:
+        return service.next_label(label)
+    except service.YearSetupError:  # a year stored under another spelling (an old import): no next year
+        return "—"
 
 
 @login_required
