@@ -411,3 +411,15 @@ def test_the_scolarite_archives_a_closed_year_from_the_page(world, login):
 def test_archiving_an_open_year_from_the_page_says_which_jury_to_close(world, login):
     response = login("responsable").post(f"/departements/{world.department.pk}/annees/2023-2024/archivage/")
     assert response.status_code == 400 and "Clôturez d&#x27;abord le jury de : S1" in response.content.decode()
+
+
+def test_a_pending_year_code_blocks_and_names_the_codes_the_jury_may_give(world):
+    from delibe.engine.jury import codes as C
+    from delibe.web.services.annees import passage_preview
+
+    decide_year(world, world.alice, C.RAT)
+    decide_year(world, world.bruno, C.ADM)
+    open_s1_next_year(world)
+    [blocking] = passage_preview(world.department, "2023-2024").blocking
+    assert blocking.student == world.alice
+    assert all(code in blocking.message for code in C.PASSAGE | C.TERMINAL | {C.RED})

@@ -339,6 +339,11 @@ class PassagePreview:
         return counts
 
 
+def ordered(codes: Iterable[str]) -> list[str]:
+    """Year codes in the engine's order (the one the jury's form lists them in)."""
+    return [c for c in C.ANNEE_ORDER if c in set(codes)]
+
+
 def capitalised_decisions(student: Student, annee_but: int, before: str) -> list[JuryDecision]:
     """The UEs of BUT``annee_but`` the student acquired at a jury before the year ``before``: a repeater keeps
     them, with the average of the jury that acquired them (domain.md §3, « repeaters' UEs »)."""
@@ -415,7 +420,8 @@ def passage_preview(department: Department, source_label: str) -> PassagePreview
         elif code in C.TERMINAL:
             line.kind, line.message = OUT, "Sort de la formation : aucune inscription."
         else:
-            line.message = f"Décision « {code} » : le jury doit encore statuer (ADM, PASD, PAS1NCI, RED ou NAR…)."
+            line.message = (f"Décision « {code} » : le jury doit encore statuer ({', '.join(ordered(C.PASSAGE))}, "
+                            f"{C.RED} ou {', '.join(ordered(C.TERMINAL))}).")
         lines.append(line)
     open_runs = [r for r in department_runs(department, source_label) if r.semestre % 2 == 0 and not r.locked]
     warnings = [f"Le jury de {r} n'est pas clos : ses décisions peuvent encore changer." for r in open_runs]

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from delibe.engine.jury import codes as C
 from delibe.engine.model import MODALITY_CODES
 from delibe.web import permissions as perm
 from delibe.web.models import Department, FormationVersion, SemesterRun
@@ -170,4 +171,6 @@ def passage(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         raise Http404(str(failure)) from failure
     return render(request, "delibe/passage.html", {
         "department": department, "preview": preview, "error": error,
+        "codes_passage": ", ".join(service.ordered(C.PASSAGE)), "code_red": C.RED,
+        "codes_sortie": ", ".join(service.ordered(C.TERMINAL)),
     }, status=400 if error else 200)
