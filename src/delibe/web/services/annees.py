@@ -167,9 +167,10 @@ def shift_one_year(day: dt.date | None) -> dt.date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
-def copy_groups(source: SemesterRun, target: SemesterRun) -> int:
-    """The groups of ``source`` declared again in ``target`` (names only, nobody in them). Kept in this one
-    function: the groups' model is about to become partitions, and only this copy will change."""
+def copy_groups(source: SemesterRun, target: SemesterRun, *, user: Any = None) -> int:
+    """The groups of ``source`` declared again in ``target`` (names only, nobody in them); the number of
+    groups. Kept in this one function, with the signature of the partitions' ``services.groupes.copy_groups``
+    (issue 13, item 3): when partitions replace the flat list, this function is that one."""
     target.groupes = list(source.groupes or [])
     target.save(update_fields=["groupes"])
     return len(target.groupes)
@@ -224,7 +225,7 @@ def copy_year(*, user: Any, department: Department, source_label: str,
             parcours_offerts=list(source.parcours_offerts), etape_apogee=source.etape_apogee,
             modalite=source.modalite,
         )
-        result.groups += copy_groups(source, run)
+        result.groups += copy_groups(source, run, user=user)
         teachings = [TeachingAssignment(user_id=t.user_id, semester=run, module_code=t.module_code)
                      for t in source.teachings.all() if t.module_code in modules]
         TeachingAssignment.objects.bulk_create(teachings)
