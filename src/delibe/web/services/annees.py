@@ -176,6 +176,17 @@ def copy_groups(source: SemesterRun, target: SemesterRun, *, user: Any = None) -
     return len(target.groupes)
 
 
+def _clone(obj: Any, **changes: Any) -> Any:
+    """An unsaved copy of ``obj`` with every stored field (those added later too: a module's role…) but its
+    id, its automatic dates and ``changes``."""
+    values = {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields
+              if not f.primary_key and not getattr(f, "auto_now_add", False) and not getattr(f, "auto_now", False)}
+    for name, value in changes.items():
+        values.pop(name + "_id", None)
+        values[name] = value
+    return type(obj)(**values)
+
+
 @dataclass
 class CopyResult:
     source: str
@@ -226,18 +237,15 @@ def copy_year(*, user: Any, department: Department, source_label: str,
             modalite=source.modalite,
         )
         result.groups += copy_groups(source, run, user=user)
-        teachings = [TeachingAssignment(user_id=t.user_id, semester=run, module_code=t.module_code)
-                     for t in source.teachings.all() if t.module_code in modules]
+        teachings = [_clone(t, semester=run) for t in source.teachings.all() if t.module_code in modules]
         TeachingAssignment.objects.bulk_create(teachings)
         evaluations = []
         for e in source.evaluations.all():
             if e.module_code not in modules:
                 result.skipped_modules.append(f"S{source.semestre} {e.module_code}")
                 continue
-            evaluations.append(Evaluation(
-                semester=run, module_code=e.module_code, titre=e.titre, date=shift_one_year(e.date),
-                coefficient=e.coefficient, note_max=e.note_max, poids=dict(e.poids), type=e.type,
-                immediate=e.immediate, created_by_id=getattr(user, "pk", None)))
+            evaluations.append(_clone(e, semester=run, date=shift_one_year(e.date), poids=dict(e.poids),
+                                      publiee=False, created_by_id=getattr(user, "pk", None)))
         Evaluation.objects.bulk_create(evaluations)
         result.teachings += len(teachings)
         result.evaluations += len(evaluations)
