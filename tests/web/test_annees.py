@@ -90,7 +90,8 @@ def test_copying_a_year_carries_semesters_teachers_evaluation_plan_and_groups_wi
     world.s1.debut, world.s1.fin, world.s1.groupes, world.s1.etape_apogee = (
         dt.date(2023, 9, 4), dt.date(2024, 1, 19), ["A", "B"], "VMMI11")
     world.s1.save()
-    world.taught.date = dt.date(2023, 10, 12)
+    world.taught.date, world.taught.poids, world.taught.coefficient = dt.date(2023, 10, 12), {"UE1.1": 2.0}, 3.0
+    world.taught.publiee = True
     world.taught.save()
     Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal(12))
     result = copy_year(user=world.users["scolarite"], department=world.department, source_label="2023-2024")
@@ -101,6 +102,7 @@ def test_copying_a_year_carries_semesters_teachers_evaluation_plan_and_groups_wi
         ("enseignant", "R1.01")]
     copied = Evaluation.objects.get(semester=s1, module_code="R1.01")
     assert copied.date == dt.date(2024, 10, 12) and copied.titre == "Contrôle"
+    assert (copied.poids, copied.coefficient, copied.publiee) == ({"UE1.1": 2.0}, 3.0, False)
     assert not Grade.objects.filter(evaluation__semester=s1).exists()
     assert not s1.enrolments.exists()
     # the source year is untouched
