@@ -70,4 +70,13 @@ def test_the_scolarite_opens_a_year_copies_it_and_passes_the_students_into_it(wo
     enrolled = dict(Enrolment.objects.filter(semester__academic_year__label="2024-2025")
                     .values_list("student__nom", "semester__semestre"))
     assert enrolled == {"Alpha": 3, "Bravo": 1}
-    print(f"\nannée ouverte, copiée et passage : {time.perf_counter() - started:.1f} s dans le navigateur")
+    elapsed = time.perf_counter() - started
+
+    # every new page holds at 320, 768 and 1366 px wide: nothing wider than the window
+    base = f"/departements/{w.department.pk}/annees/"
+    for width in (320, 768, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in (base, base + "nouvelle/", base + "copie/", base + "2024-2025/passage/"):
+            page.goto(path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (width, path)
+    print(f"\nannée ouverte, copiée et passage : {elapsed:.1f} s dans le navigateur")
