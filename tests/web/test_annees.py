@@ -65,6 +65,7 @@ def test_an_existing_semester_is_refused_and_nothing_is_created(world):
     ({"semestre": 7}, "pas de semestre 7"),
     ({"semestre": 1, "parcours": ("Inconnu",)}, "parcours : « Inconnu » inconnu"),
     ({"semestre": 1, "modalite": "XX"}, "Modalité « XX » inconnue"),
+    ({"semestre": 5, "parcours": ("Strat-UX",)}, "ne décrit pas le semestre 5 de « Strat-UX »"),
     ({"semestre": 1, "debut": dt.date(2025, 1, 1), "fin": dt.date(2024, 9, 1)}, "doit suivre la date de début"),
 ])
 def test_bad_input_is_refused_with_a_french_message_naming_the_field(world, spec, message):

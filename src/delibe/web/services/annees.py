@@ -137,6 +137,10 @@ def create_semesters(*, user: Any, version: FormationVersion, label: str,
         if unknown:
             raise YearSetupError(f"{where}, parcours : « {', '.join(unknown)} » inconnu(s) de la formation "
                                  f"(parcours : {', '.join(known_parcours)}).")
+        not_delivered = [p for p in spec.parcours if not formation.offers(p, spec.semestre)]
+        if not_delivered:
+            raise YearSetupError(f"{where}, parcours : la formation {version} ne décrit pas le semestre "
+                                 f"{spec.semestre} de « {', '.join(not_delivered)} ».")
         if spec.debut and spec.fin and spec.fin <= spec.debut:
             raise YearSetupError(f"{where} : la date de fin ({spec.fin:%d/%m/%Y}) doit suivre la date de début "
                                  f"({spec.debut:%d/%m/%Y}).")
