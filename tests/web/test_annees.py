@@ -426,3 +426,17 @@ def test_a_pending_year_code_blocks_and_names_the_codes_the_jury_may_give(world)
     [blocking] = passage_preview(world.department, "2023-2024").blocking
     assert blocking.student == world.alice
     assert all(code in blocking.message for code in C.PASSAGE | C.TERMINAL | {C.RED})
+
+
+def test_a_semester_run_by_two_versions_is_copied_once_from_the_newest(world):
+    from delibe.web.models import SemesterRun
+    from delibe.web.services.annees import copy_year
+    from delibe.web.services.formations import store_formation_text
+
+    lock(world.s1)
+    new = store_formation_text(world.department, "but-mmi-dijon", FORMATION_TEXT.replace("titre:", "titre: (v2)", 1))
+    SemesterRun.objects.create(formation=new, semestre=1, academic_year=world.year, groupes=["N"])
+    result = copy_year(user=None, department=world.department, source_label="2023-2024")
+    copied = SemesterRun.objects.filter(academic_year__label="2024-2025").order_by("semestre")
+    assert [(r.semestre, r.formation_id) for r in copied] == [(1, new.pk), (2, new.pk)] and len(result.runs) == 2
+    assert copied[0].groupes == ["N"]

@@ -227,8 +227,15 @@ def copy_year(*, user: Any, department: Department, source_label: str,
     _refuse_archived(department, target_label)
     year = academic_year(target_label)
     result = CopyResult(source_label, target_label)
+    # two versions of a formation may run the same semester in one year (repeaters on the old one): the
+    # copy opens it once, from the run of the newest version
+    sources.sort(key=lambda r: (r.semestre, r.formation.slug, -r.formation.version))
+    done: set[tuple[str, int]] = set()
     for source in sources:
         version = _newest_version(source.formation)
+        if (version.slug, source.semestre) in done:
+            continue
+        done.add((version.slug, source.semestre))
         if SemesterRun.objects.filter(formation__slug=version.slug, semestre=source.semestre,
                                       academic_year=year).exists():
             raise YearSetupError(f"S{source.semestre} {target_label} de {version.slug} existe déjà : "
@@ -240,7 +247,8 @@ def copy_year(*, user: Any, department: Department, source_label: str,
             parcours_offerts=list(source.parcours_offerts), etape_apogee=source.etape_apogee,
             modalite=source.modalite,
         )
-        result.groups += copy_groups(source, run, user=user)
+        groups = copy_groups(source, run, user=user)
+        result.groups += groups
         teachings = [_clone(t, semester=run) for t in source.teachings.all() if t.module_code in modules]
         TeachingAssignment.objects.bulk_create(teachings)
         evaluations = []
@@ -256,7 +264,7 @@ def copy_year(*, user: Any, department: Department, source_label: str,
         result.runs.append(run)
         audit.record(user=user, action=Action.CREATE, object_type=ObjectType.SEMESTER, object_id=run.pk,
                      new={**_run_state(run), "copie_de": source.pk, "enseignements": len(teachings),
-                          "evaluations": len(evaluations), "groupes": list(run.groupes)},
+                          "evaluations": len(evaluations), "groupes": groups},
                      department_id=department.pk, semester_id=run.pk,
                      summary=f"Copie de {source} vers {run}")
     result.skipped_modules = sorted(set(result.skipped_modules))
