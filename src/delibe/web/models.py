@@ -99,11 +99,17 @@ class SemesterRun(models.Model):
     fin = models.DateField(_("fin"), null=True, blank=True)
     modalite = models.CharField(_("modalité"), max_length=20, default="initiale")
     groupes = models.JSONField(_("groupes"), default=list, blank=True)
+    # the parcours opened this year (empty: every parcours of the formation) and the Apogée étape code
+    parcours_offerts = models.JSONField(_("parcours offerts"), default=list, blank=True)
+    etape_apogee = models.CharField(_("code étape Apogée"), max_length=40, blank=True)
     locked = models.BooleanField(_("verrouillé"), default=False)
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # an archived semester (its year closed, services/annees.py) is read-only for good: never reopened
+    archived = models.BooleanField(_("archivé"), default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-academic_year__label", "semestre"]

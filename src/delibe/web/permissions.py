@@ -204,6 +204,12 @@ def can_load_formation(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, {Role.SCOLARITE, Role.RESPONSABLE})
 
 
+def can_setup_year(user: Any, department_id: int) -> bool:
+    """Open, copy and archive a department's academic year, pass its students into the next one: the
+    scolarité and the responsable de formation (issue 13)."""
+    return roles_of(user).has(department_id, MANAGER_ROLES)
+
+
 # --- documents (bulletins, PV, lettres, relevés) ---------------------------------------------------
 
 def can_produce_documents(user: Any, semester: SemesterRun) -> bool:

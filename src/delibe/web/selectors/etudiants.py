@@ -53,6 +53,8 @@ class YearView:
     redoublant: bool = False
     # UEs of earlier years this year's jury changed: descending validation (ADSUP), jury decisions
     autres: list[dict[str, Any]] = field(default_factory=list)
+    # a repeater's UEs acquired at an earlier attempt of the same year, carried (services/annees.py)
+    capitalisees: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -152,6 +154,11 @@ def cursus(student: Student) -> CursusView:
         autres = [{**_autre_dict(code, state, label), "proposition": annee_d["decided"] is None}
                   for code, state in sorted(year.autres_ues.items())]
         years.append(YearView(label, annee, runs, ues, rcues, annee_d, redoublant, autres))
+    from delibe.web.services.annees import capitalised_decisions
+
+    for view in years:
+        if view.redoublant:
+            view.capitalisees = capitalised_decisions(student, view.annee_but, view.label)
     final = result.result.final if result.result is not None else None
     return CursusView(student, years, result.error, final)
 

@@ -51,9 +51,10 @@ def home(request: HttpRequest) -> HttpResponse:
         runs = [r for r in runs if r.pk in teaching]
     formations = FormationVersion.objects.filter(department__in=departments).select_related("department")
     secretariat = [d for d in departments if roles.has(d.pk, SECRETARIAT)]
+    year_setup = [d for d in departments if perm.can_setup_year(request.user, d.pk)]
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
-        "secretariat": secretariat,
+        "secretariat": secretariat, "year_setup": year_setup,
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
 
