@@ -65,6 +65,7 @@ class PartitionView:
     partition: Partition
     groupes: list[tuple[Groupe, list[Enrolment]]] = field(default_factory=list)
     sans_groupe: list[Enrolment] = field(default_factory=list)
+    rows: list[tuple[Enrolment, Groupe | None]] = field(default_factory=list)  # every student, by name
 
 
 @dataclass
@@ -84,6 +85,7 @@ def groups_editor(run: SemesterRun) -> GroupsEditor:
         view = PartitionView(partition)
         for e in enrolments:
             m = next((m for m in e.group_memberships.all() if m.partition_id == partition.pk), None)
+            view.rows.append((e, m.groupe if m is not None else None))
             if m is None:
                 view.sans_groupe.append(e)
             else:
