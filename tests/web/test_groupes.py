@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from delibe.web.audit.models import AuditEntry
-from delibe.web.models import Enrolment, GroupMembership, Groupe, Partition
+from delibe.web.models import Enrolment, Groupe, GroupMembership, Partition
 from delibe.web.selectors import groupes as sel
 from delibe.web.services import groupes as service
 from tests.web.conftest import move_to_group
