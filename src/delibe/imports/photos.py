@@ -166,7 +166,8 @@ def reencode(raw: bytes, where: str, limits: PhotoLimits, budget: list[int]) -> 
     except ValueError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValueError(f"{where} : image refusée, elle se déclare démesurée ({error}).") from None
+        raise ValueError(f"{where} : image refusée : elle se déclare démesurée (« bombe de décompression », "
+                         f"plus de {Image.MAX_IMAGE_PIXELS // 1_000_000} millions de pixels).") from error
     except (UnidentifiedImageError, OSError, SyntaxError, EOFError) as error:
         raise ValueError(f"{where} : ce n'est pas une image lisible ({type(error).__name__}).") from None
 
