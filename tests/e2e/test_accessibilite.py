@@ -168,6 +168,9 @@ SCREENS = [
     Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
     Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
     Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
+    # groups and photos (issue 13)
+    Screen("partitions et groupes", "scolarite", lambda w: f"/semestres/{w.s1.pk}/groupes/"),
+    Screen("import de photos", "scolarite", lambda w: f"/departements/{w.department.pk}/photos/"),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
 ]
