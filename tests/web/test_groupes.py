@@ -147,6 +147,18 @@ def test_the_editor_creates_a_partition_and_moves_checked_students_into_a_group(
     assert 'id="partition-' in html and "TP1" in html and 'for="vers-' in html
 
 
+def test_the_editor_moves_a_pasted_list_of_nips_and_refuses_an_unknown_one_writing_nothing(world, login):
+    client = login("responsable")
+    url = f"/semestres/{world.s1.pk}/groupes/"
+    td = service.create_partition(user=None, run=world.s1, name="TD")
+    a = service.create_groupe(user=None, partition=td, name="A")
+    refused = client.post(url, {"action": "deplacer", "partition": td.pk, "vers": a.pk, "nips": "1001\n9999"})
+    assert refused.status_code == 400 and "1 NIP non inscrit(s)" in refused.content.decode() and "9999" in refused.content.decode()
+    assert not a.memberships.exists()
+    client.post(url, {"action": "deplacer", "partition": td.pk, "vers": a.pk, "nips": "1001, 1002"})
+    assert a.memberships.count() == 2
+
+
 def test_the_editor_answers_a_bad_name_with_400_and_a_french_message(world, login):
     response = login("scolarite").post(f"/semestres/{world.s1.pk}/groupes/", {"action": "creer-partition", "nom": ""})
     assert response.status_code == 400

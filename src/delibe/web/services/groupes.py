@@ -220,6 +220,22 @@ def set_student_groups(*, user: Any, enrolment: Enrolment, choices: Mapping[str,
     return changed
 
 
+def enrolments_by_nip(run: SemesterRun, text: str) -> list[int]:
+    """The enrolment ids of the NIPs pasted in ``text`` (one per line, or separated by spaces, « , » or
+    « ; »); GroupError naming the NIPs not enrolled in ``run``."""
+    import re
+
+    nips = list(dict.fromkeys(n for n in re.split(r"[\s,;]+", text or "") if n))
+    if len(nips) > 5000:
+        raise GroupError("Liste de NIP : 5 000 au plus.")
+    found = dict(Enrolment.objects.filter(semester=run, student__nip__in=nips).values_list("student__nip", "pk"))
+    missing = [n for n in nips if n not in found]
+    if missing:
+        shown = ", ".join(n[:20] for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise GroupError(f"Liste de NIP : {len(missing)} NIP non inscrit(s) en {run} ({shown}) : corrigez la liste.")
+    return [found[n] for n in nips]
+
+
 def ensure_groupe(run: SemesterRun, partition_name: str, groupe_name: str) -> tuple[Groupe, bool]:
     """The group ``partition_name``/``groupe_name`` of ``run``, created with its partition when missing
     (inside the caller's transaction; the caller records the creation). True when created."""

@@ -69,7 +69,8 @@ def _apply(request: HttpRequest, run: SemesterRun) -> tuple[str, str]:
         groupe = None if target == "aucun" else _groupe(run, target) if target else None
         if not target:
             raise service.GroupError("Déplacer vers : choisissez un groupe (ou « aucun groupe »).")
-        n = service.move_students(user=user, partition=p, enrolment_ids=post.getlist("inscriptions"), groupe=groupe)
+        ids = [*post.getlist("inscriptions"), *service.enrolments_by_nip(run, post.get("nips", ""))]
+        n = service.move_students(user=user, partition=p, enrolment_ids=ids, groupe=groupe)
         where = f"« {groupe.name} »" if groupe else "aucun groupe"
         return f"{n} étudiant(s) déplacé(s) vers {where} ({p.name}).", f"partition-{p.pk}"
     raise service.GroupError("Action inconnue : rechargez la page.")
