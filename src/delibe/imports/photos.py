@@ -157,11 +157,11 @@ def reencode(raw: bytes, where: str, limits: PhotoLimits, budget: list[int]) -> 
                 if budget[0] < 0:
                     raise ValueError(f"{where} : les images de l'archive dépassent ensemble "
                                      f"{limits.total_pixels // 1_000_000} millions de pixels : découpez-la.")
-                image.draft("RGB", (limits.box[0] * 2, limits.box[1] * 2))  # JPEG: decode at a reduced scale
+                image.draft("RGB", limits.box)  # JPEG: decoded at the smallest scale still covering the box
                 upright = ImageOps.exif_transpose(image)
                 upright.thumbnail(limits.box)
                 out = io.BytesIO()
-                upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                upright.convert("RGB").save(out, "JPEG", quality=85)
                 return out.getvalue()
     except ValueError:
         raise
