@@ -110,6 +110,23 @@ def test_one_students_groups_change_from_a_choice_per_partition_with_a_reason(wo
         service.set_student_groups(user=None, enrolment=e, choices={str(td.pk): "999999"})
 
 
+def test_copying_a_semesters_groups_gives_their_names_without_members(world):
+    td = service.create_partition(user=None, run=world.s1, name="TD")
+    service.create_groupe(user=None, partition=td, name="A")
+    assert service.copy_groups(world.s1, world.s2, user=world.users["responsable"]) == 1  # « Groupes » A exists
+    assert [(g.partition.name, g.name) for g in sel.groupes_of(world.s2)] == [("Groupes", "A"), ("TD", "A")]
+    assert not GroupMembership.objects.filter(partition__semester=world.s2, partition__name="TD").exists()
+    assert service.copy_groups(world.s1, world.s2) == 0
+
+
+def test_groups_written_as_in_the_import_are_assigned_and_created(world):
+    e = enrolment(world, world.alice)
+    service.assign_text(e, "TD:C, TP:C1")
+    assert enrolment(world, world.alice).groupe == "A, C, C1"
+    with pytest.raises(service.GroupError, match="Groupe : « :X » : écrivez partition:groupe"):
+        service.assign_text(e, ":X")
+
+
 # --- the one selector of ?groupe= ----------------------------------------------------------------------
 
 def test_the_group_parameter_is_an_id_of_the_semester_or_a_name_unique_in_it(world):

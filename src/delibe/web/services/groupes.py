@@ -248,6 +248,35 @@ def ensure_groupe(run: SemesterRun, partition_name: str, groupe_name: str) -> tu
     return groupe, created
 
 
+def copy_groups(source: SemesterRun, target: SemesterRun, *, user: Any = None) -> int:
+    """Gives ``target`` the partitions and group names of ``source`` (« copy last year »), without any
+    member; those ``target`` already has are kept. Inside the caller's transaction; one journal entry.
+    Returns the number of groups created."""
+    created = []
+    for partition in source.partitions.prefetch_related("groupes"):  # type: ignore[attr-defined]  # reverse relation
+        for groupe in partition.groupes.all():
+            made, new = ensure_groupe(target, partition.name, groupe.name)
+            if new:
+                created.append(f"{partition.name}:{made.name}")
+    if created:
+        _structure(user, target, Action.CREATE, f"groupes/{target.pk}", None, {"groupes": created, "depuis": source.pk},
+                   f"{len(created)} groupe(s) copié(s) de {source}")
+    return len(created)
+
+
+def assign_text(enrolment: Enrolment, text: str) -> list[Groupe]:
+    """Puts ``enrolment`` in the groups written as in the students import (« A », « TD:A, TP:A1 »),
+    creating those missing (not journaled: the caller journals the enrolment). GroupError on a badly
+    written text."""
+    from delibe.imports.etudiants import parse_groupes
+
+    try:
+        pairs = parse_groupes(text)
+    except ValueError as error:
+        raise GroupError(f"Groupe : {error}") from None
+    return [place(enrolment, g, p or DEFAULT_PARTITION) for p, g in pairs]
+
+
 def place(enrolment: Enrolment, groupe_name: str, partition_name: str = DEFAULT_PARTITION) -> Groupe:
     """Puts ``enrolment`` in ``partition_name``/``groupe_name`` of its semester, creating both when missing;
     not journaled (the demo, the benchmarks and the tests' fixtures; the import journals its rows)."""
