@@ -172,3 +172,19 @@ def test_the_trombinoscope_shows_the_photos_and_names_of_the_group(world):
     html = listes.trombinoscope_html(listes.ListeData("S1", "TD A", (
         listes.ListeRow("Alpha", "Test", "1001", "A", image()), listes.ListeRow("Bravo", "Test", "1002", "A"))))
     assert html.count('src="data:image/jpeg;base64,') == 1 and "pas de photo" in html and "BRAVO" in html
+
+
+def test_the_command_line_imports_the_photos_or_lists_the_problems(world, tmp_path):
+    from click.testing import CliRunner
+
+    from delibe.cli import cli
+
+    good, bad = tmp_path / "ok.zip", tmp_path / "ko.zip"
+    good.write_bytes(archive({"1001.jpg": image()}))
+    bad.write_bytes(archive({"1001.jpg": image(), "7777.jpg": image()}))
+    refused = CliRunner().invoke(cli, ["import", "photos", str(bad), "--departement", "mmi"])
+    assert refused.exit_code == 2 and "NIP 7777 : aucun étudiant" in refused.output
+    assert not StudentPhoto.objects.exists()
+    result = CliRunner().invoke(cli, ["import", "photos", str(good), "--departement", "mmi"])
+    assert result.exit_code == 0 and "1 photo(s) ajoutée(s)" in result.output, result.output
+    assert AuditEntry.objects.filter(object_type="student", channel="import").count() == 1
