@@ -232,3 +232,7 @@ def test_who_may_not_change_groups_writes_nothing(world, login, username, status
 ])
 def test_who_may_download_a_sign_in_sheet(world, login, username, status):
     assert login(username).get(f"/semestres/{world.s1.pk}/emargement.xlsx").status_code == status
+
+
+def test_a_teacher_gets_no_sign_in_sheet_of_a_semester_where_they_do_not_teach(world, login):
+    assert login("enseignant").get(f"/semestres/{world.s2.pk}/emargement.pdf").status_code == 403

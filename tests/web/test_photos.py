@@ -188,3 +188,10 @@ def test_the_command_line_imports_the_photos_or_lists_the_problems(world, tmp_pa
     result = CliRunner().invoke(cli, ["import", "photos", str(good), "--departement", "mmi"])
     assert result.exit_code == 0 and "1 photo(s) ajoutée(s)" in result.output, result.output
     assert AuditEntry.objects.filter(object_type="student", channel="import").count() == 1
+
+
+def test_the_grade_grid_shows_the_photos_to_the_teacher(world, login):
+    service.import_photos(user=None, department=world.department, zip_data=archive({"1001.jpg": image()}),
+                          zip_name="p.zip")
+    html = login("enseignant").get(f"/evaluations/{world.taught.pk}/saisie/").content.decode()
+    assert html.count('class="photo-mini"') == 1 and f'src="/etudiants/{world.alice.pk}/photo.jpg"' in html

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from delibe.web import permissions as perm
 from delibe.web.adapters.saisie_notes_xlsx import StudentLine, build_grade_sheet
 from delibe.web.forms import ImportForm
-from delibe.web.models import Groupe, SemesterRun
+from delibe.web.models import Groupe, SemesterRun, StudentPhoto
 from delibe.web.selectors.groupes import groupes_of, selected_groupe
 from delibe.web.selectors.semestres import grid_rows
 from delibe.web.services import grades as grade_service
@@ -43,7 +43,12 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     groups = groupes_of(run)
     groupe = _groupe(request, run)
     rows = grid_rows(evaluation, groupe)
+    photo_ids: set[int] = set()
+    if perm.can_view_photos(request.user, run.formation.department_id):
+        photo_ids = set(StudentPhoto.objects.filter(student_id__in=[r.student.pk for r in rows])
+                        .values_list("student_id", flat=True))
     return render(request, "delibe/saisie.html", {
+        "photo_ids": photo_ids,
         "evaluation": evaluation, "run": run, "module": module, "rows": rows,
         "editable": perm.can_edit_grades(request.user, evaluation),
         "filled": sum(1 for r in rows if r.display), "note_max": f"{evaluation.note_max:g}".replace(".", ","),
