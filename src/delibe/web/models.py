@@ -198,6 +198,10 @@ class Enrolment(models.Model):
         return ", ".join(m.groupe.name for m in self.memberships_in_order())
 
 
+# The partition of groups given without one: old flat groups (migration 0017), a bare name in the import.
+DEFAULT_PARTITION = "Groupes"
+
+
 class Partition(models.Model):
     """One way of splitting a semester's students into groups, as in ScoDoc (TD, TP, langue, parcours…):
     a student is in at most one group of each partition, possibly in none."""
@@ -231,7 +235,7 @@ class Groupe(models.Model):
     @property
     def label(self) -> str:
         """« TD A »; just « A » in the partition of groups given without one (« Groupes »)."""
-        if self.partition.name == "Groupes":
+        if self.partition.name == DEFAULT_PARTITION:
             return self.name
         return f"{self.partition.name} {self.name}"
 

@@ -14,9 +14,8 @@ from django.db import IntegrityError, transaction
 
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
-from delibe.web.models import Enrolment, Groupe, GroupMembership, Partition, SemesterRun
+from delibe.web.models import DEFAULT_PARTITION, Enrolment, Groupe, GroupMembership, Partition, SemesterRun
 
-DEFAULT_PARTITION = "Groupes"  # the partition of groups given without one (old imports, migration 0017)
 NAME_MAX = 40
 
 
