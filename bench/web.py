@@ -74,12 +74,14 @@ def build(n_students: int, seed: int = 5) -> dict[str, object]:
         Enrolment,
         Evaluation,
         Grade,
+        GroupMembership,
         Membership,
         Role,
         SemesterRun,
         Student,
     )
     from delibe.web.services.formations import formation_model, load_formation_file
+    from delibe.web.services.groupes import DEFAULT_PARTITION, ensure_groupe
 
     call_command("migrate", verbosity=0, interactive=False)
     rng = random.Random(seed)
@@ -92,7 +94,7 @@ def build(n_students: int, seed: int = 5) -> dict[str, object]:
             s: SemesterRun.objects.create(
                 formation=version, semestre=s, academic_year=year, modalite=str(formation.modalite),
                 debut=dt.date(2031, 9, 1) if s == 1 else dt.date(2032, 1, 22),
-                fin=dt.date(2032, 1, 20) if s == 1 else dt.date(2032, 6, 30), groupes=["A1", "B1"],
+                fin=dt.date(2032, 1, 20) if s == 1 else dt.date(2032, 6, 30),
             )
             for s in (1, 2)
         }
@@ -103,8 +105,16 @@ def build(n_students: int, seed: int = 5) -> dict[str, object]:
         ])
         students = list(Student.objects.filter(department=department).order_by("pk"))
         Enrolment.objects.bulk_create([
-            Enrolment(student=s, semester=run, parcours="Créa", groupe="AB"[i % 2] + "1", redoublant=i % 23 == 0)
+            Enrolment(student=s, semester=run, parcours="Créa", redoublant=i % 23 == 0)
             for run in runs.values() for i, s in enumerate(students)
+        ])
+        groups = {(run.pk, name): ensure_groupe(run, DEFAULT_PARTITION, name)[0]
+                  for run in runs.values() for name in ("A1", "B1")}
+        index = {s.pk: i for i, s in enumerate(students)}
+        GroupMembership.objects.bulk_create([
+            GroupMembership(enrolment=e, partition=g.partition, groupe=g)
+            for e in Enrolment.objects.filter(semester__in=runs.values())
+            if (g := groups[(e.semester_id, "AB"[index[e.student_id] % 2] + "1")])
         ])
         level = {s.pk: rng.gauss(12.0, 2.5) for s in students}
         evaluations: dict[int, list[Evaluation]] = {}

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from delibe.web.assiduite import services
 from delibe.web.assiduite.models import AbsenceRecord, JustificationRecord, ReglementConfig
+from tests.web.conftest import move_to_group
 
 D = dt.date(2023, 10, 2)
 
@@ -23,7 +24,7 @@ def _absent(world, student, date=D, creneau="matin", module="R1.01", nature="abs
 
 
 def test_teacher_records_the_roll_call_of_a_group_in_a_module_they_teach(world):
-    n = services.record_group(world.users["enseignant"], world.s1, "A", D, "matin", "R1.01",
+    n = services.record_group(world.users["enseignant"], world.s1, move_to_group(world.s1, world.alice, "A"), D, "matin", "R1.01",
                               absents=[world.alice.pk], retards=[world.bruno.pk])
     assert n == 2
     assert set(AbsenceRecord.objects.values_list("student_id", "nature")) == {
@@ -32,20 +33,20 @@ def test_teacher_records_the_roll_call_of_a_group_in_a_module_they_teach(world):
 
 def test_saving_the_roll_call_again_replaces_the_previous_one(world):
     teacher = world.users["enseignant"]
-    services.record_group(teacher, world.s1, "A", D, "matin", "R1.01", absents=[world.alice.pk])
-    services.record_group(teacher, world.s1, "A", D, "matin", "R1.01", absents=[world.bruno.pk])
+    services.record_group(teacher, world.s1, move_to_group(world.s1, world.alice, "A"), D, "matin", "R1.01", absents=[world.alice.pk])
+    services.record_group(teacher, world.s1, move_to_group(world.s1, world.alice, "A"), D, "matin", "R1.01", absents=[world.bruno.pk])
     assert list(AbsenceRecord.objects.values_list("student_id", flat=True)) == [world.bruno.pk]
 
 
 def test_teacher_cannot_record_absences_in_a_module_they_do_not_teach(world):
     with pytest.raises(PermissionDenied):
-        services.record_group(world.users["enseignant"], world.s1, "A", D, "matin", "R1.02", absents=[world.alice.pk])
+        services.record_group(world.users["enseignant"], world.s1, move_to_group(world.s1, world.alice, "A"), D, "matin", "R1.02", absents=[world.alice.pk])
     assert not AbsenceRecord.objects.exists()
 
 
 def test_roll_call_refuses_a_student_outside_the_group(world):
     with pytest.raises(ValidationError):
-        services.record_group(world.users["scolarite"], world.s1, "A", D, "matin", "R1.01",
+        services.record_group(world.users["scolarite"], world.s1, move_to_group(world.s1, world.alice, "A"), D, "matin", "R1.01",
                               absents=[world.other_student.pk])
 
 

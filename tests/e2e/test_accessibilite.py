@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_import_xlsx import download_sheet, fill
-from tests.web.conftest import grade_whole_year
+from tests.web.conftest import grade_whole_year, move_to_group
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def full_world(world):
     teacher = world.users["enseignant"]
     save_grade(user=teacher, evaluation=world.taught, student_id=world.alice.pk, raw="13", expected_version=1)
     save_grade(user=teacher, evaluation=world.taught, student_id=world.bruno.pk, raw="ABS", expected_version=1)
-    record_group(teacher, world.s1, "A", dt.date(2023, 10, 10), "matin", "R1.01", absents=[world.alice.pk],
+    record_group(teacher, world.s1, move_to_group(world.s1, world.alice, "A"), dt.date(2023, 10, 10), "matin", "R1.01", absents=[world.alice.pk],
                  retards=[world.bruno.pk])
     submit_justification(world.users["etudiant"], world.alice, dt.date(2023, 10, 10), dt.date(2023, 10, 10),
                          "Rendez-vous médical")
@@ -185,6 +185,9 @@ SCREENS = [
     Screen("copie d'une année", "scolarite", lambda w: f"/departements/{w.department.pk}/annees/copie/"),
     Screen("aperçu du passage", "responsable", lambda w: f"/departements/{w.department.pk}/annees/2023-2024/passage/",
            locked=True),
+    # groups and photos (issue 13)
+    Screen("partitions et groupes", "scolarite", lambda w: f"/semestres/{w.s1.pk}/groupes/"),
+    Screen("import de photos", "scolarite", lambda w: f"/departements/{w.department.pk}/photos/"),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
 ]

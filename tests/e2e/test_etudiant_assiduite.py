@@ -6,7 +6,7 @@ import datetime as dt
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import grade_whole_year
+from tests.web.conftest import grade_whole_year, move_to_group
 
 
 def test_a_student_sees_their_own_averages_and_absences_and_nothing_of_the_others(world, open_as):
@@ -14,9 +14,9 @@ def test_a_student_sees_their_own_averages_and_absences_and_nothing_of_the_other
 
     grade_whole_year(world, alice_average=12, bruno_average=9)
     teacher = world.users["enseignant"]
-    record_group(teacher, world.s1, "A", dt.date(2023, 10, 10), "matin", "R1.01", absents=[world.alice.pk],
+    record_group(teacher, world.s1, move_to_group(world.s1, world.alice, "A"), dt.date(2023, 10, 10), "matin", "R1.01", absents=[world.alice.pk],
                  retards=[world.bruno.pk])
-    record_group(teacher, world.s1, "A", dt.date(2023, 10, 17), "matin", "R1.01", absents=[world.bruno.pk])
+    record_group(teacher, world.s1, move_to_group(world.s1, world.alice, "A"), dt.date(2023, 10, 17), "matin", "R1.01", absents=[world.bruno.pk])
     page = open_as("etudiant")  # Alpha
     page.goto("/mes-resultats/")
     main = page.locator("main")

@@ -13,11 +13,12 @@ from playwright.sync_api import expect
 def grid(world, open_as):
     """The teacher's grid of R1.01 with four students of group A (Alpha, Bravo, Charlie, Delta)."""
     from delibe.web.models import Enrolment, Student
+    from delibe.web.services.groupes import place
 
     for nip, nom in (("1003", "Charlie"), ("1004", "Delta")):
         s = Student.objects.create(department=world.department, formation=world.version, parcours="Créa", nip=nip,
                                    nom=nom, prenom="Test")
-        Enrolment.objects.create(student=s, semester=world.s1, parcours="Créa", groupe="A")
+        place(Enrolment.objects.create(student=s, semester=world.s1, parcours="Créa"), "A")
     page = open_as("enseignant")
     page.goto(f"/evaluations/{world.taught.pk}/saisie/")
     cells = page.locator("#grille input.note")

@@ -37,7 +37,7 @@ def but2(world):
         s = Student.objects.create(department=world.department, formation=world.version, parcours="Créa", nip=nip,
                                    nom=nom, prenom="Test")
         for run in (s3, s4):
-            Enrolment.objects.create(student=s, semester=run, parcours="Créa", groupe="A")
+            Enrolment.objects.create(student=s, semester=run, parcours="Créa")
         students[nip] = s
     first, second = students["58310472"], students["91736205"]
     for code, moyenne, decided in (("UE4.1", 12.345, "ADM"), ("UE4.2", 9.5, "CMP"), ("UE4.3", 14.0, "ADM"),

@@ -18,8 +18,10 @@ def _file(*lines: str) -> bytes:
 
 @pytest.fixture
 def run_with_groups(world):
-    world.s1.groupes = ["A", "B"]
-    world.s1.save()
+    from delibe.web.services.groupes import DEFAULT_PARTITION, ensure_groupe
+
+    for name in ("A", "B"):
+        ensure_groupe(world.s1, DEFAULT_PARTITION, name)
     return world.s1
 
 
@@ -51,12 +53,40 @@ def test_commit_creates_updates_enrols_and_audits_with_the_import_channel(world,
     assert {e.channel for e in entries} == {"import"} and {e.username for e in entries} == {"scolarite"}
 
 
-def test_unknown_group_refuses_the_whole_file_and_writes_nothing(world, run_with_groups):
+def test_an_unknown_group_is_announced_in_the_preview_and_created_on_confirmation(world, run_with_groups):
+    from delibe.web.models import Groupe
+
+    data = _file("3001;Nouveau;Nina;;;A;Créa", "3002;Autre;Odile;;;TD:Z, TP:Z1;Créa")
+    preview = service.preview_file(run_with_groups, data, "liste.csv")
+    assert preview.ok and preview.new_groups == ("TD:Z", "TP:Z1")
+    assert "créé(s) à la confirmation : TD:Z, TP:Z1" in str(preview.warnings[-1])
+    assert not Groupe.objects.filter(name="Z").exists()  # the preview writes nothing
+    service.commit(user=world.users["scolarite"], run=run_with_groups, preview=preview)
+    odile = Enrolment.objects.get(student__nip="3002", semester=run_with_groups)
+    assert odile.groupe == "Z, Z1"
+    assert {(m.groupe.partition.name, m.groupe.name) for m in odile.group_memberships.all()} == {("TD", "Z"), ("TP", "Z1")}
+    created = AuditEntry.objects.filter(object_type="semester", action="create", channel="import")
+    assert {e.new["groupe"] for e in created} == {"Z", "Z1"}
+
+
+def test_a_group_cell_moves_the_student_only_in_the_partitions_it_names(world, run_with_groups):
+    from delibe.web.services.groupes import place
+
+    place(Enrolment.objects.get(student=world.alice, semester=run_with_groups), "1", "TP")
+    service.import_file(user=None, run=run_with_groups, data=_file("1001;Alpha;Test;;;TD:C;Créa"), filename="l.csv")
+    alice = Enrolment.objects.get(student=world.alice, semester=run_with_groups)
+    groups = {(m.groupe.partition.name, m.groupe.name) for m in alice.group_memberships.all()}
+    assert groups == {("Groupes", "A"), ("TP", "1"), ("TD", "C")}
+
+
+def test_a_badly_written_group_cell_refuses_the_whole_file_naming_the_row(world, run_with_groups):
     before = (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count())
-    data = _file("3001;Nouveau;Nina;;;A;Créa", "3002;Autre;Odile;;;Z;Créa")
+    data = _file("3001;Nouveau;Nina;;;A;Créa", "3002;Autre;Odile;;;TD:A, TD:B;Créa", "3003;Trois;Tom;;;:A;Créa")
     preview, counts = service.import_file(user=None, run=run_with_groups, data=data, filename="liste.csv")
     assert counts is None
-    assert "ligne 3, colonne « groupe » : groupe « Z » inconnu" in str(preview.errors[0])
+    messages = [str(e) for e in preview.errors]
+    assert any("ligne 3, colonne « Groupe » : deux groupes de la partition TD (A et B)" in m for m in messages)
+    assert any("ligne 4, colonne « Groupe » : « :A » : écrivez partition:groupe" in m for m in messages)
     assert (Student.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count()) == before
 
 

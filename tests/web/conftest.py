@@ -47,6 +47,7 @@ def world(db) -> World:
         TeachingAssignment,
     )
     from delibe.web.services.formations import store_formation_text
+    from delibe.web.services.groupes import place
 
     department = Department.objects.create(code="mmi", nom="MMI")
     other = Department.objects.create(code="geii", nom="GEII")
@@ -66,7 +67,7 @@ def world(db) -> World:
     other_student = student("2001", "Autre", other, other_version)
     for s in (alice, bruno):
         for run in (s1, s2):
-            Enrolment.objects.create(student=s, semester=run, parcours="Créa", groupe="A")
+            place(Enrolment.objects.create(student=s, semester=run, parcours="Créa"), "A")
     Enrolment.objects.create(student=other_student, semester=other_run, parcours="Créa")
     taught = Evaluation.objects.create(semester=s1, module_code="R1.01", titre="Contrôle", note_max=20)
     untaught = Evaluation.objects.create(semester=s1, module_code="R1.02", titre="Contrôle", note_max=20)
@@ -96,6 +97,14 @@ def login(client):
             assert client.login(username=username, password=PASSWORD)
         return client
     return as_
+
+
+def move_to_group(run, student, name: str, partition: str = "Groupes"):
+    """Puts ``student`` in group ``name`` of ``run`` (created when missing); returns the group."""
+    from delibe.web.models import Enrolment
+    from delibe.web.services.groupes import place
+
+    return place(Enrolment.objects.get(student=student, semester=run), name, partition)
 
 
 def grade_whole_year(world: World, alice_average: float, bruno_average: float) -> None:

@@ -12,6 +12,18 @@ import pytest
 
 from tests.web.conftest import FORMATION_TEXT
 
+
+def ensure_groupe(run, partition, name):
+    from delibe.web.services.groupes import ensure_groupe as ensure
+
+    return ensure(run, partition, name)[0]
+
+
+def group_names(run):
+    from delibe.web.models import Groupe
+
+    return sorted(Groupe.objects.filter(partition__semester=run).values_list("partition__name", "name"))
+
 pytestmark = pytest.mark.django_db
 
 
@@ -88,9 +100,10 @@ def test_copying_a_year_carries_semesters_teachers_evaluation_plan_and_groups_wi
     from delibe.web.models import Evaluation, Grade, SemesterRun, TeachingAssignment
     from delibe.web.services.annees import copy_year
 
-    world.s1.debut, world.s1.fin, world.s1.groupes, world.s1.etape_apogee = (
-        dt.date(2023, 9, 4), dt.date(2024, 1, 19), ["A", "B"], "VMMI11")
+    world.s1.debut, world.s1.fin, world.s1.etape_apogee = dt.date(2023, 9, 4), dt.date(2024, 1, 19), "VMMI11"
     world.s1.save()
+    for name in ("A", "B"):
+        ensure_groupe(world.s1, "TD", name)
     world.taught.date, world.taught.poids, world.taught.coefficient = dt.date(2023, 10, 12), {"UE1.1": 2.0}, 3.0
     world.taught.publiee = True
     world.taught.save()
@@ -98,7 +111,8 @@ def test_copying_a_year_carries_semesters_teachers_evaluation_plan_and_groups_wi
     result = copy_year(user=world.users["scolarite"], department=world.department, source_label="2023-2024")
     assert result.target == "2024-2025" and len(result.runs) == 2
     s1 = SemesterRun.objects.get(academic_year__label="2024-2025", semestre=1)
-    assert (s1.debut, s1.fin, s1.groupes, s1.etape_apogee) == (dt.date(2024, 9, 4), dt.date(2025, 1, 19), ["A", "B"], "VMMI11")
+    assert (s1.debut, s1.fin, s1.etape_apogee) == (dt.date(2024, 9, 4), dt.date(2025, 1, 19), "VMMI11")
+    assert group_names(s1) == group_names(world.s1) and ("TD", "B") in group_names(s1)
     assert list(TeachingAssignment.objects.filter(semester=s1).values_list("user__username", "module_code")) == [
         ("enseignant", "R1.01")]
     copied = Evaluation.objects.get(semester=s1, module_code="R1.01")
@@ -127,15 +141,17 @@ def test_copying_into_a_year_that_already_has_the_semester_writes_nothing(world)
     assert not Evaluation.objects.filter(semester__academic_year__label="2024-2025").exists()
 
 
-def test_the_groups_are_copied_by_one_small_function(world):
+def test_the_partitions_and_group_names_are_copied_without_members(world):
     from delibe.web.models import SemesterRun
-    from delibe.web.services.annees import copy_groups
+    from delibe.web.services.groupes import copy_groups
 
-    world.s1.groupes = ["TD1", "TD2"]
-    world.s1.save()
+    for name in ("TD1", "TD2"):
+        ensure_groupe(world.s1, "TD", name)
     target = SemesterRun.objects.create(formation=world.version, semestre=1, academic_year=world.year.__class__.objects.create(
         label="2030-2031", debut=dt.date(2030, 9, 1), fin=dt.date(2031, 8, 31)))
-    assert copy_groups(world.s1, target) == 2 and target.groupes == ["TD1", "TD2"]
+    assert copy_groups(world.s1, target) == len(group_names(world.s1))
+    assert group_names(target) == group_names(world.s1) and ("TD", "TD2") in group_names(target)
+    assert not target.enrolments.exists()
 
 
 # --- formation versions under a locked year -------------------------------------------------------
@@ -435,8 +451,8 @@ def test_a_semester_run_by_two_versions_is_copied_once_from_the_newest(world):
 
     lock(world.s1)
     new = store_formation_text(world.department, "but-mmi-dijon", FORMATION_TEXT.replace("titre:", "titre: (v2)", 1))
-    SemesterRun.objects.create(formation=new, semestre=1, academic_year=world.year, groupes=["N"])
+    ensure_groupe(SemesterRun.objects.create(formation=new, semestre=1, academic_year=world.year), "Groupes", "N")
     result = copy_year(user=None, department=world.department, source_label="2023-2024")
     copied = SemesterRun.objects.filter(academic_year__label="2024-2025").order_by("semestre")
     assert [(r.semestre, r.formation_id) for r in copied] == [(1, new.pk), (2, new.pk)] and len(result.runs) == 2
-    assert copied[0].groupes == ["N"]
+    assert group_names(copied[0]) == [("Groupes", "N")]

@@ -93,13 +93,11 @@ def test_unenrolling_a_student_with_grades_asks_for_confirmation_and_a_reason(wo
     assert response.status_code == 302 and not Enrolment.objects.filter(pk=e.pk).exists()
 
 
-def test_adding_a_student_with_an_unknown_group_names_the_field(world, login):
-    world.s1.groupes = ["A", "B"]
-    world.s1.save()
+def test_adding_a_student_with_a_badly_written_group_names_the_field_and_writes_nothing(world, login):
     response = login("scolarite").post(f"/semestres/{world.s1.pk}/etudiants/ajouter/", {
-        "nip": "7200", "nom": "N", "prenom": "P", "parcours": "Créa", "groupe": "Z", "avant_inscription": "EXC"})
+        "nip": "7200", "nom": "N", "prenom": "P", "parcours": "Créa", "groupe": "TD:", "avant_inscription": "EXC"})
     assert response.status_code == 400
-    assert "Groupe « Z » inconnu" in response.content.decode()
+    assert "écrivez partition:groupe (par exemple TD:A)" in response.content.decode()
     assert not Student.objects.filter(nip="7200").exists()
 
 

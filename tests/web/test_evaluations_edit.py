@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 
 from delibe.web.services import evaluations as service
+from tests.web.conftest import move_to_group
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +142,11 @@ def test_filling_the_empty_cells_leaves_the_grades_alone_and_can_be_undone(world
 
 
 def test_filling_one_group_fills_only_its_students(world):
-    from delibe.web.models import Enrolment, Grade
+    from delibe.web.models import Grade
     from delibe.web.services.grades import fill_empty
 
-    Enrolment.objects.filter(student=world.bruno, semester=world.s1).update(groupe="B")
-    assert fill_empty(user=world.users["enseignant"], evaluation=world.taught, special="ATT", groupe="B") == 1
+    groupe = move_to_group(world.s1, world.bruno, "B")
+    assert fill_empty(user=world.users["enseignant"], evaluation=world.taught, special="ATT", groupe=groupe) == 1
     assert list(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "special")) == [
         (world.bruno.pk, "ATT")]
 
@@ -166,7 +167,8 @@ def test_the_statistics_of_an_evaluation_describe_its_numeric_grades_and_count_t
     for i, value in enumerate((8, 12, 19.5)):
         s = Student.objects.create(department=world.department, formation=world.version, parcours="Créa",
                                    nip=f"90{i}", nom=f"Extra{i}", prenom="X")
-        Enrolment.objects.create(student=s, semester=world.s1, parcours="Créa", groupe="B")
+        Enrolment.objects.create(student=s, semester=world.s1, parcours="Créa")
+        move_to_group(world.s1, s, "B")
         grade(world.taught, s, value)
     grade(world.taught, world.alice, 20)
     grade(world.taught, world.bruno, special="ABS")
@@ -177,7 +179,7 @@ def test_the_statistics_of_an_evaluation_describe_its_numeric_grades_and_count_t
     assert stats.stdev == pytest.approx(5.0791, abs=1e-4)  # population standard deviation
     assert dict(stats.classes) == {"0–2": 0, "2–4": 0, "4–6": 0, "6–8": 0, "8–10": 1, "10–12": 0, "12–14": 1,
                                    "14–16": 0, "16–18": 0, "18–20": 2}
-    group_b = evaluation_stats(world.taught, "B")
+    group_b = evaluation_stats(world.taught, move_to_group(world.s1, s, "B"))
     assert group_b.count == 3 and group_b.mean == pytest.approx(13.1666, abs=1e-3)
     svg = stats.svg
     assert svg.startswith('<svg') and 'role="img"' in svg and "<title>Répartition des notes</title>" in svg
@@ -205,10 +207,9 @@ def test_the_grid_shows_the_statistics_with_the_projects_formatting_and_the_numb
 
 
 def test_the_grid_filters_one_group(world, login):
-    from delibe.web.models import Enrolment
 
-    Enrolment.objects.filter(student=world.bruno, semester=world.s1).update(groupe="B")
-    html = login("enseignant").get(f"/evaluations/{world.taught.pk}/saisie/?groupe=B").content.decode()
+    b = move_to_group(world.s1, world.bruno, "B")
+    html = login("enseignant").get(f"/evaluations/{world.taught.pk}/saisie/?groupe={b.pk}").content.decode()
     assert f'id="note-{world.bruno.pk}"' in html and f'id="note-{world.alice.pk}"' not in html
     assert "Statistiques du groupe B" in html and "Remplir les cases vides du groupe B" in html
     everyone = login("enseignant").get(f"/evaluations/{world.taught.pk}/saisie/?groupe=Z").content.decode()
@@ -216,11 +217,12 @@ def test_the_grid_filters_one_group(world, login):
 
 
 def test_the_fill_button_fills_the_groups_empty_cells_and_comes_back_to_the_group(world, login):
-    from delibe.web.models import Enrolment, Grade
+    from delibe.web.models import Grade
 
-    Enrolment.objects.filter(student=world.bruno, semester=world.s1).update(groupe="B")
-    response = login("enseignant").post(f"/evaluations/{world.taught.pk}/remplir/", {"valeur": "EXC", "groupe": "B"})
-    assert response.status_code == 302 and response["Location"] == f"/evaluations/{world.taught.pk}/saisie/?groupe=B"
+    b = move_to_group(world.s1, world.bruno, "B")
+    response = login("enseignant").post(f"/evaluations/{world.taught.pk}/remplir/", {"valeur": "EXC", "groupe": b.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f"/evaluations/{world.taught.pk}/saisie/?groupe={b.pk}"
     assert list(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "special")) == [
         (world.bruno.pk, "EXC")]
     assert login("enseignant").post(f"/evaluations/{world.untaught.pk}/remplir/", {"valeur": "EXC"}).status_code == 403

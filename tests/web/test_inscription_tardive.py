@@ -27,7 +27,7 @@ def graded_s1(world):
     for i in range(24):
         s = Student.objects.create(department=world.department, formation=world.version, parcours="Créa",
                                    nip=f"50{i:02d}", nom=f"Eleve{i:02d}", prenom="Test")
-        Enrolment.objects.create(student=s, semester=run, parcours="Créa", groupe="A")
+        Enrolment.objects.create(student=s, semester=run, parcours="Créa")
         students.append(s)
     Evaluation.objects.filter(semester=run).delete()
     grades = []

@@ -22,7 +22,7 @@ def _add_students(world, n: int) -> None:
         for i in range(n)
     ]
     for run in (world.s1, world.s2):
-        Enrolment.objects.bulk_create([Enrolment(student=s, semester=run, parcours="Créa", groupe="B")
+        Enrolment.objects.bulk_create([Enrolment(student=s, semester=run, parcours="Créa")
                                        for s in students])
     evaluations = Evaluation.objects.filter(semester__in=[world.s1, world.s2])
     Grade.objects.bulk_create([

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.web.conftest import grade_whole_year
+from tests.web.conftest import grade_whole_year, move_to_group
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,8 @@ def test_ranks_and_codes_follow_the_jury_table(graded):
 
 
 def test_the_recap_is_filtered_by_parcours_and_group_without_re_ranking(graded):
-    from delibe.web.models import Enrolment
 
-    Enrolment.objects.filter(student=graded.bruno, semester=graded.s1).update(groupe="B")
-    only_b = recap(graded.s1, groupe="B")
+    only_b = recap(graded.s1, groupe=move_to_group(graded.s1, graded.bruno, "B"))
     assert [r.student_id for r in only_b.rows] == [graded.bruno.pk]
     assert only_b.rows[0].ues["UE1.1"].rang == 2  # still his rank in the semester
     assert recap(graded.s1, parcours="Créa").rows and not recap(graded.s1, parcours="Dév").rows
@@ -82,13 +80,12 @@ def test_the_page_shows_the_values_with_the_projects_formatting_and_sortable_hea
 
 
 def test_the_page_filters_by_group_and_its_exports_keep_the_filter(graded, login):
-    from delibe.web.models import Enrolment
 
-    Enrolment.objects.filter(student=graded.bruno, semester=graded.s2).update(groupe="B")
-    html = login("scolarite").get(f"/semestres/{graded.s2.pk}/recapitulatif/?groupe=B").content.decode()
+    b = move_to_group(graded.s2, graded.bruno, "B").pk
+    html = login("scolarite").get(f"/semestres/{graded.s2.pk}/recapitulatif/?groupe={b}").content.decode()
     assert f'id="recap-{graded.bruno.pk}"' in html and f'id="recap-{graded.alice.pk}"' not in html
-    assert f'href="/semestres/{graded.s2.pk}/recapitulatif.csv?groupe=B"' in html
-    csv_text = login("scolarite").get(f"/semestres/{graded.s2.pk}/recapitulatif.csv?groupe=B").content.decode()
+    assert f'href="/semestres/{graded.s2.pk}/recapitulatif.csv?groupe={b}"' in html
+    csv_text = login("scolarite").get(f"/semestres/{graded.s2.pk}/recapitulatif.csv?groupe={b}").content.decode()
     assert "BRAVO" in csv_text and "ALPHA" not in csv_text
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import grade_whole_year
+from tests.web.conftest import grade_whole_year, move_to_group
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def graded(world):
-    from delibe.web.models import Enrolment
 
     grade_whole_year(world, alice_average=12, bruno_average=9)
-    Enrolment.objects.filter(student=world.bruno).update(groupe="B")
+    for run in (world.s1, world.s2):
+        move_to_group(run, world.bruno, "B")
     return world
 
 

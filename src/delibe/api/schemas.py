@@ -111,7 +111,8 @@ class FormationDetail(FormationOut):
 class SemestreDetail(SemestreResume):
     debut: dt.date | None
     fin: dt.date | None
-    groupes: list[Any]
+    groupes: list[Any]  # the groups' labels (« A », « TD A »)
+    partitions: list[Any]  # [{id, nom, groupes: [{id, nom}]}] (issue 13)
     nb_etudiants: int
     ues: list[UEOut]
     modules: list[ModuleOut]

@@ -1,4 +1,4 @@
-"""Interoperability commands: ``delibe import etudiants``, ``delibe apogee export``, ``delibe departement
+"""Interoperability commands: ``delibe import etudiants|photos``, ``delibe apogee export``, ``delibe departement
 export|import``. Each reads or writes files through an adapter and writes the database through a
 service (one transaction, audited with the channel « import »); on any error nothing is written and the
 command exits with status 2 after listing the problems."""
@@ -118,6 +118,35 @@ def etudiants(file: Path, semestre: int, parcours: str, inscrit_le: Any, avant_i
         except service.StudentImportError as error:
             _fail(str(error))
     click.echo(f"Enregistré : {counts['crees']} créé(s), {counts['modifies']} modifié(s).")
+
+
+@import_.command("photos")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--departement", "departement", required=True, help="Code du département (ex. mmi).")
+@click.option("--correspondance", type=click.Path(dir_okay=False, path_type=Path),
+              help="Feuille NIP → fichier (CSV ou XLSX) ; sans elle, les photos s'appellent <NIP>.jpg.")
+def photos(archive: Path, departement: str, correspondance: Path | None) -> None:
+    """Importer les photos des étudiants (archive .zip) : toutes ou aucune."""
+    _setup()
+    from django.conf import settings
+
+    from delibe.web.audit.context import using
+    from delibe.web.models import Department
+    from delibe.web.services import photos as service
+
+    department = Department.objects.filter(code=departement).first()
+    if department is None:
+        known = ", ".join(Department.objects.values_list("code", flat=True)) or "aucun"
+        _fail(f"aucun département « {departement} » (départements : {known}).")
+    data = _read(archive, int(settings.DELIBE_MAX_PHOTOS_BYTES))
+    sheet = _read(correspondance, int(settings.DELIBE_MAX_UPLOAD_BYTES)) if correspondance else None
+    with using(channel="import"):
+        try:
+            done = service.import_photos(user=None, department=department, zip_data=data, zip_name=archive.name,
+                                         mapping_data=sheet, mapping_name=correspondance.name if correspondance else "")
+        except service.PhotoError as error:
+            _fail(f"{archive} refusé ({len(error.issues)} problème(s)) ; rien n'a été écrit.", error.issues)
+    click.echo(f"Enregistré : {done.created} photo(s) ajoutée(s), {done.replaced} remplacée(s).")
 
 
 # --- delibe apogee export ------------------------------------------------------------------------------

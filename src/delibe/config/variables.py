@@ -85,6 +85,12 @@ VARIABLES: tuple[Variable, ...] = (
              "Processes rendering a document batch (default: 2, or 1 on a single-processor machine)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
+    Variable("DELIBE_PHOTOS_DIR", "chemin", "{VAR_DIR}/photos",
+             "Students' photos (personal data): outside the static files, served only to the staff of the "
+             "student's department."),
+    Variable("DELIBE_MAX_PHOTOS_BYTES", "entier", "52428800",
+             "Largest zip of photos accepted by the photos import, in bytes (the other uploads keep "
+             "`DELIBE_MAX_UPLOAD_BYTES`)."),
     Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "10",
              "Failed logins allowed within the window for one account (whatever the address) or from one "
              "address (whatever the account), before HTTP 429 (django-axes)."),

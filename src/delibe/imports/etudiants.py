@@ -356,7 +356,13 @@ def _row(line: int, cells: Sequence[str], positions: dict[str, int], labels: dic
         text = str(values.get(name, ""))
         if text and not _IDENT.fullmatch(text):
             bad(name, f"« {text[:40]} » n'est pas un {COLUMNS[name][0]} valide (lettres et chiffres, 20 au plus).")
-    for name, limit in (("nom", 120), ("prenom", 120), ("groupe", 40), ("parcours", 40), ("employeur", 200),
+    groupe = str(values.get("groupe", ""))
+    if groupe:
+        try:
+            values["groupe"] = ", ".join(f"{p}:{g}" if p else g for p, g in parse_groupes(groupe))
+        except ValueError as error:
+            bad("groupe", str(error))
+    for name, limit in (("nom", 120), ("prenom", 120), ("groupe", 200), ("parcours", 40), ("employeur", 200),
                         ("tuteur", 200)):
         text = str(values.get(name, ""))
         if len(text) > limit:
@@ -393,6 +399,35 @@ def _row(line: int, cells: Sequence[str], positions: dict[str, int], labels: dic
     if not ok:
         return None
     return StudentRow(line=line, **{k: v for k, v in values.items()})  # type: ignore[arg-type]  # each value was parsed to its field's type above
+
+
+GROUP_NAME_MAX = 40
+
+
+def parse_groupes(text: str) -> list[tuple[str, str]]:
+    """A « groupe » cell: one or more ``partition:groupe`` separated by « , » or « ; » (« TD:A, TP:A1 »); a
+    name without « : » is a group of the default partition, returned with an empty partition. ValueError
+    (French) on an empty name, a name too long, or two groups of one partition."""
+    pairs: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    for part in re.split(r"[;,]", text):
+        item = " ".join(part.split())
+        if not item:
+            continue
+        partition, sep, groupe = (s.strip() for s in item.partition(":"))
+        if not sep:
+            partition, groupe = "", partition
+        if not groupe or (sep and not partition) or ":" in groupe:
+            raise ValueError(f"« {item[:60]} » : écrivez partition:groupe (par exemple TD:A) ou le seul nom du groupe.")
+        for name in (partition, groupe):
+            if len(name) > GROUP_NAME_MAX:
+                raise ValueError(f"« {name[:40]}… » est trop long ({len(name)} caractères, {GROUP_NAME_MAX} au plus).")
+        if partition in seen:
+            where = f"la partition {partition}" if partition else "la partition par défaut"
+            raise ValueError(f"deux groupes de {where} ({seen[partition]} et {groupe}) : un seul par partition.")
+        seen[partition] = groupe
+        pairs.append((partition, groupe))
+    return pairs
 
 
 def column_labels() -> Iterator[tuple[str, str, tuple[str, ...]]]:

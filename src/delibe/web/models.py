@@ -98,7 +98,6 @@ class SemesterRun(models.Model):
     debut = models.DateField(_("début"), null=True, blank=True)
     fin = models.DateField(_("fin"), null=True, blank=True)
     modalite = models.CharField(_("modalité"), max_length=20, default="initiale")
-    groupes = models.JSONField(_("groupes"), default=list, blank=True)
     # the parcours opened this year (empty: every parcours of the formation) and the Apogée étape code
     parcours_offerts = models.JSONField(_("parcours offerts"), default=list, blank=True)
     etape_apogee = models.CharField(_("code étape Apogée"), max_length=40, blank=True)
@@ -184,7 +183,6 @@ class Enrolment(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
     semester = models.ForeignKey(SemesterRun, on_delete=models.PROTECT, related_name="enrolments")
     parcours = models.CharField(_("parcours"), max_length=40)
-    groupe = models.CharField(_("groupe"), max_length=40, blank=True)
     redoublant = models.BooleanField(_("redoublant"), default=False)
     etat = models.CharField(_("état"), max_length=10, default="I")  # I inscrit, DEM, DEF
     # Late enrolment (issue 13): evaluations dated before this day expect no grade from the student; a
@@ -201,6 +199,91 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["student", "semester"], name="enrolment_unique"),
         ]
+
+    def memberships_in_order(self) -> list[GroupMembership]:
+        """The student's groups in this semester, partition by partition (prefetch
+        ``group_memberships__groupe__partition`` when reading many enrolments)."""
+        return sorted(self.group_memberships.all(),
+                      key=lambda m: (m.groupe.partition.order, m.groupe.partition.name, m.groupe.partition_id))
+
+    @property
+    def groupe(self) -> str:
+        """The names of the student's groups, partition by partition (« A », or « TD A, TP A1 » with several
+        partitions); "" when in none. Read-only: groups change through ``services.groupes``."""
+        return ", ".join(m.groupe.name for m in self.memberships_in_order())
+
+
+# The partition of groups given without one: old flat groups (migration 0017), a bare name in the import.
+DEFAULT_PARTITION = "Groupes"
+
+
+class Partition(models.Model):
+    """One way of splitting a semester's students into groups, as in ScoDoc (TD, TP, langue, parcours…):
+    a student is in at most one group of each partition, possibly in none."""
+
+    semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="partitions")
+    name = models.CharField(_("nom de la partition"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        ordering = ["order", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["semester", "name"], name="partition_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Groupe(models.Model):
+    """A group of a partition (« A » of « TD »)."""
+
+    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="groupes")
+    name = models.CharField(_("nom du groupe"), max_length=40)
+
+    class Meta:
+        ordering = ["partition__order", "partition__name", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partition", "name"], name="groupe_unique_name"),
+        ]
+
+    @property
+    def label(self) -> str:
+        """« TD A »; just « A » in the partition of groups given without one (« Groupes »)."""
+        if self.partition.name == DEFAULT_PARTITION:
+            return self.name
+        return f"{self.partition.name} {self.name}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class GroupMembership(models.Model):
+    """An enrolment in one group. ``partition`` repeats the group's partition so that the database itself
+    refuses a second group of the same partition (the services keep the two consistent)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="group_memberships")
+    partition = models.ForeignKey(Partition, on_delete=models.CASCADE, related_name="+")
+    groupe = models.ForeignKey(Groupe, on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "partition"], name="one_group_per_partition"),
+        ]
+
+
+class StudentPhoto(models.Model):
+    """A student's photo: personal data, kept outside the static files (under ``DELIBE_PHOTOS_DIR``,
+    re-encoded as JPEG by ``services.photos``) and served only to the staff of the student's department."""
+
+    student = models.OneToOneField(Student, on_delete=models.CASCADE, related_name="photo")
+    path = models.CharField(_("fichier"), max_length=200)  # relative to DELIBE_PHOTOS_DIR
+    sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(_("fichier d'origine"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class TeachingAssignment(models.Model):

@@ -228,3 +228,25 @@ def reads_as_self(user: Any, student: Student) -> bool:
     require_visible(can_view_department(user, student.department_id))
     require(can_view_student(user, student))
     return False
+
+
+# --- groups and photos (issue 13) ------------------------------------------------------------------
+
+def can_manage_groups(user: Any, semester: SemesterRun) -> bool:
+    """Create, rename, delete partitions and groups and move students: scolarité and responsable."""
+    return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES)
+
+
+def can_change_student_group(user: Any, student: Student) -> bool:
+    """Change one student's groups from their page: scolarité and responsable of their department."""
+    return roles_of(user).has(student.department_id, MANAGER_ROLES)
+
+
+def can_view_photos(user: Any, department_id: int) -> bool:
+    """Photos are personal data: only the staff of the student's department see them (never a student,
+    not even their own, nor another department)."""
+    return roles_of(user).has(department_id, STAFF_ROLES)
+
+
+def can_import_photos(user: Any, department_id: int) -> bool:
+    return roles_of(user).has(department_id, MANAGER_ROLES)

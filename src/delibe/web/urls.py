@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from delibe.web.views import annees, etudiants, jury, notes, pages, publication, recap, statistiques
+from delibe.web.views import annees, etudiants, groupes, jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
@@ -45,6 +45,13 @@ urlpatterns = [
          name="etudiant_desinscrire"),
     path("semestres/<int:pk>/etudiants/ajouter/", etudiants.add, name="etudiant_ajouter"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
+    # groups and photos (issue 13)
+    path("semestres/<int:pk>/groupes/", groupes.editor, name="groupes"),
+    path("semestres/<int:pk>/emargement.<str:fmt>", groupes.emargement, name="emargement"),
+    path("semestres/<int:pk>/trombinoscope.pdf", groupes.trombinoscope, name="trombinoscope"),
+    path("etudiants/<int:pk>/semestres/<int:run_pk>/groupes/", groupes.student_groups, name="etudiant_groupes"),
+    path("etudiants/<int:pk>/photo.jpg", groupes.photo, name="photo"),
+    path("departements/<int:pk>/photos/", groupes.photos_import, name="photos_import"),
 ]
 
 # Documents (views/documents.py): bulletins, PV, lettres, relevés/attestations, fiche, lots.

@@ -41,7 +41,7 @@ def etudiants(
 @router.get("/etudiants/{id}", response=responses(EtudiantDetail), summary="Un étudiant et ses inscriptions")
 def etudiant(request: HttpRequest, id: Id) -> Any:
     student, _ = get_student(request, id)
-    enrolments = (Enrolment.objects.filter(student=student)
+    enrolments = (Enrolment.objects.filter(student=student).prefetch_related("group_memberships__groupe__partition")
                   .select_related("semester__formation__department", "semester__academic_year")
                   .order_by("semester__academic_year__label", "semester__semestre"))
     return {

@@ -31,6 +31,7 @@ from delibe.api.schemas import (
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, Evaluation, FormationVersion, SemesterRun
 from delibe.web.selectors import semestres as sel
+from delibe.web.selectors.groupes import groupes_of, with_groups
 from delibe.web.services.evaluations import EvaluationError, create_evaluation
 from delibe.web.services.formations import formation_model
 
@@ -73,14 +74,17 @@ def semestre(request: HttpRequest, id: Id) -> Any:
     run = get_run(request, id)
     perm.require(perm.can_view_semester(request.user, run))
     model = formation_model(run.formation)
-    return {**run_summary(run), "debut": run.debut, "fin": run.fin, "groupes": list(run.groupes or []),
+    return {**run_summary(run), "debut": run.debut, "fin": run.fin, "groupes": [g.label for g in groupes_of(run)],
+            "partitions": [{"id": p.pk, "nom": p.name, "groupes": [{"id": g.pk, "nom": g.name} for g in p.groupes.all()]}
+                           for p in run.partitions.prefetch_related("groupes")],
             "nb_etudiants": run.enrolments.count(), "ues": [ue_dict(u) for u in model.ues_of(run.semestre)],
             "modules": [module_dict(m) for m in model.modules_of(run.semestre)]}
 
 
 def _enrolments(run: SemesterRun) -> list[Enrolment]:
-    return list(Enrolment.objects.filter(semester=run).select_related("student")
-                .order_by("groupe", "student__nom", "student__prenom", "student_id"))
+    enrolments = list(with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
+                      .order_by("student__nom", "student__prenom", "student_id"))
+    return sorted(enrolments, key=lambda e: e.groupe)  # by group, then name (a stable sort)
 
 
 @router.get("/semestres/{id}/etudiants", response=responses(list[EtudiantInscrit]),

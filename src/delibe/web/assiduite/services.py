@@ -24,7 +24,7 @@ from delibe.web.assiduite.models import (
     Nature,
     ReglementConfig,
 )
-from delibe.web.models import Enrolment, Role, SemesterRun, Student
+from delibe.web.models import Enrolment, Groupe, Role, SemesterRun, Student
 
 SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
 
@@ -157,7 +157,7 @@ def can_record(user, semester: SemesterRun, module_code: str) -> bool:
 
 
 @transaction.atomic
-def record_group(user, semester: SemesterRun, groupe: str, date: dt.date, creneau: str, module_code: str,
+def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.date, creneau: str, module_code: str,
                  absents: Iterable[int], retards: Iterable[int] = ()) -> int:
     """Save the roll call of one group for one slot at once: the listed students are absent (or late),
     the others present (any earlier record of this slot and module for this group is replaced)."""
@@ -168,11 +168,14 @@ def record_group(user, semester: SemesterRun, groupe: str, date: dt.date, crenea
             f"Le {date:%d/%m/%Y} est hors du semestre (du {semester.debut:%d/%m/%Y} au {semester.fin:%d/%m/%Y}) : "
             "choisissez une date du semestre."
         )
-    group_ids = set(Enrolment.objects.filter(semester=semester, groupe=groupe).values_list("student_id", flat=True))
+    enrolled = Enrolment.objects.filter(semester=semester)
+    if groupe is not None:
+        enrolled = enrolled.filter(group_memberships__groupe=groupe)
+    group_ids = set(enrolled.values_list("student_id", flat=True))
     absents, retards = set(absents), set(retards)
     foreign = (absents | retards) - group_ids
     if foreign:
-        raise ValidationError(f"Étudiant(s) {sorted(foreign)} hors du groupe {groupe} : rechargez la liste du groupe.")
+        raise ValidationError(f"Étudiant(s) {sorted(foreign)} hors du groupe {groupe.label if groupe else ''} : rechargez la liste du groupe.")
     AbsenceRecord.objects.filter(semester=semester, student_id__in=group_ids, date=date, creneau=creneau,
                                  module_code=module_code).delete()
     rows = [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
@@ -378,10 +381,11 @@ def alternance_weeks(student: Student, debut: dt.date, fin: dt.date) -> tuple[tu
     from delibe.web.assiduite.models import AlternanceWeek, Lieu
 
     weeks: dict[dt.date, str] = {}
-    for e in Enrolment.objects.filter(student=student):
+    for e in Enrolment.objects.filter(student=student).prefetch_related("group_memberships__groupe__partition"):
         rows = AlternanceWeek.objects.filter(semester_id=e.semester_id, lundi__gte=debut - dt.timedelta(days=6),
                                              lundi__lte=fin)
-        own = [w for w in rows if w.groupe == e.groupe and e.groupe]
+        names = {m.groupe.name for m in e.group_memberships.all()}
+        own = [w for w in rows if w.groupe and w.groupe in names]
         for w in own or [w for w in rows if not w.groupe]:
             weeks[w.lundi] = w.lieu
     iut = tuple(d.isoformat() for d, lieu in sorted(weeks.items()) if lieu == Lieu.IUT)

@@ -23,7 +23,8 @@ from delibe.web.assiduite.models import (
     JustificationStatus,
     Nature,
 )
-from delibe.web.models import Department, Enrolment, SemesterRun, Student
+from delibe.web.models import Department, SemesterRun, Student
+from delibe.web.selectors.groupes import groupes_of, selected_groupe, students_of
 
 
 def _run(request: HttpRequest, pk: int) -> SemesterRun:
@@ -37,10 +38,11 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     """One page per group, date, slot and module: a checkbox per student, saved at once."""
     run = _run(request, pk)
     q = request.POST if request.method == "POST" else request.GET
-    groupes = sorted(set(Enrolment.objects.filter(semester=run).values_list("groupe", flat=True)))
+    groupes = groupes_of(run)
     modules = sorted(perm.taught_modules(request.user, run)) if not perm.can_manage_semester(request.user, run) \
         else sorted({c for c in _modules(run)})
-    groupe = q.get("groupe", groupes[0] if groupes else "")
+    # no ``groupe`` asked: the first group; ``groupe=`` (empty): every student of the semester
+    groupe = selected_groupe(run, q["groupe"]) if "groupe" in q else (groupes[0] if groupes else None)
     module = q.get("module", modules[0] if modules else "")
     creneau = q.get("creneau", Creneau.MATIN)
     if creneau not in Creneau.values:
@@ -50,7 +52,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         date, creneau = _default_date(run), Creneau.MATIN
         messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
-    students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
+    students = list(students_of(run, groupe))
     if request.method == "POST":
         perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
         try:
@@ -60,7 +62,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Appel enregistré : %(n)d absence(s) ou retard(s).") % {"n": n})
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        query = urlencode({"groupe": groupe, "module": module, "date": date.isoformat(), "creneau": creneau})
+        query = urlencode({"groupe": groupe.pk if groupe else "", "module": module, "date": date.isoformat(), "creneau": creneau})
         return redirect(f"{request.path}?{query}")
     existing = AbsenceRecord.objects.filter(semester=run, date=date, creneau=creneau, module_code=module,
                                             student__in=students)
@@ -72,7 +74,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
         "module": module, "module_titre": titles.get(module, ""), "date": date, "creneau": creneau,
         "creneau_label": Creneau(creneau).label, "creneaux": Creneau.choices,
         "hors_semestre": bool(run.debut and run.fin and not run.debut <= date <= run.fin),
-        "lieu": services.lieu_of(run, groupe, date),
+        "lieu": services.lieu_of(run, groupe.name if groupe else "", date),
         "rows": [(s, s.pk in absent_ids, s.pk in late_ids) for s in students],
         "can_record": services.can_record(request.user, run, module),
         "is_secretariat": perm.roles_of(request.user).has(run.formation.department_id, services.SECRETARIAT),

@@ -15,6 +15,7 @@ it, with a French message (413), instead of filling memory or a temporary file.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -41,7 +42,13 @@ class AuditContextMiddleware:
             return self.get_response(request)
 
 
-def upload_limit() -> int:
+# The photos import takes a zip of photos, bounded by its own setting (services/photos.py checks the rest).
+PHOTOS_IMPORT = re.compile(r"^/departements/\d+/photos/$")
+
+
+def upload_limit(path: str = "") -> int:
+    if PHOTOS_IMPORT.match(path):
+        return int(settings.DELIBE_MAX_PHOTOS_BYTES) + int(settings.DELIBE_MAX_UPLOAD_BYTES) + 64 * 1024  # + the sheet
     return int(settings.DELIBE_MAX_UPLOAD_BYTES) + 64 * 1024  # form overhead
 
 
@@ -54,8 +61,8 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > upload_limit():
-            limit = upload_limit() // (1024 * 1024)
+        if length > upload_limit(request.path):
+            limit = upload_limit(request.path) // (1024 * 1024)
             if request.path.startswith("/api/"):  # the API answers JSON, errors included (docs/api.md)
                 return JsonResponse({"detail": f"Requête trop volumineuse : {length // 1024} Ko envoyés, "
                                                f"{limit} Mo au plus. Découpez le lot de notes."}, status=413)

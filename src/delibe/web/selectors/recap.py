@@ -11,13 +11,14 @@ from __future__ import annotations
 import bisect
 
 from delibe.reports.recap import RecapCode, RecapData, RecapRow, RecapUE
-from delibe.web.models import SemesterRun
+from delibe.web.models import Groupe, SemesterRun
+from delibe.web.selectors.groupes import member_ids
 from delibe.web.selectors.semestres import jury_table
 from delibe.web.services.calcul import compute_run
 from delibe.web.services.formations import formation_model
 
 
-def semester_recap(run: SemesterRun, *, parcours: str | None = None, groupe: str | None = None) -> RecapData:
+def semester_recap(run: SemesterRun, *, parcours: str | None = None, groupe: Groupe | None = None) -> RecapData:
     """The recap of ``run``, of one parcours and/or one group when asked (ranks stay those of the whole
     semester: filtering shows fewer rows, it does not re-rank)."""
     formation = formation_model(run.formation)
@@ -37,12 +38,13 @@ def semester_recap(run: SemesterRun, *, parcours: str | None = None, groupe: str
         return 1 + len(column) - bisect.bisect_right(column, value), len(column)
 
     year_jury = table.year_jury
+    members = member_ids(groupe) if groupe is not None else None
     rows: list[RecapRow] = []
     for row in rows_all:
         enrolment = row.enrolment
         if parcours is not None and enrolment.parcours != parcours:
             continue
-        if groupe is not None and enrolment.groupe != groupe:
+        if members is not None and enrolment.student_id not in members:
             continue
         sid = row.student.pk
         cells = {c.key: c for c in row.ues if c is not None}

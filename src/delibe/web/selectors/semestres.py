@@ -9,7 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
+from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, JuryDecision, SemesterRun, Student
+from delibe.web.selectors.groupes import in_groupe, with_groups
 from delibe.web.services.calcul import compute_run, deliberate_students, evaluation_date, not_expected_counts
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
@@ -65,7 +66,7 @@ def semester_averages(run: SemesterRun) -> tuple[list[str], list[AverageRow]]:
     formation = formation_model(run.formation)
     ue_codes = [u.code for u in formation.ues_of(run.semestre)]
     rows = []
-    for enrolment in run.enrolments.select_related("student").order_by("student__nom", "student__prenom"):
+    for enrolment in with_groups(run.enrolments.select_related("student")).order_by("student__nom", "student__prenom"):
         sid = enrolment.student_id
         rows.append(AverageRow(
             enrolment.student, enrolment,
@@ -95,7 +96,7 @@ def _not_expected_text(enrolment: Enrolment, day: Any) -> str:
     return f"note non attendue : {enrolment.etat} le {sortie:%d/%m/%Y}"
 
 
-def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow]:
+def grid_rows(evaluation: Evaluation, groupe: Groupe | None = None) -> list[GridRow]:
     """One row per enrolled student (of ``groupe`` only when given), by group then name."""
     grades = {
         sid: (value, special, version)
@@ -105,13 +106,12 @@ def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow
     }
     rows = []
     day = evaluation_date(evaluation)
-    enrolments = Enrolment.objects.filter(semester_id=evaluation.semester_id)
-    if groupe is not None:
-        enrolments = enrolments.filter(groupe=groupe)
-    for enrolment in enrolments.select_related("student").order_by("groupe", "student__nom", "student__prenom"):
+    enrolments = in_groupe(Enrolment.objects.filter(semester_id=evaluation.semester_id), groupe)
+    for enrolment in with_groups(enrolments.select_related("student")).order_by("student__nom", "student__prenom"):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
         why = _not_expected_text(enrolment, day) if not version and (enrolment.inscrit_le or enrolment.etat_le) else ""
         rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version, why))
+    rows.sort(key=lambda r: (r.groupe == "", r.groupe))  # by group (none last), then name (stable sort)
     return rows
 
 
@@ -177,7 +177,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     runs = year_runs(run)
     formation = formation_model(run.formation)
     enrolments = list(
-        Enrolment.objects.filter(semester=run).select_related("student").order_by("student__nom", "student__prenom")
+        with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
+        .order_by("student__nom", "student__prenom")
     )
     if student_ids is not None:
         enrolments = [e for e in enrolments if e.student_id in student_ids]
@@ -251,6 +252,6 @@ def module_titles(run: SemesterRun) -> dict[str, str]:
 
 def group_counts(run: SemesterRun) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for groupe in run.enrolments.values_list("groupe", flat=True):
-        counts[groupe or "—"] += 1
+    for enrolment in with_groups(run.enrolments.all()):  # type: ignore[attr-defined]  # reverse relation
+        counts[enrolment.groupe or "—"] += 1
     return dict(sorted(counts.items()))

@@ -12,7 +12,8 @@ from typing import Any
 from delibe.engine.jury import codes as jury_codes
 from delibe.reports.format import nombre
 from delibe.reports.svg import histogram
-from delibe.web.models import Enrolment, Evaluation, Grade, SemesterRun
+from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, SemesterRun
+from delibe.web.selectors.groupes import in_groupe
 
 BINS = 10
 
@@ -29,7 +30,7 @@ class EvaluationStats:
     maximum: float | None = None
     stdev: float | None = None
     classes: list[tuple[str, int]] = field(default_factory=list)
-    groupe: str | None = None
+    groupe: str | None = None  # the group's label
 
     @property
     def missing(self) -> int:
@@ -51,12 +52,12 @@ def class_labels(note_max: float, bins: int = BINS) -> list[str]:
     return [f"{nombre(round(i * step, 2))}–{nombre(round((i + 1) * step, 2))}" for i in range(bins)]
 
 
-def evaluation_stats(evaluation: Evaluation, groupe: str | None = None) -> EvaluationStats:
+def evaluation_stats(evaluation: Evaluation, groupe: Groupe | None = None) -> EvaluationStats:
     """The statistics of the grades of ``evaluation`` (of one group's students when ``groupe`` is given)."""
     enrolled = Enrolment.objects.filter(semester_id=evaluation.semester_id)
     grades = Grade.objects.filter(evaluation=evaluation)
     if groupe is not None:
-        enrolled = enrolled.filter(groupe=groupe)
+        enrolled = in_groupe(enrolled, groupe)
         grades = grades.filter(student_id__in=enrolled.values("student_id"))
     values: list[float] = []
     specials: dict[str, int] = {}
@@ -70,7 +71,8 @@ def evaluation_stats(evaluation: Evaluation, groupe: str | None = None) -> Evalu
     for v in values:
         counts[min(BINS - 1, max(0, int(v / note_max * BINS)))] += 1
     stats = EvaluationStats(note_max, enrolled.count(), len(values), dict(sorted(specials.items())),
-                            classes=list(zip(class_labels(note_max), counts, strict=True)), groupe=groupe)
+                            classes=list(zip(class_labels(note_max), counts, strict=True)),
+                            groupe=groupe.label if groupe is not None else None)
     if values:
         stats.mean = statistics.fmean(values)
         stats.median = statistics.median(values)
@@ -134,8 +136,12 @@ def semester_stats(run: SemesterRun) -> SemesterStats:
     populations: list[tuple[str, list[Any]]] = [("Tous", rows)]
     for parcours in sorted({r.enrolment.parcours for r in rows}):
         populations.append((f"Parcours {parcours}", [r for r in rows if r.enrolment.parcours == parcours]))
-    for groupe in sorted({r.enrolment.groupe for r in rows if r.enrolment.groupe}):
-        populations.append((f"Groupe {groupe}", [r for r in rows if r.enrolment.groupe == groupe]))
+    by_group: dict[str, list[Any]] = {}
+    for r in rows:
+        for m in r.enrolment.memberships_in_order():
+            by_group.setdefault(m.groupe.label, []).append(r)
+    for label in sorted(by_group):
+        populations.append((f"Groupe {label}", by_group[label]))
     ue_rates: dict[str, list[Rate]] = {}
     for ue in ue_codes:
         ue_rates[ue] = []

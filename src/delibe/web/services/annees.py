@@ -33,6 +33,7 @@ from delibe.web.models import (
     Student,
     TeachingAssignment,
 )
+from delibe.web.services import groupes as group_service
 from delibe.web.services.formations import formation_model
 
 LABEL = re.compile(r"^(\d{4})-(\d{4})$")
@@ -171,15 +172,6 @@ def shift_one_year(day: dt.date | None) -> dt.date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
-def copy_groups(source: SemesterRun, target: SemesterRun, *, user: Any = None) -> int:
-    """The groups of ``source`` declared again in ``target`` (names only, nobody in them); the number of
-    groups. Kept in this one function, with the signature of the partitions' ``services.groupes.copy_groups``
-    (issue 13, item 3): when partitions replace the flat list, this function is that one."""
-    target.groupes = list(source.groupes or [])
-    target.save(update_fields=["groupes"])
-    return len(target.groupes)
-
-
 def _clone(obj: Any, **changes: Any) -> Any:
     """An unsaved copy of ``obj`` with every stored field (those added later too: a module's role…) but its
     id, its automatic dates and ``changes``."""
@@ -247,7 +239,7 @@ def copy_year(*, user: Any, department: Department, source_label: str,
             parcours_offerts=list(source.parcours_offerts), etape_apogee=source.etape_apogee,
             modalite=source.modalite,
         )
-        groups = copy_groups(source, run, user=user)
+        groups = group_service.copy_groups(source, run, user=user)
         result.groups += groups
         teachings = [_clone(t, semester=run) for t in source.teachings.all() if t.module_code in modules]
         TeachingAssignment.objects.bulk_create(teachings)

@@ -52,6 +52,7 @@ from delibe.web.models import (
     TeachingAssignment,
 )
 from delibe.web.services.formations import formation_model, load_formation_file
+from delibe.web.services.groupes import DEFAULT_PARTITION, ensure_groupe, place
 
 SEED = 20231
 DEPARTMENT = ("mmi-dijon", "MMI — IUT Dijon-Auxerre")
@@ -197,10 +198,10 @@ def _build(echo: Callable[[str], None]) -> None:
         runs = _runs(version, years[label], formation, {p.annee for p in active})
         for p in active:
             for semestre in (2 * p.annee - 1, 2 * p.annee):
-                Enrolment.objects.create(
-                    student=p.student, semester=runs[semestre], parcours=PARCOURS,
-                    groupe=f"{'AB'[p.student.pk % 2]}{p.annee}", redoublant=p.redoublant,
+                enrolment = Enrolment.objects.create(
+                    student=p.student, semester=runs[semestre], parcours=PARCOURS, redoublant=p.redoublant,
                 )
+                place(enrolment, f"{'AB'[p.student.pk % 2]}{p.annee}")
         for semestre, run in runs.items():
             _evaluations_and_grades(rng, run, formation, [p for p in active if semestre in (2 * p.annee - 1, 2 * p.annee)],
                                     current=label == CURRENT, teacher=users["enseignant"])
@@ -279,8 +280,10 @@ def _runs(version: FormationVersion, year: AcademicYear, formation: Formation, a
             debut, fin = _semester_dates(year.label, semestre)
             runs[semestre] = SemesterRun.objects.create(
                 formation=version, semestre=semestre, academic_year=year, debut=debut, fin=fin,
-                modalite=str(formation.modalite), groupes=[f"A{annee}", f"B{annee}"],
+                modalite=str(formation.modalite),
             )
+            for name in (f"A{annee}", f"B{annee}"):
+                ensure_groupe(runs[semestre], DEFAULT_PARTITION, name)
     return runs
 
 

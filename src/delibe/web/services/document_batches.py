@@ -102,18 +102,25 @@ def _cleanup() -> None:
 
 
 def start_batch(run: SemesterRun, *, user: Any, president: str = "", membres: list[str] | None = None,
-                date_jury: str | None = None, court: bool = False) -> str:
+                date_jury: str | None = None, court: bool = False, groupe: Any = None) -> str:
     """Builds every document's data of ``run`` now, then starts the rendering process; returns the
     batch id (its progress: :func:`batch_status`)."""
     _reap()
     _cleanup()
-    documents = run_documents(run, president=president, membres=membres or (), date_jury=date_jury, court=court)
+    members = None
+    if groupe is not None:  # one group's documents (issue 13): a Groupe of ``run``
+        from delibe.web.selectors.groupes import member_ids
+
+        members = member_ids(groupe)
+    documents = run_documents(run, president=president, membres=membres or (), date_jury=date_jury, court=court,
+                              member_ids=members)
     job_id = uuid.uuid4().hex
     folder = job_dir(job_id)
     folder.mkdir(parents=True)
     from delibe.reports.batch import slug
 
-    filename = slug(f"documents-{run.formation.slug}-S{run.semestre}-{run.academic_year.label}") + ".zip"
+    scope = f"-{groupe.label}" if groupe is not None else ""
+    filename = slug(f"documents-{run.formation.slug}-S{run.semestre}-{run.academic_year.label}{scope}") + ".zip"
     (folder / "job.json").write_text(json.dumps({
         "run_id": run.pk, "user_id": getattr(user, "id", None), "filename": filename, "created": time.time(),
     }), encoding="utf-8")

@@ -594,16 +594,18 @@ def fiche_pdf(version: Any, parcours: str | None = None) -> bytes:
 # --- all the documents of a semester (batch) -------------------------------------------------------
 
 def run_documents(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (),
-                  date_jury: str | None = None, court: bool = False) -> list[Any]:
+                  date_jury: str | None = None, court: bool = False, member_ids: set[int] | None = None) -> list[Any]:
     """Every document of a semester run for ``delibe.reports.batch``: the PV (PDF, XLSX), the bulletins
     (PDF, JSON), and at an even semester the letters of the recorded year decisions and the transcripts
     and attestations of the diplomas awarded. ``court``: the short bulletins (one page, without each
-    module's evaluations; about a third of the rendering time)."""
+    module's evaluations; about a third of the rendering time). ``member_ids``: only these students'
+    documents (one group's); the PV stays the whole jury's and ranks stay those of the semester."""
     from delibe.reports import batch
 
-    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    every = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
     # One computation for the whole semester: averages, jury (every student's cursus), decisions.
-    ctx = _run_context(run, [e.student_id for e in enrolments])
+    ctx = _run_context(run, [e.student_id for e in every])
+    enrolments = every if member_ids is None else [e for e in every if e.student_id in member_ids]
     bulletins = _bulletins(ctx, [e.student for e in enrolments], None)
     if court:
         short = replace(ctx.settings.config, details_evaluations=False)

@@ -19,6 +19,7 @@ from delibe.engine.inscription import ETATS_SORTIE, EXC, INSCRIT, POLITIQUES_AVA
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Civilite, Enrolment, Grade, SemesterRun, Student
+from delibe.web.services import groupes as group_service
 from delibe.web.services.formations import formation_model
 
 IDENTITY_FIELDS: dict[str, str] = {
@@ -103,9 +104,6 @@ def add_student(*, user: object, run: SemesterRun, nip: str, nom: str, prenom: s
     if parcours not in known:
         raise StudentError(f"Parcours « {parcours} » inconnu : choisissez parmi {', '.join(sorted(known))}.",
                            "parcours")
-    groups = [str(g) for g in (run.groupes or [])]
-    if groupe and groups and groupe not in groups:
-        raise StudentError(f"Groupe « {groupe} » inconnu dans {run} (groupes : {', '.join(groups)}).", "groupe")
     if avant_inscription not in POLITIQUES_AVANT_INSCRIPTION:
         raise StudentError("Évaluations antérieures à l'inscription : choisissez EXC ou ATT.", "avant_inscription")
     day = _date(inscrit_le, "inscrit_le") if inscrit_le else (timezone.localdate() if _has_grades(run) else None)
@@ -125,8 +123,13 @@ def add_student(*, user: object, run: SemesterRun, nip: str, nom: str, prenom: s
                 user=user, action=Action.CREATE, object_type=ObjectType.STUDENT, object_id=student.pk,
                 new=_identity(student), department_id=department_id, semester_id=run.pk, student_id=student.pk,
                 summary=f"{student} ajouté à la main"))
-        enrolment = Enrolment.objects.create(student=student, semester=run, parcours=parcours, groupe=groupe,
+        enrolment = Enrolment.objects.create(student=student, semester=run, parcours=parcours,
                                              inscrit_le=day, avant_inscription=avant_inscription)
+        if groupe:
+            try:
+                group_service.assign_text(enrolment, groupe)
+            except group_service.GroupError as error:
+                raise StudentError(str(error), "groupe") from None
         entry = audit.enrolment_entry(user=user, enrolment=enrolment)
         entry.new = {**entry.new, "inscrit_le": _show(day), "avant_inscription": avant_inscription}
         entries.append(entry)

@@ -7,6 +7,12 @@ commit recomputes that comparison inside its transaction and refuses when it dif
 the user saw (someone changed a student meanwhile). Every write is audited with the channel « import ».
 
 An empty cell, or a column absent from the file, changes nothing: an import never erases data.
+
+Groups (issue 13): the « groupe » column holds ``partition:groupe`` values (« TD:A, TP:A1 »; a bare name is
+a group of the partition « Groupes »). A student is moved into each group named, in that group's partition
+only; the other partitions are left alone. A partition or group the semester does not have yet is listed in
+the preview (« sera créé ») and created on confirmation, in the journal: the secretariat sees every new
+name before confirming, and a typo is caught there rather than by a refusal of the whole file.
 """
 
 from __future__ import annotations
@@ -21,12 +27,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine.inscription import EXC, POLITIQUES_AVANT_INSCRIPTION
-from delibe.imports.etudiants import COLUMNS, StudentRow, parse_students
+from delibe.imports.etudiants import COLUMNS, StudentRow, parse_groupes, parse_students
 from delibe.imports.results import Issue
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
-from delibe.web.models import ApprenticeContract, Civilite, Enrolment, Evaluation, SemesterRun, Student
+from delibe.web.models import (
+    ApprenticeContract,
+    Civilite,
+    Enrolment,
+    Evaluation,
+    Groupe,
+    SemesterRun,
+    Student,
+)
+from delibe.web.services import groupes as group_service
 from delibe.web.services.calcul import evaluation_date
 from delibe.web.services.formations import formation_model
 
@@ -100,6 +115,7 @@ class StudentPreview:
     columns: frozenset[str] = field(default_factory=frozenset)
     parcours_defaut: str = ""
     late: LateImpact | None = None  # the semester already has grades: what the new enrolments will do
+    new_groups: tuple[str, ...] = ()  # « TD:C » created on confirmation
 
     @property
     def ok(self) -> bool:
@@ -143,10 +159,13 @@ def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozen
     if parcours_defaut and parcours_defaut not in known_parcours:
         errors.append(Issue("parcours par défaut", f"« {parcours_defaut} » n'est pas un parcours de la "
                                                    f"formation (parcours : {', '.join(sorted(known_parcours))})."))
-    groups = [str(g) for g in (run.groupes or [])]
+    existing = {(g.partition.name, g.name) for g in Groupe.objects.filter(partition__semester=run)
+                .select_related("partition")}
+    new_groups: dict[tuple[str, str], None] = {}
     nips = [r.nip for r in rows]
     students = {s.nip: s for s in Student.objects.filter(nip__in=nips).select_related("apprenticeship")}
-    enrolments = {e.student_id: e for e in Enrolment.objects.filter(semester=run, student__nip__in=nips)}
+    enrolments = {e.student_id: e for e in Enrolment.objects.filter(semester=run, student__nip__in=nips)
+                  .prefetch_related("group_memberships__groupe__partition")}
     department_id = run.formation.department_id
     new, updated, unchanged = [], [], []
     for row in rows:
@@ -156,11 +175,14 @@ def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozen
             errors.append(Issue(f"{where}, colonne « NIP »", f"le NIP {row.nip} est celui d'un étudiant d'un "
                                                               "autre département : vérifiez le numéro."))
             continue
-        if row.groupe and groups and row.groupe not in groups:
-            errors.append(Issue(f"{where}, colonne « groupe »", f"groupe « {row.groupe} » inconnu dans {run} "
-                                                                 f"(groupes : {', '.join(groups)}) : corrigez la "
-                                                                 "cellule ou déclarez le groupe."))
+        try:
+            pairs = _pairs(row)
+        except ValueError as error:
+            errors.append(Issue(f"{where}, colonne « groupe »", str(error)))
             continue
+        for pair in pairs:
+            if pair not in existing:
+                new_groups[pair] = None
         enrolment = enrolments.get(student.pk) if student is not None else None
         parcours = row.parcours or parcours_defaut or (enrolment.parcours if enrolment else "") \
             or (student.parcours if student else "") \
@@ -183,16 +205,46 @@ def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozen
             updated.append(line)
         else:
             unchanged.append(line)
+    created = tuple(_group_label(p) for p in new_groups)
+    if created:
+        warnings = (*warnings, Issue("colonne « groupe »", f"groupe(s) nouveau(x) dans {run}, créé(s) à la "
+                                                            f"confirmation : {', '.join(created)}. Vérifiez "
+                                                            "l'orthographe avant de confirmer."))
     enrolling = sum(1 for line in (*new, *updated) if "inscription" in line.changes)
     return StudentPreview(tuple(new), tuple(updated), tuple(unchanged), tuple(errors), tuple(warnings), rows,
-                          columns, parcours_defaut, late_impact(run, enrolling, inscrit_le))
+                          columns, parcours_defaut, late_impact(run, enrolling, inscrit_le), created)
+
+
+def _pairs(row: StudentRow) -> list[tuple[str, str]]:
+    """(partition, groupe) of the row, the default partition named."""
+    return [(p or group_service.DEFAULT_PARTITION, g) for p, g in parse_groupes(row.groupe)]
+
+
+def _group_label(pair: tuple[str, str]) -> str:
+    partition, groupe = pair
+    return groupe if partition == group_service.DEFAULT_PARTITION else f"{partition}:{groupe}"
+
+
+def _group_change(row: StudentRow, enrolment: Enrolment | None) -> tuple[str, str] | None:
+    """(old, new) groups of the partitions the row names, as « TD:A, TP:A1 »; None when nothing changes."""
+    pairs = _pairs(row)
+    if not pairs:
+        return None
+    current = {m.groupe.partition.name: m.groupe.name
+               for m in (enrolment.group_memberships.all() if enrolment is not None else [])}
+    old = ", ".join(_group_label((p, current[p])) for p, _ in pairs if p in current)
+    new = ", ".join(_group_label(pair) for pair in pairs)
+    return None if all(current.get(p) == g for p, g in pairs) else (old, new)
 
 
 def _changes(row: StudentRow, student: Student | None, enrolment: Enrolment | None,
              parcours: str) -> dict[str, tuple[str, str]]:
     changes: dict[str, tuple[str, str]] = {}
     contract = getattr(student, "apprenticeship", None) if student is not None else None
-    for name in (*STUDENT_FIELDS, *CONTRACT_FIELDS, *ENROLMENT_FIELDS):
+    group_change = _group_change(row, enrolment)
+    if group_change is not None:
+        changes["groupe"] = group_change
+    for name in (*STUDENT_FIELDS, *CONTRACT_FIELDS, "parcours"):
         new_value: object = parcours if name == "parcours" else _row_value(row, name)
         if new_value in ("", None):
             continue  # an empty cell never erases
@@ -252,6 +304,17 @@ def commit(*, user: object, run: SemesterRun, preview: StudentPreview, avant_ins
         department = run.formation.department
         entries = []
         late = (fresh.late.inscrit_le, avant_inscription) if fresh.late is not None else None
+        for label in fresh.new_groups:
+            partition_name, _, groupe_name = label.rpartition(":")
+            groupe, created = group_service.ensure_groupe(run, partition_name or group_service.DEFAULT_PARTITION,
+                                                          groupe_name)
+            if created:
+                entries.append(audit.entry(
+                    user=user, action=Action.CREATE, object_type=ObjectType.SEMESTER, object_id=f"groupe/{groupe.pk}",
+                    new={"partition": groupe.partition.name, "groupe": groupe.name},
+                    department_id=department.pk, semester_id=run.pk,
+                    summary=f"Groupe « {groupe.partition.name} {groupe.name} » créé par l'import",
+                    channel="import", session=session))
         for line in (*fresh.new, *fresh.updated):
             entries.extend(_apply(user, run, department, line, session, late))
         audit.record_many(entries)
@@ -298,8 +361,7 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
     enrolment = Enrolment.objects.filter(student=student, semester=run).first()
     old_enrolment = None
     if enrolment is None:
-        enrolment = Enrolment(student=student, semester=run, parcours=parcours or student.parcours,
-                              groupe=row.groupe)
+        enrolment = Enrolment(student=student, semester=run, parcours=parcours or student.parcours)
         if late is not None:
             enrolment.inscrit_le, enrolment.avant_inscription = late
     else:
@@ -307,10 +369,10 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
                          "redoublant": enrolment.redoublant}
         if parcours:
             enrolment.parcours = parcours
-        if row.groupe:
-            enrolment.groupe = row.groupe
     if old_enrolment is None or any(n in changes for n in ENROLMENT_FIELDS):
         enrolment.save()
+        for partition_name, groupe_name in _pairs(row):
+            group_service.place(enrolment, groupe_name, partition_name)
         entries.append(audit.enrolment_entry(user=user, enrolment=enrolment, old=old_enrolment))
         entries[-1].channel, entries[-1].session = "import", session
     return entries

@@ -17,7 +17,7 @@ from django.utils import timezone
 from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit
-from delibe.web.models import Enrolment, Evaluation, Grade, Student
+from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, Student
 
 
 class GradeError(Exception):
@@ -343,7 +343,7 @@ def import_sheet(*, user: object, evaluation: Evaluation, data: bytes) -> Import
 FILLERS = ("ABS", "EXC", "ATT")
 
 
-def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: str | None = None) -> int:
+def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: Groupe | None = None) -> int:
     """Gives ``special`` (ABS, EXC or ATT) to every enrolled student without a grade in the evaluation (of
     one group when ``groupe`` is given); grades already there are left alone. One journal session, so that
     the whole action can be undone from the evaluation's journal. Returns the number of grades written."""
@@ -359,7 +359,7 @@ def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: st
             raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         enrolled = Enrolment.objects.filter(semester_id=evaluation.semester_id)
         if groupe is not None:
-            enrolled = enrolled.filter(groupe=groupe)
+            enrolled = enrolled.filter(group_memberships__groupe=groupe)
         graded = set(Grade.objects.select_for_update().filter(evaluation=evaluation).values_list("student_id", flat=True))
         empty = sorted(set(enrolled.values_list("student_id", flat=True)) - graded)
         if not empty:

@@ -2,10 +2,11 @@
 
 Exported: the department, the accounts it refers to (username, names, email, active — never a password),
 their roles in it, the formation versions (YAML text and hash), academic years, semester runs, students,
-apprentice contracts, enrolments, teaching assignments, evaluations, grades (with their version and
+apprentice contracts, enrolments, partitions and groups with their members, teaching assignments, evaluations, grades (with their version and
 author), jury decisions (proposed and decided code, reasons, the jury's written reason, author, date),
 the attendance data (absences, justifications — without the proof files, kept under VAR_DIR —, local
-rules, alternance calendar) and the department's audit trail. Every section is a list sorted by id;
+rules, alternance calendar) and the department's audit trail. Students' photos are not exported (personal
+data kept under DELIBE_PHOTOS_DIR): import them again after a restoration. Every section is a list sorted by id;
 the document is written with sorted keys, so that the same database gives the same bytes.
 
 Restoration (``import_department``) is all or nothing, in one transaction, and is refused when the
@@ -39,8 +40,11 @@ from delibe.web.models import (
     Evaluation,
     FormationVersion,
     Grade,
+    Groupe,
+    GroupMembership,
     JuryDecision,
     Membership,
+    Partition,
     SemesterRun,
     Student,
     TeachingAssignment,
@@ -71,6 +75,9 @@ def _sections() -> list[tuple[str, type[models.Model], str]]:
         ("etudiants", Student, "department"),
         ("contrats", ApprenticeContract, "student__department"),
         ("inscriptions", Enrolment, "student__department"),
+        ("partitions", Partition, "semester__formation__department"),
+        ("groupes", Groupe, "partition__semester__formation__department"),
+        ("appartenances", GroupMembership, "enrolment__student__department"),
         ("enseignements", TeachingAssignment, "semester__formation__department"),
         ("evaluations", Evaluation, "semester__formation__department"),
         ("notes", Grade, "evaluation__semester__formation__department"),

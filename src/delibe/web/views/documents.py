@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, FormationVersion, JuryDecision, SemesterRun, Student
+from delibe.web.selectors.groupes import groupes_of, in_groupe, selected_groupe
 from delibe.web.services import document_batches as batches
 from delibe.web.services import documents as docs
 from delibe.web.views.pages import get_run
@@ -199,7 +200,9 @@ def semester_documents(request: HttpRequest, pk: int) -> HttpResponse:
         jury = _jury_form(request, run)
     except docs.DocumentError as error:
         return _error_page(request, error)
-    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    groupe = selected_groupe(run, request.GET.get("groupe"))
+    enrolments = list(in_groupe(run.enrolments.select_related("student"), groupe)
+                      .order_by("student__nom", "student__prenom"))
     lettres = set()
     if run.semestre % 2 == 0:
         lettres = set(JuryDecision.objects.filter(
@@ -209,6 +212,7 @@ def semester_documents(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run, "enrolments": enrolments, "lettres": lettres, "jury": jury,
         "membres_text": "\n".join(jury["membres"]), "batches": batches.batches_of_run(run),
         "settings_path": docs.settings_path(run.formation.department),
+        "groups": groupes_of(run), "groupe": groupe,
     })
 
 
@@ -252,7 +256,7 @@ def batch_start(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_produce_documents(request.user, run))
     try:
         job_id = batches.start_batch(run, user=request.user, court=request.POST.get("court") == "1",
-                                     **_jury_form(request, run))
+                                     groupe=selected_groupe(run, request.POST.get("groupe")), **_jury_form(request, run))
     except (docs.DocumentError, ValueError) as error:
         messages.error(request, str(error))
         return redirect("delibe:documents_semestre", pk=run.pk)

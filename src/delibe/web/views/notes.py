@@ -19,16 +19,17 @@ from django.views.decorators.http import require_POST
 from delibe.web import permissions as perm
 from delibe.web.adapters.saisie_notes_xlsx import StudentLine, build_grade_sheet
 from delibe.web.forms import ImportForm
+from delibe.web.models import Groupe, SemesterRun, StudentPhoto
+from delibe.web.selectors.groupes import groupes_of, selected_groupe
 from delibe.web.selectors.semestres import grid_rows
 from delibe.web.services import grades as grade_service
 from delibe.web.services.formations import formation_model
 from delibe.web.views.pages import evaluation_for
 
 
-def _groupe(request: HttpRequest, groups: list[str]) -> str | None:
-    """The group asked for by ``?groupe=`` if it is one of the run's groups, else None (every student)."""
-    wanted = request.GET.get("groupe", request.POST.get("groupe", ""))
-    return wanted if wanted in groups else None
+def _groupe(request: HttpRequest, run: SemesterRun) -> Groupe | None:
+    """The group asked for by ``?groupe=<id>`` if it is one of the run's groups, else None (every student)."""
+    return selected_groupe(run, request.GET.get("groupe", request.POST.get("groupe", "")))
 
 
 @login_required
@@ -39,14 +40,19 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_read_grades(request.user, evaluation))
     run = evaluation.semester
     module = formation_model(run.formation).module(evaluation.module_code, run.semestre)
-    groups = sorted({g for g in run.enrolments.values_list("groupe", flat=True) if g})
-    groupe = _groupe(request, groups)
+    groups = groupes_of(run)
+    groupe = _groupe(request, run)
     rows = grid_rows(evaluation, groupe)
+    photo_ids: set[int] = set()
+    if perm.can_view_photos(request.user, run.formation.department_id):
+        photo_ids = set(StudentPhoto.objects.filter(student_id__in=[r.student.pk for r in rows])
+                        .values_list("student_id", flat=True))
     return render(request, "delibe/saisie.html", {
+        "photo_ids": photo_ids,
         "evaluation": evaluation, "run": run, "module": module, "rows": rows,
         "editable": perm.can_edit_grades(request.user, evaluation),
         "filled": sum(1 for r in rows if r.display), "note_max": f"{evaluation.note_max:g}".replace(".", ","),
-        "groups": groups, "groupe": groupe or "", "stats": evaluation_stats(evaluation, groupe),
+        "groups": groups, "groupe": groupe, "stats": evaluation_stats(evaluation, groupe),
         "fillers": grade_service.FILLERS,
     })
 
@@ -57,8 +63,7 @@ def fill_empty(request: HttpRequest, pk: int) -> HttpResponse:
     """« Remplir les cases vides » with ABS, EXC or ATT (of the group shown, or every student)."""
     evaluation = evaluation_for(request, pk)
     perm.require(perm.can_edit_grades(request.user, evaluation))
-    groups = sorted({g for g in evaluation.semester.enrolments.values_list("groupe", flat=True) if g})
-    groupe = _groupe(request, groups)
+    groupe = _groupe(request, evaluation.semester)
     try:
         count = grade_service.fill_empty(user=request.user, evaluation=evaluation,
                                          special=request.POST.get("valeur", ""), groupe=groupe)
@@ -68,7 +73,7 @@ def fill_empty(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(n)d case(s) vide(s) remplie(s) avec %(v)s.") % {
             "n": count, "v": request.POST.get("valeur", "").upper()})
     url = reverse("delibe:saisie", args=[pk])
-    return redirect(f"{url}?{urlencode({'groupe': groupe})}" if groupe else url)
+    return redirect(f"{url}?{urlencode({'groupe': groupe.pk})}" if groupe else url)
 
 
 @login_required

@@ -16,6 +16,7 @@ from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
+from delibe.web.selectors import groupes as group_selectors
 from delibe.web.selectors import semestres as sel
 from delibe.web.services.evaluations import (
     EvaluationError,
@@ -98,7 +99,9 @@ def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run, "evaluations": evaluations, "groups": sel.group_counts(run),
         "n_students": run.enrolments.count(), "can_create": manager or bool(modules),
         "can_jury": perm.can_view_jury(request.user, run), "modules": sel.module_titles(run),
-        "can_publish": manager,
+        "can_publish": manager, "can_groups": perm.can_manage_groups(request.user, run),
+        "group_list": group_selectors.groupes_of(run),
+        "can_photos": perm.can_view_photos(request.user, run.formation.department_id),
         "can_add_student": perm.can_manage_students(request.user, run.formation.department_id),
     }
     if perm.can_view_averages(request.user, run):
@@ -206,9 +209,15 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_view_student(request.user, student))
     view = student_selectors.cursus(student)
     contract = getattr(student, "apprenticeship", None)
-    return render(request, "delibe/etudiant.html", {"student": student, "cursus": view, "contract": contract,
-                                                    "can_manage": perm.can_manage_students(request.user,
-                                                                                           student.department_id)})
+    enrolments = (student.enrolments.select_related("semester__formation", "semester__academic_year")  # type: ignore[attr-defined]  # reverse relation
+                  .order_by("-semester__academic_year__label", "-semester__semestre"))
+    return render(request, "delibe/etudiant.html", {
+        "student": student, "cursus": view, "contract": contract,
+        "groupes": [(e, group_selectors.student_groups(e)) for e in enrolments],
+        "can_change_groups": perm.can_change_student_group(request.user, student),
+        "photo": perm.can_view_photos(request.user, student.department_id) and hasattr(student, "photo"),
+        "can_manage": perm.can_manage_students(request.user, student.department_id),
+    })
 
 
 @login_required

@@ -11,21 +11,20 @@ from django.utils.text import slugify
 
 from delibe.reports import recap as recap_report
 from delibe.web import permissions as perm
+from delibe.web.models import Groupe, SemesterRun
+from delibe.web.selectors.groupes import groupes_of, selected_groupe
 from delibe.web.selectors.recap import semester_recap
 from delibe.web.views.pages import get_run
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filters(request: HttpRequest, run: object) -> tuple[list[str], list[str], str | None, str | None]:
-    enrolments = run.enrolments.values_list("parcours", "groupe")  # type: ignore[attr-defined]  # reverse relation added by Django at runtime
-    pairs = list(enrolments)
-    parcours_list = sorted({p for p, _ in pairs if p})
-    groups = sorted({g for _, g in pairs if g})
+def _filters(request: HttpRequest, run: SemesterRun) -> tuple[list[str], list[Groupe], str | None, Groupe | None]:
+    enrolments = run.enrolments.values_list("parcours", flat=True)  # type: ignore[attr-defined]  # reverse relation added by Django at runtime
+    parcours_list = sorted({p for p in enrolments if p})
     parcours = request.GET.get("parcours") or None
-    groupe = request.GET.get("groupe") or None
-    return (parcours_list, groups, parcours if parcours in parcours_list else None,
-            groupe if groupe in groups else None)
+    return (parcours_list, groupes_of(run), parcours if parcours in parcours_list else None,
+            selected_groupe(run, request.GET.get("groupe")))
 
 
 @login_required
@@ -38,7 +37,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.urlencode()
     return render(request, "delibe/recap.html", {
         "run": run, "data": data, "parcours_list": parcours_list, "groups": groups, "parcours": parcours or "",
-        "groupe": groupe or "", "query": f"?{query}" if query else "", "student_base": reverse("delibe:etudiants"),
+        "groupe": groupe, "query": f"?{query}" if query else "", "student_base": reverse("delibe:etudiants"),
         "n_ue_cols": 3 * len(data.ues), "n_rcue_cols": 2 * len(data.rcues),
     })
 
@@ -49,7 +48,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     perm.require(perm.can_view_averages(request.user, run))
     _, _, parcours, groupe = _filters(request, run)
     data = semester_recap(run, parcours=parcours, groupe=groupe)
-    name = slugify(f"recapitulatif-S{run.semestre}-{run.academic_year.label}-{parcours or ''}-{groupe or ''}")
+    name = slugify(f"recapitulatif-S{run.semestre}-{run.academic_year.label}-{parcours or ''}-{groupe.label if groupe else ''}")
     if fmt == "xlsx":
         response = HttpResponse(recap_report.to_xlsx(data), content_type=XLSX)
     else:
