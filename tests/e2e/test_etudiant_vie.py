@@ -39,3 +39,19 @@ def test_a_demission_without_date_is_refused_next_to_the_field(world, open_as, a
     card.get_by_role("button", name="Enregistrer l'état").click()
     expect(page.locator(f"#inscription-{enrolment.pk} .error")).to_contain_text("date de la démission")
     assert axe(page) == []
+
+
+def test_scolarite_adds_a_student_by_hand_from_the_semester_page(world, open_as, axe):
+    from delibe.web.models import Enrolment
+
+    page = open_as("scolarite")
+    page.goto(f"/semestres/{world.s1.pk}/")
+    page.get_by_role("link", name="Ajouter un étudiant").click()
+    expect(page.locator("main h1")).to_contain_text("Ajouter un étudiant en S1 2023-2024")
+    assert axe(page) == []
+    page.locator("#id_nip").fill("7400")
+    page.locator("#id_nom").fill("Manuel")
+    page.locator("#id_prenom").fill("Ajout")
+    page.get_by_role("button", name="Inscrire").click()
+    expect(page.locator("main h1")).to_contain_text("MANUEL Ajout")
+    assert Enrolment.objects.filter(student__nip="7400", semester=world.s1).exists()
