@@ -166,6 +166,8 @@ SCREENS = [
     Screen("bulletin d'un étudiant", "scolarite", lambda w: f"/documents/semestres/{w.s2.pk}/etudiants/{w.alice.pk}/bulletin/"),
     Screen("documents d'un étudiant", "scolarite", lambda w: f"/documents/etudiants/{w.alice.pk}/"),
     Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
+    Screen("gérer un étudiant", "scolarite", lambda w: f"/etudiants/{w.bruno.pk}/gerer/"),
+    Screen("ajouter un étudiant", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/ajouter/"),
     Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
     Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
