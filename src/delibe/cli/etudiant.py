@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from delibe.cli.interop import _fail, _run, _setup
+from delibe.engine.inscription import ETATS_SORTIE, INSCRIT
 
 
 @click.group()
@@ -29,7 +30,7 @@ def _enrolment(nip: str, semestre: int) -> Any:
 @etudiant.command("etat")
 @click.argument("nip", metavar="NIP")
 @click.option("--semestre", type=int, required=True, metavar="ID", help="Identifiant du semestre (SemesterRun).")
-@click.option("--code", type=click.Choice(["DEM", "DEF", "I"]), required=True,
+@click.option("--code", type=click.Choice([*ETATS_SORTIE, INSCRIT]), required=True,
               help="DEM (démission), DEF (défaillance) ou I (annuler : inscrit).")
 @click.option("--date", "date", default="", metavar="JJ/MM/AAAA", help="Date de la démission ou de la défaillance.")
 @click.option("--motif", default="", metavar="TEXTE", help="Motif, écrit au journal.")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from delibe.engine.inscription import ETATS_SORTIE
 from delibe.web import permissions as perm
 from delibe.web.models import Civilite, Enrolment, Student
 from delibe.web.services import etudiants as service
@@ -110,7 +111,7 @@ def _render(request: HttpRequest, student: Student, *, identity: forms.Form | No
         enrolments.append({
             "enrolment": e, "grades": service.grades_of(e),
             "exit": mine.get("exit") or ExitForm(prefix=f"sortie-{e.pk}", initial={
-                "code": e.etat if e.etat in ("DEM", "DEF") else "DEM", "date": e.etat_le}),
+                "code": e.etat if e.etat in ETATS_SORTIE else ETATS_SORTIE[0], "date": e.etat_le}),
             "unenrol": mine.get("unenrol") or UnenrolForm(prefix=f"desinscrire-{e.pk}"),
         })
     return render(request, "delibe/etudiant_gerer.html", {
