@@ -186,3 +186,13 @@ def test_the_cli_import_says_what_will_happen_and_takes_the_policy(world, graded
     assert done.exit_code == 0, done.output
     late = Enrolment.objects.filter(semester=run, student__nip__startswith="90")
     assert {(e.inscrit_le, e.avant_inscription) for e in late} == {(dt.date(2023, 11, 20), "ATT")}
+
+
+def test_the_closing_checklist_keeps_an_incomplete_student_undecided_and_says_why(world):
+    from delibe.web.selectors.cloture import jury_checklist
+    from tests.web.conftest import grade_whole_year
+
+    grade_whole_year(world, 12, 12)
+    Grade.objects.filter(student=world.bruno, evaluation__semester=world.s2).update(value=None, special="EXC")
+    labels = [item.label for item in jury_checklist(world.s2).items if item.kind == "sans-decision"]
+    assert len(labels) == 1 and "BRAVO" in labels[0] and "incomplet : moyenne indéfinie" in labels[0]
