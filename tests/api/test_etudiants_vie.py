@@ -73,3 +73,15 @@ def test_only_scolarite_may_change_a_students_life_through_the_api(api, world, r
                                              "parcours": "Créa"}).status_code == expected_add
     e.refresh_from_db()
     assert e.etat == "I"
+
+
+def test_the_jury_through_the_api_says_incomplet_instead_of_aj(api, world):
+    from delibe.web.models import Grade
+    from tests.web.conftest import grade_whole_year
+
+    grade_whole_year(world, 12, 12)
+    Grade.objects.filter(student=world.bruno, evaluation__semester=world.s2).update(value=None, special="EXC")
+    lines = api("scolarite").get(f"/api/v1/semestres/{world.s2.pk}/jury").json()["lignes"]
+    bravo = next(line for line in lines if line["etudiant"]["id"] == world.bruno.pk)
+    assert bravo["annee"]["propose"] is None and "incomplet" in bravo["annee"]["incomplet"]
+    assert all(c["propose"] != "AJ" for c in bravo["ues"])

@@ -173,6 +173,8 @@ SCREENS = [
     Screen("bulletin d'un étudiant", "scolarite", lambda w: f"/documents/semestres/{w.s2.pk}/etudiants/{w.alice.pk}/bulletin/"),
     Screen("documents d'un étudiant", "scolarite", lambda w: f"/documents/etudiants/{w.alice.pk}/"),
     Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
+    Screen("gérer un étudiant", "scolarite", lambda w: f"/etudiants/{w.bruno.pk}/gerer/"),
+    Screen("ajouter un étudiant", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/ajouter/"),
     Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
     Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
     # the academic year (issue 13): set-up, copy, archiving, passage

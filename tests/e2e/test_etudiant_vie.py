@@ -39,3 +39,41 @@ def test_a_demission_without_date_is_refused_next_to_the_field(world, open_as, a
     card.get_by_role("button", name="Enregistrer l'état").click()
     expect(page.locator(f"#inscription-{enrolment.pk} .error")).to_contain_text("date de la démission")
     assert axe(page) == []
+
+
+def test_scolarite_adds_a_student_by_hand_from_the_semester_page(world, open_as, axe):
+    from delibe.web.models import Enrolment
+
+    page = open_as("scolarite")
+    page.goto(f"/semestres/{world.s1.pk}/")
+    page.get_by_role("link", name="Ajouter un étudiant").click()
+    expect(page.locator("main h1")).to_contain_text("Ajouter un étudiant en S1 2023-2024")
+    assert axe(page) == []
+    page.locator("#id_nip").fill("7400")
+    page.locator("#id_nom").fill("Manuel")
+    page.locator("#id_prenom").fill("Ajout")
+    page.get_by_role("button", name="Inscrire").click()
+    expect(page.locator("main h1")).to_contain_text("MANUEL Ajout")
+    assert Enrolment.objects.filter(student__nip="7400", semester=world.s1).exists()
+
+
+def test_the_import_preview_of_a_semester_with_grades_offers_the_policy(world, open_as, axe, tmp_path):
+    from decimal import Decimal
+
+    from delibe.web.models import Enrolment, Grade
+
+    Grade.objects.create(evaluation=world.taught, student=world.alice, value=Decimal(12))
+    sheet = tmp_path / "tard.csv"
+    sheet.write_text("NIP;Nom;Prénom;Parcours\n9501;Tard;Une;Créa\n", encoding="utf-8")
+    page = open_as("scolarite")
+    page.goto(f"/semestres/{world.s1.pk}/etudiants/import/")
+    page.locator("#id_fichier").set_input_files(str(sheet))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    box = page.locator("#inscription-tardive")
+    expect(box).to_contain_text("Le semestre a déjà 1 évaluation(s) notée(s)")
+    assert axe(page) == []
+    box.locator("#politique-att").check()
+    page.get_by_role("button", name="Enregistrer et inscrire").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 étudiant(s) créé(s)")
+    enrolment = Enrolment.objects.get(student__nip="9501", semester=world.s1)
+    assert enrolment.avant_inscription == "ATT" and enrolment.inscrit_le is not None

@@ -167,3 +167,32 @@ def test_the_student_page_shows_incomplet_not_aj_for_an_undefined_average(world,
     page = login("scolarite").get(f"/etudiants/{world.bruno.pk}/").content.decode()
     assert "incomplet" in page
     assert ">AJ</span>" not in page and ">RED</span>" not in page
+
+
+def test_the_cli_import_says_what_will_happen_and_takes_the_policy(world, graded_s1, tmp_path):
+    from click.testing import CliRunner
+
+    from delibe.cli import cli
+
+    run, _ = graded_s1
+    sheet = tmp_path / "tard.csv"
+    sheet.write_text(LATE, encoding="utf-8")
+    args = ["import", "etudiants", str(sheet), "--semestre", str(run.pk), "--inscrit-le", "20/11/2023",
+            "--avant-inscription", "ATT"]
+    preview = CliRunner().invoke(cli, args)
+    assert preview.exit_code == 0, preview.output
+    assert "comptées ATT" in preview.output and "Aperçu seulement" in preview.output
+    done = CliRunner().invoke(cli, [*args, "--confirmer"])
+    assert done.exit_code == 0, done.output
+    late = Enrolment.objects.filter(semester=run, student__nip__startswith="90")
+    assert {(e.inscrit_le, e.avant_inscription) for e in late} == {(dt.date(2023, 11, 20), "ATT")}
+
+
+def test_the_closing_checklist_keeps_an_incomplete_student_undecided_and_says_why(world):
+    from delibe.web.selectors.cloture import jury_checklist
+    from tests.web.conftest import grade_whole_year
+
+    grade_whole_year(world, 12, 12)
+    Grade.objects.filter(student=world.bruno, evaluation__semester=world.s2).update(value=None, special="EXC")
+    labels = [item.label for item in jury_checklist(world.s2).items if item.kind == "sans-decision"]
+    assert len(labels) == 1 and "BRAVO" in labels[0] and "incomplet : moyenne indéfinie" in labels[0]

@@ -279,6 +279,8 @@ class Cellule(Schema):
     motif_jury: str = Field(description="Le motif écrit par le jury quand il s'écarte de la proposition.")
     provisoire: bool
     ecart: bool
+    incomplet: str = Field("", description="Sans proposition parce qu'une moyenne est indéfinie (jamais AJ) : "
+                                          "ce qui manque. Vide sinon.")
 
 
 class LigneJury(Schema):

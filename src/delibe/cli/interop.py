@@ -10,6 +10,8 @@ from typing import Any, NoReturn
 
 import click
 
+from delibe.engine.inscription import POLITIQUES_AVANT_INSCRIPTION
+
 MAX_SHOWN = 50
 
 
@@ -82,7 +84,7 @@ def import_() -> None:
 @click.option("--parcours", "parcours", default="", help="Parcours des étudiants sans colonne « parcours ».")
 @click.option("--inscrit-le", "inscrit_le", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]), default=None,
               help="Date d'inscription quand le semestre a déjà des notes (par défaut : aujourd'hui).")
-@click.option("--avant-inscription", "avant_inscription", type=click.Choice(["EXC", "ATT"]), default="EXC",
+@click.option("--avant-inscription", "avant_inscription", type=click.Choice(POLITIQUES_AVANT_INSCRIPTION), default="EXC",
               show_default=True, help="Notes manquantes des évaluations antérieures à l'inscription : EXC ou ATT.")
 @click.option("--confirmer", is_flag=True, help="Enregistrer (sinon : aperçu seulement, rien n'est écrit).")
 def etudiants(file: Path, semestre: int, parcours: str, inscrit_le: Any, avant_inscription: str,

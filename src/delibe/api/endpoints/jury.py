@@ -38,7 +38,7 @@ def _cell(cell: Cell | None) -> dict[str, Any] | None:
         return None
     return {"niveau": cell.level, "objet": cell.key, "moyenne": finite(cell.moyenne), "propose": cell.proposed,
             "decide": cell.decided, "motifs": motifs(cell.reasons), "motif_jury": cell.departure_reason,
-            "provisoire": cell.provisional, "ecart": cell.departs}
+            "provisoire": cell.provisional, "ecart": cell.departs, "incomplet": cell.incomplet}
 
 
 @router.get("/semestres/{id}/jury", response=responses(JuryOut),

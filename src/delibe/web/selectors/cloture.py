@@ -144,7 +144,9 @@ def _decision_items(run: SemesterRun) -> list[ChecklistItem]:
         if missing:
             items.append(ChecklistItem(
                 key=f"sans-decision-{student.pk}", kind="sans-decision",
-                label=f"{student} : ni décision ni proposition pour {', '.join(missing)}", url=url,
+                label=f"{student} : ni décision ni proposition pour {', '.join(missing)}"
+                      + (" (incomplet : moyenne indéfinie)" if any(c.incomplet for c in cells if c.key in missing)
+                         else ""), url=url,
                 link_text="Décider", student_id=student.pk,
             ))
         for c in cells:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from delibe.engine.inscription import POLITIQUES_AVANT_INSCRIPTION
 from delibe.web import permissions as perm
 from delibe.web.audit.context import using
 from delibe.web.services import etudiants_import as service
@@ -65,7 +66,7 @@ def etudiants_import(request: HttpRequest, pk: int) -> HttpResponse:
             request.session[_session_key(pk)] = service.rows_for_session(preview)
     return render(request, "delibe/interop/etudiants_import.html", {
         "run": run, "form": form, "preview": preview, "labels": service.LABELS,
-        "late_texts": {p: preview.late.text(p) for p in ("EXC", "ATT")} if preview and preview.late else None,
+        "late_texts": {p: preview.late.text(p) for p in POLITIQUES_AVANT_INSCRIPTION} if preview and preview.late else None,
     })
 
 
