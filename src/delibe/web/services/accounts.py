@@ -9,6 +9,7 @@ message naming the field) or ``PermissionDenied``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from smtplib import SMTPException
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -31,6 +32,14 @@ USERNAME_MAX = 150
 
 class AccountError(Exception):
     """An account change that cannot be done; the message (French) says which field and how to fix it."""
+
+
+class InvitationNotSent(AccountError):
+    """The mail server refused the invitation; the link still works and is in the message."""
+
+    def __init__(self, link: str, message: str) -> None:
+        super().__init__(message)
+        self.link = link
 
 
 def account_state(user: Any) -> dict[str, Any]:
@@ -169,13 +178,17 @@ def send_invitation(user: Any, request: Any) -> str:
     if not user.email:
         raise AccountError(f"Le compte « {user.username} » n'a pas de courriel : ajoutez-en un pour l'inviter.")
     link = invitation_link(user, request)
-    send_mail(
-        subject="Délibé : votre compte",
-        message=(f"Bonjour,\n\nUn compte Délibé a été créé pour vous (identifiant : {user.username}).\n"
-                 f"Choisissez votre mot de passe en suivant ce lien, valable une seule fois :\n\n{link}\n\n"
-                 "Si vous n'attendiez pas ce message, ignorez-le.\n"),
-        from_email=None, recipient_list=[user.email],
-    )
+    try:
+        send_mail(
+            subject="Délibé : votre compte",
+            message=(f"Bonjour,\n\nUn compte Délibé a été créé pour vous (identifiant : {user.username}).\n"
+                     f"Choisissez votre mot de passe en suivant ce lien, valable une seule fois :\n\n{link}\n\n"
+                     "Si vous n'attendiez pas ce message, ignorez-le.\n"),
+            from_email=None, recipient_list=[user.email],
+        )
+    except (OSError, SMTPException) as exc:
+        raise InvitationNotSent(link, f"Le courriel d'invitation à {user.email} n'est pas parti ({exc}) : "
+                                      f"transmettez ce lien à la personne : {link}") from None
     return link
 
 

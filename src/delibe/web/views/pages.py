@@ -53,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     secretariat = [d for d in departments if roles.has(d.pk, SECRETARIAT)]
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
-        "secretariat": secretariat,
+        "secretariat": secretariat, "people_departments": perm.people_departments(request.user),
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
 
