@@ -150,3 +150,22 @@ def test_the_former_yaml_file_imports_as_a_dated_row(world, tmp_path):
     with pytest.raises(service.SettingsError, match="presidente"):
         service.import_yaml(actor=world.users["admin"], department=world.department, path=path,
                             applies_from=dt.date(2024, 9, 1))
+
+
+def test_the_command_line_imports_the_former_yaml_file(world, tmp_path):
+    from click.testing import CliRunner
+    from django.contrib.auth import get_user_model
+
+    from delibe.cli.documents import documents
+
+    get_user_model().objects.create_superuser("root", password="x-long-password-1")
+    path = tmp_path / "mmi.yaml"
+    path.write_text("president: M. Le Directeur\n", encoding="utf-8")
+    result = CliRunner().invoke(documents, ["importer-reglages", str(path), "--departement", "mmi",
+                                            "--a-partir-du", "2023-09-01"])
+    assert result.exit_code == 0, result.output
+    assert DepartmentSettings.objects.get(department=world.department).president == "M. Le Directeur"
+    assert AuditEntry.objects.get(object_type=ObjectType.SETTINGS).channel == "cli"
+    bad = CliRunner().invoke(documents, ["importer-reglages", str(path), "--departement", "nope",
+                                         "--a-partir-du", "2023-09-01"])
+    assert bad.exit_code == 2 and "inconnu" in bad.output

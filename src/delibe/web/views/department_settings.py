@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django reads a ModelForm's Meta attributes as plain lists and dicts by design)
 """« Réglages du département » (issue 13, item 7): names, logo, jury president and members, signatory,
 ranks on bulletins, publication defaults — dated rows; the page shows the history and the logo in force."""
 
