@@ -40,7 +40,18 @@ ACTIONS = {
                                   "enseignant": 403, "etudiant": 404, "autre": 404}),
     "modifier les réglages": ("post", {"admin": 302, "scolarite": 302, "responsable": 403, "president": 403,
                                        "enseignant": 403, "etudiant": 404, "autre": 404}),
+    "modifier les règles d'assiduité": ("post-assiduite", {"admin": 302, "scolarite": 302, "responsable": 403,
+                                                          "president": 403, "enseignant": 403, "etudiant": 404,
+                                                          "autre": 404}),
 }
+
+
+def attendance_data(**extra):
+    data = {"formulaire": "assiduite", "assiduite-reference": "Règlement des études, art. 12 (CA du 3/07/2023)",
+            "assiduite-seuil_atj_actif": "on", "assiduite-seuil_atj": "6", "assiduite-penalite_points": "0.1",
+            "assiduite-penalite_franchise": "0", "assiduite-penalite_plafond": "2"}
+    data.update(extra)
+    return data
 
 
 @pytest.mark.parametrize("action, role, status", [
@@ -49,7 +60,10 @@ def test_permission_matrix_of_the_department_settings(world, login, action, role
     method, _ = ACTIONS[action]
     client = login(role)
     url = f"/departements/{world.department.pk}/reglages/"
-    response = client.get(url) if method == "get" else client.post(url, form_data())
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, form_data() if method == "post" else attendance_data())
     assert response.status_code == status, response.content[:400]
 
 
@@ -169,3 +183,18 @@ def test_the_command_line_imports_the_former_yaml_file(world, tmp_path):
     bad = CliRunner().invoke(documents, ["importer-reglages", str(path), "--departement", "nope",
                                          "--a-partir-du", "2023-09-01"])
     assert bad.exit_code == 2 and "inconnu" in bad.output
+
+
+def test_the_attendance_rules_are_set_on_the_settings_page_and_journalled(world, login):
+    from delibe.web.assiduite.models import ReglementConfig
+    from delibe.web.assiduite.services import reglement_for
+
+    client = login("scolarite")
+    url = f"/departements/{world.department.pk}/reglages/"
+    refused = client.post(url, attendance_data(**{"assiduite-reference": ""}))
+    assert refused.status_code == 400 and "citer le règlement" in refused.content.decode()
+    assert not ReglementConfig.objects.exists()
+    assert client.post(url, attendance_data()).status_code == 302
+    assert reglement_for(world.department.pk).regles[0].seuil == 6
+    entry = AuditEntry.objects.get(object_type=ObjectType.SETTINGS, object_id=f"assiduite:{world.department.pk}")
+    assert entry.old is None and entry.new["seuil_atj"] == 6

@@ -90,6 +90,51 @@ def reglement_for(department_id: int) -> engine.ReglementAssiduite:
     return engine.ReglementAssiduite(reference, tuple(regles))
 
 
+RULE_FIELDS = ("reference", "date_reglement", "seuil_atj_actif", "seuil_atj", "penalite_active", "penalite_points",
+               "penalite_franchise", "penalite_plafond")
+
+
+def _rule_state(config: ReglementConfig | None) -> dict[str, object] | None:
+    if config is None or config.pk is None:
+        return None
+    state = {name: getattr(config, name) for name in RULE_FIELDS}
+    state["date_reglement"] = config.date_reglement.isoformat() if config.date_reglement else None
+    return state
+
+
+@transaction.atomic
+def save_attendance_rules(*, actor: object, department_id: int, values: dict[str, object]) -> ReglementConfig:
+    """The department's local attendance rules (issue 13, item 7: on the settings page), checked by the
+    model (a rule on cites its règlement) and journalled old → new. Not dated: a change applies to the
+    averages computed from then on."""
+    from delibe.web.audit import services as audit
+    from delibe.web.audit.models import Action, ObjectType
+
+    if not permissions.can_edit_department_settings(actor, department_id):
+        raise PermissionDenied("Seuls la scolarité du département et l'administrateur modifient ses règles "
+                               "d'assiduité.")
+    unknown = sorted(set(values) - set(RULE_FIELDS))
+    if unknown:
+        raise ValidationError(f"Champ(s) inconnu(s) : {', '.join(unknown)}.")
+    config = ReglementConfig.objects.select_for_update().filter(department_id=department_id).first()
+    before = _rule_state(config)
+    if config is None:
+        config = ReglementConfig(department_id=department_id)
+    for name, value in values.items():
+        setattr(config, name, value)
+    config.full_clean()
+    if config.penalite_points < 0 or config.penalite_plafond < 0 or config.penalite_points > 20 \
+            or config.penalite_plafond > 20:
+        raise ValidationError({"penalite_points": "Les points et le plafond de pénalité vont de 0 à 20."})
+    config.save()
+    after = _rule_state(config)
+    if after != before:
+        audit.record(user=actor, action=Action.UPDATE if before else Action.CREATE, object_type=ObjectType.SETTINGS,
+                     object_id=f"assiduite:{department_id}", old=before, new=after, department_id=department_id,
+                     summary="Règles d'assiduité du département")
+    return config
+
+
 def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, list[engine.Effet]]:
     """Per student id (str): the effects of the department's rules for this semester (hook for the jury)."""
     reglement = reglement_for(semester.formation.department_id)

@@ -9,15 +9,25 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delibe.web import permissions as perm
+from delibe.web.assiduite.models import ReglementConfig
+from delibe.web.assiduite.services import RULE_FIELDS, save_attendance_rules
 from delibe.web.models import Department, DepartmentSettings, GradePublication
 from delibe.web.selectors import department_settings as selector
 from delibe.web.services import department_settings as service
+
+
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = ReglementConfig
+        fields = list(RULE_FIELDS)
+        widgets = {"date_reglement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class SettingsForm(forms.ModelForm):
@@ -48,8 +58,23 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(current, name) for name in service.FIELDS} if current else {
         "departement": department.nom}
     initial["applies_from"] = timezone.localdate()
-    form = SettingsForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST":
+    attendance_post = request.method == "POST" and request.POST.get("formulaire") == "assiduite"
+    rules = ReglementConfig.objects.filter(department=department).first()
+    attendance = AttendanceForm(request.POST if attendance_post else None, instance=rules, prefix="assiduite")
+    form = SettingsForm(request.POST if request.method == "POST" and not attendance_post else None,
+                        request.FILES or None, initial=initial)
+    if attendance_post:
+        perm.require(editable, "Seuls la scolarité du département et l'administrateur modifient ses règles.")
+        if attendance.is_valid():
+            try:
+                save_attendance_rules(actor=request.user, department_id=department.pk,
+                                      values={name: attendance.cleaned_data[name] for name in RULE_FIELDS})
+            except ValidationError as error:
+                attendance.add_error(None, error)
+            else:
+                messages.success(request, _("Règles d'assiduité enregistrées."))
+                return redirect("delibe:reglages", pk=department.pk)
+    elif request.method == "POST":
         perm.require(editable, "Seuls la scolarité du département et l'administrateur modifient ses réglages.")
         if form.is_valid():
             data = form.cleaned_data
@@ -71,5 +96,5 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
                 .order_by("-applies_from"))
     return render(request, "delibe/reglages.html", {
         "department": department, "form": form, "editable": editable, "current": current,
-        "logo": selector.logo_data_url(current), "rows": rows,
-    }, status=400 if form.errors else 200)
+        "logo": selector.logo_data_url(current), "rows": rows, "attendance": attendance,
+    }, status=400 if form.errors or attendance.errors else 200)
