@@ -19,7 +19,6 @@ object « département ») that is not part of the department's exported trail.
 from __future__ import annotations
 
 import base64
-
 import contextlib
 import datetime as dt
 import json
