@@ -229,3 +229,27 @@ def test_a_locked_semester_keeps_its_assignments(world):
     with pytest.raises(PermissionDenied):
         teaching.set_module_staff(actor=world.users["scolarite"], run=world.s1, module_code="R1.02",
                                   responsable_id=None, enseignant_ids=[])
+
+
+def test_the_api_names_a_modules_teachers_for_the_managers_only(world, client):
+    from delibe.api.tokens import create_token
+
+    def call(username, method, url, body=None):
+        _, token = create_token(username=username, name="tests")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        if method == "get":
+            return client.get(url, **headers)
+        return client.put(url, data=json.dumps(body), content_type="application/json", **headers)
+
+    url = f"/api/v1/semestres/{world.s1.pk}/enseignants"
+    listed = call("responsable", "get", url).json()
+    assert {"module": "R1.01", "titre": listed[0]["titre"], "responsable": None,
+            "enseignants": ["enseignant"]} in listed
+    body = {"responsable": "enseignant", "enseignants": []}
+    assert call("scolarite", "put", f"{url}/R1.02", body).json()["responsable"] == "enseignant"
+    assert call("enseignant", "put", f"{url}/R1.02", body).status_code == 403
+    assert call("president", "get", url).status_code == 403
+    assert call("autre", "put", f"{url}/R1.02", body).status_code == 404
+    assert call("etudiant", "get", url).status_code == 404
+    assert call("scolarite", "put", f"{url}/R1.02", {"responsable": "inconnu"}).status_code == 422
+    assert call("scolarite", "put", f"{url}/R1.02", {"responsable": "president"}).status_code == 422
