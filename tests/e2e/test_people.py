@@ -47,8 +47,9 @@ def test_the_administrator_creates_an_account_gives_a_role_and_assigns_a_module(
     page.locator("#lien-enseignements").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Enseignants des modules")
     assert axe(page) == []
-    page.locator("#responsable-R1\\.02").select_option(label="Marc Lefèvre (mlefevre)")
-    page.locator("#enregistrer-R1\\.02").click()
+    module = page.get_by_role("region", name="R1.02 —")
+    module.get_by_label("Responsable").select_option(label="Marc Lefèvre (mlefevre)")
+    module.get_by_role("button", name="Enregistrer R1.02").click()
     expect(page.get_by_role("status").first).to_contain_text("Module R1.02 enregistré.")
     assert TeachingAssignment.objects.get(user=user, semester=world.s1, module_code="R1.02").role == "responsable"
 

@@ -253,3 +253,14 @@ def test_the_api_names_a_modules_teachers_for_the_managers_only(world, client):
     assert call("etudiant", "get", url).status_code == 404
     assert call("scolarite", "put", f"{url}/R1.02", {"responsable": "inconnu"}).status_code == 422
     assert call("scolarite", "put", f"{url}/R1.02", {"responsable": "president"}).status_code == 422
+
+
+def test_the_modules_page_of_a_locked_semester_reads_without_forms(world, login):
+    teaching.set_module_staff(actor=world.users["scolarite"], run=world.s1, module_code="R1.02",
+                              responsable_id=world.users["enseignant"].pk, enseignant_ids=[])
+    world.s1.locked = True
+    world.s1.save()
+    page = login("scolarite").get(f"/semestres/{world.s1.pk}/enseignements/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "verrouillé" in text and "<select" not in text

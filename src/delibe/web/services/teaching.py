@@ -9,6 +9,7 @@ what the department gives, the assignment says where it applies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,7 @@ class ModuleStaff:
     titre: str
     responsable: Any = None
     enseignants: list[Any] = field(default_factory=list)
+    anchor: str = ""  # an HTML id: module codes hold spaces and accents (« SAÉ 1.01 »)
 
 
 def teacher_candidates(run: SemesterRun) -> list[Any]:
@@ -52,7 +54,10 @@ def module_staff(run: SemesterRun) -> list[ModuleStaff]:
             row.responsable = t.user
         else:
             row.enseignants.append(t.user)
-    return list(rows.values())
+    out = list(rows.values())
+    for i, row in enumerate(out, 1):
+        row.anchor = f"module-{i}-{re.sub(r'[^A-Za-z0-9]+', '-', row.code).strip('-')}"
+    return out
 
 
 def _name(user: Any) -> str:

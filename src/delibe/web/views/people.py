@@ -207,7 +207,8 @@ def teaching_page(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Module %(m)s enregistré.") % {"m": module_code} if changed
                                  else _("Module %(m)s : rien n'a changé.") % {"m": module_code})
-                return redirect(f"{request.path}#module-{module_code}")
+                anchor = next((m.anchor for m in teaching.module_staff(run) if m.code == module_code), "")
+                return redirect(f"{request.path}#{anchor}")
     return render(request, "delibe/enseignements.html", {
         "run": run, "modules": teaching.module_staff(run), "candidates": teaching.teacher_candidates(run),
         "editable": editable, "error": error, "error_module": error_module,
