@@ -74,3 +74,18 @@ def test_the_administrator_creates_an_account_gives_a_role_and_assigns_a_module(
     expect(guest.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
     context.close()
     print(f"\n[e2e people] account → role → module → settings in {time.perf_counter() - started:.1f} s")
+
+
+def test_the_new_pages_fit_a_phone_a_tablet_and_a_laptop_without_scrolling_sideways(world, open_as):
+    page = open_as("admin")
+    paths = ["/personnes/", f"/personnes/{world.users['enseignant'].pk}/", f"/semestres/{world.s1.pk}/enseignements/",
+             f"/departements/{world.department.pk}/reglages/"]
+    wide = {}
+    for width in (320, 768, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in paths:
+            page.goto(path)
+            scroll = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll > width:
+                wide[(width, path)] = scroll
+    assert wide == {}, "wide tables scroll inside their own box, never the page"
