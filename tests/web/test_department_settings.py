@@ -198,3 +198,26 @@ def test_the_attendance_rules_are_set_on_the_settings_page_and_journalled(world,
     assert reglement_for(world.department.pk).regles[0].seuil == 6
     entry = AuditEntry.objects.get(object_type=ObjectType.SETTINGS, object_id=f"assiduite:{world.department.pk}")
     assert entry.old is None and entry.new["seuil_atj"] == 6
+
+
+def test_a_logo_declaring_a_huge_size_is_refused_before_being_decoded(world):
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    def declared(width: int, height: int) -> bytes:
+        header = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        return b"\x89PNG\r\n\x1a\n" + header + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+
+    with pytest.raises(service.SettingsError, match="5000 × 10 pixels"):
+        service.checked_logo(declared(5000, 10))
+    with pytest.raises(service.SettingsError, match="Logo"):  # Pillow's own bomb guard, also refused
+        service.checked_logo(declared(100_000, 100_000))
+    gif = io.BytesIO()
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(gif, format="GIF")
+    with pytest.raises(service.SettingsError, match="PNG ou JPEG"):
+        service.checked_logo(gif.getvalue())

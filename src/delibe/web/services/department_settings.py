@@ -50,16 +50,16 @@ def checked_logo(data: bytes) -> tuple[bytes, str]:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # the header only first: a huge declared size is refused before any decoding
+        with Image.open(io.BytesIO(data), formats=list(LOGO_TYPES)) as image:
             kind = image.format or ""
             width, height = image.size
+            if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
+                raise SettingsError(f"Logo : {width} × {height} pixels, au plus {LOGO_MAX_PIXELS} de côté ; "
+                                    "réduisez-le.")
             image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
         raise SettingsError("Logo : ce fichier n'est pas une image PNG ou JPEG lisible ; enregistrez-le en PNG.") from None
-    if kind not in LOGO_TYPES:
-        raise SettingsError(f"Logo : image {kind or 'inconnue'} ; seuls PNG et JPEG sont acceptés.")
-    if width > LOGO_MAX_PIXELS or height > LOGO_MAX_PIXELS:
-        raise SettingsError(f"Logo : {width} × {height} pixels, au plus {LOGO_MAX_PIXELS} de côté ; réduisez-le.")
     return data, LOGO_TYPES[kind]
 
 
