@@ -72,6 +72,7 @@ def test_the_administrator_creates_an_account_gives_a_role_and_assigns_a_module(
     guest.locator("#id_new_password2").fill("Un-long-mot-de-passe-42")
     guest.locator("#choisir-mot-de-passe").click()
     expect(guest.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
+    assert axe(guest) == []
     context.close()
     print(f"\n[e2e people] account → role → module → settings in {time.perf_counter() - started:.1f} s")
 

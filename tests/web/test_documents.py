@@ -351,3 +351,16 @@ def test_a_batch_that_cannot_be_written_says_where_and_why(graded, login, settin
     client = login("scolarite")
     response = client.post(url("documents_lot_start", graded.s1.pk), follow=True)
     assert response.status_code == 200 and "Impossible d'écrire le lot" in page_text(response)
+
+
+def test_the_department_settings_hide_the_ranks_on_the_bulletins(graded, login):
+    from delibe.web.services.department_settings import save_settings
+
+    client = login("scolarite")
+    shown = json.loads(get(client, "documents_bulletin_json", graded.s1.pk, graded.alice.pk).content)
+    assert any(u["rang"] is not None for u in shown["ues"].values())
+    save_settings(actor=graded.users["scolarite"], department=graded.department, applies_from=dt.date(2020, 1, 1),
+                  values={"afficher_rangs": False})
+    hidden = json.loads(get(client, "documents_bulletin_json", graded.s1.pk, graded.alice.pk).content)
+    assert all(u["rang"] is None for u in hidden["ues"].values())
+    assert ">Rang<" not in get(client, "documents_bulletin", graded.s1.pk, graded.alice.pk).content.decode()
