@@ -264,3 +264,15 @@ def test_the_modules_page_of_a_locked_semester_reads_without_forms(world, login)
     assert page.status_code == 200
     text = page.content.decode()
     assert "verrouillé" in text and "<select" not in text
+
+
+def test_a_role_other_than_administrator_needs_a_department(world):
+    with pytest.raises(accounts.AccountError, match="Département : obligatoire"):
+        accounts.create_account(actor=world.users["admin"], username="sans", email="sans@iut.example",
+                                department_id=None, role=Role.ENSEIGNANT)
+    with pytest.raises(accounts.AccountError, match="se donne dans un département"):
+        accounts.grant_roles(actor=world.users["admin"], user=world.users["enseignant"], role=Role.PRESIDENT,
+                             department_ids=[None])
+    admin = accounts.create_account(actor=world.users["admin"], username="admin2", email="a2@iut.example",
+                                    department_id=world.department.pk, role=Role.ADMIN)
+    assert list(admin.memberships.values_list("department_id", "role")) == [(None, "admin")]

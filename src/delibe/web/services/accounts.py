@@ -77,6 +77,8 @@ def create_account(*, actor: Any, username: str, email: str, first_name: str = "
         raise AccountError(f"Courriel « {email[:80]} » invalide : l'invitation y sera envoyée.") from None
     if role not in Role.values:
         raise AccountError(f"Rôle « {role} » inconnu : {', '.join(Role.values)}.")
+    if role != Role.ADMIN and department_id is None:
+        raise AccountError(f"Département : obligatoire pour le rôle {_role_label(role)}.")
     if not perm.can_grant_role(actor, department_id, role):
         raise perm.PermissionDenied("Vous ne pouvez pas donner ce rôle dans ce département.")
     User = get_user_model()
@@ -118,6 +120,8 @@ def grant_roles(*, actor: Any, user: Any, role: str, department_ids: Iterable[in
     ids = list(dict.fromkeys(department_ids))
     if role == Role.ADMIN:
         ids = [None]
+    elif None in ids:
+        raise AccountError(f"Départements : le rôle {_role_label(role)} se donne dans un département.")
     if not ids:
         raise AccountError("Départements : cochez-en au moins un.")
     added = 0
