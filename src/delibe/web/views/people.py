@@ -26,8 +26,10 @@ from delibe.web.views.pages import get_run
 
 
 def _role_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The roles one may give, the administrator's last (never the default choice)."""
     admin = perm.roles_of(request.user).admin
-    return [(value, label) for value, label in Role.choices if admin or value != Role.ADMIN]
+    roles = [(value, label) for value, label in Role.choices if value != Role.ADMIN]
+    return [*roles, *([(Role.ADMIN.value, Role.ADMIN.label)] if admin else [])]
 
 
 class AccountForm(forms.Form):
@@ -36,7 +38,7 @@ class AccountForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Nom"), max_length=150, required=False)
     email = forms.EmailField(label=_("Courriel"), help_text=_("L'invitation à choisir un mot de passe y est envoyée."))
-    role = forms.ChoiceField(label=_("Rôle"))
+    role = forms.ChoiceField(label=_("Rôle"), initial=Role.ENSEIGNANT)
     department = forms.ChoiceField(label=_("Département"), required=False,
                                    help_text=_("Sans objet pour le rôle Administrateur (tous les départements)."))
 
@@ -87,7 +89,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 class RolesForm(forms.Form):
-    role = forms.ChoiceField(label=_("Rôle"))
+    role = forms.ChoiceField(label=_("Rôle"), initial=Role.ENSEIGNANT)
     departments = forms.MultipleChoiceField(label=_("Départements"), required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
