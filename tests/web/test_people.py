@@ -276,3 +276,13 @@ def test_a_role_other_than_administrator_needs_a_department(world):
     admin = accounts.create_account(actor=world.users["admin"], username="admin2", email="a2@iut.example",
                                     department_id=world.department.pk, role=Role.ADMIN)
     assert list(admin.memberships.values_list("department_id", "role")) == [(None, "admin")]
+
+
+def test_the_account_page_shows_its_history_from_the_journal(world, login):
+    target = world.users["enseignant"]
+    accounts.grant_roles(actor=world.users["scolarite"], user=target, role=Role.PRESIDENT,
+                         department_ids=[world.department.pk])
+    accounts.set_active(actor=world.users["scolarite"], user=target, active=False, reason="fin de contrat")
+    page = login("scolarite").get(f"/personnes/{target.pk}/").content.decode()
+    assert "Rôle Président de jury donné à « enseignant » (mmi)" in page
+    assert "Compte « enseignant » désactivé — fin de contrat" in page

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
 from delibe.web.models import Membership, Role
+from delibe.web.selectors.people import account_history
 from delibe.web.services import accounts, teaching
 from delibe.web.views.pages import get_run
 
@@ -128,7 +129,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         m.removable = perm.can_grant_role(request.user, m.department_id, m.role)
     return render(request, "delibe/personne.html", {
         "target": target, "memberships": memberships, "form": form,
-        "can_manage": perm.can_manage_account(request.user, target),
+        "can_manage": perm.can_manage_account(request.user, target), "history": account_history(target),
     }, status=400 if form.errors else 200)
 
 
