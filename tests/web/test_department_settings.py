@@ -8,7 +8,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from delibe.web.audit.models import AuditEntry, ObjectType
@@ -47,7 +47,7 @@ ACTIONS = {
 
 
 def attendance_data(**extra):
-    data = {"formulaire": "assiduite", "assiduite-reference": "Règlement des études, art. 12 (CA du 3/07/2023)",
+    data = {"formulaire": "assiduite", "assiduite-applies_from": "2024-09-01", "assiduite-reference": "Règlement des études, art. 12 (CA du 3/07/2023)",
             "assiduite-seuil_atj_actif": "on", "assiduite-seuil_atj": "6", "assiduite-penalite_points": "0.1",
             "assiduite-penalite_franchise": "0", "assiduite-penalite_plafond": "2"}
     data.update(extra)
@@ -221,3 +221,25 @@ def test_a_logo_declaring_a_huge_size_is_refused_before_being_decoded(world):
     Image.new("RGB", (4, 4)).save(gif, format="GIF")
     with pytest.raises(service.SettingsError, match="PNG ou JPEG"):
         service.checked_logo(gif.getvalue())
+
+
+def test_the_attendance_rules_are_dated_and_a_closed_jury_keeps_those_of_its_date(world):
+    from delibe.web.assiduite.services import reglement_for, reglement_for_run, save_attendance_rules
+
+    from .conftest import close_jury
+
+    scolarite = world.users["scolarite"]
+    rule = {"reference": "RI art. 12", "seuil_atj_actif": True, "seuil_atj": 6}
+    save_attendance_rules(actor=scolarite, department_id=world.department.pk, values=rule,
+                          applies_from=dt.date(2023, 9, 1))
+    assert reglement_for(world.department.pk, dt.date(2023, 8, 31)).regles == (), "no rule before the first row"
+    close_jury(world, world.s1)
+    with pytest.raises(ValidationError, match="clos"):
+        save_attendance_rules(actor=scolarite, department_id=world.department.pk, values={"seuil_atj": 3},
+                              applies_from=dt.date(2024, 1, 1))
+    later = dt.date.today() + dt.timedelta(days=1)
+    save_attendance_rules(actor=scolarite, department_id=world.department.pk, values={"seuil_atj": 3},
+                          applies_from=later)
+    assert reglement_for_run(world.s1).regles[0].seuil == 6, "the closed jury keeps the rules of its date"
+    assert reglement_for(world.department.pk, later).regles[0].seuil == 3
+    assert reglement_for(world.department.pk, later).reference.startswith("RI art. 12"), "a new row starts from the one in force"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delibe.web import permissions as perm
 from delibe.web.assiduite.models import ReglementConfig
-from delibe.web.assiduite.services import RULE_FIELDS, save_attendance_rules
+from delibe.web.assiduite.services import RULE_FIELDS, rules_row_at, save_attendance_rules
 from delibe.web.models import Department, DepartmentSettings, GradePublication
 from delibe.web.selectors import department_settings as selector
 from delibe.web.services import department_settings as service
@@ -26,8 +26,9 @@ from delibe.web.services import department_settings as service
 class AttendanceForm(forms.ModelForm):
     class Meta:
         model = ReglementConfig
-        fields = list(RULE_FIELDS)
-        widgets = {"date_reglement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["applies_from", *RULE_FIELDS]
+        widgets = {"date_reglement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "applies_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class SettingsForm(forms.ModelForm):
@@ -59,8 +60,10 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         "departement": department.nom}
     initial["applies_from"] = timezone.localdate()
     attendance_post = request.method == "POST" and request.POST.get("formulaire") == "assiduite"
-    rules = ReglementConfig.objects.filter(department=department).first()
-    attendance = AttendanceForm(request.POST if attendance_post else None, instance=rules, prefix="assiduite")
+    rules = rules_row_at(department.pk)
+    attendance = AttendanceForm(request.POST if attendance_post else None, prefix="assiduite", initial={
+        **({name: getattr(rules, name) for name in RULE_FIELDS} if rules else {}),
+        "applies_from": timezone.localdate()})
     form = SettingsForm(request.POST if request.method == "POST" and not attendance_post else None,
                         request.FILES or None, initial=initial)
     if attendance_post:
@@ -68,6 +71,7 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
         if attendance.is_valid():
             try:
                 save_attendance_rules(actor=request.user, department_id=department.pk,
+                                      applies_from=attendance.cleaned_data["applies_from"],
                                       values={name: attendance.cleaned_data[name] for name in RULE_FIELDS})
             except ValidationError as error:
                 attendance.add_error(None, error)
@@ -97,4 +101,6 @@ def page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "delibe/reglages.html", {
         "department": department, "form": form, "editable": editable, "current": current,
         "logo": selector.logo_data_url(current), "rows": rows, "attendance": attendance,
+        "attendance_rows": list(ReglementConfig.objects.filter(department=department).order_by("-applies_from")),
+        "attendance_current": rules,
     }, status=400 if form.errors or attendance.errors else 200)
