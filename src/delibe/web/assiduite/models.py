@@ -4,7 +4,6 @@ is computed by the engine (``count_absences``) from the validated justifications
 from __future__ import annotations
 
 import datetime as dt
-
 import os
 
 from django.conf import settings
