@@ -102,6 +102,20 @@ def wrong_password(page, world, tmp_path) -> None:
     expect(page.get_by_role("alert")).to_be_visible()
 
 
+def account_refused(page, world, tmp_path) -> None:
+    form = page.locator("#form-compte")
+    form.get_by_label("Identifiant").fill("enseignant")
+    form.get_by_label("Courriel").fill("pas-un-courriel")
+    page.locator("#creer-compte").click()
+    expect(page.locator("#form-compte .error").first).to_be_visible()
+
+
+def settings_refused(page, world, tmp_path) -> None:
+    page.locator("#form-assiduite").get_by_label("ATJ proposé au-delà d'un seuil").check()
+    page.locator("#enregistrer-assiduite").click()
+    expect(page.locator("#form-assiduite .error, #erreur-assiduite").first).to_be_visible()
+
+
 def year_refused(page, world, tmp_path) -> None:
     page.locator("#annee").fill("2023-2024")  # S1 2023-2024 exists: refused, the form shown again
     page.get_by_label("Ouvrir le semestre 1").check()
@@ -192,6 +206,15 @@ SCREENS = [
     Screen("import de photos", "scolarite", lambda w: f"/departements/{w.department.pk}/photos/"),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
+    # people, module assignments and department settings (issue 13)
+    Screen("personnes", "admin", lambda w: "/personnes/"),
+    Screen("création de compte refusée", "scolarite", lambda w: "/personnes/", account_refused),
+    Screen("un compte et ses rôles", "scolarite", lambda w: f"/personnes/{w.users['enseignant'].pk}/"),
+    Screen("enseignants des modules", "responsable", lambda w: f"/semestres/{w.s1.pk}/enseignements/"),
+    Screen("réglages du département", "scolarite", lambda w: f"/departements/{w.department.pk}/reglages/"),
+    Screen("réglages refusés", "scolarite", lambda w: f"/departements/{w.department.pk}/reglages/", settings_refused),
+    Screen("enseignants des modules (jury clos)", "scolarite", lambda w: f"/semestres/{w.s2.pk}/enseignements/",
+           locked=True),
 ]
 
 

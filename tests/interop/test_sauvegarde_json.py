@@ -30,6 +30,11 @@ def rich(world):
                                 semestre=1, level="ue", key="UE1.1", moyenne=9.5, proposed_code="AJ",
                                 decided_code="ADJ", departure_reason="Stage validé", author=world.users["president"])
     Student.objects.filter(pk=world.alice.pk).update(civilite="Mme")
+    from delibe.web.services.department_settings import save_settings
+    from tests.web.test_department_settings import png
+
+    save_settings(actor=world.users["scolarite"], department=world.department, applies_from=world.year.debut,
+                  values={"president": "Mme P"}, logo=png())
     ApprenticeContract.objects.create(student=world.bruno, employeur="ACME", tuteur="M. T", debut=world.year.debut,
                                       fin=world.year.fin)
     try:
@@ -53,6 +58,7 @@ def test_export_holds_every_section_with_a_format_version(rich):
     assert document["contrats"][0]["employeur"] == "ACME"
     assert len(document["journal"]) == AuditEntry.objects.filter(department_id=rich.department.pk).count() >= 3
     assert "password" not in json.dumps(document["utilisateurs"])
+    assert document["reglages"][0]["president"] == "Mme P" and document["reglages"][0]["logo"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -234,17 +234,33 @@ def test_the_fiche_formation_pdf_from_the_formation_page(world, login):
     assert get(client, "documents_fiche", world.version.pk, parcours="Inconnu").status_code == 409
 
 
-def test_the_department_settings_file_sets_the_establishment_and_the_jury(graded, login, documents_dir):
-    documents_dir.mkdir(parents=True)
-    (documents_dir / "mmi.yaml").write_text(
-        "etablissement: IUT de Dijon-Auxerre\npresident: M. Le Directeur\nmembres: [Mme A, M. B]\n", encoding="utf-8")
+def test_the_department_settings_set_the_establishment_and_the_jury(graded, login, documents_dir):
+    from delibe.web.services.department_settings import save_settings
+
+    save_settings(actor=graded.users["scolarite"], department=graded.department, applies_from=dt.date(2020, 1, 1),
+                  values={"etablissement": "IUT de Dijon-Auxerre", "president": "M. Le Directeur",
+                          "membres": "Mme A\nM. B"})
     client = login("scolarite")
-    assert "M. Le Directeur" in get(client, "documents_semestre", graded.s2.pk).content.decode()
+    page = get(client, "documents_semestre", graded.s2.pk).content.decode()
+    assert "M. Le Directeur" in page
+    assert str(documents_dir) not in page and ".yaml" not in page, "no server path is shown to a user"
     text = pdf_text(get(client, "documents_pv", graded.s2.pk, "pdf").content)
     assert "IUT de Dijon-Auxerre" in text and "M. Le Directeur" in text and "Mme A" in text
-    (documents_dir / "mmi.yaml").write_text("presidente: x\n", encoding="utf-8")
-    response = get(client, "documents_pv", graded.s2.pk, "pdf")
-    assert response.status_code == 409 and "presidente" in page_text(response)
+
+
+def test_a_closed_jury_keeps_the_settings_in_force_at_its_date(graded, login, documents_dir):
+    from delibe.web.services.department_settings import save_settings
+
+    from .conftest import close_jury
+
+    scolarite = graded.users["scolarite"]
+    save_settings(actor=scolarite, department=graded.department, applies_from=dt.date(2020, 1, 1),
+                  values={"president": "Mme Ancienne Présidente"})
+    close_jury(graded, graded.s1)
+    save_settings(actor=scolarite, department=graded.department,
+                  applies_from=dt.date.today() + dt.timedelta(days=1), values={"president": "M. Nouveau"})
+    text = pdf_text(get(login("scolarite"), "documents_pv", graded.s1.pk, "pdf").content)
+    assert "Mme Ancienne Présidente" in text and "M. Nouveau" not in text
 
 
 def test_every_page_links_to_its_documents(graded, login):
@@ -335,3 +351,16 @@ def test_a_batch_that_cannot_be_written_says_where_and_why(graded, login, settin
     client = login("scolarite")
     response = client.post(url("documents_lot_start", graded.s1.pk), follow=True)
     assert response.status_code == 200 and "Impossible d'écrire le lot" in page_text(response)
+
+
+def test_the_department_settings_hide_the_ranks_on_the_bulletins(graded, login):
+    from delibe.web.services.department_settings import save_settings
+
+    client = login("scolarite")
+    shown = json.loads(get(client, "documents_bulletin_json", graded.s1.pk, graded.alice.pk).content)
+    assert any(u["rang"] is not None for u in shown["ues"].values())
+    save_settings(actor=graded.users["scolarite"], department=graded.department, applies_from=dt.date(2020, 1, 1),
+                  values={"afficher_rangs": False})
+    hidden = json.loads(get(client, "documents_bulletin_json", graded.s1.pk, graded.alice.pk).content)
+    assert all(u["rang"] is None for u in hidden["ues"].values())
+    assert ">Rang<" not in get(client, "documents_bulletin", graded.s1.pk, graded.alice.pk).content.decode()

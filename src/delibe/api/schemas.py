@@ -355,3 +355,15 @@ class ListeControle(Schema):
     bloquant: bool
     effectifs: dict[str, int]
     points: list[PointBloquant]
+
+
+class ModuleEnseignants(Schema):
+    module: str
+    titre: str
+    responsable: str | None = Field(None, description="Identifiant du responsable du module.")
+    enseignants: list[str] = Field(default_factory=list, description="Identifiants des enseignants du module.")
+
+
+class ModuleEnseignantsIn(Schema):
+    responsable: Annotated[Texte, Field(max_length=150)] | None = None
+    enseignants: list[Annotated[Texte, Field(max_length=150)]] = Field(default_factory=list, max_length=200)

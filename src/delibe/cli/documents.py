@@ -4,7 +4,8 @@ Two sources:
 - **the database** of the web app (``--semestre ID``, the number of the semester in its address
   ``/semestres/ID/``; ``delibe documents semestres`` lists them): ``bulletin``, ``pv`` and ``lot`` build
   the documents as the web app does (:mod:`delibe.web.services.documents`: the jury's recorded decisions,
-  else the proposals marked « * »), with the department's settings file;
+  else the proposals marked « * »), with the department's dated settings (``importer-reglages`` imports a
+  former YAML settings file into the database);
 - **scenario files** of ``delibe simulate`` (one student each; see docs/scenario-format.md), without
   a database: the jury engine deliberates them and the documents render its decisions.
 ``delibe documents exemple DIR`` writes every document from invented data.
@@ -460,6 +461,40 @@ def semestres_cmd(label: str | None) -> None:
         click.echo("Aucun semestre dans la base" + (f" pour {label}" if label else "") + ".")
 
 
+@documents.command("importer-reglages",
+                   short_help="Importer un ancien fichier YAML de réglages d'un département dans la base (daté).")
+@click.argument("fichier", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--departement", "code", required=True, help="Code du département, ex. mmi.")
+@click.option("--a-partir-du", "applies_from", required=True, help="Date d'entrée en vigueur, AAAA-MM-JJ.")
+def importer_reglages_cmd(fichier: Path, code: str, applies_from: str) -> None:
+    """Importer l'ancien fichier de réglages des documents d'un département (établissement, président,
+    membres, lieu, logo…) comme réglages datés, modifiables ensuite sur la page « Réglages du département ».
+    Journalisé (canal ligne de commande)."""
+    setup_django()
+    from delibe.web.audit import context
+    from delibe.web.models import Department
+    from delibe.web.services.department_settings import SettingsError, import_yaml
+
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        fail(f"département « {code} » inconnu; codes: {', '.join(Department.objects.values_list('code', flat=True))}.")
+    try:
+        date = datetime.date.fromisoformat(applies_from)
+    except ValueError:
+        fail(f"--a-partir-du « {applies_from} »: écrivez la date AAAA-MM-JJ.")
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if admin is None:
+        fail("aucun administrateur actif au nom de qui journaliser l'import: « delibe manage createsuperuser ».")
+    try:
+        with context.using(channel="cli"):
+            row = import_yaml(actor=admin, department=department, path=fichier, applies_from=date)
+    except SettingsError as exc:
+        fail(str(exc))
+    click.echo(f"Réglages de {department.code} en vigueur à partir du {row.applies_from:%d/%m/%Y} enregistrés.")
+
+
 # --- the database (the web app's documents) --------------------------------------------------------
 
 def setup_django() -> None:
@@ -532,7 +567,7 @@ def refuse_options(*, config: Path | None = None, annee: int | None = None, date
     """Options of the scenario mode that mean nothing for the database."""
     if config is not None:
         fail("--config ne s'applique qu'aux scénarios: depuis la base, les documents prennent la configuration "
-             "du département (fichier <DELIBE_DOCUMENTS_DIR>/<code du département>.yaml).")
+             "du département (page « Réglages du département »).")
     if annee is not None:
         fail("--annee ne s'applique qu'aux scénarios: depuis la base, le semestre désigné fixe l'année.")
     if date_jury is not None:

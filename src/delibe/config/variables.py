@@ -79,8 +79,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_FORMATIONS_DIR", "chemin", "{PROJECT_DIR}/formations",
              "Where formation ids are looked up (`<id>.yaml`)."),
     Variable("DELIBE_DOCUMENTS_DIR", "chemin", "{VAR_DIR}/documents",
-             "Document settings per department (`<code>.yaml`: establishment, signatures) and the document "
-             "batches (`lots/`)."),
+             "Where document batches are written (`lots/`). Department settings live in the database "
+             "(page « Réglages du département »; `delibe documents importer-reglages` imports a former "
+             "`<code>.yaml`)."),
     Variable("DELIBE_DOCUMENTS_WORKERS", "entier", None,
              "Processes rendering a document batch (default: 2, or 1 on a single-processor machine)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",

@@ -286,16 +286,26 @@ class StudentPhoto(models.Model):
     )
 
 
+class TeachingRole(models.TextChoices):
+    RESPONSABLE = "responsable", _("Responsable du module")
+    ENSEIGNANT = "enseignant", _("Enseignant du module")
+
+
 class TeachingAssignment(models.Model):
-    """Which teacher teaches which module in which semester run: an enseignant edits only these grades."""
+    """Which teacher teaches which module in which semester run: an enseignant edits only these grades.
+    A module has at most one responsable; both the responsable and the enseignants enter its grades."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teachings")
     semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="teachings")
     module_code = models.CharField(max_length=40)
+    role = models.CharField(_("rôle dans le module"), max_length=12, choices=TeachingRole.choices,
+                            default=TeachingRole.ENSEIGNANT)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "semester", "module_code"], name="teaching_unique"),
+            models.UniqueConstraint(fields=["semester", "module_code"], condition=models.Q(role="responsable"),
+                                    name="teaching_one_responsable"),
         ]
 
 
@@ -431,3 +441,47 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"Publication {self.semester}"
+
+
+class DepartmentSettings(models.Model):
+    """The department's settings of its documents and defaults, dated: a row applies from ``applies_from``
+    until the next row. A document uses the row in force at its date (a locked semester: its jury's date),
+    so a change never rewrites what a past jury signed. Rows are added, never edited (the journal keeps
+    who added which)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="settings_rows")
+    applies_from = models.DateField(_("en vigueur à partir du"))
+    etablissement = models.CharField(_("établissement"), max_length=200,
+                                     default="Institut universitaire de technologie")
+    departement = models.CharField(_("nom du département sur les documents"), max_length=200, blank=True)
+    universite = models.CharField(_("université"), max_length=200, blank=True)
+    adresse = models.CharField(_("adresse"), max_length=300, blank=True)
+    ville = models.CharField(_("ville (« Fait à »)"), max_length=120, blank=True)
+    logo = models.BinaryField(_("logo"), null=True, blank=True)  # PNG or JPEG bytes, bounded (services)
+    logo_type = models.CharField(max_length=20, blank=True)  # "image/png" | "image/jpeg"
+    president = models.CharField(_("président du jury"), max_length=200, blank=True)
+    membres = models.TextField(_("membres du jury (un par ligne)"), blank=True)
+    lieu = models.CharField(_("lieu du jury"), max_length=200, blank=True)
+    signataire_nom = models.CharField(_("signataire des documents"), max_length=200, blank=True,
+                                      help_text=_("Vide : le président du jury."))
+    signataire_titre = models.CharField(_("titre du signataire"), max_length=200,
+                                        default="Le directeur de l'IUT, président du jury")
+    afficher_rangs = models.BooleanField(_("rangs sur les bulletins"), default=True)
+    details_evaluations = models.BooleanField(_("bulletins détaillés (évaluations de chaque module)"), default=True)
+    publication_notes = models.CharField(_("publication des notes par défaut"), max_length=12,
+                                         choices=GradePublication.choices, default=GradePublication.TOUTES)
+    publication_moyennes = models.BooleanField(_("moyennes publiées par défaut"), default=True)
+    publication_rangs = models.BooleanField(_("rangs publiés par défaut"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department", "-applies_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "applies_from"], name="department_settings_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Réglages {self.department} au {self.applies_from}"

@@ -250,3 +250,67 @@ def can_view_photos(user: Any, department_id: int) -> bool:
 
 def can_import_photos(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, MANAGER_ROLES)
+# --- people, teaching assignments, department settings (issue 13) -----------------------------------
+
+PEOPLE_MANAGERS = frozenset({Role.SCOLARITE})
+
+
+def people_departments(user: Any) -> list[Department]:
+    """The departments whose accounts and roles ``user`` manages: all for an administrator, those where
+    they are scolarité otherwise."""
+    roles = roles_of(user)
+    if roles.admin:
+        return list(Department.objects.all())
+    return list(Department.objects.filter(
+        id__in=[d for d, rs in roles.by_department.items() if rs & PEOPLE_MANAGERS]))
+
+
+def can_manage_people(user: Any, department_id: int | None = None) -> bool:
+    """Create accounts and give roles (in ``department_id``, or in at least one department)."""
+    roles = roles_of(user)
+    if department_id is None:
+        return roles.admin or any(rs & PEOPLE_MANAGERS for rs in roles.by_department.values())
+    return roles.has(department_id, PEOPLE_MANAGERS)
+
+
+def can_grant_role(user: Any, department_id: int | None, role: str) -> bool:
+    """The administrator role (every department) is given by an administrator only."""
+    if role == Role.ADMIN or department_id is None:
+        return roles_of(user).admin
+    return can_manage_people(user, department_id)
+
+
+def can_manage_account(user: Any, target: Any) -> bool:
+    """Deactivate, reactivate or re-invite ``target``: an administrator, or the scolarité of every
+    department where ``target`` has a role (a scolarité never locks out someone of another department,
+    nor an administrator, nor themselves)."""
+    roles = roles_of(user)
+    if roles.admin:
+        return getattr(user, "pk", None) != target.pk
+    if target.pk == getattr(user, "pk", None) or target.is_superuser:
+        return False
+    departments = list(target.memberships.values_list("department_id", flat=True))
+    return bool(departments) and all(d is not None and can_manage_people(user, d) for d in departments)
+
+
+def can_see_account(user: Any, target: Any) -> bool:
+    """An account is visible to an administrator and to the scolarité of a department where it has a role."""
+    roles = roles_of(user)
+    if roles.admin:
+        return True
+    return any(d is not None and can_manage_people(user, d)
+               for d in target.memberships.values_list("department_id", flat=True))
+
+
+def can_assign_teaching(user: Any, semester: SemesterRun) -> bool:
+    """Name each module's responsable and enseignants: the scolarité or the responsable de formation (or
+    an administrator), while the semester is open."""
+    return not semester.locked and can_manage_semester(user, semester)
+
+
+def can_edit_department_settings(user: Any, department_id: int) -> bool:
+    return roles_of(user).has(department_id, PEOPLE_MANAGERS)
+
+
+def can_view_department_settings(user: Any, department_id: int) -> bool:
+    return roles_of(user).has(department_id, MANAGER_ROLES | {Role.PRESIDENT})

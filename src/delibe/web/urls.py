@@ -77,3 +77,19 @@ urlpatterns += [
     path("documents/lots/<str:job_id>/etat.json", documents.batch_status, name="documents_lot_etat"),
     path("documents/lots/<str:job_id>/telecharger/", documents.batch_download, name="documents_lot_zip"),
 ]
+
+# People, module assignments, department settings (issue 13): views/people.py, views/department_settings.py.
+from delibe.web.views import department_settings, people
+
+urlpatterns += [
+    path("personnes/", people.people, name="personnes"),
+    path("personnes/<int:pk>/", people.person, name="personne"),
+    path("personnes/<int:pk>/roles/<int:membership_pk>/retirer/", people.person_role_remove,
+         name="personne_role_retirer"),
+    path("personnes/<int:pk>/activation/", people.person_active, name="personne_activation"),
+    path("personnes/<int:pk>/invitation/", people.person_invite, name="personne_invitation"),
+    path("invitation/<uidb64>/<token>/", people.invitation, name="invitation"),
+    path("invitation/faite/", people.invitation_done, name="invitation_faite"),
+    path("semestres/<int:pk>/enseignements/", people.teaching_page, name="enseignements"),
+    path("departements/<int:pk>/reglages/", department_settings.page, name="reglages"),
+]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from ninja import Path as PathParam
 from ninja import Router
 from ninja.responses import Status
 
@@ -25,6 +26,8 @@ from delibe.api.schemas import (
     FormationDetail,
     FormationOut,
     Inscription,
+    ModuleEnseignants,
+    ModuleEnseignantsIn,
     SemestreDetail,
     SemestreResume,
 )
@@ -151,3 +154,54 @@ def creer_evaluation(request: HttpRequest, id: Id, payload: EvaluationIn) -> Any
         raise HttpError(422, str(error)) from None
     return Status(201, evaluation_dict(request, evaluation, sel.module_titles(run), 0, run.enrolments.count()))
 
+
+
+# --- who teaches each module (issue 13) ------------------------------------------------------------
+
+def _staff(row: Any) -> dict[str, Any]:
+    return {"module": row.code, "titre": row.titre,
+            "responsable": row.responsable.username if row.responsable else None,
+            "enseignants": [u.username for u in row.enseignants]}
+
+
+@router.get("/semestres/{id}/enseignants", response=responses(list[ModuleEnseignants]),
+            summary="Responsable et enseignants de chaque module du semestre")
+def enseignants(request: HttpRequest, id: Id) -> Any:
+    from delibe.web.services.teaching import module_staff
+
+    run = get_run(request, id)
+    perm.require(perm.can_manage_semester(request.user, run),
+                 "Seuls la scolarité et le responsable de formation voient les attributions des modules.")
+    return [_staff(row) for row in module_staff(run)]
+
+
+@router.put("/semestres/{id}/enseignants/{module}", response=responses(ModuleEnseignants),
+            summary="Nommer le responsable et les enseignants d'un module",
+            description="Remplace le responsable et les enseignants du module (identifiants de comptes ayant le rôle "
+                        "Enseignant dans le département) ; tout ou rien, journalisé. 409 si le semestre est verrouillé.")
+def nommer_enseignants(request: HttpRequest, id: Id, module: Annotated[str, PathParam(max_length=40)],
+                       payload: ModuleEnseignantsIn) -> Any:
+    from django.contrib.auth import get_user_model
+    from ninja.errors import HttpError
+
+    from delibe.web.services.teaching import TeachingError, module_staff, set_module_staff
+
+    run = get_run(request, id)
+    perm.require(perm.can_manage_semester(request.user, run),
+                 "Seuls la scolarité et le responsable de formation attribuent les modules.")
+    if run.locked:
+        raise conflict("Le semestre est verrouillé par son jury : les attributions ne se modifient plus.")
+    teachers = [n.strip() for n in payload.enseignants if n.strip()]
+    responsable = (payload.responsable or "").strip()
+    names = [n for n in [responsable, *teachers] if n]
+    ids = dict(get_user_model().objects.filter(username__in=names).values_list("username", "pk"))
+    unknown = sorted(set(names) - set(ids))
+    if unknown:
+        raise HttpError(422, f"Compte(s) inconnu(s) : {', '.join(unknown)}.")
+    try:
+        set_module_staff(actor=request.user, run=run, module_code=module,
+                         responsable_id=ids[responsable] if responsable else None,
+                         enseignant_ids=[ids[n] for n in teachers])
+    except TeachingError as error:
+        raise HttpError(422, str(error)) from None
+    return next(_staff(row) for row in module_staff(run) if row.code == module)

@@ -137,6 +137,11 @@ DELIBE_LOGIN_MAX_FAILURES = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 DELIBE_LOGIN_WINDOW = variables.value("DELIBE_LOGIN_WINDOW")
 DELIBE_CLIENT_IP_HEADER = variables.value("DELIBE_CLIENT_IP_HEADER")
 
+# Invitations (web/services/accounts.py, send_invitation) go through Django's email API. Until an SMTP
+# setting is declared, mail is written to the server's console and the page shows the link to whoever
+# created the account, who passes it on.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 LOGIN_URL = "delibe:login"
 LOGIN_REDIRECT_URL = "delibe:home"
 LOGOUT_REDIRECT_URL = "delibe:login"

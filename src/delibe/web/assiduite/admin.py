@@ -5,7 +5,7 @@ from delibe.web.assiduite.models import AbsenceRecord, AlternanceWeek, Justifica
 
 @admin.register(ReglementConfig)
 class ReglementConfigAdmin(admin.ModelAdmin):
-    list_display = ("department", "reference", "date_reglement", "seuil_atj_actif", "penalite_active")
+    list_display = ("department", "applies_from", "reference", "date_reglement", "seuil_atj_actif", "penalite_active")
 
 
 @admin.register(AlternanceWeek)

@@ -3,6 +3,7 @@ is computed by the engine (``count_absences``) from the validated justifications
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 from django.conf import settings
@@ -130,9 +131,12 @@ class JustificationRecord(models.Model):
 
 
 class ReglementConfig(models.Model):
-    """The local attendance rules of a department, as voted in its règlement intérieur. Off by default."""
+    """The local attendance rules of a department, as voted in its règlement intérieur. Off by default.
+    Dated (issue 13, item 7): a row applies from ``applies_from`` until the next one; a semester's averages
+    use the rules in force at its jury's date once closed (``services.reglement_for``)."""
 
-    department = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="reglement_assiduite")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="reglements_assiduite")
+    applies_from = models.DateField(_("en vigueur à partir du"), default=dt.date(2000, 1, 1))
     reference = models.CharField(_("référence du règlement"), max_length=300, blank=True)
     date_reglement = models.DateField(_("date d'adoption"), null=True, blank=True)
     seuil_atj_actif = models.BooleanField(_("ATJ proposé au-delà d'un seuil"), default=False)
@@ -141,6 +145,10 @@ class ReglementConfig(models.Model):
     penalite_points = models.FloatField(_("points par demi-journée"), default=0.1)
     penalite_franchise = models.PositiveSmallIntegerField(_("franchise"), default=0)
     penalite_plafond = models.FloatField(_("plafond"), default=2.0)
+
+    class Meta:
+        ordering = ["department", "-applies_from"]  # noqa: RUF012 (Django reads Meta attributes as plain lists)
+        constraints = (models.UniqueConstraint(fields=["department", "applies_from"], name="reglement_date"),)
 
     def clean(self) -> None:
         if (self.seuil_atj_actif or self.penalite_active) and not self.reference:

@@ -72,7 +72,7 @@ def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
     """The effects of the department's attendance rules, with their source (empty when none is on)."""
     from delibe.web.services.formations import formation_model
 
-    if not services.reglement_for(run.formation.department_id).regles:
+    if not services.reglement_for_run(run).regles:
         return []
     formation = formation_model(run.formation)
     students = {str(s.pk): s for s in Student.objects.filter(enrolments__semester=run)}

@@ -71,9 +71,17 @@ def totaux(per_module: dict[str | None, engine.Decompte]) -> Totaux:
 
 # --- local rules -------------------------------------------------------------------------------------
 
-def reglement_for(department_id: int) -> engine.ReglementAssiduite:
-    """The department's declared rules as an engine ``ReglementAssiduite`` (no rule when none declared)."""
-    config = ReglementConfig.objects.filter(department_id=department_id).first()
+def rules_row_at(department_id: int, on: dt.date | None = None) -> ReglementConfig | None:
+    """The rules row in force on ``on`` (today by default); None before the first row (no rule then: a
+    rule adopted later never changes a closed jury's averages)."""
+    return (ReglementConfig.objects.filter(department_id=department_id, applies_from__lte=on or timezone.localdate())
+            .order_by("-applies_from").first())
+
+
+def reglement_for(department_id: int, on: dt.date | None = None) -> engine.ReglementAssiduite:
+    """The department's declared rules in force on ``on`` (today by default) as an engine
+    ``ReglementAssiduite`` (no rule when none declared)."""
+    config = rules_row_at(department_id, on)
     if config is None:
         return engine.AUCUNE_REGLE
     regles: list[engine.RegleAssiduite] = []
@@ -90,9 +98,81 @@ def reglement_for(department_id: int) -> engine.ReglementAssiduite:
     return engine.ReglementAssiduite(reference, tuple(regles))
 
 
+RULE_FIELDS = ("reference", "date_reglement", "seuil_atj_actif", "seuil_atj", "penalite_active", "penalite_points",
+               "penalite_franchise", "penalite_plafond")
+
+
+def _rule_state(config: ReglementConfig | None) -> dict[str, object] | None:
+    if config is None or config.pk is None:
+        return None
+    state = {name: getattr(config, name) for name in RULE_FIELDS}
+    state["applique_a_partir_du"] = config.applies_from.isoformat()
+    state["date_reglement"] = config.date_reglement.isoformat() if config.date_reglement else None
+    return state
+
+
+@transaction.atomic
+def save_attendance_rules(*, actor: object, department_id: int, values: dict[str, object],
+                          applies_from: dt.date | None = None) -> ReglementConfig:
+    """The department's local attendance rules in force from ``applies_from`` (today by default; issue 13,
+    item 7: on the settings page), checked by the model (a rule on cites its règlement) and journalled
+    old → new. A date on or before a closed jury of the department is refused: its averages keep the
+    rules of its date."""
+    from delibe.web.audit import services as audit
+    from delibe.web.audit.models import Action, ObjectType
+
+    if not permissions.can_edit_department_settings(actor, department_id):
+        raise PermissionDenied("Seuls la scolarité du département et l'administrateur modifient ses règles "
+                               "d'assiduité.")
+    unknown = sorted(set(values) - set(RULE_FIELDS))
+    if unknown:
+        raise ValidationError(f"Champ(s) inconnu(s) : {', '.join(unknown)}.")
+    from delibe.web.models import Department
+    from delibe.web.services.department_settings import last_jury_date
+
+    applies_from = applies_from or timezone.localdate()
+    closed = last_jury_date(Department.objects.get(pk=department_id))
+    if closed is not None and applies_from <= closed:
+        raise ValidationError({"applies_from": f"En vigueur à partir du {applies_from:%d/%m/%Y} : un jury du "
+                                               f"département a été clos le {closed:%d/%m/%Y} avec les règles "
+                                               "d'alors ; choisissez une date postérieure."})
+    config = ReglementConfig.objects.select_for_update().filter(department_id=department_id,
+                                                                applies_from=applies_from).first()
+    before = _rule_state(config)
+    if config is None:
+        base = rules_row_at(department_id, applies_from)
+        config = ReglementConfig(department_id=department_id, applies_from=applies_from)
+        if base is not None:
+            for name in RULE_FIELDS:
+                setattr(config, name, getattr(base, name))
+    for name, value in values.items():
+        setattr(config, name, value)
+    config.full_clean()
+    if config.penalite_points < 0 or config.penalite_plafond < 0 or config.penalite_points > 20 \
+            or config.penalite_plafond > 20:
+        raise ValidationError({"penalite_points": "Les points et le plafond de pénalité vont de 0 à 20."})
+    config.save()
+    after = _rule_state(config)
+    if after != before:
+        audit.record(user=actor, action=Action.UPDATE if before else Action.CREATE, object_type=ObjectType.SETTINGS,
+                     object_id=f"assiduite:{department_id}", old=before, new=after, department_id=department_id,
+                     summary=f"Règles d'assiduité du département en vigueur au {applies_from:%d/%m/%Y}")
+    return config
+
+
+def reglement_for_run(run: SemesterRun) -> engine.ReglementAssiduite:
+    """The rules a semester's averages use: those in force at its jury's date once closed, today's
+    otherwise (the date the department settings use, ``selectors.department_settings.settings_date``)."""
+    if not ReglementConfig.objects.filter(department_id=run.formation.department_id).exists():
+        return engine.AUCUNE_REGLE
+    from delibe.web.selectors.department_settings import settings_date
+
+    return reglement_for(run.formation.department_id, settings_date(run))
+
+
 def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, list[engine.Effet]]:
     """Per student id (str): the effects of the department's rules for this semester (hook for the jury)."""
-    reglement = reglement_for(semester.formation.department_id)
+    reglement = reglement_for_run(semester)
     if not reglement.regles:
         return {}
     students = Student.objects.filter(enrolments__semester=semester)
@@ -103,15 +183,17 @@ def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, l
 def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None
                     ) -> dict[int, dict[int, list[engine.Effet]]]:
     """Per run id, per student id: the effects of the department's attendance rules in that run (the
-    averages and the jury proposals of ``services.calcul`` apply them). Three queries at most, none of
-    the absence tables when no department of these runs has a rule on (the default)."""
+    averages and the jury proposals of ``services.calcul`` apply them), with the rules in force at each
+    run's jury date (``reglement_for_run``). One query, none of the absence tables, when no department of
+    these runs declares rules (the default)."""
     from delibe.web.services.formations import formation_model
 
     runs = list(runs)
-    reglements: dict[int, engine.ReglementAssiduite] = {}
-    for department_id in {r.formation.department_id for r in runs}:
-        reglements[department_id] = reglement_for(department_id)
-    active = [r for r in runs if reglements[r.formation.department_id].regles]
+    declared = set(ReglementConfig.objects.filter(department_id__in={r.formation.department_id for r in runs})
+                   .values_list("department_id", flat=True))
+    reglements: dict[int, engine.ReglementAssiduite] = {
+        r.pk: reglement_for_run(r) for r in runs if r.formation.department_id in declared}
+    active = [r for r in runs if r.pk in reglements and reglements[r.pk].regles]
     if not active:
         return {}
     ids = set(student_ids) if student_ids is not None else None
@@ -133,7 +215,7 @@ def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | No
     for run in active:
         if not by_run[run.pk]:
             continue
-        reglement = reglements[run.formation.department_id]
+        reglement = reglements[run.pk]
         modules = [m for m in formation_model(run.formation).modules if m.semestre == run.semestre]
         per_student = {}
         for sid, per_module in engine.count_absences(by_run[run.pk], justifications).items():

@@ -38,6 +38,10 @@ class ObjectType(models.TextChoices):
     SEMESTER = "semester", _("semestre")
     STUDENT = "student", _("étudiant")
     DEPARTMENT = "department", _("département")
+    ACCOUNT = "account", _("compte")
+    MEMBERSHIP = "membership", _("rôle")
+    TEACHING = "teaching", _("enseignement")
+    SETTINGS = "settings", _("réglages")
 
 
 class AuditEntry(models.Model):

@@ -12,16 +12,16 @@ What a document shows of the jury:
 - a student sees the jury's decisions once the jury is closed (the semester locked: published), never a
   proposal — as on the « Mes résultats » page.
 
-The department's settings of the documents (établissement, signatory, jury president and members…) live
-in an optional YAML file ``<DELIBE_DOCUMENTS_DIR>/<department code>.yaml`` (default
-``VAR_DIR/documents``): the fields of ``ReportConfig`` plus ``president``, ``membres`` and ``lieu``.
+The department's settings of the documents (établissement, logo, signatory, jury president and
+members…) are dated rows of the database, set on the department's « Réglages » page and read through
+``selectors.department_settings`` (the settings in force at the jury's date for a closed jury).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +42,14 @@ from delibe.reports.data import (
     PVRow,
     RCUEResult,
     ReleveDiplomeData,
-    ReportConfig,
     UEResult,
 )
-from delibe.web.models import Department, Enrolment, JuryDecision, SemesterRun, Student
+from delibe.web.models import Enrolment, JuryDecision, SemesterRun, Student
+from delibe.web.selectors.department_settings import (
+    DocumentSettings,
+    document_settings,
+    run_document_settings,
+)
 from delibe.web.services.calcul import SemesterOutcome, StudentCursus, compute_runs, deliberate_students
 from delibe.web.services.formations import formation_model
 from delibe.web.services.jury import odd, proposals_of, year_runs
@@ -56,58 +60,12 @@ class DocumentError(Exception):
 
 
 # --- department settings ---------------------------------------------------------------------------
-
-JURY_FIELDS = ("president", "membres", "lieu")
-
-
-@dataclass(frozen=True)
-class DocumentSettings:
-    config: ReportConfig
-    president: str = ""
-    membres: tuple[str, ...] = ()
-    lieu: str = ""
-
+# Read from the database, dated, through one selector (``selectors.department_settings``): a semester's
+# documents use the settings in force at its jury's date once the jury is closed.
 
 def documents_dir() -> Path:
+    """Where document batches are written (``lots/``); never shown to a user."""
     return Path(getattr(settings, "DELIBE_DOCUMENTS_DIR", Path(settings.VAR_DIR) / "documents"))
-
-
-def settings_path(department: Department) -> Path:
-    return documents_dir() / f"{department.code}.yaml"
-
-
-def department_settings(department: Department, formation: Any = None) -> DocumentSettings:
-    """The department's document settings: its YAML file if present, else its name and the formation's
-    établissement. A wrong file is reported with its path and the field at fault."""
-    base: dict[str, Any] = {"departement": department.nom}
-    if formation is not None and getattr(formation, "etablissement", ""):
-        base["etablissement"] = formation.etablissement
-    path = settings_path(department)
-    raw: dict[str, Any] = {}
-    if path.is_file():
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise DocumentError(f"{path}: YAML invalide ({exc}); corrigez le fichier de configuration des documents.")
-        if not isinstance(loaded, dict):
-            raise DocumentError(f"{path}: attendu des champs « nom: valeur » (etablissement, president, membres…).")
-        raw = loaded
-    known = {f.name for f in fields(ReportConfig)}
-    unknown = sorted(set(raw) - known - set(JURY_FIELDS))
-    if unknown:
-        raise DocumentError(f"{path}: champ(s) inconnu(s) {', '.join(unknown)}; champs possibles: "
-                            f"{', '.join(sorted(known | set(JURY_FIELDS)))}.")
-    for key in ("logo", "signature_image"):
-        if raw.get(key) and "://" not in str(raw[key]) and not str(raw[key]).startswith("data:"):
-            raw[key] = str((path.parent / str(raw[key])).resolve())
-    config = ReportConfig(**{**base, **{k: v for k, v in raw.items() if k in known}})
-    membres = raw.get("membres") or ()
-    if isinstance(membres, str):
-        membres = [m.strip() for m in membres.split(",") if m.strip()]
-    return DocumentSettings(config, str(raw.get("president") or config.signataire_nom or ""),
-                            tuple(str(m) for m in membres), str(raw.get("lieu") or config.ville or ""))
 
 
 # --- small helpers ---------------------------------------------------------------------------------
@@ -123,6 +81,13 @@ def etudiant_of(student: Student) -> Etudiant:
 def parcours_label(formation: Any, code: str) -> str:
     parcours = formation.referentiel.parcours_by_code(code) if code else None
     return parcours.libelle if parcours is not None else code
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _today() -> str:
@@ -217,7 +182,7 @@ def _run_context(run: SemesterRun, student_ids: list[int]) -> _RunContext:
             cursus.update(deliberate_students(after, up_to=label))
     evaluations = {str(e.pk): (e.titre, e.date.isoformat() if e.date else None) for e in outcome.evaluations}
     return _RunContext(run, outcome, cursus, decisions, year_decided, evaluations,
-                       department_settings(run.formation.department, outcome.formation))
+                       run_document_settings(run, outcome.formation))
 
 
 def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edition: str | None) -> BulletinData:
@@ -375,7 +340,7 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
     proposal (then the row says so in its observations)."""
     runs = year_runs(run)
     formation = formation_model(run.formation)
-    doc_settings = department_settings(run.formation.department, formation)
+    doc_settings = run_document_settings(run, formation)
     enrolments = list(Enrolment.objects.filter(semester=run).select_related("student")
                       .order_by("student__nom", "student__prenom"))
     ids = [e.student_id for e in enrolments]
@@ -464,7 +429,7 @@ def lettre_data(student: Student, run: SemesterRun, *, date_lettre: str | None =
     label = run.academic_year.label
     cursus = deliberate_students([student.pk], up_to=label).get(student.pk)
     formation = formation_model(run.formation)
-    return _lettre(run, student, cursus, decisions, department_settings(run.formation.department, formation),
+    return _lettre(run, student, cursus, decisions, run_document_settings(run, formation),
                    formation, date_lettre=date_lettre)
 
 
@@ -546,7 +511,7 @@ def _diploma(student: Student, diplome: str, for_student: bool
     cursus, _ = _student_cursus(student)
     assert cursus is not None and cursus.result is not None
     formation = formation_model(student.formation)
-    return cursus, info, formation, department_settings(student.department, formation)
+    return cursus, info, formation, document_settings(student.department, formation, on=_date_or_none(info.date_jury))
 
 
 def _releve(student: Student, diplome: str, cursus: StudentCursus, info: DiplomaInfo, formation: Any,
@@ -587,7 +552,7 @@ def fiche_pdf(version: Any, parcours: str | None = None) -> bytes:
     if parcours and formation.referentiel.parcours_by_code(parcours) is None:
         codes = ", ".join(p.code for p in formation.parcours) or "aucun"
         raise DocumentError(f"Parcours « {parcours} » inconnu dans {version}: choisissez parmi {codes}.")
-    doc_settings = department_settings(version.department, formation)
+    doc_settings = document_settings(version.department, formation)
     return render(build_fiche(formation, parcours or None), doc_settings.config)
 
 

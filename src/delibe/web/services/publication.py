@@ -43,10 +43,17 @@ EVERYTHING = Rules(GradePublication.TOUTES, True, True, frozenset())
 
 
 def rules_of(run: SemesterRun) -> Rules:
-    """The run's rules (everything published when the responsable has set nothing)."""
+    """The run's rules; when the responsable has set nothing, the department's defaults (its settings:
+    everything published unless it decided otherwise)."""
     row = Publication.objects.filter(semester=run).first()
     if row is None:
-        return EVERYTHING
+        from delibe.web.selectors.department_settings import publication_defaults
+
+        defaults = publication_defaults(run.formation.department_id)
+        if defaults.notes == GradePublication.TOUTES and defaults.moyennes and defaults.rangs:
+            return EVERYTHING
+        return Rules(defaults.notes, defaults.moyennes, defaults.rangs, frozenset(
+            run.evaluations.filter(publiee=True).values_list("pk", flat=True)))
     published = frozenset(run.evaluations.filter(publiee=True).values_list("pk", flat=True)) \
         if row.notes == GradePublication.EVALUATIONS else frozenset()
     return Rules(row.notes, row.moyennes, row.rangs, published)

@@ -19,6 +19,7 @@ object « département ») that is not part of the department's exported trail.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import json
@@ -36,6 +37,7 @@ from delibe.web.models import (
     AcademicYear,
     ApprenticeContract,
     Department,
+    DepartmentSettings,
     Enrolment,
     Evaluation,
     FormationVersion,
@@ -82,6 +84,7 @@ def _sections() -> list[tuple[str, type[models.Model], str]]:
         ("evaluations", Evaluation, "semester__formation__department"),
         ("notes", Grade, "evaluation__semester__formation__department"),
         ("decisions", JuryDecision, "student__department"),
+        ("reglages", DepartmentSettings, "department"),
     ]
     for section, name, lookup in (("assiduite_reglement", "ReglementConfig", "department"),
                                   ("assiduite_alternance", "AlternanceWeek", "semester__formation__department"),
@@ -108,6 +111,8 @@ def _value(obj: models.Model, f: models.Field[Any, Any], users: dict[int, str]) 
         return str(value)
     if isinstance(f, models.FileField):
         return value.name if value else ""
+    if isinstance(f, models.BinaryField):
+        return base64.b64encode(bytes(value)).decode("ascii") if value is not None else None
     return value
 
 
@@ -175,6 +180,8 @@ def _parse(f: models.Field[Any, Any], value: Any) -> Any:
         return dt.date.fromisoformat(value)
     if isinstance(f, models.DecimalField):
         return Decimal(value)
+    if isinstance(f, models.BinaryField):
+        return base64.b64decode(value)
     return value
 
 

@@ -177,7 +177,7 @@ def student_documents(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 def _jury_form(request: HttpRequest, run: SemesterRun) -> dict[str, Any]:
     """President, members and date of the jury: the form's values, else the department's settings."""
-    settings = docs.department_settings(run.formation.department)
+    settings = docs.run_document_settings(run)
     source = request.POST if request.method == "POST" else request.GET
     membres_text = source.get("membres")
     membres = [m.strip() for m in (membres_text.splitlines() if membres_text is not None else settings.membres)
@@ -211,8 +211,8 @@ def semester_documents(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "delibe/documents/semestre.html", {
         "run": run, "enrolments": enrolments, "lettres": lettres, "jury": jury,
         "membres_text": "\n".join(jury["membres"]), "batches": batches.batches_of_run(run),
-        "settings_path": docs.settings_path(run.formation.department),
         "groups": groupes_of(run), "groupe": groupe,
+        "can_edit_settings": perm.can_edit_department_settings(request.user, run.formation.department_id),
     })
 
 

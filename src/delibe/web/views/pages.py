@@ -56,6 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
         "secretariat": secretariat, "year_setup": year_setup,
+        "people_departments": perm.people_departments(request.user),
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
 
