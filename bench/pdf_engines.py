@@ -156,11 +156,25 @@ def main() -> None:
     parser.add_argument("--bulletins", type=int, default=12, help="bulletins différents mesurés par processus")
     parser.add_argument("--demo", action=argparse.BooleanOptionalAction, default=True,
                         help="mesurer aussi le lot web de l'année de démonstration")
+    parser.add_argument("--demo-seulement", action="store_true", help="seulement le lot web de la démonstration")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(measure_one_process(args.child)))
         return
+    if not args.demo_seulement:
+        documents_and_batch(args)
+    if args.demo or args.demo_seulement:
+        result = demo_batches(args.workers)
+        print("\nLot web de l'année de démonstration (tous les documents de chaque semestre)\n")
+        print("| moteur | mur | fichiers | zips |")
+        print("|---|---|---|---|")
+        for engine, (wall, files, zips) in result.items():
+            print(f"| {engine} | {fmt(wall)} | {files} | {zips} |")
+        print(f"\nrapport: {result['weasyprint'][0] / result['typst'][0]:.1f}× (cible: ≥ 5×)")
+
+
+def documents_and_batch(args: argparse.Namespace) -> None:
 
     per_engine: dict[str, dict[str, list[float]]] = {e: {} for e in ENGINES}
     for _ in range(args.rounds):
@@ -182,15 +196,6 @@ def main() -> None:
         walls[engine] = wall = batch_wall(engine, args.n, args.workers)
         print(f"| {engine} | {fmt(wall)} | {fmt(wall / args.n)} |")
     print(f"\nrapport des murs: {walls['weasyprint'] / walls['typst']:.1f}× (cible: < 10 s pour 300 sur 2 cœurs)")
-
-    if args.demo:
-        result = demo_batches(args.workers)
-        print("\nLot web de l'année de démonstration (tous les documents de chaque semestre)\n")
-        print("| moteur | mur | fichiers | zips |")
-        print("|---|---|---|---|")
-        for engine, (wall, files, zips) in result.items():
-            print(f"| {engine} | {fmt(wall)} | {files} | {zips} |")
-        print(f"\nrapport: {result['weasyprint'][0] / result['typst'][0]:.1f}× (cible: ≥ 5×)")
 
 
 if __name__ == "__main__":
