@@ -33,12 +33,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from delibe.reports.data import PVData
+
 ENGINES = ("weasyprint", "typst")
 FORMATION = ROOT / "formations" / "but-mmi-dijon.yaml"
 TARGETS = {"bulletin": "≤ 0,060 s", "pv-300": "< 2 s", "fiche": "< 1 s"}
 
 
-def pv_of(n: int) -> object:
+def pv_of(n: int) -> PVData:
     """The example PV with ``n`` students (the example's five rows repeated, each with its own student)."""
     from delibe.reports import examples
     from delibe.reports.adapters import pv_stats
@@ -60,7 +63,7 @@ def measure_one_process(n_bulletins: int) -> dict[str, list[float]]:
     # other data than the measured documents (another student, another diploma, other semesters)
     other = examples._etudiant(9)
     bulletin.to_pdf(examples.bulletin(jury=False))
-    pv.to_pdf(pv_of(20))  # type: ignore[arg-type]  # pv_of returns a PVData
+    pv.to_pdf(pv_of(20))
     lettre.to_pdf(replace(examples.lettre(), etudiant=other))
     diplome.releve_pdf(examples.releve_diplome("DUT"))
     diplome.attestation_pdf(examples.attestation("BUT"))
@@ -79,7 +82,7 @@ def measure_one_process(n_bulletins: int) -> dict[str, list[float]]:
         "fiche": [lambda: fiche_pdf(fiche, examples.CONFIG)],
         # last: after a PV of 300 rows, Typst's memo cache is large and the next small documents pay for
         # it until it is evicted
-        "pv-300": [lambda: pv.to_pdf(big_pv)],  # type: ignore[arg-type]  # pv_of returns a PVData
+        "pv-300": [lambda: pv.to_pdf(big_pv)],
     }
     out: dict[str, list[float]] = {}
     for name, calls in jobs.items():

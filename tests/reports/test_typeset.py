@@ -10,6 +10,7 @@ import html
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,8 @@ def _html_text(page: str) -> str:
     (lambda: lettre.to_html(examples.lettre()), "lettre-pasd"),
     (lambda: diplome.releve_html(examples.releve_diplome("BUT")), "releve-but"),
 ])
-def test_the_pdf_shows_the_same_numbers_as_the_html_of_the_web(html_of, name: str, pdfs: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]  # a lambda per document
+def test_the_pdf_shows_the_same_numbers_as_the_html_of_the_web(html_of: Callable[[], str], name: str,
+                                                              pdfs: dict[str, Path]) -> None:
     """One context feeds both (bulletin.context → the HTML template and typeset.bulletin_view)."""
     from tests.reports.conftest import pdf_text
 

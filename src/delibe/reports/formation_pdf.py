@@ -32,9 +32,8 @@ def _css_string(text: str) -> str:
 
 def fiche_pdf(fiche: object, config: ReportConfig | None = None) -> bytes:
     """PDF of a ``delibe.engine.fiche.Fiche``, through ``delibe.reports.fiche.render_html``."""
-    from delibe.reports.fiche import render_html
-
     from delibe.reports import typeset
+    from delibe.reports.fiche import render_html
 
     config = config or ReportConfig()
     footer = " — ".join(p for p in (config.etablissement, config.departement, "Fiche formation") if p)
