@@ -128,3 +128,14 @@ def test_a_local_logo_is_printed_by_typst(tmp_path: Path) -> None:
     data = replace(examples.attestation("DUT"), config=replace(examples.CONFIG, logo=str(logo)))
     pdf = diplome.attestation_pdf(data)
     assert b"Typst" in pdf and b"/Alt" in pdf
+
+
+def test_documents_printed_from_several_threads_at_once_all_come_out() -> None:
+    """The web server prints from several threads; they share the process's compiler."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    data = [replace(examples.attestation("DUT"), etudiant=examples._etudiant(60 + i)) for i in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pdfs = list(pool.map(diplome.attestation_pdf, data))
+    assert all(p.startswith(b"%PDF") for p in pdfs) and len(set(pdfs)) == 6

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ TYPST_DIR = Path(__file__).resolve().parent / "typst"
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 ENGINES = ("typst", "weasyprint")
 PDF_STANDARD = "a-2b"
+_LOCK = threading.Lock()
 
 
 class RemoteImage(ValueError):
@@ -60,13 +62,14 @@ def _compiler() -> Any:
 def compile_pdf(template: str, view: dict[str, Any]) -> bytes:
     """The PDF/A-2b of ``typst/<template>`` fed with ``view`` (JSON in ``sys.inputs.data``)."""
     y, m, d = view["meta"]["date"]
-    pdf = _compiler().compile(
-        input=str(TYPST_DIR / template),
-        sys_inputs={"data": json.dumps(view, ensure_ascii=False)},
-        pdf_standards=[PDF_STANDARD],
-        # the document's own date, not the clock: the same data give the same bytes
-        timestamp=dt.datetime(y, m, d, 12, 0, tzinfo=dt.UTC),
-    )
+    with _LOCK:  # one compiler per process, and the web server prints from several threads
+        pdf = _compiler().compile(
+            input=str(TYPST_DIR / template),
+            sys_inputs={"data": json.dumps(view, ensure_ascii=False)},
+            pdf_standards=[PDF_STANDARD],
+            # the document's own date, not the clock: the same data give the same bytes
+            timestamp=dt.datetime(y, m, d, 12, 0, tzinfo=dt.UTC),
+        )
     assert isinstance(pdf, bytes)
     return pdf
 
