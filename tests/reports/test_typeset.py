@@ -139,3 +139,16 @@ def test_documents_printed_from_several_threads_at_once_all_come_out() -> None:
     with ThreadPoolExecutor(max_workers=3) as pool:
         pdfs = list(pool.map(diplome.attestation_pdf, data))
     assert all(p.startswith(b"%PDF") for p in pdfs) and len(set(pdfs)) == 6
+
+
+def test_the_fiche_pdf_shows_every_number_of_its_html(pdfs: dict[str, Path]) -> None:
+    """Both lay out ``fiche.fiche_document`` (hours, coefficients, ECTS: whole numbers mostly)."""
+    from delibe.engine.fiche import build_fiche
+    from delibe.formations import load_formation
+    from delibe.reports.fiche import render_html
+    from tests.reports.conftest import FORMATION, pdf_text
+
+    page = render_html(build_fiche(load_formation(FORMATION), "Créa", (5, 6)))
+    text = re.sub(r"Page \d+ / \d+", " ", pdf_text(pdfs["fiche-crea-s5-s6"]))
+    whole = re.compile(r"(?<![\w,])\d+(?:,\d+)?(?![\w,])")
+    assert Counter(whole.findall(text)) == Counter(whole.findall(_html_text(page)))
