@@ -22,6 +22,7 @@ import argparse
 import functools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -144,6 +145,7 @@ def demo_batches(workers: int) -> dict[str, tuple[float, int, int]]:
             batch.write_zip(docs, Path(directory) / f"{engine}-{k}.zip", workers=workers)
         out[engine] = (time.perf_counter() - t, sum(len(d) for d in documents), len(documents))
     print(f"année de démonstration {year.label if year else '?'}: {len(runs)} semestres", file=sys.stderr)
+    shutil.rmtree(directory, ignore_errors=True)
     return out
 
 
