@@ -16,7 +16,7 @@ help:
 	@echo "make demo   — installe tout, prépare la base SQLite de démonstration et sert http://127.0.0.1:8000 (PORT=8001 pour un autre port)"
 	@echo "make test   — installe tout et lance toute la suite de tests"
 	@echo "make test-fast — moteur et adaptateurs seulement, sans base ni navigateur (environ une minute)"
-	@echo "make bench  — mesure la vitesse (moyennes, jury, pages web sur SQLite, coût de l'exactitude), le coût des fichiers hostiles, et affiche les tableaux de docs/benchmarks.md"
+	@echo "make bench  — mesure la vitesse (moyennes, jury, pages web sur SQLite, coût de l'exactitude), le coût des fichiers hostiles, les deux moteurs PDF côte à côte, et affiche les tableaux de docs/benchmarks.md"
 	@echo "make install — construit seulement .venv"
 	@echo "make lint   — ruff, mypy strict sur le moteur, contrats d'import (import-linter)"
 
@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/exactness.py
 	$(BIN)/python bench/upload_bombs.py
+	$(BIN)/python bench/pdf_engines.py
 
 # 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked.
 load-test: install

@@ -84,6 +84,9 @@ VARIABLES: tuple[Variable, ...] = (
              "`<code>.yaml`)."),
     Variable("DELIBE_DOCUMENTS_WORKERS", "entier", None,
              "Processes rendering a document batch (default: 2, or 1 on a single-processor machine)."),
+    Variable("DELIBE_PDF_MOTEUR", "texte", "typst",
+             "The engine printing the PDF documents: `typst` (PDF/A-2b, about ten times faster) or `weasyprint` "
+             "(the previous engine, kept as a fallback; docs/adr/0013-typst-documents.md)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_PHOTOS_DIR", "chemin", "{VAR_DIR}/photos",

@@ -2,7 +2,7 @@
 
 :func:`semester_documents` lists the files (bulletins as PDF and JSON, the PV as PDF and XLSX, the
 letters, transcripts and attestations); :func:`write_zip` renders them, optionally in worker processes
-(WeasyPrint is single-threaded; a 2-core machine renders about twice as fast with 2 workers), and calls
+(one engine instance per process: a 2-core machine renders about twice as fast with 2 workers), and calls
 ``progress(done, total, name)`` after each file, so that the CLI shows a progress bar and the web app a
 progress indicator. The zip is written to a temporary file and moved into place at the end: an error
 leaves nothing half-written.
@@ -116,9 +116,23 @@ def render_all(documents: Sequence[Document], *, workers: int = 1) -> Iterator[t
         return
     import multiprocessing
 
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    from delibe.reports import typeset
+
+    # Not a plain fork of this process: once Typst has printed here, its Rust thread pool does not survive
+    # a fork (the workers hang). forkserver forks them from a clean process that imported this module only.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["delibe.reports.batch"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                             initargs=(typeset.engine(),)) as pool:
         yield from zip(documents, pool.map(render_document, documents, chunksize=2))
+
+
+def _worker_init(engine: str) -> None:
+    """The caller's PDF engine, and one thread per worker: the processes are the parallelism."""
+    os.environ["DELIBE_PDF_MOTEUR"] = engine
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
 
 
 def write_zip(

@@ -112,6 +112,12 @@ def to_html(data: BulletinData) -> str:
 
 
 def to_pdf(data: BulletinData) -> bytes:
+    """Typst (:mod:`delibe.reports.typeset`) unless ``DELIBE_PDF_MOTEUR=weasyprint``."""
+    from delibe.reports import typeset
+
+    ctx = context(data)
+    if typeset.use_typst([ctx["logo"], ctx["signature"]]):
+        return typeset.bulletin_pdf(ctx)
     return html_to_pdf(render_html(TEMPLATE, context(data, charts_as_images=True)))
 
 

@@ -29,7 +29,13 @@ def releve_html(data: ReleveDiplomeData) -> str:
 
 
 def releve_pdf(data: ReleveDiplomeData) -> bytes:
-    return html_to_pdf(releve_html(data))
+    """Typst (:mod:`delibe.reports.typeset`, PDF/A-2b) unless ``DELIBE_PDF_MOTEUR=weasyprint``."""
+    from delibe.reports import typeset
+
+    ctx = releve_context(data)
+    if typeset.use_typst([ctx["logo"], ctx["signature"]]):
+        return typeset.releve_pdf(ctx)
+    return html_to_pdf(render_html("reports/releve_diplome.html", ctx))
 
 
 def attestation_context(data: AttestationData) -> dict[str, Any]:
@@ -46,4 +52,10 @@ def attestation_html(data: AttestationData) -> str:
 
 
 def attestation_pdf(data: AttestationData) -> bytes:
-    return html_to_pdf(attestation_html(data))
+    """Typst (:mod:`delibe.reports.typeset`, PDF/A-2b) unless ``DELIBE_PDF_MOTEUR=weasyprint``."""
+    from delibe.reports import typeset
+
+    ctx = attestation_context(data)
+    if typeset.use_typst([ctx["logo"], ctx["signature"]]):
+        return typeset.attestation_pdf(ctx)
+    return html_to_pdf(render_html("reports/attestation.html", ctx))

@@ -190,25 +190,44 @@ def _html_table(caption: str, headers: list[str], rows: list[list[str]], total_r
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
-def render_html(fiche: Fiche) -> str:
-    e = html.escape
+def fiche_document(fiche: Fiche) -> dict[str, Any]:
+    """The fiche as titled tables of strings: what the HTML below and the Typst PDF
+    (:func:`delibe.reports.typeset.fiche_pdf`) both lay out. ``sections``: one per semester, each with
+    its tables (``caption``, ``headers``, ``rows``, ``total_rows``: the last rows in bold) and its
+    hypotheses; ``annees``: one table per year."""
     title, details = _title(fiche)
-    css = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
-    parts = [f"<h1>{e(title)}</h1>", f"<p>{e(details)}</p>", *(f"<p>{e(n)}</p>" for n in _empty_note(fiche))]
+    sections = []
     for sem in fiche.semestres:
         cols = [c.label for c in sem.colonnes]
-        parts.append(f"<section><h2>Semestre {sem.numero}</h2>")
-        parts.append(_html_table(f"Compétences du semestre {sem.numero}", ["Compétence", "UE", "Libellé", "Coef",
-                                                                            "ECTS"], _competence_rows(sem)))
-        parts.append(_html_table(f"Ressources du semestre {sem.numero}", ["Ressources", *HEADERS, *cols],
-                                 [*_module_rows(fiche, sem, sem.ressources), _total_row(sem.total_ressources)], 1))
-        parts.append(_html_table(f"SAÉ du semestre {sem.numero}", ["SAÉ", *HEADERS, *cols],
-                                 [*_module_rows(fiche, sem, sem.saes), _total_row(sem.total_saes),
-                                  _total_row(sem.total)], 2))
-        parts += [f'<p class="hypothese">Hypothèse : {e(text)}</p>' for text in sem.hypotheses]
+        sections.append({"titre": f"Semestre {sem.numero}", "tables": [
+            {"caption": f"Compétences du semestre {sem.numero}",
+             "headers": ["Compétence", "UE", "Libellé", "Coef", "ECTS"], "rows": _competence_rows(sem),
+             "total_rows": 0},
+            {"caption": f"Ressources du semestre {sem.numero}", "headers": ["Ressources", *HEADERS, *cols],
+             "rows": [*_module_rows(fiche, sem, sem.ressources), _total_row(sem.total_ressources)], "total_rows": 1},
+            {"caption": f"SAÉ du semestre {sem.numero}", "headers": ["SAÉ", *HEADERS, *cols],
+             "rows": [*_module_rows(fiche, sem, sem.saes), _total_row(sem.total_saes), _total_row(sem.total)],
+             "total_rows": 2},
+        ], "hypotheses": [f"Hypothèse : {text}" for text in sem.hypotheses]})
+    annees = [{"caption": label, "headers": ["", *YEAR_HEADERS], "rows": [[label, *row]], "total_rows": 1}
+              for label, row in _year_rows(fiche)]
+    return {"titre": title, "details": details, "notes": _empty_note(fiche), "sections": sections,
+            "annees": annees}
+
+
+def render_html(fiche: Fiche) -> str:
+    e = html.escape
+    doc = fiche_document(fiche)
+    css = (TEMPLATES / "fiche.css").read_text(encoding="utf-8")
+    parts = [f"<h1>{e(doc['titre'])}</h1>", f"<p>{e(doc['details'])}</p>", *(f"<p>{e(n)}</p>" for n in doc["notes"])]
+    for section in doc["sections"]:
+        parts.append(f"<section><h2>{e(section['titre'])}</h2>")
+        parts += [_html_table(t["caption"], t["headers"], t["rows"], t["total_rows"]) for t in section["tables"]]
+        parts += [f'<p class="hypothese">{e(text)}</p>' for text in section["hypotheses"]]
         parts.append("</section>")
-    for label, row in _year_rows(fiche):
-        parts.append(_html_table(label, ["", *YEAR_HEADERS], [[label, *row]], 1))
+    for t in doc["annees"]:
+        parts.append(_html_table(t["caption"], t["headers"], t["rows"], t["total_rows"]))
+    title = doc["titre"]
     template = (TEMPLATES / "fiche.html").read_text(encoding="utf-8")
     return template.replace("{{ title }}", e(title)).replace("{{ css }}", css).replace("{{ body }}", "\n".join(parts))
 

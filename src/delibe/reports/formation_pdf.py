@@ -1,6 +1,7 @@
 """The fiche formation as a PDF: the HTML of :mod:`delibe.reports.fiche` (owned by the formation
 rendering; every number comes from ``delibe.engine.fiche.build_fiche``) printed on A4 landscape, with
-the department's name and page numbers in the margins. Nothing is recomputed or re-laid out here."""
+the department's name and page numbers in the margins. Nothing is recomputed here. Typst prints the
+same tables (``fiche.fiche_document``, which the HTML renders too) unless ``DELIBE_PDF_MOTEUR=weasyprint``."""
 
 from __future__ import annotations
 
@@ -31,8 +32,13 @@ def _css_string(text: str) -> str:
 
 def fiche_pdf(fiche: object, config: ReportConfig | None = None) -> bytes:
     """PDF of a ``delibe.engine.fiche.Fiche``, through ``delibe.reports.fiche.render_html``."""
+    from delibe.reports import typeset
     from delibe.reports.fiche import render_html
 
     config = config or ReportConfig()
     footer = " — ".join(p for p in (config.etablissement, config.departement, "Fiche formation") if p)
+    if typeset.use_typst():
+        from delibe.reports.fiche import fiche_document
+
+        return typeset.fiche_pdf(fiche_document(fiche), config, footer)  # type: ignore[arg-type]  # a Fiche, as below
     return html_to_pdf(render_html(fiche), extra_css=PAGE_CSS % {"footer": _css_string(footer)})  # type: ignore[arg-type]  # fiche is a Fiche (typed object to keep reports off the engine's fiche import)

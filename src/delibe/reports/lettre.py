@@ -47,4 +47,10 @@ def to_html(data: LettreData) -> str:
 
 
 def to_pdf(data: LettreData) -> bytes:
-    return html_to_pdf(to_html(data))
+    """Typst (:mod:`delibe.reports.typeset`, PDF/A-2b) unless ``DELIBE_PDF_MOTEUR=weasyprint``."""
+    from delibe.reports import typeset
+
+    ctx = context(data)
+    if typeset.use_typst([ctx["logo"], ctx["signature"]]):
+        return typeset.lettre_pdf(ctx)
+    return html_to_pdf(render_html(TEMPLATE, ctx))
