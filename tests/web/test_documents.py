@@ -15,6 +15,7 @@ import zipfile
 
 import pytest
 
+from delibe.web.jobs.worker import run_pending
 from delibe.web.models import JuryDecision
 from delibe.web.services import jury as jury_service
 
@@ -272,7 +273,8 @@ def wait_for(client, status_url, limit_s=180):
 
 
 def test_the_batch_zip_of_the_year_holds_pv_bulletins_and_letters_and_its_progress_reaches_100(
-        graded, login, documents_dir):
+        graded, login, documents_dir, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, run by a worker
     jury_service.record_proposals(user=graded.users["president"], run=graded.s2)
     client = login("scolarite")
     start = client.post(url("documents_lot_start", graded.s2.pk), {"president": "Mme Directrice", "membres": ""})
@@ -280,6 +282,8 @@ def test_the_batch_zip_of_the_year_holds_pv_bulletins_and_letters_and_its_progre
     job_id = re.search(r"/documents/lots/([0-9a-f]{32})/", start["Location"]).group(1)
     page = client.get(start["Location"]).content.decode()
     assert "<progress" in page and 'http-equiv="refresh"' in page  # works without JavaScript
+    assert client.get(url("documents_lot_etat", job_id)).json()["state"] == "queued"
+    assert run_pending() == 1  # a `delibe worker` takes the task from the database and renders the zip
     status, seen = wait_for(client, url("documents_lot_etat", job_id))
     assert status["state"] == "done", status
     assert status["percent"] == 100 and status["done"] == status["total"] == 8

@@ -31,7 +31,13 @@ INSTALLED_APPS = [
     "delibe.web.assiduite",
     "ninja", "delibe.api",  # the REST API; ninja listed so that its docs page uses its own static files (no CDN)
     "axes",  # login throttling (web/audit/throttle.py)
+    # background work: Django's Tasks framework (backport), tasks kept in the database, run by `delibe worker`
+    "django_tasks", "django_tasks_db", "delibe.web.jobs",
 ]
+
+# Tasks (docs/adr/0013-tasks-framework.md): queued in the database (SQLite alone, PostgreSQL for several
+# servers); any number of `delibe worker` processes, on any machine sharing the database, run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
