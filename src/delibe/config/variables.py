@@ -83,6 +83,9 @@ VARIABLES: tuple[Variable, ...] = (
              "batches (`lots/`)."),
     Variable("DELIBE_DOCUMENTS_WORKERS", "entier", None,
              "Processes rendering a document batch (default: 2, or 1 on a single-processor machine)."),
+    Variable("DELIBE_WORKER_STALE_SECONDS", "entier", "20",
+             "Seconds without a heartbeat after which a `delibe worker` is taken for dead and its task is given "
+             "back to the queue (docs/adr/0013-tasks-framework.md)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "10",

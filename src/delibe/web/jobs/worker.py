@@ -16,6 +16,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -28,8 +29,8 @@ from delibe.web.jobs.models import WorkerBeat
 
 logger = logging.getLogger("delibe.worker")
 
-BEAT_SECONDS = 2.0  # a worker writes its heartbeat this often
-STALE_SECONDS = 20.0  # a worker silent for this long is dead: its task goes back to the queue
+BEAT_SECONDS = 2.0  # a worker writes its heartbeat this often (at most a quarter of the silence allowed)
+STALE_SECONDS = 20.0  # a worker silent for this long is dead (setting DELIBE_WORKER_STALE_SECONDS)
 MAX_ATTEMPTS = 3  # runs of one task (the first and two recoveries), then it is marked failed
 FORGET_BEATS_AFTER = dt.timedelta(days=1)
 
@@ -47,18 +48,23 @@ def beat(worker_id: str, started: dt.datetime) -> None:
         "host": socket.gethostname()[:200], "pid": os.getpid(), "started": started, "last_seen": timezone.now()})
 
 
-def alive_workers(stale_seconds: float = STALE_SECONDS) -> list[WorkerBeat]:
-    limit = timezone.now() - dt.timedelta(seconds=stale_seconds)
+def stale_seconds() -> float:
+    return float(getattr(settings, "DELIBE_WORKER_STALE_SECONDS", STALE_SECONDS))
+
+
+def alive_workers(stale: float | None = None) -> list[WorkerBeat]:
+    stale_seconds_ = stale_seconds() if stale is None else stale
+    limit = timezone.now() - dt.timedelta(seconds=stale_seconds_)
     return list(WorkerBeat.objects.filter(last_seen__gte=limit).order_by("host", "pid"))
 
 
-def recover_lost_tasks(*, stale_seconds: float = STALE_SECONDS, now: dt.datetime | None = None) -> list[str]:
+def recover_lost_tasks(*, stale: float | None = None, now: dt.datetime | None = None) -> list[str]:
     """Gives back to the queue every RUNNING task whose worker stopped beating; returns their ids.
 
     The update is conditional on the claim it replaces (same status, same ``started_at``): when several
     workers recover at once, exactly one of them wins, and a task claimed again meanwhile is left alone."""
     now = now or timezone.now()
-    limit = now - dt.timedelta(seconds=stale_seconds)
+    limit = now - dt.timedelta(seconds=stale_seconds() if stale is None else stale)
     alive = set(WorkerBeat.objects.filter(last_seen__gte=limit).values_list("worker_id", flat=True))
     recovered = []
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=limit):
@@ -105,7 +111,7 @@ class DelibeWorker(Worker):
                 pass
 
     def _heartbeat(self, stop: threading.Event, started: dt.datetime) -> None:
-        while not stop.wait(BEAT_SECONDS):
+        while not stop.wait(min(BEAT_SECONDS, stale_seconds() / 4)):
             try:
                 close_old_connections()
                 beat(self.worker_id, started)
