@@ -86,6 +86,17 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_WORKER_STALE_SECONDS", "entier", "20",
              "Seconds without a heartbeat after which a `delibe worker` is taken for dead and its task is given "
              "back to the queue (docs/adr/0013-tasks-framework.md)."),
+    Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
+             "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
+             "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),
+    Variable("DELIBE_EMAIL_HOST", "texte", "localhost", "SMTP server that sends Délibé's e-mails."),
+    Variable("DELIBE_EMAIL_PORT", "entier", "25", "Its port (587 with STARTTLS)."),
+    Variable("DELIBE_EMAIL_USER", "texte", "", "SMTP login (empty: none)."),
+    Variable("DELIBE_EMAIL_PASSWORD", "texte", "", "SMTP password."),
+    Variable("DELIBE_EMAIL_STARTTLS", "booléen", "0", "1: STARTTLS to the SMTP server."),
+    Variable("DELIBE_EMAIL_FROM", "texte", "Délibé <ne-pas-repondre@localhost>",
+             "Sender of every e-mail (results, password reset)."),
+    Variable("DELIBE_EMAIL_REPLY_TO", "texte", "", "Reply-To of the results e-mails (e.g. the scolarité's address)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "10",

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",  # login throttling (web/audit/throttle.py)
     # background work: Django's Tasks framework (backport), tasks kept in the database, run by `delibe worker`
     "django_tasks", "django_tasks_db", "delibe.web.jobs",
+    "delibe.web.mail",  # e-mails to students (results after the jury), the demo's mailbox
 ]
 
 # Tasks (docs/adr/0013-tasks-framework.md): queued in the database (SQLite alone, PostgreSQL for several
@@ -137,6 +138,18 @@ DELIBE_FORMATIONS_DIR = variables.value("DELIBE_FORMATIONS_DIR", PROJECT_DIR=PRO
 DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
 DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
+
+# E-mail (Django's e-mail framework): SMTP in production; the demo (settings.dev) keeps them in a mailbox page.
+EMAIL_BACKEND = variables.value("DELIBE_EMAIL_BACKEND")
+EMAIL_HOST = variables.value("DELIBE_EMAIL_HOST")
+EMAIL_PORT = variables.value("DELIBE_EMAIL_PORT")
+EMAIL_HOST_USER = variables.value("DELIBE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = variables.value("DELIBE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = variables.value("DELIBE_EMAIL_STARTTLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = variables.value("DELIBE_EMAIL_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DELIBE_EMAIL_REPLY_TO = variables.value("DELIBE_EMAIL_REPLY_TO")
 DELIBE_MAX_UPLOAD_BYTES = variables.value("DELIBE_MAX_UPLOAD_BYTES")
 DELIBE_LOGIN_MAX_FAILURES = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 DELIBE_LOGIN_WINDOW = variables.value("DELIBE_LOGIN_WINDOW")

@@ -16,3 +16,11 @@ def render_document_batch(job_id: str) -> dict[str, Any]:
     from delibe.web.services import document_batches
 
     return document_batches.render(job_id)
+
+
+@task()
+def send_mail(mail_id: int) -> str:
+    """Sends one e-mail of a mailing at most once (``delibe.web.mail.services.send_one``)."""
+    from delibe.web.mail import services
+
+    return str(services.send_one(mail_id))
