@@ -51,8 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="delibe-faults-"))
+    smtp = SmtpServer() if args.mails else None
     env = {**os.environ, "DELIBE_VAR_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "delibe.config.settings.dev",
            "DELIBE_WORKER_STALE_SECONDS": str(STALE_SECONDS), "DELIBE_DOCUMENTS_WORKERS": "1"}
+    if smtp:
+        env.update({"DELIBE_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                    "DELIBE_EMAIL_HOST": "127.0.0.1", "DELIBE_EMAIL_PORT": str(smtp.port),
+                    "DELIBE_EMAIL_FROM": "Délibé <bench@delibe.invalid>"})
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     started = time.perf_counter()
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = document_batches.job_dir(job_id)
         with (folder / "documents.pickle").open("rb") as handle:
             expected[job_id] = [d.name for d in pickle.load(handle)]  # written by start_batch just above
-    mail_check = _queue_mails(args.mails)
+    mail_check = _queue_mails(args.mails, smtp) if smtp else None
 
     log_dir = tmp / "logs"
     log_dir.mkdir()
@@ -152,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     if duplicates or missing:
         failures.append(f"documents en double : {duplicates}, manquants : {missing}")
     mails = mail_check() if mail_check else None
+    if smtp:
+        smtp.stop()
     if mails and mails["failures"]:
         failures.extend(mails["failures"])
 
@@ -191,14 +198,75 @@ def _worker_in_the_middle_of_a_batch(workers, expected, document_batches):  # ty
     return None
 
 
-def _queue_mails(count: int):  # type: ignore[no-untyped-def]
-    """Queues ``count`` e-mails to an SMTP server on the loopback when the e-mail app is installed;
-    returns the function that checks what that server received."""
-    try:
-        from delibe.web.mail import bench as mail_bench  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return mail_bench.queue(count)
+class SmtpServer:
+    """A real SMTP server on the loopback (aiosmtpd) that counts the messages it receives by Message-ID."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        from aiosmtpd.controller import Controller
+
+        self.received: collections.Counter[str] = collections.Counter()
+        self.lock = threading.Lock()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = int(probe.getsockname()[1])
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        import email
+
+        message_id = email.message_from_bytes(envelope.content)["Message-ID"] or ""
+        with self.lock:
+            self.received[message_id.strip()] += 1
+        return "250 Message accepted"
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def _queue_mails(count: int, smtp: SmtpServer):  # type: ignore[no-untyped-def]
+    """Queues ``count`` e-mails (a student's published results, each to its own address) as the web page
+    does (a mailing, one task per mail); returns the function that checks what the server received."""
+    from django.db import transaction
+
+    from delibe.web.jobs.tasks import send_mail
+    from delibe.web.mail.models import Mail, Mailing, MailStatus
+    from delibe.web.models import SemesterRun
+    from delibe.web.services.documents import published
+
+    runs = [r for r in SemesterRun.objects.order_by("academic_year__label", "semestre") if published(r)]
+    pairs = [(run, e.student) for run in runs for e in run.enrolments.select_related("student").order_by("id")]
+    if not pairs:
+        raise SystemExit("la démo n'a aucun semestre au jury clos : pas de courriel à envoyer")
+    with transaction.atomic():
+        mailings = {run.pk: Mailing.objects.create(run=run, subject=f"Banc d'essai S{run.semestre}") for run in runs}
+        Mail.objects.bulk_create([
+            Mail(mailing=mailings[run.pk], student=student, recipient=f"{student.nip}.{n}@bench.invalid",
+                 status=MailStatus.QUEUED)
+            for n, (run, student) in ((n, pairs[n % len(pairs)]) for n in range(count))])
+        for pk in Mail.objects.filter(mailing__in=list(mailings.values())).order_by("id").values_list("pk", flat=True):
+            send_mail.enqueue(pk)
+
+    def check() -> dict:  # type: ignore[type-arg]
+        statuses = collections.Counter(Mail.objects.filter(mailing__in=mailings.values()).values_list("status", flat=True))
+        sent_ids = set(Mail.objects.filter(mailing__in=mailings.values(), status=MailStatus.SENT)
+                       .values_list("message_id", flat=True))
+        with smtp.lock:
+            received = dict(smtp.received)
+        duplicates = sum(n - 1 for n in received.values() if n > 1)
+        missing = len(sent_ids - set(received))
+        failures = []
+        if duplicates or missing:
+            failures.append(f"courriels en double : {duplicates}, marqués envoyés mais non reçus : {missing}")
+        if statuses.get(MailStatus.SENT, 0) + statuses.get(MailStatus.UNCERTAIN, 0) != count:
+            failures.append(f"courriels : {dict(statuses)}")
+        return {"queued": count, "received": sum(received.values()), "distinct": len(received),
+                "duplicates": duplicates, "missing": missing, "statuses": dict(statuses), "failures": failures}
+
+    return check
 
 
 def markdown(f: dict) -> str:  # type: ignore[type-arg]
@@ -208,18 +276,20 @@ def markdown(f: dict) -> str:  # type: ignore[type-arg]
         ("Base", f"{f['database']} (démo : 60 apprentis, construite en {f['build_demo_s']} s)"),
         ("Workers", f"{f['workers']} processus `delibe worker`, 1 processus de rendu chacun"),
         ("Lots (un par semestre de l'année)", f"{f['batches']} lots, {f['documents_expected']} documents attendus"),
-        ("Worker tué (SIGKILL)", f"pid {k.get('pid')} à {k.get('at_s', 0):.1f} s, "
-                                 f"après {k.get('done')} document(s) de son lot ; un worker relancé"),
-        ("Tâches reprises par un autre worker", f"{f['tasks_run_again']} sur {f['tasks']} "
-                                                f"(silence toléré : {f['stale_s']} s)"),
-        ("Documents dans les zips", f"{f['documents_in_zips']} : {f['duplicates']} en double, "
-                                    f"{f['missing']} manquant(s)"),
+        ("Worker tué (SIGKILL)", (f"pid {k.get('pid')} à {k.get('at_s', 0):.1f} s, "
+                                 f"après {k.get('done')} document(s) de son lot ; un worker relancé")),
+        ("Tâches reprises par un autre worker", (f"{f['tasks_run_again']} sur {f['tasks']} "
+                                                f"(silence toléré : {f['stale_s']} s)")),
+        ("Documents dans les zips", (f"{f['documents_in_zips']} : {f['duplicates']} en double, "
+                                    f"{f['missing']} manquant(s)")),
         ("Durée (file vidée)", f"{f['run_s']} s"),
     ]
     if f["mails"]:
         m = f["mails"]
-        rows.append(("E-mails", f"{m['queued']} en file, {m['received']} reçus par le serveur SMTP, "
-                                f"{m['duplicates']} en double, {m['missing']} manquant(s)"))
+        rows.append(("E-mails (un par tâche, bulletin PDF joint)",
+                     (f"{m['queued']} en file, {m['received']} reçus par le serveur SMTP du banc, "
+                     f"{m['duplicates']} en double, {m['missing']} manquant(s), "
+                     f"{m['statuses'].get('incertain', 0)} interrompu(s) pendant l'échange SMTP (non renvoyés)")))
     rows.append(("Résultat", "réussi" if not f["failures"] else "ÉCHEC : " + "; ".join(f["failures"])))
     return "| | |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows)
 

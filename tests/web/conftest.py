@@ -127,6 +127,20 @@ def close_jury(world: World, run, username: str = "president") -> None:
               motifs={item.key: "Clos par le test malgré ce point" for item in jury_checklist(run).items})
 
 
+@pytest.fixture
+def graded(world):
+    """The world with every module of S1 and S2 graded: Alice 12 everywhere, Bruno 9."""
+    grade_whole_year(world, alice_average=12, bruno_average=9)
+    return world
+
+
+@pytest.fixture
+def documents_dir(settings, tmp_path):
+    settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
+    settings.DELIBE_DOCUMENTS_WORKERS = 1
+    return settings.DELIBE_DOCUMENTS_DIR
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo database (services/demo.py) built once per test module inside a transaction rolled back

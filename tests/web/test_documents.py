@@ -19,26 +19,11 @@ from delibe.web.jobs.worker import run_pending
 from delibe.web.models import JuryDecision
 from delibe.web.services import jury as jury_service
 
-from .conftest import grade_whole_year
-
 
 def pdf_text(content: bytes) -> str:
     assert content.startswith(b"%PDF"), content[:200]
     result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
     return result.stdout.decode("utf-8")
-
-
-@pytest.fixture
-def graded(world):
-    grade_whole_year(world, alice_average=12, bruno_average=9)
-    return world
-
-
-@pytest.fixture
-def documents_dir(settings, tmp_path):
-    settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
-    settings.DELIBE_DOCUMENTS_WORKERS = 1
-    return settings.DELIBE_DOCUMENTS_DIR
 
 
 def page_text(response) -> str:

@@ -20,7 +20,7 @@ from delibe.web.jobs.tasks import render_document_batch
 from delibe.web.services import document_batches as batches
 from delibe.web.services import document_worker
 
-from .test_documents import documents_dir, graded, url  # noqa: F401 — fixtures
+from .test_documents import url
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

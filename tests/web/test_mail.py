@@ -21,7 +21,7 @@ from delibe.web.mail.models import Mail, MailboxMessage, MailStatus
 from delibe.web.services import jury as jury_service
 
 from .conftest import close_jury
-from .test_documents import documents_dir, graded, page_text, url  # noqa: F401 — fixtures
+from .test_documents import page_text
 
 REFUSED = "refuse@etu.example.org"
 
@@ -33,13 +33,13 @@ class Inbox:
         self.messages: list[tuple[str, email.message.EmailMessage]] = []
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 — aiosmtpd's hook
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook
         if address == REFUSED:
             return "550 5.1.1 Adresse inconnue"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             for rcpt in envelope.rcpt_tos:

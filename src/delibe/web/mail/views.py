@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
 from delibe.web.mail import services
-from delibe.web.mail.models import Mailing, MailboxMessage, MailStatus
+from delibe.web.mail.models import MailboxMessage, Mailing, MailStatus
 from delibe.web.views.pages import get_run
 
 MAILBOX_BACKEND = "delibe.web.mail.backends.MailboxBackend"

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF012  (Django reads Migration class attributes as plain lists by design)
 from django.db import migrations, models
 
 
