@@ -4,13 +4,7 @@ SMTP server on the loopback (aiosmtpd) whose received messages the tests read.""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
-
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail as django_mail
 
 from delibe.web.audit.models import AuditEntry
@@ -20,52 +14,8 @@ from delibe.web.mail import services
 from delibe.web.mail.models import Mail, MailboxMessage, MailStatus
 from delibe.web.services import jury as jury_service
 
-from .conftest import close_jury
+from .conftest import REFUSED, close_jury
 from .test_documents import page_text
-
-REFUSED = "refuse@etu.example.org"
-
-
-class Inbox:
-    """What the SMTP server received: one parsed message per recipient."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, email.message.EmailMessage]] = []
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook
-        if address == REFUSED:
-            return "550 5.1.1 Adresse inconnue"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            for rcpt in envelope.rcpt_tos:
-                self.messages.append((rcpt, parsed))
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for rcpt, m in self.messages if rcpt == address]
-
-
-@pytest.fixture
-def smtp(settings):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on the loopback
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "Scolarité MMI <scolarite@iut.example.org>"
-    settings.DELIBE_EMAIL_REPLY_TO = "scolarite-mmi@iut.example.org"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
@@ -81,7 +31,7 @@ def closed(graded, documents_dir):
     return graded
 
 
-def attachments(message: email.message.EmailMessage) -> list[str]:
+def attachments(message) -> list[str]:
     return sorted(part.get_filename() for part in message.iter_attachments())
 
 
