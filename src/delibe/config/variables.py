@@ -97,6 +97,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_EMAIL_FROM", "texte", "Délibé <ne-pas-repondre@localhost>",
              "Sender of every e-mail (results, password reset)."),
     Variable("DELIBE_EMAIL_REPLY_TO", "texte", "", "Reply-To of the results e-mails (e.g. the scolarité's address)."),
+    Variable("DELIBE_CAS_SERVER_URL", "texte", "",
+             "The university's CAS server (e.g. `https://cas.univ.example.fr/cas/`); empty: no CAS sign-in."),
+    Variable("DELIBE_CAS_VERSION", "texte", "3", "CAS protocol version: 2 or 3."),
+    Variable("DELIBE_LOCAL_LOGIN", "booléen", "1",
+             "1: every account may also sign in with a local password; 0: only administrators (the others "
+             "through CAS)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_LOGIN_MAX_FAILURES", "entier", "10",

@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from delibe.web.comptes import views as comptes
 from delibe.web.views import jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="delibe/login.html",
-                                                    redirect_authenticated_user=True), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/", comptes.LoginView.as_view(), name="login"),
+    path("deconnexion/", comptes.LogoutView.as_view(), name="logout"),  # ends a CAS session at the CAS server too
     # Password reset by e-mail (Django's auth views, French templates in templates/delibe/motdepasse/)
     path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
         template_name="delibe/motdepasse/demande.html", email_template_name="delibe/motdepasse/courriel.txt",

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # background work: Django's Tasks framework (backport), tasks kept in the database, run by `delibe worker`
     "django_tasks", "django_tasks_db", "delibe.web.jobs",
     "delibe.web.mail",  # e-mails to students (results after the jury), the demo's mailbox
+    "django_cas_ng", "delibe.web.comptes",  # university sign-in (CAS), the cas_id of each account
 ]
 
 # Tasks (docs/adr/0013-tasks-framework.md): queued in the database (SQLite alone, PostgreSQL for several
@@ -79,9 +80,23 @@ PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture
 # Login throttling (django-axes, web/audit/throttle.py): failures counted per account (normalised
 # username) and per client address; at the limit, 429 until the window has passed.
 AUTHENTICATION_BACKENDS = [
-    "delibe.web.audit.axes_backend.LoginAttemptsBackend",
+    "delibe.web.audit.axes_backend.LoginAttemptsBackend",  # first: a locked-out login goes no further
     "django.contrib.auth.backends.ModelBackend",
+    "delibe.web.comptes.backends.UniversityCASBackend",  # CAS tickets only (never creates an account)
 ]
+
+# University sign-in (CAS 2.0/3.0, django-cas-ng): on when DELIBE_CAS_SERVER_URL is set. Accounts are
+# matched by their cas_id (comptes.CasAccount); unknown logins are refused, never created.
+CAS_SERVER_URL = variables.value("DELIBE_CAS_SERVER_URL") or None
+CAS_VERSION = variables.value("DELIBE_CAS_VERSION")
+CAS_CREATE_USER = False
+CAS_LOGOUT_COMPLETELY = True  # signing out of Délibé signs out of the CAS too (single sign-out)
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_RETRY_LOGIN = False
+CAS_CHECK_NEXT = True
+DELIBE_LOCAL_LOGIN = variables.value("DELIBE_LOCAL_LOGIN")
 AXES_FAILURE_LIMIT = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 AXES_COOLOFF_TIME = dt.timedelta(seconds=variables.value("DELIBE_LOGIN_WINDOW"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one at the limit locks
