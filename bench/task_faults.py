@@ -31,7 +31,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 STALE_SECONDS = 6  # heartbeat silence after which the killed worker's task is given back (default 20)
@@ -186,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failures else 0
 
 
-def _worker_in_the_middle_of_a_batch(workers, expected, document_batches):  # type: ignore[no-untyped-def]
+def _worker_in_the_middle_of_a_batch(workers: list[subprocess.Popen[bytes]], expected: dict[str, list[str]],
+                                     document_batches: Any) -> tuple[subprocess.Popen[bytes], str, int] | None:
     """(process, batch, documents done) of a live worker that has rendered part of a batch, else None."""
     for job_id in expected:
         status = document_batches.worker.read_status(document_batches.job_dir(job_id))
@@ -215,7 +218,7 @@ class SmtpServer:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import email
 
         message_id = email.message_from_bytes(envelope.content)["Message-ID"] or ""
@@ -227,7 +230,7 @@ class SmtpServer:
         self.controller.stop()
 
 
-def _queue_mails(count: int, smtp: SmtpServer):  # type: ignore[no-untyped-def]
+def _queue_mails(count: int, smtp: SmtpServer) -> Callable[[], dict[str, Any]]:
     """Queues ``count`` e-mails (a student's published results, each to its own address) as the web page
     does (a mailing, one task per mail); returns the function that checks what the server received."""
     from django.db import transaction
@@ -250,7 +253,7 @@ def _queue_mails(count: int, smtp: SmtpServer):  # type: ignore[no-untyped-def]
         for pk in Mail.objects.filter(mailing__in=list(mailings.values())).order_by("id").values_list("pk", flat=True):
             send_mail.enqueue(pk)
 
-    def check() -> dict:  # type: ignore[type-arg]
+    def check() -> dict[str, Any]:
         statuses = collections.Counter(Mail.objects.filter(mailing__in=mailings.values()).values_list("status", flat=True))
         sent_ids = set(Mail.objects.filter(mailing__in=mailings.values(), status=MailStatus.SENT)
                        .values_list("message_id", flat=True))
@@ -269,7 +272,7 @@ def _queue_mails(count: int, smtp: SmtpServer):  # type: ignore[no-untyped-def]
     return check
 
 
-def markdown(f: dict) -> str:  # type: ignore[type-arg]
+def markdown(f: dict[str, Any]) -> str:
     k = f["killed"] or {}
     rows = [
         ("Machine", f["machine"]),

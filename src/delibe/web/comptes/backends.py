@@ -14,7 +14,7 @@ REFUSAL = "delibe_cas_refusal"  # request attribute: ("ticket", "") or ("unknown
 
 
 class UniversityCASBackend(CASBackend):
-    def authenticate(self, request: Any, ticket: str, service: str) -> Any:  # type: ignore[override]
+    def authenticate(self, request: Any, ticket: str, service: str) -> Any:  # type: ignore[override]  # (CAS credentials only: password logins never reach it)
         client = get_cas_client(service_url=service, request=request)
         try:
             login, _attributes, _pgtiou = client.verify_ticket(ticket)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,7 @@ class CasAccount(models.Model):
     class Meta:
         verbose_name = _("identifiant universitaire")
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.cas_id = self.cas_id.strip().lower()  # CAS logins are compared without case
         super().save(*args, **kwargs)
 

@@ -49,7 +49,7 @@ class CasLoginView(cas_views.LoginView):
     ``logoutRequest``: single sign-out (the session of that ticket ends)."""
 
     @method_decorator(csrf_exempt)  # the CAS server posts the single sign-out request
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not cas_enabled():
             raise Http404("La connexion par l'université (CAS) n'est pas configurée.")
         return super().dispatch(request, *args, **kwargs)
@@ -65,7 +65,7 @@ class CasLoginView(cas_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     """Signs out; a session opened by CAS also ends at the CAS server (single sign-out), others stay local."""
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         key = request.session.session_key
         if cas_enabled() and key and SessionTicket.objects.filter(session_key=key).exists():
             return cas_views.LogoutView().get(request)
