@@ -114,6 +114,8 @@ class Screen:
 SCREENS = [
     Screen("connexion", "anonyme", lambda w: "/connexion/"),
     Screen("connexion refusée", "anonyme", lambda w: "/connexion/", wrong_password),
+    Screen("mot de passe oublié", "anonyme", lambda w: "/mot-de-passe/oublie/"),
+    Screen("lien de mot de passe périmé", "anonyme", lambda w: "/mot-de-passe/nouveau/MQ/perime/"),
     Screen("accueil administrateur", "admin", lambda w: "/"),
     Screen("accueil scolarité", "scolarite", lambda w: "/"),
     Screen("accueil responsable", "responsable", lambda w: "/"),
@@ -168,6 +170,8 @@ SCREENS = [
     Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
     Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
     Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
+    Screen("envoi des résultats par courriel", "scolarite", lambda w: f"/courriels/semestres/{w.s2.pk}/",
+           locked=True),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
 ]
