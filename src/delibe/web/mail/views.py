@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
+from delibe.web.context_processors import MAILBOX_BACKEND
 from delibe.web.mail import services
 from delibe.web.mail.models import MailboxMessage, Mailing, MailStatus
 from delibe.web.views.pages import get_run
-
-MAILBOX_BACKEND = "delibe.web.mail.backends.MailboxBackend"
 
 
 @login_required
