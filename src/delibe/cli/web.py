@@ -53,6 +53,9 @@ def _runserver(host: str, port: int, *, with_worker: bool = False) -> None:
 
     worker = _start_worker() if with_worker else None
     click.echo(f"Délibé sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    if worker is not None:  # stopped by a signal rather than Ctrl+C, the server still stops its worker
+        for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, lambda *_: sys.exit(0))
     try:
         call_command("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
     finally:
