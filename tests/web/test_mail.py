@@ -196,3 +196,14 @@ def test_the_demo_mailbox_keeps_the_messages_and_shows_a_student_only_theirs(clo
 
 def test_the_mailbox_page_does_not_exist_when_mails_really_leave(closed, login, smtp):
     assert login("scolarite").get(url_mail("boite")).status_code == 404
+
+
+def test_a_student_whose_documents_cannot_be_made_gets_a_failed_status_not_an_endless_wait(closed, login, smtp):
+    from delibe.web.models import Enrolment
+
+    login("scolarite").post(url_mail("envoyer", closed.s2.pk))
+    Enrolment.objects.filter(student=closed.bruno, semester=closed.s2).delete()  # no bulletin any more
+    run_pending()
+    bruno = Mail.objects.get(recipient="bruno@etu.example.org")
+    assert bruno.status == MailStatus.FAILED and "Documents impossibles à produire" in bruno.error
+    assert len(smtp.messages) == 1

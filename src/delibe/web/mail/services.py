@@ -203,7 +203,12 @@ def send_one(mail_id: int) -> str:
         return str(mail.status)
     run = mail.mailing.run
     message_id = f"<delibe-{mail.mailing_id}-{mail.pk}@{_domain()}>"
-    message = message_for(run, mail.student, mail.recipient, message_id=message_id)  # before any mark
+    try:
+        message = message_for(run, mail.student, mail.recipient, message_id=message_id)  # before any mark
+    except docs.DocumentError as error:  # nothing sent: said on the page, can be retried once fixed
+        Mail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED).update(
+            status=MailStatus.FAILED, error=f"Documents impossibles à produire : {error}")
+        return MailStatus.FAILED
     if not Mail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED).update(
             status=MailStatus.SENDING, attempts=F("attempts") + 1, message_id=message_id):
         return "déjà pris"
