@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import time
 import zipfile
@@ -96,6 +97,7 @@ def test_a_batch_rendered_again_after_its_worker_died_gives_one_whole_zip(graded
     folder = batches.job_dir(job_id)
     # The first worker began the zip and died: a half-written temporary file and a running status remain.
     (folder / ".delibe-abc.zip.part").write_bytes(b"PK\x03\x04 la moitie")
+    os.utime(folder / ".delibe-abc.zip.part", (time.time() - 60, time.time() - 60))  # untouched for a minute
     document_worker.write_status(folder, state="running", done=2, total=5, current="x", pid=999999, attempt=1)
     assert jobs.run_pending() == 1
     status = batches.batch_status(job_id)
@@ -134,3 +136,13 @@ def test_a_batch_whose_task_failed_for_good_shows_an_error(graded, login, docume
     DBTaskResult.objects.update(status="FAILED")
     status = client.get(url("documents_lot_etat", job_id)).json()
     assert status["state"] == "error" and "relancez le lot" in status["error"]
+
+
+def test_a_zip_still_being_written_by_a_live_worker_is_left_to_it(graded, login, documents_dir, db_tasks):
+    """A worker taken for dead while alive (its heartbeat delayed) still writes its zip: the second run
+    does not delete the file under it; each run replaces the zip whole, atomically."""
+    job_id = start(login("scolarite"), graded.s1)
+    folder = batches.job_dir(job_id)
+    (folder / ".delibe-vivant.zip.part").write_bytes(b"PK\x03\x04 en cours")  # touched just now
+    assert jobs.run_pending() == 1
+    assert (folder / ".delibe-vivant.zip.part").exists() and batches.batch_status(job_id).state == "done"

@@ -133,7 +133,9 @@ def render(job_id: str) -> dict[str, Any]:
     folder = job_dir(job_id)
     status = worker.read_status(folder)
     if not (status.get("state") == "done" and (folder / worker.ZIP).is_file()):
-        worker.run(folder, workers())
+        from delibe.web.jobs.worker import stale_seconds
+
+        worker.run(folder, workers(), leftover_after=stale_seconds())
         status = worker.read_status(folder)
     if status.get("state") == "error":
         raise BatchError(status.get("error", "rendu impossible"))

@@ -42,13 +42,19 @@ def read_status(job_dir: Path) -> dict[str, Any]:
         return {}
 
 
-def run(job_dir: Path, workers: int) -> int:
+def run(job_dir: Path, workers: int, *, leftover_after: float = 60.0) -> int:
+    """Renders the batch; a half-written zip left by a dead worker (unchanged for ``leftover_after``
+    seconds: a live writer keeps touching its file) is removed first."""
     from delibe.reports import batch
 
     pid = os.getpid()
     attempt = int(read_status(job_dir).get("attempt", 0)) + 1
-    for leftover in job_dir.glob(".delibe-*.zip.part"):  # a zip begun by a worker that died
-        leftover.unlink(missing_ok=True)
+    for leftover in job_dir.glob(".delibe-*.zip.part"):
+        try:
+            if time.time() - leftover.stat().st_mtime > leftover_after:
+                leftover.unlink(missing_ok=True)
+        except OSError:  # removed meanwhile by its own writer
+            pass
     try:
         with (job_dir / DOCUMENTS).open("rb") as handle:
             documents = pickle.load(handle)  # written by this application (services/document_batches.py)
