@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-STALE_SECONDS = 6  # heartbeat silence after which the killed worker's task is given back (default 20)
+STALE_SECONDS = 20  # heartbeat silence after which the killed worker's task is given back (--stale)
 
 
 def worker_command() -> list[str]:
@@ -49,13 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--semesters", type=int, default=0, help="at most this many semesters (0: the whole year)")
     parser.add_argument("--mails", type=int, default=300, help="e-mails to send (when the e-mail app exists)")
     parser.add_argument("--deadline", type=float, default=1200, help="seconds before giving up (default 1200)")
+    parser.add_argument("--stale", type=int, default=STALE_SECONDS,
+                        help="DELIBE_WORKER_STALE_SECONDS of the workers (default 20, Délibé's default)")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="delibe-faults-"))
     smtp = SmtpServer() if args.mails else None
     env = {**os.environ, "DELIBE_VAR_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "delibe.config.settings.dev",
-           "DELIBE_WORKER_STALE_SECONDS": str(STALE_SECONDS), "DELIBE_DOCUMENTS_WORKERS": "1"}
+           "DELIBE_WORKER_STALE_SECONDS": str(args.stale), "DELIBE_DOCUMENTS_WORKERS": "1"}
     if smtp:
         env.update({"DELIBE_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
                     "DELIBE_EMAIL_HOST": "127.0.0.1", "DELIBE_EMAIL_PORT": str(smtp.port),
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         "tasks_run_again": len(rerun),
         "killed": killed,
         "run_s": round(run_s, 1),
-        "stale_s": STALE_SECONDS,
+        "stale_s": args.stale,
         "mails": mails,
         "failures": failures,
     }
