@@ -135,6 +135,8 @@ class Screen:
 SCREENS = [
     Screen("connexion", "anonyme", lambda w: "/connexion/"),
     Screen("connexion refusée", "anonyme", lambda w: "/connexion/", wrong_password),
+    Screen("mot de passe oublié", "anonyme", lambda w: "/mot-de-passe/oublie/"),
+    Screen("lien de mot de passe périmé", "anonyme", lambda w: "/mot-de-passe/nouveau/MQ/perime/"),
     Screen("accueil administrateur", "admin", lambda w: "/"),
     Screen("accueil scolarité", "scolarite", lambda w: "/"),
     Screen("accueil responsable", "responsable", lambda w: "/"),
@@ -204,6 +206,8 @@ SCREENS = [
     # groups and photos (issue 13)
     Screen("partitions et groupes", "scolarite", lambda w: f"/semestres/{w.s1.pk}/groupes/"),
     Screen("import de photos", "scolarite", lambda w: f"/departements/{w.department.pk}/photos/"),
+    Screen("envoi des résultats par courriel", "scolarite", lambda w: f"/courriels/semestres/{w.s2.pk}/",
+           locked=True),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
     # people, module assignments and department settings (issue 13)

@@ -4,6 +4,10 @@ two students, one account per role, and a second department whose objects must s
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import socket
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +140,20 @@ def close_jury(world: World, run, username: str = "president") -> None:
               motifs={item.key: "Clos par le test malgré ce point" for item in jury_checklist(run).items})
 
 
+@pytest.fixture
+def graded(world):
+    """The world with every module of S1 and S2 graded: Alice 12 everywhere, Bruno 9."""
+    grade_whole_year(world, alice_average=12, bruno_average=9)
+    return world
+
+
+@pytest.fixture
+def documents_dir(settings, tmp_path):
+    settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
+    settings.DELIBE_DOCUMENTS_WORKERS = 1
+    return settings.DELIBE_DOCUMENTS_DIR
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo database (services/demo.py) built once per test module inside a transaction rolled back
@@ -152,3 +170,53 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+# --- a real SMTP server on the loopback (aiosmtpd) -----------------------------------------------------
+
+REFUSED = "refuse@etu.example.org"
+
+
+class Inbox:
+    """What the SMTP server received: one parsed message per recipient."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, email.message.EmailMessage]] = []
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd's hook
+        if address == REFUSED:
+            return "550 5.1.1 Adresse inconnue"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.messages.append((rcpt, parsed))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for rcpt, m in self.messages if rcpt == address]
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), Django's SMTP backend pointed at it, tasks in the database."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on the loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    settings.DEFAULT_FROM_EMAIL = "Scolarité MMI <scolarite@iut.example.org>"
+    settings.DELIBE_EMAIL_REPLY_TO = "scolarite-mmi@iut.example.org"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    yield inbox
+    controller.stop()

@@ -15,29 +15,15 @@ import zipfile
 
 import pytest
 
+from delibe.web.jobs.worker import run_pending
 from delibe.web.models import JuryDecision
 from delibe.web.services import jury as jury_service
-
-from .conftest import grade_whole_year
 
 
 def pdf_text(content: bytes) -> str:
     assert content.startswith(b"%PDF"), content[:200]
     result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True)
     return result.stdout.decode("utf-8")
-
-
-@pytest.fixture
-def graded(world):
-    grade_whole_year(world, alice_average=12, bruno_average=9)
-    return world
-
-
-@pytest.fixture
-def documents_dir(settings, tmp_path):
-    settings.DELIBE_DOCUMENTS_DIR = tmp_path / "documents"
-    settings.DELIBE_DOCUMENTS_WORKERS = 1
-    return settings.DELIBE_DOCUMENTS_DIR
 
 
 def page_text(response) -> str:
@@ -288,7 +274,8 @@ def wait_for(client, status_url, limit_s=180):
 
 
 def test_the_batch_zip_of_the_year_holds_pv_bulletins_and_letters_and_its_progress_reaches_100(
-        graded, login, documents_dir):
+        graded, login, documents_dir, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, run by a worker
     jury_service.record_proposals(user=graded.users["president"], run=graded.s2)
     client = login("scolarite")
     start = client.post(url("documents_lot_start", graded.s2.pk), {"president": "Mme Directrice", "membres": ""})
@@ -296,6 +283,8 @@ def test_the_batch_zip_of_the_year_holds_pv_bulletins_and_letters_and_its_progre
     job_id = re.search(r"/documents/lots/([0-9a-f]{32})/", start["Location"]).group(1)
     page = client.get(start["Location"]).content.decode()
     assert "<progress" in page and 'http-equiv="refresh"' in page  # works without JavaScript
+    assert client.get(url("documents_lot_etat", job_id)).json()["state"] == "queued"
+    assert run_pending() == 1  # a `delibe worker` takes the task from the database and renders the zip
     status, seen = wait_for(client, url("documents_lot_etat", job_id))
     assert status["state"] == "done", status
     assert status["percent"] == 100 and status["done"] == status["total"] == 8

@@ -6,6 +6,8 @@ Django is imported only here, so ``delibe --help`` and the engine commands stay 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 
 import click
@@ -44,13 +46,38 @@ def check_host(host: str) -> None:
             "et DELIBE_ALLOWED_HOSTS, derrière gunicorn et nginx (docs/deployment.md).")
 
 
-def _runserver(host: str, port: int) -> None:
+def _runserver(host: str, port: int, *, with_worker: bool = False) -> None:
     from django.core.management import call_command
 
     check_host(host)
 
+    worker = _start_worker() if with_worker else None
     click.echo(f"Délibé sert http://{host}:{port}/ (Ctrl+C pour arrêter)")
-    call_command("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
+    if worker is not None:  # stopped by a signal rather than Ctrl+C, the server still stops its worker
+        for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop_signal, lambda *_: sys.exit(0))
+    try:
+        call_command("runserver", f"{host}:{port}", "--noreload", "--insecure", "--skip-checks")
+    finally:
+        if worker is not None:
+            _stop_worker(worker)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """The demo's background worker (``delibe worker``), a child process stopped with the server."""
+    process = subprocess.Popen([sys.executable, "-m", "delibe.cli", "worker"], stdin=subprocess.DEVNULL)
+    click.echo(f"Délibé : worker lancé (processus {process.pid}) pour les lots de documents et les envois.")
+    return process
+
+
+def _stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)  # finishes its current task, then stops
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @click.command()
@@ -58,9 +85,12 @@ def _runserver(host: str, port: int) -> None:
 @click.option("--reset", is_flag=True, help="Effacer la base de démonstration et tout recréer.")
 @click.option("--host", default=HOST, show_default=True)
 @click.option("--port", default=PORT, show_default=True, type=int)
-def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
+@click.option("--worker/--no-worker", "with_worker", default=True, show_default=True,
+              help="Lancer aussi un worker (delibe worker) pour les tâches en arrière-plan.")
+def demo(no_serve: bool, reset: bool, host: str, port: int, with_worker: bool) -> None:
     """Prépare la base de démonstration (formation but-mmi-dijon, ~60 apprentis de BUT1 à BUT3, comptes
-    de chaque rôle), affiche les comptes, puis sert l'application (sur une adresse locale seulement)."""
+    de chaque rôle), affiche les comptes, puis sert l'application (sur une adresse locale seulement) avec
+    un worker pour les tâches en arrière-plan (lots de documents)."""
     _setup()
     if not no_serve:
         check_host(host)
@@ -84,7 +114,7 @@ def demo(no_serve: bool, reset: bool, host: str, port: int) -> None:
     click.echo("")
     click.echo(report.summary)
     if not no_serve:
-        _runserver(host, port)
+        _runserver(host, port, with_worker=with_worker)
 
 
 @click.command()

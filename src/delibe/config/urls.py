@@ -6,6 +6,8 @@ urlpatterns: list[object] = [
     path("journal/", include("delibe.web.audit.urls")),
     path("api/", include("delibe.api.urls")),
     path("assiduite/", include("delibe.web.assiduite.urls")),
+    path("courriels/", include("delibe.web.mail.urls")),
+    path("cas/", include("delibe.web.comptes.urls")),
     path("", include("delibe.web.interop_urls")),
     path("", include("delibe.web.urls")),
 ]

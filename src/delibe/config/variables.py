@@ -87,6 +87,26 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_PDF_MOTEUR", "texte", "typst",
              "The engine printing the PDF documents: `typst` (PDF/A-2b, about ten times faster) or `weasyprint` "
              "(the previous engine, kept as a fallback; docs/adr/0013-typst-documents.md)."),
+    Variable("DELIBE_WORKER_STALE_SECONDS", "entier", "20",
+             "Seconds without a heartbeat after which a `delibe worker` is taken for dead and its task is given "
+             "back to the queue (docs/adr/0014-tasks-framework.md)."),
+    Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
+             "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
+             "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),
+    Variable("DELIBE_EMAIL_HOST", "texte", "localhost", "SMTP server that sends Délibé's e-mails."),
+    Variable("DELIBE_EMAIL_PORT", "entier", "25", "Its port (587 with STARTTLS)."),
+    Variable("DELIBE_EMAIL_USER", "texte", "", "SMTP login (empty: none)."),
+    Variable("DELIBE_EMAIL_PASSWORD", "texte", "", "SMTP password."),
+    Variable("DELIBE_EMAIL_STARTTLS", "booléen", "0", "1: STARTTLS to the SMTP server."),
+    Variable("DELIBE_EMAIL_FROM", "texte", "Délibé <ne-pas-repondre@localhost>",
+             "Sender of every e-mail (results, password reset)."),
+    Variable("DELIBE_EMAIL_REPLY_TO", "texte", "", "Reply-To of the results e-mails (e.g. the scolarité's address)."),
+    Variable("DELIBE_CAS_SERVER_URL", "texte", "",
+             "The university's CAS server (e.g. `https://cas.univ.example.fr/cas/`); empty: no CAS sign-in."),
+    Variable("DELIBE_CAS_VERSION", "texte", "3", "CAS protocol version: 2 or 3."),
+    Variable("DELIBE_LOCAL_LOGIN", "booléen", "1",
+             "1: every account may also sign in with a local password; 0: only administrators (the others "
+             "through CAS)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_PHOTOS_DIR", "chemin", "{VAR_DIR}/photos",

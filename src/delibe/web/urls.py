@@ -1,14 +1,26 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
+from delibe.web.comptes import views as comptes
 from delibe.web.views import annees, etudiants, groupes, jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="delibe/login.html",
-                                                    redirect_authenticated_user=True), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/", comptes.LoginView.as_view(), name="login"),
+    path("deconnexion/", comptes.LogoutView.as_view(), name="logout"),  # ends a CAS session at the CAS server too
+    # Password reset by e-mail (Django's auth views, French templates in templates/delibe/motdepasse/)
+    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
+        template_name="delibe/motdepasse/demande.html", email_template_name="delibe/motdepasse/courriel.txt",
+        subject_template_name="delibe/motdepasse/objet.txt", success_url=reverse_lazy("delibe:password_reset_done"),
+    ), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(
+        template_name="delibe/motdepasse/envoye.html"), name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="delibe/motdepasse/nouveau.html", success_url=reverse_lazy("delibe:password_reset_complete"),
+    ), name="password_reset_confirm"),
+    path("mot-de-passe/change/", auth_views.PasswordResetCompleteView.as_view(
+        template_name="delibe/motdepasse/fait.html"), name="password_reset_complete"),
     path("", pages.home, name="home"),
     path("formations/<int:pk>/", pages.formation_detail, name="formation"),
     path("semestres/<int:pk>/", pages.semester_dashboard, name="semestre"),

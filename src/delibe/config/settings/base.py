@@ -31,7 +31,15 @@ INSTALLED_APPS = [
     "delibe.web.assiduite",
     "ninja", "delibe.api",  # the REST API; ninja listed so that its docs page uses its own static files (no CDN)
     "axes",  # login throttling (web/audit/throttle.py)
+    # background work: Django's Tasks framework (backport), tasks kept in the database, run by `delibe worker`
+    "django_tasks", "django_tasks_db", "delibe.web.jobs",
+    "delibe.web.mail",  # e-mails to students (results after the jury), the demo's mailbox
+    "django_cas_ng", "delibe.web.comptes",  # university sign-in (CAS), the cas_id of each account
 ]
+
+# Tasks (docs/adr/0014-tasks-framework.md): queued in the database (SQLite alone, PostgreSQL for several
+# servers); any number of `delibe worker` processes, on any machine sharing the database, run them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,9 +80,23 @@ PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture
 # Login throttling (django-axes, web/audit/throttle.py): failures counted per account (normalised
 # username) and per client address; at the limit, 429 until the window has passed.
 AUTHENTICATION_BACKENDS = [
-    "delibe.web.audit.axes_backend.LoginAttemptsBackend",
+    "delibe.web.audit.axes_backend.LoginAttemptsBackend",  # first: a locked-out login goes no further
     "django.contrib.auth.backends.ModelBackend",
+    "delibe.web.comptes.backends.UniversityCASBackend",  # CAS tickets only (never creates an account)
 ]
+
+# University sign-in (CAS 2.0/3.0, django-cas-ng): on when DELIBE_CAS_SERVER_URL is set. Accounts are
+# matched by their cas_id (comptes.CasAccount); unknown logins are refused, never created.
+CAS_SERVER_URL = variables.value("DELIBE_CAS_SERVER_URL") or None
+CAS_VERSION = variables.value("DELIBE_CAS_VERSION")
+CAS_CREATE_USER = False
+CAS_LOGOUT_COMPLETELY = True  # signing out of Délibé signs out of the CAS too (single sign-out)
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_RETRY_LOGIN = False
+CAS_CHECK_NEXT = True
+DELIBE_LOCAL_LOGIN = variables.value("DELIBE_LOCAL_LOGIN")
 AXES_FAILURE_LIMIT = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 AXES_COOLOFF_TIME = dt.timedelta(seconds=variables.value("DELIBE_LOGIN_WINDOW"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one at the limit locks
@@ -130,6 +152,19 @@ STATIC_ROOT = variables.value("DELIBE_STATIC_ROOT", VAR_DIR=VAR_DIR)
 DELIBE_FORMATIONS_DIR = variables.value("DELIBE_FORMATIONS_DIR", PROJECT_DIR=PROJECT_DIR)
 DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
+DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
+
+# E-mail (Django's e-mail framework): SMTP in production; the demo (settings.dev) keeps them in a mailbox page.
+EMAIL_BACKEND = variables.value("DELIBE_EMAIL_BACKEND")
+EMAIL_HOST = variables.value("DELIBE_EMAIL_HOST")
+EMAIL_PORT = variables.value("DELIBE_EMAIL_PORT")
+EMAIL_HOST_USER = variables.value("DELIBE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = variables.value("DELIBE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = variables.value("DELIBE_EMAIL_STARTTLS")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = variables.value("DELIBE_EMAIL_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DELIBE_EMAIL_REPLY_TO = variables.value("DELIBE_EMAIL_REPLY_TO")
 DELIBE_MAX_UPLOAD_BYTES = variables.value("DELIBE_MAX_UPLOAD_BYTES")
 DELIBE_PHOTOS_DIR = variables.value("DELIBE_PHOTOS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_MAX_PHOTOS_BYTES = variables.value("DELIBE_MAX_PHOTOS_BYTES")

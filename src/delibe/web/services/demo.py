@@ -241,6 +241,7 @@ def _accounts(department: Department) -> dict[str, object]:
         user = User.objects.create_user(
             account.username, password=account.password, first_name=names[account.username][0],
             last_name=names[account.username][1], is_superuser=account.username == "admin",
+            email=f"{account.username}@demo.delibe.invalid",  # the demo mailbox shows what they receive
             is_staff=account.username == "admin",
         )
         role, dept = roles[account.username]

@@ -1,10 +1,12 @@
 """Document batches: every document of a semester in one zip, rendered in the background
-(docs/adr/0009-document-batches.md).
+(docs/adr/0009-document-batches.md, docs/adr/0014-tasks-framework.md).
 
-The request that starts a batch reads the database and builds the documents' data (seconds); a
-separate process (:mod:`delibe.web.services.document_worker`) renders them (minutes) and writes its
-progress to a JSON file. Everything of a batch lives in one folder ``<DELIBE_DOCUMENTS_DIR>/lots/<id>/``:
-``job.json`` (who, which semester, when), ``status.json`` (progress), ``documents.zip`` (the result).
+The request that starts a batch reads the database and builds the documents' data (seconds), then
+enqueues the task ``render_document_batch`` (Django's Tasks framework); a ``delibe worker`` renders them
+(minutes, :mod:`delibe.web.services.document_worker`) and writes its progress to a JSON file. Everything
+of a batch lives in one folder ``<DELIBE_DOCUMENTS_DIR>/lots/<id>/``: ``job.json`` (who, which semester,
+when, which task), ``status.json`` (progress), ``documents.zip`` (the result). With several servers, that
+folder must be shared (it already is for the justification files: VAR_DIR).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ import os
 import pickle
 import re
 import shutil
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -31,9 +31,7 @@ from delibe.web.services.documents import documents_dir, run_documents
 
 JOB_ID = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 2 * 24 * 3600  # a batch is kept two days, then removed at the next start
-STALLED_SECONDS = 15 * 60  # no progress for that long: the worker died with its server
-
-_children: list[subprocess.Popen[bytes]] = []
+NO_WORKER_SECONDS = 60  # queued that long with no live worker: the page says to start one
 
 
 class BatchError(Exception):
@@ -52,6 +50,8 @@ class BatchStatus:
     current: str
     error: str
     created: float
+    attempt: int = 0
+    waiting_for_worker: bool = False
 
     @property
     def percent(self) -> int:
@@ -69,7 +69,8 @@ class BatchStatus:
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "state": self.state, "done": self.done, "total": self.total,
-                "percent": self.percent, "current": self.current, "error": self.error, "filename": self.filename}
+                "percent": self.percent, "current": self.current, "error": self.error, "filename": self.filename,
+                "attempt": self.attempt, "waiting_for_worker": self.waiting_for_worker}
 
 
 def batches_dir() -> Path:
@@ -86,11 +87,6 @@ def workers() -> int:
     return int(getattr(settings, "DELIBE_DOCUMENTS_WORKERS", min(2, os.cpu_count() or 1)))
 
 
-def _reap() -> None:
-    """Collect finished worker processes (no zombies left in a long-running server)."""
-    _children[:] = [p for p in _children if p.poll() is None]
-
-
 def _cleanup() -> None:
     root = batches_dir()
     if not root.is_dir():
@@ -103,9 +99,10 @@ def _cleanup() -> None:
 
 def start_batch(run: SemesterRun, *, user: Any, president: str = "", membres: list[str] | None = None,
                 date_jury: str | None = None, court: bool = False, groupe: Any = None) -> str:
-    """Builds every document's data of ``run`` now, then starts the rendering process; returns the
-    batch id (its progress: :func:`batch_status`)."""
-    _reap()
+    """Builds every document's data of ``run`` now, then enqueues its rendering; returns the batch id
+    (its progress: :func:`batch_status`)."""
+    from delibe.web.jobs.tasks import render_document_batch
+
     _cleanup()
     members = None
     if groupe is not None:  # one group's documents (issue 13): a Groupe of ``run``
@@ -121,36 +118,59 @@ def start_batch(run: SemesterRun, *, user: Any, president: str = "", membres: li
 
     scope = f"-{groupe.label}" if groupe is not None else ""
     filename = slug(f"documents-{run.formation.slug}-S{run.semestre}-{run.academic_year.label}{scope}") + ".zip"
-    (folder / "job.json").write_text(json.dumps({
-        "run_id": run.pk, "user_id": getattr(user, "id", None), "filename": filename, "created": time.time(),
-    }), encoding="utf-8")
+    job = {"run_id": run.pk, "user_id": getattr(user, "id", None), "filename": filename, "created": time.time()}
+    _write_job(folder, job)
     with (folder / worker.DOCUMENTS).open("wb") as handle:
         pickle.dump(documents, handle, protocol=pickle.HIGHEST_PROTOCOL)
     worker.write_status(folder, state="queued", done=0, total=len(documents), current="")
-    with (folder / "worker.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "delibe.web.services.document_worker", str(folder), str(workers())],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
-        )
-    _children.append(process)
+    result = render_document_batch.enqueue(job_id)
+    job = {**json.loads((folder / "job.json").read_text(encoding="utf-8")), "task_id": str(result.id)}
+    _write_job(folder, job)
     return job_id
 
 
-def _alive(pid: int) -> bool:
-    for process in _children:
-        if process.pid == pid:
-            return process.poll() is None
+def _write_job(folder: Path, job: dict[str, Any]) -> None:
+    tmp = folder / ".job.json.part"
+    tmp.write_text(json.dumps(job), encoding="utf-8")
+    tmp.replace(folder / "job.json")
+
+
+def render(job_id: str) -> dict[str, Any]:
+    """The body of the task: renders the batch unless a previous run already finished it (idempotent)."""
+    folder = job_dir(job_id)
+    status = worker.read_status(folder)
+    if not (status.get("state") == "done" and (folder / worker.ZIP).is_file()):
+        from delibe.web.jobs.worker import stale_seconds
+
+        worker.run(folder, workers(), leftover_after=stale_seconds())
+        status = worker.read_status(folder)
+    if status.get("state") == "error":
+        raise BatchError(status.get("error", "rendu impossible"))
+    return {"job_id": job_id, "state": status.get("state"), "total": status.get("total", 0),
+            "attempt": status.get("attempt", 0)}
+
+
+def _task_state(job: dict[str, Any]) -> str | None:
+    """The task's state in the queue (READY, RUNNING, SUCCESSFUL, FAILED), or None when the backend keeps
+    no results (the immediate backend of the tests)."""
+    from delibe.web.jobs.tasks import render_document_batch
+
+    task_id = job.get("task_id")
+    if not task_id:
+        return None
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        return str(render_document_batch.get_backend().get_result(task_id).status)
+    except Exception:  # noqa: BLE001 — a backend without results, or the result pruned: the file decides
+        return None
+
+
+def _no_live_worker() -> bool:
+    from delibe.web.jobs.worker import alive_workers
+
+    return not alive_workers()
 
 
 def batch_status(job_id: str) -> BatchStatus:
-    _reap()
     folder = job_dir(job_id)
     try:
         job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
@@ -159,14 +179,18 @@ def batch_status(job_id: str) -> BatchStatus:
     status = worker.read_status(folder)
     state = status.get("state", "queued")
     error = status.get("error", "")
+    waiting = False
     if state in ("queued", "running"):
-        pid = status.get("pid")
-        updated = status.get("updated", job["created"])
-        if (pid and not _alive(pid) and worker.read_status(folder).get("state") in ("queued", "running")) or \
-                time.time() - updated > STALLED_SECONDS:
-            state, error = "error", "Le processus de rendu s'est arrêté avant la fin; relancez le lot."
+        task_state = _task_state(job)
+        if task_state == "FAILED":
+            state = "error"
+            error = error or ("Le rendu s'est arrêté avant la fin (les workers qui le faisaient se sont arrêtés "
+                              "plusieurs fois); relancez le lot.")
+        elif task_state in ("READY", None) and time.time() - job["created"] > NO_WORKER_SECONDS:
+            waiting = _no_live_worker()
     return BatchStatus(job_id, job["run_id"], job.get("user_id"), job["filename"], state, int(status.get("done", 0)),
-                       int(status.get("total", 0)), status.get("current", ""), error, job["created"])
+                       int(status.get("total", 0)), status.get("current", ""), error, job["created"],
+                       int(status.get("attempt", 0)), waiting)
 
 
 def batch_zip(job_id: str) -> Path:

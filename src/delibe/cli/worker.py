@@ -1,0 +1,41 @@
+"""``delibe worker``: runs the background tasks (document batches…) queued in the database
+(docs/adr/0014-tasks-framework.md). Start any number of them, on any machine that shares the database."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command()
+@click.option("--queue", "queues", default="default", show_default=True,
+              help="Files d'attente servies, séparées par des virgules (« * » : toutes).")
+@click.option("--interval", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Secondes d'attente entre deux recherches quand la file est vide.")
+@click.option("--batch", is_flag=True, help="Traiter les tâches en attente puis s'arrêter.")
+@click.option("--max-tasks", type=click.IntRange(min=1), default=None, help="S'arrêter après ce nombre de tâches.")
+@click.option("--id", "worker_id", default=None, help="Identifiant du worker (unique ; par défaut machine-pid-hasard).")
+@click.option("--migrate/--no-migrate", default=False, show_default=True, help="Appliquer les migrations avant.")
+def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, worker_id: str | None,
+           migrate: bool) -> None:
+    """Exécute les tâches en arrière-plan (lots de documents) mises en file dans la base. Ctrl+C (ou
+    SIGTERM) : finit la tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from delibe.web.jobs.worker import DelibeWorker, new_worker_id
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+    loop = DelibeWorker(queue_names=queues.split(","), interval=interval, batch=batch, backend_name="default",
+                        startup_delay=not batch, max_tasks=max_tasks, worker_id=worker_id or new_worker_id(),
+                        excluded_queue_names=[])
+    click.echo(f"Délibé : worker {loop.worker_id} prêt (files : {queues}; Ctrl+C pour arrêter)", err=True)
+    loop.configure_signals()
+    loop.run()

@@ -1,0 +1,26 @@
+"""The tasks run by ``delibe worker`` (Django's Tasks framework). Each one can run again after a worker
+died in the middle of it and still produce its result exactly once (docs/adr/0014-tasks-framework.md).
+The code they run lives in ``delibe.web.services``; the import is inside each task so that this module
+stays light to import for the web requests that enqueue them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks import task
+
+
+@task()
+def render_document_batch(job_id: str) -> dict[str, Any]:
+    """Renders the documents of a batch prepared by ``services.document_batches.start_batch``."""
+    from delibe.web.services import document_batches
+
+    return document_batches.render(job_id)
+
+
+@task()
+def send_mail(mail_id: int) -> str:
+    """Sends one e-mail of a mailing at most once (``delibe.web.mail.services.send_one``)."""
+    from delibe.web.mail import services
+
+    return str(services.send_one(mail_id))
