@@ -154,7 +154,8 @@ DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
 DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
 
-# E-mail (Django's e-mail framework): SMTP in production; the demo (settings.dev) keeps them in a mailbox page.
+# E-mail (Django's e-mail framework: results, password reset, invitations of web/services/accounts.py): SMTP in
+# production; the demo (settings.dev) keeps them in a mailbox page.
 EMAIL_BACKEND = variables.value("DELIBE_EMAIL_BACKEND")
 EMAIL_HOST = variables.value("DELIBE_EMAIL_HOST")
 EMAIL_PORT = variables.value("DELIBE_EMAIL_PORT")
@@ -171,11 +172,6 @@ DELIBE_MAX_PHOTOS_BYTES = variables.value("DELIBE_MAX_PHOTOS_BYTES")
 DELIBE_LOGIN_MAX_FAILURES = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 DELIBE_LOGIN_WINDOW = variables.value("DELIBE_LOGIN_WINDOW")
 DELIBE_CLIENT_IP_HEADER = variables.value("DELIBE_CLIENT_IP_HEADER")
-
-# Invitations (web/services/accounts.py, send_invitation) go through Django's email API. Until an SMTP
-# setting is declared, mail is written to the server's console and the page shows the link to whoever
-# created the account, who passes it on.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LOGIN_URL = "delibe:login"
 LOGIN_REDIRECT_URL = "delibe:home"
