@@ -221,3 +221,57 @@ def test_monthly_report_shows_the_groups_alternance_weeks_over_the_runs_default(
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
     assert "semaines à l'IUT du 02/10 ; en entreprise du 09/10" in text
+
+
+# --- attendance writes are journaled and respect a closed jury ----------------------------------------
+
+def _journal(object_type):
+    from delibe.web.audit.models import AuditEntry
+
+    return list(AuditEntry.objects.filter(object_type=object_type).order_by("id"))
+
+
+def test_a_roll_call_and_its_correction_are_journaled_with_before_and_after(world):
+    teacher = world.users["enseignant"]
+    groupe = move_to_group(world.s1, world.alice, "A")
+    move_to_group(world.s1, world.bruno, "A")
+    services.record_group(teacher, world.s1, groupe, D, "matin", "R1.01", absents=[world.alice.pk])
+    services.record_group(teacher, world.s1, groupe, D, "matin", "R1.01", absents=[world.bruno.pk])
+    first, second = _journal("absence")
+    assert first.action == "create" and first.new == [[world.alice.pk, "absence"]]
+    assert second.action == "update" and second.old == [[world.alice.pk, "absence"]]
+    assert second.new == [[world.bruno.pk, "absence"]] and second.username == "enseignant"
+    assert "Appel R1.01 du 02/10/2023 (matin) : 1 absence(s)" in second.summary
+
+
+def test_a_roll_call_on_a_closed_jury_is_refused_and_changes_nothing(world):
+    groupe = move_to_group(world.s1, world.alice, "A")
+    world.s1.locked = True
+    world.s1.save()
+    with pytest.raises(PermissionDenied):
+        services.record_group(world.users["enseignant"], world.s1, groupe, D, "matin", "R1.01",
+                              absents=[world.alice.pk])
+    assert not AbsenceRecord.objects.exists() and _journal("absence") == []
+
+
+def test_an_absences_import_is_journaled_once_with_its_counts(world):
+    services.import_absences(world.users["scolarite"], world.s1, CSV_OK)
+    (entry,) = _journal("absence")
+    assert entry.new == {"lignes": 2, "nouvelles": 2} and entry.channel == "import"
+
+
+def test_validating_a_justification_is_journaled_and_refused_over_a_closed_jury(world):
+    _absent(world, world.alice)
+    submitted = services.submit_justification(world.users["etudiant"], world.alice, D, D, "Rendez-vous médical")
+    world.s1.locked = True
+    world.s1.save()
+    with pytest.raises(PermissionDenied, match="dont le jury est clos"):
+        services.decide_justification(world.users["scolarite"], submitted, accept=True)
+    submitted.refresh_from_db()
+    assert submitted.statut == "soumise"
+    world.s1.locked = False
+    world.s1.save()
+    services.decide_justification(world.users["scolarite"], submitted, accept=True)
+    created, decided = _journal("justificatif")
+    assert created.new["statut"] == "soumise" and created.student_id == world.alice.pk
+    assert (decided.old, decided.new) == ({"statut": "soumise"}, {"statut": "validee"})

@@ -24,6 +24,8 @@ from delibe.web.assiduite.models import (
     Nature,
     ReglementConfig,
 )
+from delibe.web.audit import services as audit
+from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Enrolment, Groupe, Role, SemesterRun, Student
 
 SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
@@ -258,13 +260,27 @@ def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.da
     foreign = (absents | retards) - group_ids
     if foreign:
         raise ValidationError(f"Étudiant(s) {sorted(foreign)} hors du groupe {groupe.label if groupe else ''} : rechargez la liste du groupe.")
-    AbsenceRecord.objects.filter(semester=semester, student_id__in=group_ids, date=date, creneau=creneau,
-                                 module_code=module_code).delete()
     rows = [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
                           nature=Nature.ABSENCE, recorded_by=user) for s in sorted(absents)]
     rows += [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
                            nature=Nature.RETARD, recorded_by=user) for s in sorted(retards - absents)]
-    AbsenceRecord.objects.bulk_create(rows)
+    with transaction.atomic():
+        if audit.semester_is_locked(semester.pk):  # again, in the transaction (a jury closing now)
+            raise PermissionDenied("Le jury de ce semestre est clos : l'appel ne peut plus changer.")
+        slot = AbsenceRecord.objects.filter(semester=semester, student_id__in=group_ids, date=date, creneau=creneau,
+                                            module_code=module_code)
+        before = sorted(slot.values_list("student_id", "nature"))
+        slot.delete()
+        AbsenceRecord.objects.bulk_create(rows)
+        after = sorted((r.student_id, r.nature) for r in rows)
+        if before != after:
+            audit.record(
+                user=user, action=Action.UPDATE if before else Action.CREATE, object_type=ObjectType.ABSENCE,
+                object_id=f"appel/{semester.pk}/{date.isoformat()}/{creneau}/{module_code}",
+                old=[list(x) for x in before] or None, new=[list(x) for x in after],
+                department_id=semester.formation.department_id, semester_id=semester.pk,
+                summary=f"Appel {module_code or '(sans module)'} du {date:%d/%m/%Y} ({creneau}) : "
+                        f"{len(absents)} absence(s), {len(retards - absents)} retard(s)")
     return len(rows)
 
 
@@ -387,6 +403,10 @@ def import_absences(user, semester: SemesterRun, text: str) -> int:
                              module_code=r.module_code, nature=r.nature, recorded_by=user)
                for key, r in wanted.items() if key not in existing]
         AbsenceRecord.objects.bulk_create(new, batch_size=2000)
+        audit.record(user=user, action=Action.CREATE, object_type=ObjectType.ABSENCE,
+                     object_id=f"import/{semester.pk}", new={"lignes": len(rows), "nouvelles": len(new)},
+                     department_id=semester.formation.department_id, semester_id=semester.pk, channel="import",
+                     summary=f"Import de {len(rows)} absence(s) ou retard(s), {len(new)} nouvelle(s)")
     return len(new)
 
 
@@ -405,18 +425,43 @@ def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, m
         validate_proof_content(piece)  # by content: a renamed executable or page is refused
         j.piece = piece
     if secretariat:
+        _refuse_locked_period(student, debut, fin)
         j.statut, j.validated_by, j.validated_at = JustificationStatus.VALIDEE, user, timezone.now()
     j.full_clean()
-    j.save()
+    with transaction.atomic():
+        j.save()
+        audit.record(user=user, action=Action.CREATE, object_type=ObjectType.JUSTIFICATION, object_id=j.pk,
+                     new={"du": debut.isoformat(), "au": fin.isoformat(), "statut": j.statut},
+                     department_id=student.department_id, student_id=student.pk,
+                     summary=f"Justificatif du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} ({j.get_statut_display()})")
     return j
+
+
+def _refuse_locked_period(student: Student, debut: dt.date, fin: dt.date) -> None:
+    """A validated justification changes the averages of the semesters whose absences it covers: refused
+    when one of them is locked by its jury (reopen it first, with a reason)."""
+    locked = (AbsenceRecord.objects.filter(student=student, date__range=(debut, fin), semester__locked=True)
+              .select_related("semester").first())
+    if locked is not None:
+        raise PermissionDenied(f"Ce justificatif couvre des absences de {locked.semester}, dont le jury est clos : "
+                               "rouvrez d'abord le semestre (avec un motif).")
 
 
 def decide_justification(user, justification: JustificationRecord, accept: bool) -> JustificationRecord:
     if not permissions.roles_of(user).has(justification.student.department_id, SECRETARIAT):
         raise PermissionDenied("Seule la scolarité valide les justificatifs.")
+    if accept:
+        _refuse_locked_period(justification.student, justification.debut, justification.fin)
+    before = justification.statut
     justification.statut = JustificationStatus.VALIDEE if accept else JustificationStatus.REFUSEE
     justification.validated_by, justification.validated_at = user, timezone.now()
-    justification.save(update_fields=["statut", "validated_by", "validated_at"])
+    with transaction.atomic():
+        justification.save(update_fields=["statut", "validated_by", "validated_at"])
+        audit.record(user=user, action=Action.UPDATE, object_type=ObjectType.JUSTIFICATION,
+                     object_id=justification.pk, old={"statut": before}, new={"statut": justification.statut},
+                     department_id=justification.student.department_id, student_id=justification.student_id,
+                     summary=f"Justificatif du {justification.debut:%d/%m/%Y} au {justification.fin:%d/%m/%Y} "
+                             f"{'validé' if accept else 'refusé'}")
     return justification
 
 

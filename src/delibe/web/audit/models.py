@@ -42,6 +42,8 @@ class ObjectType(models.TextChoices):
     MEMBERSHIP = "membership", _("rôle")
     TEACHING = "teaching", _("enseignement")
     SETTINGS = "settings", _("réglages")
+    ABSENCE = "absence", _("absences")
+    JUSTIFICATION = "justificatif", _("justificatif")
 
 
 class AuditEntry(models.Model):
