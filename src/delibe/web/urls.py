@@ -35,6 +35,7 @@ urlpatterns = [
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
+    path("glossaire/", pages.glossary, name="glossaire"),
 ]
 
 # Documents (views/documents.py): bulletins, PV, lettres, relevés/attestations, fiche, lots.

@@ -16,6 +16,8 @@ from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
+from delibe.web.selectors import glossaire
+from delibe.web.selectors.accueil import student_home
 from delibe.web.selectors import semestres as sel
 from delibe.web.services.evaluations import (
     EvaluationError,
@@ -38,7 +40,10 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = perm.roles_of(request.user)
     student = Student.objects.filter(user=request.user).first()
     if student is not None and not roles.admin and not roles.by_department:
-        return redirect("delibe:mes_resultats")
+        # the student's home: competences, level reached, what remains (selectors/accueil.py)
+        return render(request, "delibe/accueil_etudiant.html", {
+            "student": student, "home": student_home(student),
+        })
     departments = perm.visible_departments(request.user)
     runs = sel.runs_for_home([d.id for d in departments])
     teaching: dict[int, list[str]] = {}
@@ -239,3 +244,9 @@ def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
     )
     perm.require_visible(perm.can_view_department(request.user, evaluation.semester.formation.department_id))
     return evaluation
+
+
+@login_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    """Every word and code the pages show, explained once (the student home and the jury table link here)."""
+    return render(request, "delibe/glossaire.html", {"termes": glossaire.TERMES, "codes": glossaire.codes()})
