@@ -17,8 +17,8 @@ from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
 from delibe.web.selectors import glossaire
-from delibe.web.selectors.accueil import student_home
 from delibe.web.selectors import semestres as sel
+from delibe.web.selectors.accueil import student_home
 from delibe.web.services.evaluations import (
     EvaluationError,
     create_evaluation,
