@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from delibe.collation import student_key
 from delibe.reports import assiduite as reports
 from delibe.web import permissions as perm
 from delibe.web.assiduite import services
@@ -50,7 +51,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         date, creneau = _default_date(run), Creneau.MATIN
         messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
-    students = list(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe).order_by("nom", "prenom"))
+    students = sorted(Student.objects.filter(enrolments__semester=run, enrolments__groupe=groupe), key=student_key)
     if request.method == "POST":
         perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
         try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from delibe.collation import by_name, student_key, text_key
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import compute_run, deliberate_students
 from delibe.web.services.formations import formation_model
@@ -64,7 +65,7 @@ def semester_averages(run: SemesterRun) -> tuple[list[str], list[AverageRow]]:
     formation = formation_model(run.formation)
     ue_codes = [u.code for u in formation.ues_of(run.semestre)]
     rows = []
-    for enrolment in run.enrolments.select_related("student").order_by("student__nom", "student__prenom"):
+    for enrolment in by_name(run.enrolments.select_related("student")):
         sid = enrolment.student_id
         rows.append(AverageRow(
             enrolment.student, enrolment,
@@ -93,7 +94,8 @@ def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow
     enrolments = Enrolment.objects.filter(semester_id=evaluation.semester_id)
     if groupe is not None:
         enrolments = enrolments.filter(groupe=groupe)
-    for enrolment in enrolments.select_related("student").order_by("groupe", "student__nom", "student__prenom"):
+    for enrolment in sorted(enrolments.select_related("student"),
+                            key=lambda e: (text_key(e.groupe), student_key(e.student))):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
         rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version))
     return rows
@@ -198,8 +200,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     proposed codes with their reasons, and the decisions already recorded."""
     runs = year_runs(run)
     formation = formation_model(run.formation)
-    enrolments = list(
-        Enrolment.objects.filter(semester=run).select_related("student").order_by("student__nom", "student__prenom")
+    enrolments = sorted(
+        Enrolment.objects.filter(semester=run).select_related("student"), key=lambda e: student_key(e.student)
     )
     if student_ids is not None:
         enrolments = [e for e in enrolments if e.student_id in student_ids]

@@ -237,9 +237,10 @@ def recap_rows(data: Any, student_base: str) -> str:
         return (f'<td data-v="{shown}"><span class="code {code_class(c.proposed)} proposed">{shown}*'
                 f'<span class="visually-hidden"> ({proposed})</span></span></td>')
 
-    for row in data.rows:
+    # the name column sorts back to the server's French order (delibe.collation): its key is the position
+    for position, row in enumerate(data.rows):
         name = escape(f"{row.nom} {row.prenom}")
-        out.append(f'<tr id="recap-{row.student_id}"><th scope="row" class="sticky" data-v="{name}">'
+        out.append(f'<tr id="recap-{row.student_id}"><th scope="row" class="sticky" data-v="{position:06d}">'
                    f'<a href="{student_base}{row.student_id}/">{name}</a>')
         if row.redoublant:
             out.append(f' <span class="tag">{repeat}</span>')

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delibe.collation import by_name
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, FormationVersion, JuryDecision, SemesterRun, Student
 from delibe.web.services import document_batches as batches
@@ -199,7 +200,7 @@ def semester_documents(request: HttpRequest, pk: int) -> HttpResponse:
         jury = _jury_form(request, run)
     except docs.DocumentError as error:
         return _error_page(request, error)
-    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    enrolments = by_name(run.enrolments.select_related("student"))
     lettres = set()
     if run.semestre % 2 == 0:
         lettres = set(JuryDecision.objects.filter(

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from delibe.collation import student_key
 from delibe.web import permissions as perm
 from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
@@ -235,7 +236,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
         from django.db.models import Q
 
         students = students.filter(Q(nom__icontains=query) | Q(prenom__icontains=query) | Q(nip__icontains=query))
-    return render(request, "delibe/etudiants.html", {"students": students[:500], "q": query})
+    # French order (delibe.collation); the search narrows the list first, then the first 500 are shown
+    return render(request, "delibe/etudiants.html", {"students": sorted(students, key=student_key)[:500], "q": query})
 
 
 def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
