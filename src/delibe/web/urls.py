@@ -36,6 +36,7 @@ urlpatterns = [
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
     path("glossaire/", pages.glossary, name="glossaire"),
+    path("aide/choix/", pages.choices, name="choix"),
 ]
 
 # Documents (views/documents.py): bulletins, PV, lettres, relevés/attestations, fiche, lots.

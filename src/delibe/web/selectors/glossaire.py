@@ -7,6 +7,7 @@ docs/glossary.md, in plain French, with the text each comes from (Arrêté du 15
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,28 @@ def codes() -> list[object]:
     from delibe.reports.codes import CODES
 
     return list(CODES.values())
+
+
+def _all_sources() -> list[Any]:
+    from delibe.engine import sources
+
+    seen: dict[str, Any] = {}
+    for value in vars(sources).values():
+        if isinstance(value, sources.Source) and value.key not in seen:
+            seen[value.key] = value
+    return list(seen.values())
+
+
+def delibe_choices() -> list[dict[str, str]]:
+    """Délibé's own choices (sources ``delibe-*``): a title, what was chosen, and an anchor."""
+    out = []
+    for source in _all_sources():
+        if source.key.startswith("delibe-"):
+            title = source.reference.split(":", 1)[1].strip() if ":" in source.reference else source.reference
+            out.append({"ancre": source.key, "titre": title[:1].upper() + title[1:], "texte": source.summary})
+    return out
+
+
+def legal_sources() -> list[Any]:
+    """The texts the rules cite (the Arrêté's articles, the national vocabulary of codes)."""
+    return [s for s in _all_sources() if not s.key.startswith("delibe-")]

@@ -252,3 +252,11 @@ def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
 def glossary(request: HttpRequest) -> HttpResponse:
     """Every word and code the pages show, explained once (the student home and the jury table link here)."""
     return render(request, "delibe/glossaire.html", {"termes": glossaire.TERMES, "codes": glossaire.codes()})
+
+
+@login_required
+def choices(request: HttpRequest) -> HttpResponse:
+    """The choices Délibé made where the texts are silent, each explained (the reasons of a decision link
+    here instead of citing a file of the documentation)."""
+    return render(request, "delibe/choix.html", {"choix": glossaire.delibe_choices(),
+                                                 "textes": glossaire.legal_sources()})
