@@ -20,9 +20,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.test")
 
 
 def main() -> None:
+    from tests.trust import bombs
+
     from delibe.imports import etudiants
     from delibe.web.adapters.saisie_notes_xlsx import parse_grade_sheet
-    from tests.trust import bombs
 
     def grade(data: bytes):
         return parse_grade_sheet(data, evaluation_key="1", note_max=20)

@@ -36,7 +36,7 @@ from delibe.engine.jury import (
     deliberate,
     deliberate_semestre,
 )
-from delibe.engine.jury.codes import ANNEE_CODES, RCUE_CODES, UE_CODES, VALIDATING
+from delibe.engine.jury.codes import ANNEE_CODES, PASSAGE, RCUE_CODES, UE_CODES, VALIDATING, YEAR_VALIDATING
 from delibe.engine.jury.model import SemesterResult
 from delibe.engine.jury.structure import CursusStructure, cursus_structure
 from delibe.engine.model import UE, Formation
@@ -603,7 +603,7 @@ def _parse_jury(
     annee_code = None
     if "annee" in jury:
         # no passage after BUT3: PASD and PAS1NCI are impossible there
-        allowed = ANNEE_CODES - {"PASD", "PAS1NCI"} if annee == 3 else ANNEE_CODES
+        allowed = ANNEE_CODES - (PASSAGE - YEAR_VALIDATING) if annee == 3 else ANNEE_CODES
         annee_code = _code(reader, path + ("annee",), jury["annee"], allowed, f"l'année BUT{annee}")
     raison = None
     if "raison" in jury:

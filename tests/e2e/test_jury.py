@@ -93,3 +93,22 @@ def test_a_closed_jury_shows_every_decision_form_read_only(world, jury):
     cell = jury.locator(f"#note-{world.bruno.pk}")
     expect(cell).not_to_be_editable()
     expect(cell).to_have_value("9")
+
+
+def test_an_rcue_validated_by_the_jury_shows_its_consequences_before_anything_is_saved(world, jury, axe):
+    from delibe.web.models import JuryDecision
+
+    jury.locator(f"#jury-{world.bruno.pk} a", has_text="Décisions").click()
+    rcue = jury.locator("select[id^='code-rcue-']").first
+    key = (rcue.get_attribute("id") or "").removeprefix("code-rcue-")
+    assert rcue.input_value() == "AJ"
+    rcue.select_option("ADJ")
+    jury.locator(f"#motif-rcue-{key}").fill("Progression remarquable au second semestre")
+    jury.locator("#apercu-decisions").click()
+    consequences = jury.locator("#consequences")
+    expect(consequences).to_contain_text("Conséquences, avant enregistrement")
+    expect(consequences).to_contain_text(f"{key} : AJ → ADJ")
+    expect(consequences).to_contain_text("→ ADJR")  # the RCUE's UEs follow it, shown before saving
+    expect(jury.locator(f"#code-rcue-{key}")).to_have_value("ADJ")  # the choice stays in the form
+    assert not JuryDecision.objects.filter(student=world.bruno).exists()
+    assert axe(jury) == []

@@ -58,3 +58,13 @@ def test_dates_print_in_french() -> None:
     assert date_fr("2025-08-20") == "20 août 2025"
     assert date_fr("pas une date") == "pas une date"
     assert date_court("2024-10-14") == "14/10/2024"
+
+
+def test_the_glossary_explains_every_code_the_engine_may_propose_or_record_and_no_other():
+    from delibe.engine.jury import codes as jury_codes
+    from delibe.reports import codes
+
+    engine = jury_codes.UE_CODES | jury_codes.RCUE_CODES | jury_codes.ANNEE_CODES
+    assert set(codes.CODES) == engine
+    assert codes.CODES["PASD"].validant == "passage" and codes.CODES["RED"].validant == "non"
+    assert codes.CODES["ADJR"].niveaux == ("ue",) and "diplome" in codes.CODES["ADM"].niveaux

@@ -74,3 +74,77 @@ def test_a_grade_deleted_then_entered_again_never_reuses_a_version_a_stale_write
     with pytest.raises(grade_service.StaleGrade):
         save("9", 1)  # A, stale
     assert world.taught.grades.get(student=world.alice).value == 15
+
+
+def test_twenty_grade_saves_during_the_largest_absences_import_all_succeed(world):
+    """A secretariat imports the largest absences file accepted (30,000 rows) while a teacher saves
+    twenty grades: every save succeeds and every row is imported (on SQLite the import holds the single
+    write lock only for its bulk insert, and a save waits for it instead of failing)."""
+    import datetime as dt
+    import time
+
+    from delibe.web.assiduite import services as assiduite
+    from delibe.web.assiduite.models import AbsenceRecord
+
+    lines = ["nip;date;creneau;module;nature"]
+    day = dt.date(2015, 1, 1)
+    while len(lines) <= assiduite.MAX_CSV_ROWS - 8:
+        for nip in ("1001", "1002"):
+            for creneau in ("matin", "apres-midi"):
+                for nature in ("absence", "retard"):
+                    lines.append(f"{nip};{day.isoformat()};{creneau};;{nature}")
+        day += dt.timedelta(days=1)
+    csv_text = "\n".join(lines) + "\n"
+    rows = len(lines) - 1
+    outcome: dict[str, object] = {}
+    started = threading.Event()
+
+    def import_file() -> None:
+        try:
+            started.set()
+            outcome["imported"] = assiduite.import_absences(world.users["scolarite"], world.s1, csv_text)
+        except Exception as error:  # noqa: BLE001 (the outcome under test may be any exception)
+            outcome["imported"] = error
+        finally:
+            connection.close()
+
+    saves: list[object] = []
+
+    def save_grades() -> None:
+        started.wait(timeout=10)
+        try:
+            for version in range(20):
+                try:
+                    saves.append(grade_service.save_grade(
+                        user=world.users["enseignant"], evaluation=world.taught, student_id=world.alice.pk,
+                        raw=str(version % 20), expected_version=version))
+                except Exception as error:  # noqa: BLE001
+                    saves.append(error)
+                time.sleep(0.05)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=import_file), threading.Thread(target=save_grades)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert outcome["imported"] == rows
+    assert AbsenceRecord.objects.count() == rows
+    failures = [s for s in saves if not isinstance(s, grade_service.CellState)]
+    assert failures == [] and len(saves) == 20
+    assert world.taught.grades.get(student=world.alice).version == 20
+
+
+def test_a_save_that_outwaits_the_database_lock_is_told_to_try_again_and_saves_nothing(world, monkeypatch):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(QuerySet, "select_for_update", busy)
+    with pytest.raises(grade_service.DatabaseBusy, match="réessayez dans quelques secondes"):
+        grade_service.save_grade(user=world.users["enseignant"], evaluation=world.taught,
+                                 student_id=world.alice.pk, raw="12", expected_version=0)
+    assert not world.taught.grades.exists()

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from delibe.engine.jury import codes as jury_codes
+
 MAX_BYTES = 5 * 1024 * 1024
 SEP = "\t"
 RESULT_TYPES = ("N", "B", "J", "R")
@@ -33,10 +35,9 @@ RESULT_TYPES = ("N", "B", "J", "R")
 # codes ScoDoc exports, docs/domain.md §5), so the default is the identity; a department whose étape
 # lacks a code (the sample maquette has no CMP, ADSUP nor ADJR) maps it in its correspondance file, and
 # the export warns about every written code absent from the maquette's XX-APO_TYP_RES-XX lists.
-DEFAULT_CODES: dict[str, str] = {code: code for code in (
-    "ADM", "CMP", "ADSUP", "ADJ", "ADJR", "AJ", "PASD", "PAS1NCI", "RED", "NAR", "ATJ", "RAT", "DEF", "DEM",
-    "ABAN", "ABL", "EXCLU",
-)}
+DEFAULT_CODES: dict[str, str] = {
+    code: code for code in dict.fromkeys((*jury_codes.UE_ORDER, *jury_codes.RCUE_ORDER, *jury_codes.ANNEE_ORDER))
+}
 
 
 class ApogeeError(Exception):

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from delibe.engine.jury import codes as jury_codes
+
 UE = "ue"
 RCUE = "rcue"
 ANNEE = "annee"
@@ -31,8 +33,19 @@ class CodeInfo:
     code: str
     libelle: str
     explication: str
-    niveaux: tuple[str, ...]
-    validant: str
+
+    @property
+    def niveaux(self) -> tuple[str, ...]:
+        """Where the code may stand, as the engine says (a year ADM is also the diploma's)."""
+        found = [level for level, allowed in ((UE, jury_codes.UE_CODES), (RCUE, jury_codes.RCUE_CODES),
+                                             (ANNEE, jury_codes.ANNEE_CODES)) if self.code in allowed]
+        return (*found, DIPLOME) if self.code == jury_codes.ADM else tuple(found)
+
+    @property
+    def validant(self) -> str:
+        if self.code in jury_codes.VALIDATING or self.code in jury_codes.YEAR_VALIDATING:
+            return "oui"
+        return "passage" if self.code in jury_codes.PASSAGE else "non"
 
     @property
     def niveaux_libelle(self) -> str:
@@ -44,62 +57,47 @@ CODES: dict[str, CodeInfo] = {
     for c in (
         CodeInfo("ADM", "Admis",
                  "Validé: la moyenne atteint 10/20 (pour une UE ou un RCUE), ou tous les RCUE de l'année sont "
-                 "validés (pour l'année). Une UE validée est acquise définitivement avec ses crédits ECTS.",
-                 (UE, RCUE, ANNEE, DIPLOME), "oui"),
+                 "validés (pour l'année). Une UE validée est acquise définitivement avec ses crédits ECTS."),
         CodeInfo("CMP", "Acquis par compensation",
                  "Pour une UE: sa moyenne est sous 10/20, mais elle est acquise (avec ses crédits ECTS) parce "
                  "que la moyenne de son RCUE, c'est-à-dire de cette UE et de l'autre UE de la même compétence "
                  "dans l'année, atteint 10/20. Pour un RCUE: il est validé, une de ses UE sous 10 étant compensée "
-                 "par l'autre.",
-                 (UE, RCUE), "oui"),
+                 "par l'autre."),
         CodeInfo("ADSUP", "Acquis par validation du niveau supérieur",
                  "Acquis parce que le niveau supérieur de la même compétence a été validé (validation "
-                 "descendante).",
-                 (UE, RCUE), "oui"),
+                 "descendante)."),
         CodeInfo("ADJ", "Admis par décision de jury",
                  "Validé par décision souveraine du jury, bien que les conditions automatiques ne soient pas "
-                 "remplies.",
-                 (UE, RCUE, ANNEE), "oui"),
+                 "remplies."),
         CodeInfo("ADJR", "Acquis car le RCUE a été validé par le jury",
-                 "L'UE est acquise parce que le jury a validé son RCUE (code ADJ).",
-                 (UE,), "oui"),
+                 "L'UE est acquise parce que le jury a validé son RCUE (code ADJ)."),
         CodeInfo("AJ", "Ajourné",
                  "Non validé pour l'instant. Au semestre impair ce code est provisoire: l'UE peut encore être "
-                 "acquise par compensation au jury de fin d'année.",
-                 (UE, RCUE), "non"),
+                 "acquise par compensation au jury de fin d'année."),
         CodeInfo("PASD", "Non admis, passage de droit",
                  "L'année n'est pas validée mais le passage dans l'année suivante est de droit: plus de la "
                  "moitié des RCUE sont validés et aucun n'est sous 8/20. Les UE non acquises restent à "
-                 "acquérir pour obtenir le diplôme.",
-                 (ANNEE,), "passage"),
+                 "acquérir pour obtenir le diplôme."),
         CodeInfo("PAS1NCI", "Non admis, passage par décision de jury",
                  "L'année n'est pas validée, au moins un niveau de compétence est insuffisant, mais le jury "
-                 "autorise le passage dans l'année suivante. Les UE non acquises restent à acquérir.",
-                 (ANNEE,), "passage"),
+                 "autorise le passage dans l'année suivante. Les UE non acquises restent à acquérir."),
         CodeInfo("RED", "Ajourné, autorisé à redoubler",
                  "Les conditions de passage ne sont pas remplies; l'étudiant peut redoubler l'année et garde "
-                 "les UE déjà acquises.",
-                 (ANNEE,), "non"),
+                 "les UE déjà acquises."),
         CodeInfo("NAR", "Non admis, non autorisé à redoubler",
                  "Les conditions de passage ne sont pas remplies et les limites de redoublement sont "
-                 "atteintes: le cursus s'arrête; une réorientation est proposée.",
-                 (ANNEE,), "non"),
+                 "atteintes: le cursus s'arrête; une réorientation est proposée."),
         CodeInfo("ATJ", "Non validé pour une autre raison",
-                 "Non validé pour une raison prévue par les règles locales, par exemple l'assiduité.",
-                 (UE, RCUE, ANNEE), "non"),
+                 "Non validé pour une raison prévue par les règles locales, par exemple l'assiduité."),
         CodeInfo("RAT", "En attente d'un rattrapage",
-                 "La décision attend le résultat d'une épreuve de rattrapage.",
-                 (UE, RCUE, ANNEE), "non"),
+                 "La décision attend le résultat d'une épreuve de rattrapage."),
         CodeInfo("DEF", "Défaillant",
-                 "L'étudiant ne s'est pas présenté aux évaluations: aucune décision de validation n'est possible.",
-                 (ANNEE,), "non"),
-        CodeInfo("DEM", "Démission", "L'étudiant a démissionné de la formation.", (ANNEE,), "non"),
-        CodeInfo("ABAN", "Abandon constaté", "Le jury constate l'abandon de la formation.", (ANNEE,), "non"),
+                 "L'étudiant ne s'est pas présenté aux évaluations: aucune décision de validation n'est possible."),
+        CodeInfo("DEM", "Démission", "L'étudiant a démissionné de la formation."),
+        CodeInfo("ABAN", "Abandon constaté", "Le jury constate l'abandon de la formation."),
         CodeInfo("ABL", "Année blanche",
-                 "L'année n'est pas prise en compte (année blanche).",
-                 (ANNEE,), "non"),
-        CodeInfo("EXCLU", "Exclusion", "L'étudiant est exclu de la formation (décision disciplinaire).",
-                 (ANNEE,), "non"),
+                 "L'année n'est pas prise en compte (année blanche)."),
+        CodeInfo("EXCLU", "Exclusion", "L'étudiant est exclu de la formation (décision disciplinaire)."),
     )
 }
 
@@ -133,5 +131,5 @@ def glossary_for(codes: Iterable[str | None]) -> list[CodeInfo]:
     an entry saying so, so that a document never prints a code it does not explain)."""
     wanted = {c for c in codes if c}
     known = [info for code, info in CODES.items() if code in wanted]
-    unknown = [CodeInfo(c, c, explain(c), (), "non") for c in sorted(wanted - set(CODES))]
+    unknown = [CodeInfo(c, c, explain(c)) for c in sorted(wanted - set(CODES))]
     return known + unknown

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from delibe.engine.jury import codes as jury_codes
 from delibe.engine.parameters import DEFAULT_REGLES
 from delibe.reports.data import (
     Absences,
@@ -226,7 +227,7 @@ def lettre() -> LettreData:
     row = pv().rows[1]
     ues = tuple(
         UEResult(code=key, competence=COMPETENCES[int(key[-1]) - 1], moyenne=cell.moyenne, ects=6,
-                 ects_acquis=6 if cell.code in ("ADM", "CMP") else 0, decision=Decision(cell.code or ""))
+                 ects_acquis=6 if jury_codes.validates(cell.code) else 0, decision=Decision(cell.code or ""))
         for key, cell in sorted(row.ues.items())
     )
     rcues = tuple(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from delibe.engine.jury import codes as jury_codes
 from delibe.reports import codes
 from delibe.reports.data import LettreData
 from delibe.reports.render import document_context, html_to_pdf, render_html
@@ -31,7 +32,7 @@ def codes_shown(data: LettreData) -> list[str]:
 def context(data: LettreData) -> dict[str, Any]:
     code = data.decision_annee.code if data.decision_annee else None
     suite = NEXT_STEP.get(code or "", "")
-    if data.annee_but == 3 and code in ("ADM", "ADJ"):
+    if data.annee_but == 3 and code in jury_codes.YEAR_VALIDATING:
         suite = "Vous avez validé la troisième année du BUT."
     return document_context(
         data.config, titre=f"Décision du jury — {data.etudiant.nom_complet}", data=data,

@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 from delibe.engine.exact import arrondi
+from delibe.engine.jury import codes as jury_codes
 from delibe.reports import codes
 from delibe.reports.cells import neutralise_workbook
 from delibe.reports.data import PVCell, PVData
@@ -19,7 +20,7 @@ from delibe.reports.format import date_fr
 from delibe.reports.render import document_context, html_to_pdf, render_html
 
 TEMPLATE = "reports/pv.html"
-VALIDATING = {code for code, info in codes.CODES.items() if info.validant == "oui"}
+VALIDATING = jury_codes.VALIDATING | jury_codes.YEAR_VALIDATING
 
 
 def codes_shown(data: PVData) -> list[str]:

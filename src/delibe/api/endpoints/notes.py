@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
@@ -159,49 +158,18 @@ def ecrire_lot(request: HttpRequest, id: Id, payload: LotNotesIn) -> Any:
     answer lists every refused row (422; 409 when the only problems are stale versions)."""
     e = get_evaluation(request, id)
     _writable(request, e)
-    enrolled = set(Enrolment.objects.filter(semester_id=e.semester_id).values_list("student_id", flat=True))
-    errors: list[dict[str, Any]] = []
-    seen: dict[int, int] = {}
-    for index, row in enumerate(payload.notes, start=1):
-        if row.etudiant in seen:
-            errors.append({"ligne": index, "etudiant": row.etudiant,
-                           "message": f"Étudiant {row.etudiant} déjà présent à la ligne {seen[row.etudiant]} : "
-                                      "une seule note par étudiant et par lot."})
-        elif row.etudiant not in enrolled:
-            errors.append({"ligne": index, "etudiant": row.etudiant,
-                           "message": f"L'étudiant {row.etudiant} n'est pas inscrit au semestre de cette évaluation."})
-        else:
-            try:
-                grade_service.parse_cell(_raw(row.valeur), e.note_max)
-            except grade_service.GradeError as error:
-                errors.append({"ligne": index, "etudiant": row.etudiant, "message": str(error)})
-        seen.setdefault(row.etudiant, index)
-    saved: list[dict[str, Any]] = []
-    stale_only = True
     session = audit_context.new_session("api")
-    if not errors:
-        with transaction.atomic(), audit_context.using("api", session):
-            for index, row in enumerate(payload.notes, start=1):
-                try:
-                    state = grade_service.save_grade(user=request.user, evaluation=e, student_id=row.etudiant,
-                                                     raw=_raw(row.valeur), expected_version=row.version)
-                    saved.append(_state(state))
-                except grade_service.StaleGrade:
-                    current = grade_service.current_state(e, row.etudiant)
-                    errors.append({"ligne": index, "etudiant": row.etudiant, "actuelle": _state(current),
-                                   "message": f"Note modifiée entre-temps : valeur actuelle « {current.display or 'vide'} », "
-                                              f"version {current.version}."})
-                except grade_service.LockedError as error:
-                    raise conflict(str(error)) from None
-                except grade_service.GradeError as error:
-                    stale_only = False
-                    errors.append({"ligne": index, "etudiant": row.etudiant, "message": str(error)})
-            if errors:
-                transaction.set_rollback(True)
-    else:
-        stale_only = False
-    if errors:
-        raise refusal(409 if stale_only else 422,
+    rows = [grade_service.BatchRow(index, row.etudiant, _raw(row.valeur), row.version)
+            for index, row in enumerate(payload.notes, start=1)]
+    try:
+        result = grade_service.save_batch(user=request.user, evaluation=e, rows=rows, session=session)
+    except grade_service.LockedError as error:
+        raise conflict(str(error)) from None
+    if result.refused:
+        errors = [{"ligne": r.line, "etudiant": r.student_id, "message": r.message,
+                   **({"actuelle": _state(r.current)} if r.current is not None else {})} for r in result.refused]
+        raise refusal(409 if result.stale_only else 422,
                       f"Aucune note enregistrée : {len(errors)} ligne(s) refusée(s) sur {len(payload.notes)}. "
                       "Corrigez-les et renvoyez tout le lot.", erreurs=errors)
+    saved = [_state(state) for state in result.saved]
     return {"enregistrees": len(saved), "session": session, "notes": saved}

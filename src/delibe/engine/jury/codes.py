@@ -23,6 +23,9 @@ ANNEE_CODES: frozenset[str] = frozenset(ANNEE_ORDER)
 VALIDATING: frozenset[str] = frozenset({ADM, CMP, ADSUP, ADJ, ADJR})
 """UE and RCUE codes that acquire (UE: with its ECTS) or validate (RCUE)."""
 
+YEAR_VALIDATING: frozenset[str] = frozenset({ADM, ADJ})
+"""Year codes that validate the year (on the last year of the BUT, with every UE acquired: the diploma)."""
+
 PASSAGE: frozenset[str] = frozenset({ADM, ADJ, PASD, PAS1NCI})
 """Year codes that let the student enter the next year."""
 

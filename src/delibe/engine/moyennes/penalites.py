@@ -39,7 +39,13 @@ class ResultsWithPenalties(SemesterResults):
         return self.penalties.get(student_id, {}).get(ue_code)
 
     def ue_average_exact(self, student_id: str, ue_code: str) -> Fraction | None:
-        value = super().ue_average_exact(student_id, ue_code)
+        # ``exact_cells`` holds the grades' averages (the reference engine fills it so); the penalty is
+        # taken off here, once: filling the cache through this class's ``explain_ue``, which already
+        # applies it, would take it off twice.
+        i, j = self.row(student_id), self._col(self.ue_codes, ue_code, "UE")
+        if (i, j) not in self.exact_cells:
+            self.exact_cells[i, j] = SemesterResults.explain_ue(self, student_id, ue_code).exact
+        value = self.exact_cells[i, j]
         penalty = self.penalty(student_id, ue_code)
         return value if penalty is None or value is None else penalised(value, penalty.points, self.regles)
 
@@ -86,4 +92,5 @@ def with_penalties(result: SemesterResults, effects: Mapping[Any, Iterable[Effet
         return result
     kwargs = {f.name: getattr(result, f.name) for f in dataclasses.fields(SemesterResults) if f.init}
     kwargs["ue_averages"] = averages
+    kwargs["exact_cells"] = dict(result.exact_cells)  # the penalised results never share the cache
     return ResultsWithPenalties(**kwargs, penalties=penalties)

@@ -280,21 +280,30 @@ def _module_codes(semester: SemesterRun) -> set[str]:
     return {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
 
 
-@transaction.atomic
 def import_absences(user, semester: SemesterRun, text: str) -> int:
-    """All or nothing: any error → nothing written, ValidationError listing every error."""
+    """All or nothing: any error → nothing written, ValidationError listing every error.
+
+    The file is read and checked before the transaction opens, and the new rows are written with a few
+    bulk inserts: the database's write lock is held for a second or two, not for the whole file, so that
+    teachers saving grades meanwhile wait briefly instead of failing (SQLite has one writer at a time)."""
     if not permissions.roles_of(user).has(semester.formation.department_id, SECRETARIAT) or semester.locked:
         raise PermissionDenied("L'import des absences est réservé à la scolarité, semestre non verrouillé.")
     rows, errors = parse_absences_csv(text, semester)
     if errors:
         raise ValidationError(errors)
-    created = 0
-    for r in rows:
-        _, new = AbsenceRecord.objects.get_or_create(
-            student_id=r.student_id, date=r.date, creneau=r.creneau, module_code=r.module_code, nature=r.nature,
-            defaults={"semester": semester, "recorded_by": user})
-        created += new
-    return created
+    if not rows:
+        return 0
+    wanted = {(r.student_id, r.date, r.creneau, r.module_code, r.nature): r for r in rows}
+    first, last = min(r.date for r in rows), max(r.date for r in rows)
+    with transaction.atomic():
+        existing = set(AbsenceRecord.objects.filter(
+            student_id__in={r.student_id for r in rows}, date__range=(first, last),
+        ).values_list("student_id", "date", "creneau", "module_code", "nature"))
+        new = [AbsenceRecord(student_id=r.student_id, semester=semester, date=r.date, creneau=r.creneau,
+                             module_code=r.module_code, nature=r.nature, recorded_by=user)
+               for key, r in wanted.items() if key not in existing]
+        AbsenceRecord.objects.bulk_create(new, batch_size=2000)
+    return len(new)
 
 
 # --- justifications ----------------------------------------------------------------------------------

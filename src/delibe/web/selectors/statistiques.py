@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from delibe.engine.jury import codes as jury_codes
 from delibe.reports.format import nombre
 from delibe.reports.svg import histogram
 from delibe.web.models import Enrolment, Evaluation, Grade, SemesterRun
@@ -209,7 +210,7 @@ def cohort_followup(department_id: int, entry: str, horizon: int = 3) -> Followu
             "student_id", "semester__academic_year__label", "semester__semestre"):
         where[(sid, label)] = max(where.get((sid, label), 0), (semestre + 1) // 2)
     graduated = dict(JuryDecision.objects.filter(
-        student_id__in=cohort, level="annee", key="BUT3", decided_code__in=("ADM", "ADJ"))
+        student_id__in=cohort, level="annee", key="BUT3", decided_code__in=sorted(jury_codes.YEAR_VALIDATING))
         .values_list("student_id", "academic_year__label"))
     statuses = ["en BUT2", "en BUT3", "redouble", "diplômé", "a quitté la formation"]
     counts = {s: [0] * len(years) for s in statuses}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -71,11 +71,29 @@ def parse_cell(raw: str, note_max: float) -> tuple[str, Decimal | None, str]:
     return action, value, special
 
 
+class DatabaseBusy(GradeError):
+    """The database stayed busy longer than its timeout (SQLite: another writer held the lock)."""
+
+
 def save_grade(
     *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
 ) -> CellState:
     """Saves one cell. ``expected_version`` is the version the writer read (0 when there was no grade).
-    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile)."""
+    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile), DatabaseBusy
+    (nothing saved: the writer is told to try again, never a server error)."""
+    try:
+        return _save_grade(user=user, evaluation=evaluation, student_id=student_id, raw=raw,
+                           expected_version=expected_version)
+    except OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        raise DatabaseBusy("La base de données est occupée (un import est en cours) : cette note n'est pas "
+                           "enregistrée, réessayez dans quelques secondes.") from None
+
+
+def _save_grade(
+    *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
+) -> CellState:
     if evaluation.semester.locked:
         raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
     action, value, special = parse_cell(raw, evaluation.note_max)
@@ -231,6 +249,85 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
                 current[c.student_id].version + 1 if c.student_id in current else fresh[c.student_id]),
         ) for c in changes)
     return len(changes)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One row of a batch of grades sent at once (by the API): its line number, the student, the raw
+    value as typed and the version of the grade the sender read."""
+
+    line: int
+    student_id: int
+    raw: str
+    version: int | None
+
+
+@dataclass(frozen=True)
+class BatchRefusal:
+    """Why one row of a batch was refused; ``current`` is the grade as it is now when the row was stale."""
+
+    line: int
+    student_id: int
+    message: str
+    current: CellState | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    saved: tuple[CellState, ...]
+    refused: tuple[BatchRefusal, ...]
+    stale_only: bool  # every refusal is a stale version (the sender should read again and resend)
+
+
+def save_batch(*, user: object, evaluation: Evaluation, rows: list[BatchRow], session: str) -> BatchResult:
+    """Writes a batch of grades all or nothing: every row is checked first (value, enrolment, one row
+    per student), then written through ``save_grade`` in one transaction under the audit ``session``; if
+    any row is refused (stale version included), nothing is written and every refusal is returned.
+    Raises LockedError when the jury has locked the semester."""
+    from delibe.web.audit import context as audit_context
+    from delibe.web.models import Enrolment
+
+    enrolled = set(Enrolment.objects.filter(semester_id=evaluation.semester_id).values_list("student_id", flat=True))
+    refused: list[BatchRefusal] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        if row.student_id in seen:
+            refused.append(BatchRefusal(row.line, row.student_id,
+                                        f"Étudiant {row.student_id} déjà présent à la ligne {seen[row.student_id]} : "
+                                        "une seule note par étudiant et par lot."))
+        elif row.student_id not in enrolled:
+            refused.append(BatchRefusal(row.line, row.student_id,
+                                        f"L'étudiant {row.student_id} n'est pas inscrit au semestre de cette "
+                                        "évaluation."))
+        else:
+            try:
+                parse_cell(row.raw, evaluation.note_max)
+            except GradeError as error:
+                refused.append(BatchRefusal(row.line, row.student_id, str(error)))
+        seen.setdefault(row.student_id, row.line)
+    if refused:
+        return BatchResult((), tuple(refused), stale_only=False)
+    saved: list[CellState] = []
+    stale_only = True
+    with transaction.atomic(), audit_context.using("api", session):
+        for row in rows:
+            try:
+                saved.append(save_grade(user=user, evaluation=evaluation, student_id=row.student_id, raw=row.raw,
+                                        expected_version=row.version))
+            except StaleGrade:
+                current = current_state(evaluation, row.student_id)
+                refused.append(BatchRefusal(
+                    row.line, row.student_id,
+                    f"Note modifiée entre-temps : valeur actuelle « {current.display or 'vide'} », "
+                    f"version {current.version}.", current))
+            except LockedError:
+                raise
+            except GradeError as error:
+                stale_only = False
+                refused.append(BatchRefusal(row.line, row.student_id, str(error)))
+        if refused:
+            transaction.set_rollback(True)
+    return BatchResult(() if refused else tuple(saved), tuple(refused), stale_only and bool(refused))
 
 
 def import_sheet(*, user: object, evaluation: Evaluation, data: bytes) -> ImportPreview:

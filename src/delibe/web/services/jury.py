@@ -148,6 +148,24 @@ def record_decision(
     return decision
 
 
+def record_decisions(*, user: object, run: SemesterRun, student: Student,
+                     changes: list[tuple[str, str, str, str]]) -> tuple[int, dict[str, str]]:
+    """Records the decisions of one student's form, all or nothing: ``changes`` are (level, key, code,
+    reason); a refused decision leaves every decision of the form unrecorded. Returns the number
+    recorded and the errors by « level-key »."""
+    errors: dict[str, str] = {}
+    with transaction.atomic():
+        for level, key, code, reason in changes:
+            try:
+                record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
+                                reason=reason)
+            except DecisionError as error:
+                errors[f"{level}-{key}"] = str(error)
+        if errors:
+            transaction.set_rollback(True)
+    return (0 if errors else len(changes)), errors
+
+
 def sync_dependent_decisions(*, user: object, run: SemesterRun, student: Student) -> list[JuryDecision]:
     """One source of truth: after a decision, the engine deliberates the student again (the jury's
     departures are its inputs) and every recorded decision that merely confirmed a proposal follows the

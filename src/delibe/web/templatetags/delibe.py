@@ -264,7 +264,7 @@ def recap_rows(data: Any, student_base: str) -> str:
     out: list[str] = []
 
     def num(value: float | None) -> str:
-        below_bar = value is not None and value < 10 - 0.005
+        below_bar = below(value)
         key = "" if value is None else repr(float(value))
         return f'<td class="num{" below" if below_bar else ""}" data-v="{key}">{moy(value)}</td>'
 

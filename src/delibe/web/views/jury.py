@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -88,8 +87,7 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
     errors: dict[str, str] = {}
     entries: dict[str, _Entry] = {}
     consequences: list[jury_service.Consequence] | None = None
-    if request.method == "POST" and "apercu" in request.POST:
-        # What the decisions would change, computed by the engine and shown before anything is saved.
+    if request.method == "POST":
         perm.require(can_decide)
         data = jury_table(run, [student.pk])
         changes = []
@@ -100,42 +98,24 @@ def student_decisions(request: HttpRequest, pk: int, student_pk: int) -> HttpRes
             entries[name] = _Entry(code, reason)
             if code and not (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
                 changes.append((cell.level, cell.key, code, reason))
-        consequences, errors = jury_service.preview_decisions(user=request.user, run=run, student=student,
-                                                              changes=changes)
+        if "apercu" in request.POST:
+            # What the decisions would change, computed by the engine and shown before anything is saved.
+            consequences, errors = jury_service.preview_decisions(user=request.user, run=run, student=student,
+                                                                  changes=changes)
+        else:
+            # All or nothing: a refused decision leaves every decision of the form unrecorded, and the form
+            # comes back with what the user chose and wrote.
+            saved, errors = jury_service.record_decisions(user=request.user, run=run, student=student,
+                                                          changes=changes)
+            if not errors:
+                messages.success(request, _("%(n)d décision(s) enregistrée(s) pour %(s)s.") % {"n": saved, "s": student})
+                return redirect("delibe:jury", pk=run.pk)
         for name, message in errors.items():
             if name in entries:
+                level = name.split("-", 1)[0]
+                known = entries[name].code.upper() in jury_service.CODES_BY_LEVEL.get(level, ())
                 entries[name].error = message
-                entries[name].error_field = "motif"
-    elif request.method == "POST":
-        perm.require(can_decide)
-        data = jury_table(run, [student.pk])
-        saved = 0
-        # All or nothing: a refused decision leaves every decision of the form unrecorded, and the form
-        # comes back with what the user chose and wrote.
-        with transaction.atomic():
-            for cell in _cells(data.rows[0] if data.rows else None):
-                name = f"{cell.level}-{cell.key}"
-                code = request.POST.get(f"code-{name}", "").strip()
-                reason = request.POST.get(f"motif-{name}", "")
-                entries[name] = _Entry(code, reason)
-                if not code or (code == (cell.decided or "") and reason.strip() == cell.departure_reason):
-                    continue
-                try:
-                    jury_service.record_decision(
-                        user=request.user, run=run, student=student, level=cell.level, key=cell.key, code=code,
-                        reason=reason,
-                    )
-                    saved += 1
-                except jury_service.DecisionError as error:
-                    errors[name] = str(error)
-                    known = code.upper() in jury_service.CODES_BY_LEVEL.get(cell.level, ())
-                    entries[name].error = str(error)
-                    entries[name].error_field = "motif" if known else "code"
-            if errors:
-                transaction.set_rollback(True)
-        if not errors:
-            messages.success(request, _("%(n)d décision(s) enregistrée(s) pour %(s)s.") % {"n": saved, "s": student})
-            return redirect("delibe:jury", pk=run.pk)
+                entries[name].error_field = "motif" if known else "code"
     data = jury_table(run, [student.pk])
     row = data.rows[0] if data.rows else None
     first = True
