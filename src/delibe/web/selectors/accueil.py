@@ -71,6 +71,7 @@ class StudentHome:
     decision_annee: dict[str, Any] | None = None
     semestre: SemesterView | None = None  # the current semester (UE averages once published)
     error: str = ""
+    jauge_basse: str = ""  # the gauge's « low » region ends where an average reaches the RCUE bar
 
     @property
     def validees(self) -> int:
@@ -116,6 +117,7 @@ def student_home(student: Student) -> StudentHome:
     home.annee_but, home.label = year.annee_but, year.label
     runs = sorted(year.runs, key=lambda r: r.semestre)
     regles = regles_of(runs[-1])
+    home.jauge_basse = str(regles.barre_rcue - regles.tolerance)
     enrolment = next(e for e in reversed(enrolments) if e.semester in runs)
     formation = formation_model(enrolment.semester.formation)
     even = [r for r in runs if r.semestre % 2 == 0]
