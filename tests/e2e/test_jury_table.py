@@ -58,3 +58,19 @@ def test_arrow_keys_walk_down_the_decision_links(world, open_as):
     first.focus()
     page.keyboard.press("ArrowDown")
     expect(page.locator("#table-jury tbody tr").nth(1).get_by_role("link", name="Décisions")).to_be_focused()
+
+
+def test_on_the_demo_department_the_year_table_fits_and_its_summary_counts_every_student(open_demo_as, axe, tmp_path):
+    import re
+
+    from delibe.web.models import SemesterRun
+
+    run = SemesterRun.objects.filter(semestre=2).order_by("-academic_year__label").first()
+    page = open_demo_as("president")
+    problems = check_widths(page, f"/semestres/{run.pk}/jury/", "jury-demo", axe, shots_dir(tmp_path))
+    assert not problems, "\n".join(problems)
+    total = run.enrolments.count()
+    summary = page.locator("section.summary")
+    expect(summary.locator("h2")).to_have_text(f"Résumé : {total} étudiants")
+    firsts = [text.splitlines()[0] for text in summary.locator("ul.jury-counts > li").all_inner_texts()]
+    assert sum(int(re.search(r": (\d+)$", line).group(1)) for line in firsts) == total, firsts
