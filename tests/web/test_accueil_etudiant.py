@@ -61,3 +61,9 @@ def test_the_glossary_explains_every_decision_code_once(world, login):
     for code in CODES:
         assert html.count(f'id="code-{code}"') == 1
     assert 'id="rcue"' in html and "docs/" not in html
+
+
+def test_a_competence_under_the_floor_is_named_as_blocking_the_passage(world, login):
+    grade_whole_year(world, alice_average=7, bruno_average=12)
+    text = text_of(login("etudiant").get("/").content.decode())
+    assert "Attention : les compétences Comprendre, Concevoir, Exprimer, Développer, Entreprendre ont une moyenne sous 8/20" in text

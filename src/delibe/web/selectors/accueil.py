@@ -201,4 +201,11 @@ def student_home(student: Student) -> StudentHome:
                           "à valider pour obtenir l'année entière.")
         else:
             home.reste = "Toutes les compétences de l'année sont en bonne voie."
+        low = [c.nom for c in home.competences
+               if c.moyenne is not None and not regles.reaches(c.moyenne, regles.plancher_rcue)]
+        if low and home.annee_but < 3:
+            who = (f"la compétence {low[0]} a une moyenne" if len(low) == 1
+                   else f"les compétences {', '.join(low)} ont une moyenne")
+            home.reste += (f" Attention : {who} sous {_bar(regles.plancher_rcue)}/20 ; tant qu'une compétence "
+                           "reste sous ce seuil, le passage n'est pas de droit.")
     return home
