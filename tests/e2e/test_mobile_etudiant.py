@@ -19,6 +19,7 @@ STUDENT_PAGES = (
     ("accueil", lambda w: "/"),
     ("mes-resultats", lambda w: "/mes-resultats/"),
     ("glossaire", lambda w: "/glossaire/"),
+    ("choix-de-delibe", lambda w: "/aide/choix/"),
     ("mes-documents", lambda w: f"/documents/etudiants/{w.alice.pk}/"),
     ("bulletin-s1", lambda w: f"/documents/semestres/{w.s1.pk}/etudiants/{w.alice.pk}/bulletin/"),
     ("bulletin-s2", lambda w: f"/documents/semestres/{w.s2.pk}/etudiants/{w.alice.pk}/bulletin/"),
