@@ -36,6 +36,7 @@ from delibe.engine.jury import (
     deliberate,
     deliberate_semestre,
 )
+from delibe.engine.jury import codes as C
 from delibe.engine.jury.codes import ANNEE_CODES, PASSAGE, RCUE_CODES, UE_CODES, VALIDATING, YEAR_VALIDATING
 from delibe.engine.jury.model import SemesterResult
 from delibe.engine.jury.structure import CursusStructure, cursus_structure
@@ -49,7 +50,7 @@ SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
 COMPETENCE_RE = re.compile(r"^C?(\d{1,4})$", re.IGNORECASE)
 UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d{1,4})|UE([1-6])\.(\d{1,4}))$", re.IGNORECASE)
 KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
-YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "expect"}
+YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "sortie", "expect"}
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
 MOTIF_ABSENT = "motif non précisé dans le scénario (simulation)"
 
@@ -513,7 +514,23 @@ def _parse_year(
     jury = None
     if "jury" in year:
         jury = _parse_jury(reader, path + ("jury",), year["jury"], formation, structure, annee)
-    return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury)
+    sortie = _parse_sortie(reader, path + ("sortie",), year["sortie"]) if "sortie" in year else None
+    return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury, sortie=sortie)
+
+
+def _parse_sortie(reader: _Reader, path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
+    """``sortie: {code: DEM, date: 12/03/2025}``: the student left during the year (démission, défaillance)."""
+    sortie = _mapping(reader, path, data, "sortie")
+    _keys(reader, path, sortie, {"code", "date"})
+    code = _str(sortie.get("code", "")).strip()
+    if code not in (C.DEM, C.DEF):
+        raise reader.fail(path + ("code",), f"code de sortie « {_short(code)} » invalide: attendu DEM ou DEF")
+    date = sortie.get("date")
+    if isinstance(date, datetime.date):
+        date = date.strftime("%d/%m/%Y")
+    if not date or not _str(date).strip():
+        raise reader.fail(path + ("date",), "date de la démission ou de la défaillance manquante (ex. 12/03/2025)")
+    return code, _str(date).strip()
 
 
 def _parse_attente(

@@ -102,6 +102,13 @@ def wrong_password(page, world, tmp_path) -> None:
     expect(page.get_by_role("alert")).to_be_visible()
 
 
+def year_refused(page, world, tmp_path) -> None:
+    page.locator("#annee").fill("2023-2024")  # S1 2023-2024 exists: refused, the form shown again
+    page.get_by_label("Ouvrir le semestre 1").check()
+    page.locator("#creer-semestres").click()
+    expect(page.locator("#erreur-creation")).to_be_visible()
+
+
 @dataclass(frozen=True)
 class Screen:
     name: str
@@ -168,6 +175,16 @@ SCREENS = [
     Screen("import d'étudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
     Screen("export Apogée", "president", lambda w: f"/semestres/{w.s2.pk}/apogee/"),
     Screen("mes documents", "etudiant", lambda w: f"/documents/etudiants/{w.alice.pk}/", locked=True),
+    # the academic year (issue 13): set-up, copy, archiving, passage
+    Screen("années universitaires", "scolarite", lambda w: f"/departements/{w.department.pk}/annees/"),
+    Screen("années universitaires, jurys clos", "responsable", lambda w: f"/departements/{w.department.pk}/annees/",
+           locked=True),
+    Screen("ouverture de semestres", "responsable", lambda w: f"/departements/{w.department.pk}/annees/nouvelle/"),
+    Screen("ouverture refusée", "scolarite", lambda w: f"/departements/{w.department.pk}/annees/nouvelle/",
+           year_refused),
+    Screen("copie d'une année", "scolarite", lambda w: f"/departements/{w.department.pk}/annees/copie/"),
+    Screen("aperçu du passage", "responsable", lambda w: f"/departements/{w.department.pk}/annees/2023-2024/passage/",
+           locked=True),
     Screen("relevés des apprentis", "scolarite", lambda w: f"/assiduite/departements/{w.department.pk}/rapports/"
                                                           "?mois=2023-10"),
 ]

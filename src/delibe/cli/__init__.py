@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": ("delibe.cli.interop", "import_", "Importer une liste d'étudiants (CSV, XLSX) dans un semestre."),
     "apogee": ("delibe.cli.interop", "apogee", "Remplir une maquette Apogée avec les notes et décisions."),
     "departement": ("delibe.cli.interop", "departement", "Sauvegarder ou restaurer un département (JSON)."),
+    "etudiant": ("delibe.cli.etudiant", "etudiant", "Vie de l'étudiant : démission, défaillance, désinscription."),
+    "annee": ("delibe.cli.annee", "annee", "Année universitaire : ouvrir, copier, archiver, passage des étudiants."),
     "jury": ("delibe.cli.jury", "jury", "Liste de contrôle avant de clore le jury d'un semestre de la base."),
     "api": ("delibe.cli.api", "api", "API REST : jetons d'accès (créer, lister, révoquer)."),
     "manage": ("delibe.cli.web", "manage", "Commandes d'administration Django (migrate, createsuperuser…)."),

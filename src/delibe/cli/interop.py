@@ -80,8 +80,13 @@ def import_() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--semestre", "semestre", type=int, required=True, help="Identifiant du semestre (SemesterRun).")
 @click.option("--parcours", "parcours", default="", help="Parcours des étudiants sans colonne « parcours ».")
+@click.option("--inscrit-le", "inscrit_le", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]), default=None,
+              help="Date d'inscription quand le semestre a déjà des notes (par défaut : aujourd'hui).")
+@click.option("--avant-inscription", "avant_inscription", type=click.Choice(["EXC", "ATT"]), default="EXC",
+              show_default=True, help="Notes manquantes des évaluations antérieures à l'inscription : EXC ou ATT.")
 @click.option("--confirmer", is_flag=True, help="Enregistrer (sinon : aperçu seulement, rien n'est écrit).")
-def etudiants(file: Path, semestre: int, parcours: str, confirmer: bool) -> None:
+def etudiants(file: Path, semestre: int, parcours: str, inscrit_le: Any, avant_inscription: str,
+              confirmer: bool) -> None:
     """Importer une liste d'étudiants (CSV ou XLSX) et les inscrire au semestre : aperçu par défaut."""
     _setup()
     from delibe.imports.etudiants import MAX_BYTES
@@ -90,7 +95,7 @@ def etudiants(file: Path, semestre: int, parcours: str, confirmer: bool) -> None
 
     run = _run(semestre)
     data = _read(file, MAX_BYTES)
-    preview = service.preview_file(run, data, file.name, parcours)
+    preview = service.preview_file(run, data, file.name, parcours, inscrit_le.date() if inscrit_le else None)
     for warning in preview.warnings:
         click.echo(f"Attention : {warning}", err=True)
     if not preview.ok:
@@ -102,12 +107,14 @@ def etudiants(file: Path, semestre: int, parcours: str, confirmer: bool) -> None
     for line in preview.updated:
         detail = " ; ".join(f"{service.LABELS.get(k, k)} : « {a} » → « {b} »" for k, (a, b) in line.changes.items())
         click.echo(f"  ~ {line.row.nip} {line.name} : {detail}")
+    if preview.late is not None:
+        click.echo(preview.late.text(avant_inscription))
     if not confirmer:
         click.echo("Aperçu seulement : rien n'a été écrit. Ajoutez --confirmer pour enregistrer.")
         return
     with using(channel="import"):
         try:
-            counts = service.commit(user=None, run=run, preview=preview)
+            counts = service.commit(user=None, run=run, preview=preview, avant_inscription=avant_inscription)
         except service.StudentImportError as error:
             _fail(str(error))
     click.echo(f"Enregistré : {counts['crees']} créé(s), {counts['modifies']} modifié(s).")

@@ -45,6 +45,12 @@ class Modality(StrEnum):
     CONTINUE = "continue"
 
 
+MODALITY_CODES: Mapping[Modality, str] = MappingProxyType({
+    Modality.INITIALE: "FI", Modality.APPRENTISSAGE: "FA", Modality.CONTINUE: "FC",
+})
+"""The abbreviations used by the scolarités and Apogée: formation initiale, par apprentissage, continue."""
+
+
 @dataclass(frozen=True)
 class ApprentissageCritique:
     code: str  # e.g. "AC35.01"

@@ -173,8 +173,15 @@ DELIBE_RAT = Source(
     "est le jury de cette année après rattrapage, pas un redoublement (aucun redoublement n'est consommé).",
 )
 
+DELIBE_INCOMPLET = Source(
+    "delibe-incomplet",
+    "Décision Délibé (docs/domain.md §2): moyenne indéfinie, résultats incomplets",
+    "Une moyenne indéfinie (rien ne compte encore: notes manquantes, évaluations non attendues) n'est pas "
+    "un échec: aucune proposition automatique (ni AJ ni RED) pour l'UE, son RCUE et l'année; le jury décide.",
+)
+
 ALL_SOURCES = ALL_SOURCES + (DELIBE_CAPITALISATION, DELIBE_REDOUBLEMENT, DELIBE_ATTENTE, DELIBE_EXACTITUDE,
-                             DELIBE_EQUIVALENCE, DELIBE_DEROGATION, DELIBE_RAT)
+                             DELIBE_EQUIVALENCE, DELIBE_DEROGATION, DELIBE_RAT, DELIBE_INCOMPLET)
 
 # Formation checks (engine/check.py): Délibé decisions about formation files (docs/formation-format.md).
 DELIBE_HYPOTHESES = Source(

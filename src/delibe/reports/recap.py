@@ -17,13 +17,17 @@ from delibe.reports.format import note
 class RecapCode:
     proposed: str | None
     decided: str | None
+    incomplet: bool = False  # no proposal: an average is undefined (never printed as AJ)
 
     @property
     def shown(self) -> str:
-        """The jury's decision, else the proposal marked « * » (as the documents mark it)."""
+        """The jury's decision, else the proposal marked « * » (as the documents mark it), else
+        « incomplet » when an undefined average leaves it without proposal."""
         if self.decided:
             return self.decided
-        return f"{self.proposed}*" if self.proposed else ""
+        if self.proposed:
+            return f"{self.proposed}*"
+        return "incomplet" if self.incomplet else ""
 
 
 @dataclass(frozen=True)

@@ -99,11 +99,17 @@ class SemesterRun(models.Model):
     fin = models.DateField(_("fin"), null=True, blank=True)
     modalite = models.CharField(_("modalité"), max_length=20, default="initiale")
     groupes = models.JSONField(_("groupes"), default=list, blank=True)
+    # the parcours opened this year (empty: every parcours of the formation) and the Apogée étape code
+    parcours_offerts = models.JSONField(_("parcours offerts"), default=list, blank=True)
+    etape_apogee = models.CharField(_("code étape Apogée"), max_length=40, blank=True)
     locked = models.BooleanField(_("verrouillé"), default=False)
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # an archived semester (its year closed, services/annees.py) is read-only for good: never reopened
+    archived = models.BooleanField(_("archivé"), default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-academic_year__label", "semestre"]
@@ -181,6 +187,15 @@ class Enrolment(models.Model):
     groupe = models.CharField(_("groupe"), max_length=40, blank=True)
     redoublant = models.BooleanField(_("redoublant"), default=False)
     etat = models.CharField(_("état"), max_length=10, default="I")  # I inscrit, DEM, DEF
+    # Late enrolment (issue 13): evaluations dated before this day expect no grade from the student; a
+    # missing one counts as ``avant_inscription`` (EXC, or ATT). Empty: enrolled from the start.
+    inscrit_le = models.DateField(_("inscrit le"), null=True, blank=True)
+    avant_inscription = models.CharField(
+        _("notes des évaluations antérieures à l'inscription"), max_length=3,
+        choices=[("EXC", _("EXC (neutralisées)")), ("ATT", _("ATT (en attente d'un rattrapage)"))], default="EXC",
+    )
+    # Démission (DEM) or défaillance (DEF): its date; evaluations after it expect no grade.
+    etat_le = models.DateField(_("date de démission ou de défaillance"), null=True, blank=True)
 
     class Meta:
         constraints = [

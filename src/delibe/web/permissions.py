@@ -120,6 +120,12 @@ def can_manage_semester(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES)
 
 
+def can_manage_students(user: Any, department_id: int) -> bool:
+    """Add a student by hand, correct their identity, record a démission/défaillance, unenrol (issue 13):
+    the department's scolarité (and an administrator)."""
+    return roles_of(user).has(department_id, {Role.SCOLARITE})
+
+
 def can_view_averages(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES | {Role.PRESIDENT})
 
@@ -196,6 +202,12 @@ def can_view_own_results(user: Any) -> bool:
 
 def can_load_formation(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, {Role.SCOLARITE, Role.RESPONSABLE})
+
+
+def can_setup_year(user: Any, department_id: int) -> bool:
+    """Open, copy and archive a department's academic year, pass its students into the next one: the
+    scolarité and the responsable de formation (issue 13)."""
+    return roles_of(user).has(department_id, MANAGER_ROLES)
 
 
 # --- documents (bulletins, PV, lettres, relevés) ---------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from delibe.web.views import jury, notes, pages, publication, recap, statistiques
+from delibe.web.views import annees, etudiants, jury, notes, pages, publication, recap, statistiques
 
 app_name = "delibe"
 
@@ -32,8 +32,18 @@ urlpatterns = [
     path("semestres/<int:pk>/publication/", publication.settings_page, name="publication"),
     path("semestres/<int:pk>/statistiques/", statistiques.page, name="statistiques"),
     path("departements/<int:pk>/cohortes/", statistiques.cohorts, name="cohortes"),
+    path("departements/<int:pk>/annees/", annees.years, name="annees"),
+    path("departements/<int:pk>/annees/nouvelle/", annees.create, name="annee_creer"),
+    path("departements/<int:pk>/annees/copie/", annees.copy, name="annee_copier"),
+    path("departements/<int:pk>/annees/<str:label>/archivage/", annees.archive, name="annee_archiver"),
+    path("departements/<int:pk>/annees/<str:label>/passage/", annees.passage, name="passage"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
+    path("etudiants/<int:pk>/gerer/", etudiants.manage, name="etudiant_gerer"),
+    path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/etat/", etudiants.exit_, name="etudiant_etat"),
+    path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/desinscrire/", etudiants.unenrol,
+         name="etudiant_desinscrire"),
+    path("semestres/<int:pk>/etudiants/ajouter/", etudiants.add, name="etudiant_ajouter"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
     path("glossaire/", pages.glossary, name="glossaire"),
     path("aide/choix/", pages.choices, name="choix"),

@@ -32,6 +32,8 @@ Délibé decisions worth knowing when reading a result:
   makes it ADM; a validated RCUE stays validated.
 - The jury refusing an RCUE the engine proposed as validated (e.g. ATJ instead of CMP) removes the
   compensation of its UEs (CMP → AJ); the jury validating an RCUE (ADJ) makes its UEs not acquired ADJR.
+- An undefined UE average (nothing counts yet) is « incomplet »: no proposal for the UE, its RCUE and the
+  year (never AJ or RED); a démission or défaillance (`sortie`) gives the year DEM or DEF with its date.
 - A grade pending (`attente` in a scenario, `provisional_ues` in the engine) leaves that UE, its RCUE and
   the year without a proposal; a capitalised UE stays acquired.
 

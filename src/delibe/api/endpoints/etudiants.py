@@ -3,12 +3,13 @@ its enrolments, and the bulletin of a semester as JSON (``reports/schemas/bullet
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from delibe.api.endpoints.common import Id, conflict, get_student, responses, run_summary, student_summary
@@ -73,3 +74,143 @@ def bulletin(request: HttpRequest, id: Id, semestre_id: Id) -> Any:
     return finite(bulletin_report.to_dict(data))
 
 
+
+
+# --- the student's life (issue 13): the web's services, the scolarité's right --------------------------
+
+def _managed(request: HttpRequest, id: int) -> Student:
+    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=id)
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_manage_students(request.user, student.department_id))
+    return student
+
+
+def _inscription(request: HttpRequest, id: int, inscription_id: int) -> Enrolment:
+    student = _managed(request, id)
+    return get_object_or_404(Enrolment.objects.select_related("semester__formation", "semester__academic_year"),
+                             pk=inscription_id, student=student)
+
+
+def _refused(error: Exception) -> Any:
+    from delibe.api.endpoints.common import refusal
+
+    return refusal(422, str(error), champ=getattr(error, "field", ""))
+
+
+Court = Annotated[Texte, Field(max_length=120)]
+Motif = Annotated[Texte, Field(max_length=500)]
+
+
+class IdentiteIn(Schema):
+    nip: Annotated[Texte, Field(max_length=20)] | None = None
+    ine: Annotated[Texte, Field(max_length=20)] | None = None
+    nom: Court | None = None
+    prenom: Court | None = None
+    civilite: Annotated[Texte, Field(max_length=3)] | None = None
+    date_naissance: dt.date | None = None
+    email: Annotated[Texte, Field(max_length=254)] | None = None
+    motif: Motif = ""
+
+
+class Changement(Schema):
+    avant: str
+    apres: str
+
+
+class EtatIn(Schema):
+    code: Annotated[Texte, Field(max_length=3, description="DEM (démission), DEF (défaillance) ou I (annuler).")]
+    date: dt.date | None = None
+    motif: Motif = ""
+
+
+class DesinscriptionIn(Schema):
+    confirmer: bool = False
+    motif: Motif = ""
+
+
+class AjoutIn(Schema):
+    semestre: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    nip: Annotated[Texte, Field(max_length=20)]
+    nom: Court
+    prenom: Court
+    parcours: Annotated[Texte, Field(max_length=40)]
+    groupe: Annotated[Texte, Field(max_length=40)] = ""
+    ine: Annotated[Texte, Field(max_length=20)] = ""
+    civilite: Annotated[Texte, Field(max_length=3)] = ""
+    date_naissance: dt.date | None = None
+    email: Annotated[Texte, Field(max_length=254)] = ""
+    inscrit_le: dt.date | None = None
+    avant_inscription: Annotated[Texte, Field(max_length=3)] = "EXC"
+
+
+class InscriptionOut(Schema):
+    id: int
+    etudiant: int
+    semestre: int
+    etat: str
+    etat_le: dt.date | None
+    inscrit_le: dt.date | None
+    avant_inscription: str
+
+
+def _inscription_out(e: Enrolment) -> dict[str, Any]:
+    return {"id": e.pk, "etudiant": e.student_id, "semestre": e.semester_id, "etat": e.etat, "etat_le": e.etat_le,
+            "inscrit_le": e.inscrit_le, "avant_inscription": e.avant_inscription}
+
+
+@router.patch("/etudiants/{id}", response=responses(dict[str, Changement]),
+              summary="Corriger l'identité d'un étudiant (scolarité) : les champs changés, avant → après")
+def corriger(request: HttpRequest, id: Id, body: IdentiteIn) -> Any:
+    from delibe.web.services import etudiants as service
+
+    student = _managed(request, id)
+    values = {k: v for k, v in body.dict(exclude={"motif"}).items() if v is not None}
+    try:
+        changes = service.correct_identity(user=request.user, student=student, values=values, reason=body.motif)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return {k: {"avant": a, "apres": b} for k, (a, b) in changes.items()}
+
+
+@router.post("/etudiants/{id}/inscriptions/{inscription_id}/etat", response=responses(InscriptionOut),
+             summary="Démission (DEM) ou défaillance (DEF) datée, ou retour à l'état inscrit (I) — scolarité")
+def etat(request: HttpRequest, id: Id, inscription_id: Id, body: EtatIn) -> Any:
+    from delibe.web.services import etudiants as service
+
+    enrolment = _inscription(request, id, inscription_id)
+    try:
+        enrolment = service.record_exit(user=request.user, enrolment=enrolment, code=body.code, date=body.date,
+                                        reason=body.motif)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return _inscription_out(enrolment)
+
+
+@router.post("/etudiants/{id}/inscriptions/{inscription_id}/desinscription", response=responses(dict[str, int]),
+             summary="Désinscrire d'un semestre (refusé s'il a des notes, sauf confirmé avec un motif) — scolarité")
+def desinscrire(request: HttpRequest, id: Id, inscription_id: Id, body: DesinscriptionIn) -> Any:
+    from delibe.web.services import etudiants as service
+
+    enrolment = _inscription(request, id, inscription_id)
+    try:
+        deleted = service.unenrol(user=request.user, enrolment=enrolment, confirm=body.confirmer, reason=body.motif)
+    except service.StudentError as error:
+        raise conflict(str(error)) from None
+    return {"notes_supprimees": deleted}
+
+
+@router.post("/etudiants", response=responses(InscriptionOut, 201),
+             summary="Ajouter un étudiant à un semestre (scolarité)")
+def ajouter(request: HttpRequest, body: AjoutIn) -> Any:
+    from ninja.responses import Status
+
+    from delibe.api.endpoints.common import get_run
+    from delibe.web.services import etudiants as service
+
+    run = get_run(request, body.semestre)
+    perm.require(perm.can_manage_students(request.user, run.formation.department_id))
+    try:
+        enrolment = service.add_student(user=request.user, run=run, **body.dict(exclude={"semestre"}))
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return Status(201, _inscription_out(enrolment))

@@ -29,6 +29,9 @@ YEAR_VALIDATING: frozenset[str] = frozenset({ADM, ADJ})
 PASSAGE: frozenset[str] = frozenset({ADM, ADJ, PASD, PAS1NCI})
 """Year codes that let the student enter the next year."""
 
+SORTIES: tuple[str, ...] = (DEM, DEF)
+"""Year codes of a student's exit recorded during the year, with its date: démission, défaillance."""
+
 TERMINAL: frozenset[str] = frozenset({NAR, DEF, DEM, ABAN, ABL, EXCLU})
 """Year codes that end the cursus (domain.md §5)."""
 

@@ -3,7 +3,8 @@
 Same rules and same proposals as ``deliberate`` (a property test checks it), for the students the year
 jury meets without history to replay: averages of the year's UEs, whether each student may still repeat
 and, in BUT2, whether the S1–S2 UEs are all validated. It returns codes only — the reasons of one
-student's decision come from ``deliberate`` when someone asks for them. Students with a grade pending,
+student's decision come from ``deliberate`` when someone asks for them. A UE without average (NaN) is
+« incomplet » (code None), and so are its RCUE and the year, as in ``deliberate``. Students with a grade pending,
 jury decisions or capitalised UEs go through ``deliberate``.
 """
 
@@ -22,9 +23,12 @@ from delibe.engine.jury.structure import YearStructure, cursus_structure
 from delibe.engine.model import Formation
 from delibe.engine.parameters import DEFAULT_REGLES, Regles
 
-UE_CODE_TABLE: tuple[str, ...] = (C.AJ, C.CMP, C.ADM)  # index = rank
-RCUE_CODE_TABLE: tuple[str, ...] = (C.AJ, C.CMP, C.ADM)
-ANNEE_CODE_TABLE: tuple[str, ...] = (C.RED, C.NAR, C.PASD, C.ADM)
+# index = rank; the last index (None) is « incomplet »: an undefined average gives no proposal
+# (Décision Délibé, docs/domain.md §2), as in ``deliberate``.
+UE_CODE_TABLE: tuple[str | None, ...] = (C.AJ, C.CMP, C.ADM, None)
+RCUE_CODE_TABLE: tuple[str | None, ...] = (C.AJ, C.CMP, C.ADM, None)
+ANNEE_CODE_TABLE: tuple[str | None, ...] = (C.RED, C.NAR, C.PASD, C.ADM, None)
+INCOMPLET_UE, INCOMPLET_RCUE, INCOMPLET_ANNEE = 3, 3, 4
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int8]
@@ -44,13 +48,13 @@ class CohortDecisions:
     annee: IntArray  # students
     ects: FloatArray  # students: ECTS of the year's UEs acquired
 
-    def ue_code(self, student: int, ue_code: str) -> str:
+    def ue_code(self, student: int, ue_code: str) -> str | None:
         return UE_CODE_TABLE[int(self.ue[student, self.ue_codes.index(ue_code)])]
 
-    def rcue_code(self, student: int, competence: str) -> str:
+    def rcue_code(self, student: int, competence: str) -> str | None:
         return RCUE_CODE_TABLE[int(self.rcue[student, self.competences.index(competence)])]
 
-    def annee_code(self, student: int) -> str:
+    def annee_code(self, student: int) -> str | None:
         return ANNEE_CODE_TABLE[int(self.annee[student])]
 
 
@@ -106,7 +110,13 @@ def deliberate_cohort(
         rcue[:, k] = np.where(reached, np.where(both, 2, 1), 0)
         for j in (a, b):
             ue_codes[:, j] = np.where(ue_ok[:, j], 2, np.where(reached, 1, 0))
-    valides = (rcue > 0).sum(axis=1)
+    undefined = np.isnan(moyennes)
+    ue_codes[undefined] = INCOMPLET_UE
+    incomplete_rcue = np.zeros((n, r), dtype=bool)
+    for k, spec in enumerate(ys.rcues):
+        incomplete_rcue[:, k] = undefined[:, column[spec.impair.code]] | undefined[:, column[spec.pair.code]]
+    rcue[incomplete_rcue] = INCOMPLET_RCUE
+    valides = ((rcue > 0) & ~incomplete_rcue).sum(axis=1)
     below = ((rcue == 0) & ~comparisons.floor_ok).any(axis=1)
     s5 = np.ones(n, dtype=bool) if annee != 2 or s1s2_valides is None else np.asarray(s1s2_valides, dtype=bool)
     admis = (valides == r) & s5
@@ -118,8 +128,9 @@ def deliberate_cohort(
     if repeat_allowed is None:
         allowed &= regles.redoublements_par_semestre >= 1 and regles.redoublements_max >= 2
     annee_codes = np.where(admis, 3, np.where(passage, 2, np.where(allowed, 0, 1))).astype(np.int8)
+    annee_codes[incomplete_rcue.any(axis=1)] = INCOMPLET_ANNEE
     ects_by_ue = np.array([next(u.ects for u in ys.ues if u.code == code) for code in order])
-    ects = ((ue_codes > 0) * ects_by_ue).sum(axis=1)
+    ects = (((ue_codes > 0) & (ue_codes != INCOMPLET_UE)) * ects_by_ue).sum(axis=1)
     return CohortDecisions(order, tuple(s.competence for s in ys.rcues), ue_codes, rcue_moy, rcue, annee_codes,
                            ects.astype(np.float64))
 

@@ -168,8 +168,9 @@ def _check_order(attempt: YearAttempt, index: int, previous: YearResult | None, 
     label = f"BUT{before} (année {index})"
     if decided is None:
         raise CursusError(
-            f"la décision d'année du {label} est en attente (notes en attente): une année suivante ne peut "
-            "pas encore être délibérée; saisissez la décision du jury (jury: {annee: …})", index, "year",
+            f"la décision d'année du {label} est en attente (notes en attente ou résultats incomplets): une "
+            "année suivante ne peut pas encore être délibérée; saisissez la décision du jury (jury: {annee: …})",
+            index, "year",
         )
     if decided in C.TERMINAL:
         raise CursusError(f"le cursus s'arrête au {label} (décision {decided}): aucune année ne peut suivre",
@@ -263,9 +264,23 @@ def _near_a_bar(value: Fraction, regles: Regles) -> bool:
                for bar in (regles.barre_rcue, regles.plancher_rcue, regles.barre_ue))
 
 
+def _incomplete(ue: UE, attempt: YearAttempt, prev: UEState | None, moyenne: Fraction | None) -> bool:
+    """Délibé decision (docs/domain.md §2, undefined averages): a UE the student takes this year without
+    an average yet (nothing counts: grades missing, evaluations not expected) is incomplete, not failed.
+    A UE a repeater left out without acquiring it is not incomplete: its « no average » is a rule (§3)."""
+    if moyenne is not None or (prev is not None and prev.acquise):
+        return False
+    return prev is None or ue.code in attempt.ue_moyennes
+
+
+def _incomplete_reason(ue: UE) -> Reason:
+    return R["ue.moyenne_indefinie"].reason(
+        f"{ue.code}: pas de moyenne (rien ne compte encore) → incomplet, pas de proposition", ue=ue.code)
+
+
 def _propose_ue(ue: UE, moyenne: Fraction | None, rcue: Fraction | None, regles: Regles) -> tuple[str, Reason]:
-    if moyenne is None:
-        return C.AJ, R["ue.moyenne_indefinie"].reason(f"{ue.code}: pas de moyenne → AJ", ue=ue.code)
+    if moyenne is None:  # only a UE left out of a repeat (ue.non_reprise): an incomplete one has no proposal
+        return C.AJ, R["ue.aj"].reason(f"{ue.code}: non acquise et sans moyenne → AJ", ue=ue.code)
     if regles.reaches(moyenne, regles.barre_ue):
         return C.ADM, R["ue.adm"].reason(
             f"{ue.code}: {fmt(moyenne)} ≥ {_bar(regles.barre_ue)} → ADM", ue=ue.code, moyenne=float(moyenne))
@@ -387,6 +402,10 @@ def _year_jury(
             ue_reasons[ue.code].append(R["attente"].reason(
                 f"{ue.code}: note(s) en attente, pas de proposition", ue=ue.code))
             continue
+        if _incomplete(ue, attempt, prev, moyennes[ue.code]):
+            proposed_ue[ue.code] = None
+            ue_reasons[ue.code].append(_incomplete_reason(ue))
+            continue
         code, reason = _propose_ue(ue, moyennes[ue.code], rcue_moy[spec.competence], regles)
         if prev is not None and prev.acquise and code != C.ADM:
             ue_reasons[ue.code].append(R["ue.capitalisee"].reason(
@@ -403,6 +422,13 @@ def _year_jury(
             proposed_rcue[spec.competence] = None
             rcue_reasons[spec.competence].append(R["attente"].reason(
                 f"RCUE {spec.competence}: note(s) en attente, pas de proposition", competence=spec.competence))
+            continue
+        incomplete = [u for u in spec.ues if proposed_ue[u.code] is None]
+        if incomplete and before not in C.VALIDATING:
+            proposed_rcue[spec.competence] = None
+            rcue_reasons[spec.competence].append(R["rcue.incomplet"].reason(
+                f"RCUE {spec.competence}: {_names(incomplete)} sans moyenne → incomplet, pas de proposition",
+                competence=spec.competence, ues=[u.code for u in incomplete]))
             continue
         code, reason = _propose_rcue(spec, rcue_moy[spec.competence], moyennes, proposed_ue, regles)
         if before in C.VALIDATING and code not in C.VALIDATING:
@@ -547,17 +573,27 @@ def _propose_annee(
     cursus: Cursus,
     regles: Regles,
 ) -> tuple[str | None, list[Reason]]:
+    if attempt.sortie is not None:
+        code, date = attempt.sortie
+        what = "démission" if code == C.DEM else "défaillance"
+        return code, [R["annee.sortie"].reason(f"{what} le {date} → {code}", code=code, date=date)]
     if attempt.provisional_ues:
         pending = ", ".join(sorted(attempt.provisional_ues))
         return None, [R["attente"].reason(
             f"note(s) en attente pour {pending}: résultats provisoires, pas de décision d'année automatique "
             "tant qu'elles ne sont pas saisies", ues=sorted(attempt.provisional_ues))]
+    incomplete = [r for r in rcues.values() if r.decided is None]
+    if incomplete:
+        detail = ", ".join(r.competence for r in incomplete)
+        return None, [R["annee.incomplet"].reason(
+            f"RCUE incomplet(s) (moyenne indéfinie): {detail}: pas de décision d'année automatique, ni RED ni "
+            "NAR; le jury décide ou attend les notes", rcues=[r.competence for r in incomplete])]
     n = len(rcues)
     valides = [r for r in rcues.values() if r.valide]
     v = len(valides)
     below = [r for r in rcues.values()
              if not r.valide and not regles.reaches(r.moyenne, regles.plancher_rcue)
-             and not _undefined_by_equivalence(r, state)]
+             and not _undefined_by_equivalence(r, state) and not (r.moyenne is None and r.proposed is None)]
     reasons: list[Reason] = []
     s5_ok = True
     if ys.annee == 2:
@@ -728,6 +764,9 @@ def deliberate_semestre(
         if ue.code in provisional_ues and not (prev is not None and prev.acquise):
             code = None
             reasons.append(R["attente"].reason(f"{ue.code}: note(s) en attente, pas de proposition", ue=ue.code))
+        elif _incomplete(ue, attempt, prev, moyenne):
+            code = None
+            reasons.append(_incomplete_reason(ue))
         elif regles.reaches(moyenne, regles.barre_ue):
             code = C.ADM
             reasons.append(R["ue.semestre_impair"].reason(

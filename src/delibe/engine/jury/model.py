@@ -62,6 +62,9 @@ class YearAttempt:
     ue_moyennes: Mapping[str, Nombre | None]
     provisional_ues: frozenset[str] = frozenset()
     jury: JuryDecisions | None = None
+    # The student left during the year: (DEM or DEF, the date as written, e.g. "12/03/2025"). The year is
+    # then proposed DEM/DEF with that date as its reason (docs/domain.md §5).
+    sortie: tuple[str, str] | None = None
     # The exact average of a UE of ``ue_moyennes`` when the value given is a float with no short decimal
     # form (e.g. 10/3 computed from grades): asked only when an RCUE lies within 1e-9 of a bar.
     exact_ue_moyenne: Callable[[str], Fraction | None] | None = field(default=None, compare=False, repr=False)

@@ -35,8 +35,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("ue.cmp", "Une UE sous 10 est acquise par compensation (CMP) si et seulement si son RCUE atteint 10.",
          sources.COMPENSATION),
     Rule("ue.aj", "Une UE sous 10 dont le RCUE n'atteint pas 10 n'est pas acquise (AJ).", sources.COMPENSATION),
-    Rule("ue.moyenne_indefinie", "Une UE sans moyenne (rien ne compte) n'est pas acquise (AJ).",
-         sources.DELIBE_MOYENNES),
+    Rule("ue.moyenne_indefinie", "Une UE sans moyenne (rien ne compte encore) n'a pas de proposition "
+         "automatique: incomplet, ni AJ ni ADM; le jury décide.", sources.DELIBE_INCOMPLET),
     Rule("ue.semestre_impair", "Au jury de semestre impair, une UE est ADM si elle atteint 10, sinon AJ "
          "provisoire (elle pourra être compensée au jury d'année).", sources.JURY),
     Rule("ue.capitalisee", "Une UE acquise le reste: un redoublant la garde avec sa moyenne figée.",
@@ -63,6 +63,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("rcue.aj", "Un RCUE sous 10 (ou sans moyenne) n'est pas validé (AJ).", sources.COMPENSATION),
     Rule("rcue.ues_acquises", "Un RCUE dont toutes les UE sont acquises est validé, même sans moyenne "
          "(UE acquise par équivalence).", sources.DELIBE_EQUIVALENCE),
+    Rule("rcue.incomplet", "Un RCUE sans moyenne parce qu'une de ses UE est incomplète n'a pas de "
+         "proposition automatique.", sources.DELIBE_INCOMPLET),
     Rule("rcue.capitalise", "Un RCUE validé le reste pour un redoublant.", sources.DELIBE_CAPITALISATION),
     # Descending validation (§4.3)
     Rule("validation_descendante", "Valider les deux UE d'un niveau d'une compétence valide les UE et le RCUE "
@@ -91,6 +93,10 @@ RULES: Mapping[str, Rule] = _rules(
          "semestres.", sources.DELIBE_REDOUBLEMENT),
     Rule("attente", "Une note en attente rend les résultats provisoires: pas de décision automatique (UE, RCUE "
          "et année).", sources.DELIBE_ATTENTE),
+    Rule("annee.incomplet", "Une année dont un RCUE est incomplet (moyenne indéfinie) n'a pas de décision "
+         "automatique: ni RED ni NAR.", sources.DELIBE_INCOMPLET),
+    Rule("annee.sortie", "Un étudiant qui a démissionné (DEM) ou est défaillant (DEF) en cours d'année se voit "
+         "proposer ce code, avec sa date.", sources.CODES_JURY),
     Rule("annee.semestre_pair", "Le passage en semestre pair est de droit.", sources.PROGRESSION),
     # Jury (§4.6)
     Rule("jury.decision", "Le jury décide souverainement; tout écart à la proposition est motivé.", sources.JURY),

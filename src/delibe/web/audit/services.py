@@ -271,6 +271,9 @@ def can_reopen(user: Any, run: Any) -> bool:
     from delibe.web.models import Role
 
     # Whoever may lock the jury (président, scolarité) may reopen it; the responsable de formation too.
+    # An archived semester (its year closed, services/annees.py) is never reopened.
+    if getattr(run, "archived", False):
+        return False
     return perm.roles_of(user).has(run.formation.department_id, {Role.RESPONSABLE, Role.PRESIDENT, Role.SCOLARITE})
 
 
@@ -280,6 +283,8 @@ def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
     from delibe.web.services.jury import year_runs
 
     reason = (reason or "").strip()
+    if getattr(run, "archived", False):
+        raise AuditError(f"{run} appartient à une année archivée : il ne peut plus être rouvert.")
     if not can_reopen(user, run):
         raise AuditError(
             "Seuls un administrateur, la scolarité, le responsable de formation ou le président du jury "
@@ -376,11 +381,11 @@ def decision_written(*, user: Any, run: Any, decision: Any, old: Any) -> AuditEn
     return audit
 
 
-def formation_stored(*, version: Any, user: Any = None) -> AuditEntry:
+def formation_stored(*, version: Any, user: Any = None, reason: str = "") -> AuditEntry:
     return record(
         user=user, action=Action.CREATE, object_type=ObjectType.FORMATION, object_id=version.pk,
         new={"slug": version.slug, "version": version.version, "sha256": version.sha256},
-        department_id=version.department_id, summary=f"{version.slug} v{version.version}",
+        department_id=version.department_id, summary=f"{version.slug} v{version.version}", reason=reason,
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from delibe.web.models import Enrolment, Grade, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import compute_runs, deliberate_students
+from delibe.web.services.calcul import INCOMPLETE_RULES, compute_runs, deliberate_students
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
 from delibe.web.services.publication import rules_of
@@ -53,6 +53,8 @@ class YearView:
     redoublant: bool = False
     # UEs of earlier years this year's jury changed: descending validation (ADSUP), jury decisions
     autres: list[dict[str, Any]] = field(default_factory=list)
+    # a repeater's UEs acquired at an earlier attempt of the same year, carried (services/annees.py)
+    capitalisees: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -71,6 +73,9 @@ def _decision_dict(level: str, key: str, moyenne: float | None, proposed: str | 
         "decided": code, "reasons": reasons,
         "departure_reason": decision.departure_reason if decision else "",
         "explication": explain_code(code or proposed), "libelle": code_label(code or proposed),
+        # no proposal because an average is undefined (« incomplet », never AJ): the engine's reason
+        "incomplet": "" if proposed else next((str(r.get("text", "")) for r in reasons
+                                               if r.get("rule") in INCOMPLETE_RULES), ""),
     }
 
 
@@ -149,6 +154,11 @@ def cursus(student: Student) -> CursusView:
         autres = [{**_autre_dict(code, state, label), "proposition": annee_d["decided"] is None}
                   for code, state in sorted(year.autres_ues.items())]
         years.append(YearView(label, annee, runs, ues, rcues, annee_d, redoublant, autres))
+    from delibe.web.services.annees import capitalised_decisions
+
+    for view in years:
+        if view.redoublant:
+            view.capitalisees = capitalised_decisions(student, view.annee_but, view.label)
     final = result.result.final if result.result is not None else None
     return CursusView(student, years, result.error, final)
 

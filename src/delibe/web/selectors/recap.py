@@ -54,15 +54,17 @@ def semester_recap(run: SemesterRun, *, parcours: str | None = None, groupe: str
             position, effectif = rank(columns[ue], moyenne)
             cell = cells.get(ue)
             ues[ue] = RecapUE(moyenne, position, effectif,
-                              RecapCode(cell.proposed, cell.decided) if cell is not None else None)
-        rcues = {c.key: (c.moyenne, RecapCode(c.proposed, c.decided)) for c in row.rcues if c is not None}
+                              RecapCode(cell.proposed, cell.decided, bool(cell.incomplet)) if cell is not None else None)
+        rcues = {c.key: (c.moyenne, RecapCode(c.proposed, c.decided, bool(c.incomplet))) for c in row.rcues
+                 if c is not None}
         student = row.student
         rows.append(RecapRow(
             student_id=sid, nip=student.nip, nom=student.nom.upper(), prenom=student.prenom,
             parcours=enrolment.parcours, groupe=enrolment.groupe, redoublant=enrolment.redoublant,
             modules={code: outcome.module_average(sid, code) for code, _ in modules},
             ues=ues, rcues=rcues if year_jury else {},
-            annee=RecapCode(row.annee.proposed, row.annee.decided) if year_jury and row.annee else None,
+            annee=RecapCode(row.annee.proposed, row.annee.decided, bool(row.annee.incomplet))
+            if year_jury and row.annee else None,
             provisional=outcome.provisional(sid), error=row.error,
         ))
     titre = f"Récapitulatif S{run.semestre} {run.academic_year.label} — {run.formation.titre}"

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 
 from delibe.collation import by_name, student_key, text_key
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import compute_run, deliberate_students
+from delibe.web.services.calcul import compute_run, deliberate_students, evaluation_date, not_expected_counts
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
 from delibe.web.services.jury import odd, proposals_of, year_runs
@@ -46,9 +46,10 @@ def evaluation_rows(run: SemesterRun, modules: set[str] | None = None) -> list[E
     if modules is not None:
         qs = qs.filter(module_code__in=modules)
     rows = []
+    exempt = not_expected_counts(run)  # late enrolments and exits owe no grade (docs/domain.md §2)
     for e in qs:
         module = formation.module(e.module_code, run.semestre)
-        rows.append(EvaluationRow(e, module.titre if module else "", e.filled, total))
+        rows.append(EvaluationRow(e, module.titre if module else "", e.filled, total - exempt.get(e.pk, 0)))
     return rows
 
 
@@ -80,6 +81,19 @@ class GridRow:
     groupe: str
     display: str
     version: int
+    non_attendue: str = ""  # no grade expected from this student (late enrolment, exit): why
+
+
+def _not_expected_text(enrolment: Enrolment, day: Any) -> str:
+    from delibe.engine.inscription import AVANT_INSCRIPTION, ETATS_SORTIE, non_attendue
+
+    sortie = enrolment.etat_le if enrolment.etat in ETATS_SORTIE else None
+    why = non_attendue(day, enrolment.inscrit_le, sortie)
+    if why is None:
+        return ""
+    if why == AVANT_INSCRIPTION:
+        return f"note non attendue : inscrit le {enrolment.inscrit_le:%d/%m/%Y} (compte {enrolment.avant_inscription})"
+    return f"note non attendue : {enrolment.etat} le {sortie:%d/%m/%Y}"
 
 
 def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow]:
@@ -91,13 +105,15 @@ def grid_rows(evaluation: Evaluation, groupe: str | None = None) -> list[GridRow
         )
     }
     rows = []
+    day = evaluation_date(evaluation)
     enrolments = Enrolment.objects.filter(semester_id=evaluation.semester_id)
     if groupe is not None:
         enrolments = enrolments.filter(groupe=groupe)
     for enrolment in sorted(enrolments.select_related("student"),
                             key=lambda e: (text_key(e.groupe), student_key(e.student))):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
-        rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version))
+        why = _not_expected_text(enrolment, day) if not version and (enrolment.inscrit_le or enrolment.etat_le) else ""
+        rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version, why))
     return rows
 
 
@@ -113,6 +129,7 @@ class Cell:
     reasons: list[dict[str, Any]] = field(default_factory=list)
     departure_reason: str = ""
     provisional: bool = False
+    incomplet: str = ""  # no proposal because an average is undefined: what is missing
 
     @property
     def shown(self) -> str | None:
@@ -239,7 +256,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
             d = decided.get((sid, level, key))
             provisional = bool(level == "ue" and key in ue_results and ue_results[key].provisional)
             return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None,
-                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional)
+                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional,
+                        p.incomplet)
 
         ues = [c for c in (cell("ue", k) for k in ue_headers)]
         rcues: list[Cell] = []
@@ -263,8 +281,9 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
 def evaluations_completion(run: SemesterRun) -> tuple[int, int]:
     """(complete evaluations, all evaluations) of a run."""
     total = run.enrolments.count()
+    exempt = not_expected_counts(run)
     stats = run.evaluations.annotate(filled=Count("grades", filter=Q(grades__isnull=False)))
-    return sum(1 for e in stats if e.filled >= total), len(stats)
+    return sum(1 for e in stats if e.filled >= total - exempt.get(e.pk, 0)), len(stats)
 
 
 def module_titles(run: SemesterRun) -> dict[str, str]:

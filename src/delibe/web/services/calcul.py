@@ -15,6 +15,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from django.db import connection
 from django.db.models import Count, Max, Sum
 
 from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
+from delibe.engine.inscription import ETATS_SORTIE, non_attendue, valeur_manquante
 from delibe.engine.model import Formation
 from delibe.engine.moyennes.penalites import ResultsWithPenalties, with_penalties
 from delibe.engine.parameters import Regles, regles_at
@@ -158,10 +160,15 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
     for evaluation in Evaluation.objects.filter(semester_id__in=run_ids).order_by("id"):
         evaluations[evaluation.semester_id].append(evaluation)
     enrolled: dict[int, dict[int, str]] = defaultdict(dict)
-    for run_id, student_id, parcours in Enrolment.objects.filter(semester_id__in=run_ids).values_list(
-        "semester_id", "student_id", "parcours"
-    ):
+    # Late enrolments and exits (issue 13): who owes no grade for which evaluation (engine/inscription.py)
+    dates: dict[int, dict[int, tuple[Any, str, Any]]] = defaultdict(dict)
+    for run_id, student_id, parcours, inscrit_le, politique, etat, etat_le in Enrolment.objects.filter(
+        semester_id__in=run_ids
+    ).values_list("semester_id", "student_id", "parcours", "inscrit_le", "avant_inscription", "etat", "etat_le"):
         enrolled[run_id][student_id] = parcours
+        sortie_le = etat_le if etat in ETATS_SORTIE else None
+        if inscrit_le is not None or sortie_le is not None:
+            dates[run_id][student_id] = (inscrit_le, politique, sortie_le)
     # A run whose grades, evaluations and enrolments have not changed reuses its last results: the jury
     # table is reloaded after every decision, and recomputing a year of grades each time is wasted work.
     grade_stamps = {
@@ -177,7 +184,8 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
             run.formation.sha256, run.academic_year.fin.isoformat(), grade_stamps.get(run.pk),
             tuple((e.pk, e.module_code, e.coefficient, e.note_max, json.dumps(e.poids, sort_keys=True), e.type,
                    e.immediate) for e in evaluations[run.pk]),
-            tuple(sorted(enrolled[run.pk].items())),
+            tuple(sorted(enrolled[run.pk].items())), tuple(sorted(dates[run.pk].items())),
+            tuple((e.pk, evaluation_date(e)) for e in evaluations[run.pk]) if dates[run.pk] else (),
         )
         for run in runs
     }
@@ -223,6 +231,7 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
                 if i is None or j is None:
                     continue
                 values[i, j] = special_code[special] if special else float(value)
+            _fill_not_expected(values, members, kept, dates[run.pk], special_code)
             if kept:
                 table = GradeTable(student_ids=tuple(str(sid) for sid in members), values=values)
                 results[parcours] = compute_semester(spec, table, regles)
@@ -237,6 +246,51 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, results, evaluations[run.pk])
     _apply_attendance(outcomes, runs)
     return outcomes
+
+
+def evaluation_date(evaluation: Evaluation) -> Any:
+    """The day an evaluation took place: its date, else the day it was created."""
+    return evaluation.date or evaluation.created_at.date()
+
+
+def _fill_not_expected(values: Any, members: list[int], kept: list[Evaluation],
+                       dates: Mapping[int, tuple[Any, str, Any]], special_code: Mapping[str, float]) -> None:
+    """A student enrolled late, or gone (DEM/DEF), owes no grade for the evaluations before their enrolment
+    or after their exit: a missing value there counts as EXC (or ATT, the enrolment's policy for earlier
+    evaluations), so that the evaluation stays complete and the others' averages never change."""
+    if not dates:
+        return
+    days = [evaluation_date(e) for e in kept]
+    for i, student_id in enumerate(members):
+        if student_id not in dates:
+            continue
+        inscrit_le, politique, sortie_le = dates[student_id]
+        for j, day in enumerate(days):
+            if not math.isnan(values[i, j]):
+                continue  # a grade entered always counts
+            raison = non_attendue(day, inscrit_le, sortie_le)
+            if raison is not None:
+                values[i, j] = special_code[valeur_manquante(raison, politique)]
+
+
+def not_expected_counts(run: SemesterRun) -> dict[int, int]:
+    """Per evaluation of ``run``, how many enrolled students owe no grade for it and have none (enrolled
+    after it, or gone before it): the pages that count « notes saisies / attendues » leave them out."""
+    rows = [(sid, inscrit_le, etat_le if etat in ETATS_SORTIE else None) for sid, inscrit_le, etat, etat_le in
+            Enrolment.objects.filter(semester=run).exclude(inscrit_le__isnull=True, etat_le__isnull=True)
+            .values_list("student_id", "inscrit_le", "etat", "etat_le")]
+    if not rows:
+        return {}
+    graded = set(Grade.objects.filter(evaluation__semester=run, student_id__in=[r[0] for r in rows])
+                 .values_list("evaluation_id", "student_id"))
+    counts: dict[int, int] = {}
+    for evaluation in Evaluation.objects.filter(semester=run):
+        day = evaluation_date(evaluation)
+        n = sum(1 for sid, debut, fin in rows
+                if (evaluation.pk, sid) not in graded and non_attendue(day, debut, fin) is not None)
+        if n:
+            counts[evaluation.pk] = n
+    return counts
 
 
 def compute_run(run: SemesterRun) -> SemesterOutcome:
@@ -258,6 +312,9 @@ class StudentCursus:
     # codes only, from the vectorised cohort path: {"ues": {code: (moyenne, code)}, "rcues": {nom:
     # (moyenne, code)}, "annee": code}; the reasons come from ``deliberate`` when someone asks for them
     cohort: dict[str, Any] | None = None
+    # (DEM or DEF, date) when the student left during the year being deliberated (odd-semester jury: the
+    # year code is then proposed at this jury, the student having no even semester)
+    sortie: tuple[str, str] | None = None
 
     def year_result(self, academic_year: str) -> Any | None:
         if self.result is None:
@@ -312,6 +369,12 @@ def deliberate_students(
         Enrolment.objects.filter(student_id__in=student_ids, semester__academic_year__label__lte=up_to)
         .values_list("student_id", "semester_id", "parcours")
     )
+    exits = {
+        (student_id, run_id): (etat, etat_le)
+        for student_id, run_id, etat, etat_le in Enrolment.objects.filter(
+            student_id__in=student_ids, semester__academic_year__label__lte=up_to, etat__in=ETATS_SORTIE
+        ).values_list("student_id", "semester_id", "etat", "etat_le")
+    }
     runs = {
         r.pk: r for r in SemesterRun.objects.filter(pk__in={run_id for _, run_id, _ in rows})
         .select_related("formation", "academic_year")
@@ -361,11 +424,13 @@ def deliberate_students(
                 exact_ue_moyenne=_exact_resolver(student_id, [outcomes[r.pk] for r in year_runs]),
                 jury=JuryDecisions(annee=jury["annee"], ue=jury["ue"], rcue=jury["rcue"],
                                    raison=" ; ".join(jury["raison"])) if jury else None,
+                sortie=_sortie_of(student_id, year_runs, exits),
             ))
             attempt_list.append((label, annee, year_runs))
         regles = regles_of(mine[-1][0])
         if (cohort and odd_semester is None and len(years) == 1 and attempt_list[0][0] == up_to
-                and years[0].jury is None and not years[0].provisional_ues):
+                and years[0].jury is None and not years[0].provisional_ues and years[0].sortie is None
+                and None not in years[0].ue_moyennes.values()):  # « incomplet » needs its reasons
             formations[student_id] = formation
             pending_cohort.setdefault((id(formation), parcours, years[0].annee, regles), []).append(
                 (student_id, years[0], attempt_list))
@@ -379,14 +444,16 @@ def deliberate_students(
                     outcome = outcomes[odd_runs[0].pk]
                     averages = outcome.ue_averages(student_id)
                     provisional = frozenset(averages) if outcome.provisional(student_id) else frozenset()
-                    semester_result = attendance[-1].semester(deliberate_semestre(
+                    semester_result = _explain_incomplete(attendance[-1].semester(deliberate_semestre(
                         formation, earlier, odd_semester, averages, provisional, regles
-                    ))
+                    )), student_id, outcomes.values())
                 result = _with_attendance(deliberate(formation, earlier, regles), attendance) if earlier.years else None
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
-                                                      semester_result=semester_result)
+                                                      semester_result=semester_result, sortie=years[-1].sortie)
             else:
                 result = _with_attendance(deliberate(formation, Cursus(parcours, tuple(years)), regles), attendance)
+                result = dataclasses.replace(result, years=tuple(
+                    _explain_incomplete(y, student_id, outcomes.values()) for y in result.years))
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result)
         except CursusError as error:
             place = f" (année {error.year_index + 1}, {error.place})" if error.year_index is not None else ""
@@ -394,6 +461,59 @@ def deliberate_students(
     for (_, parcours, annee, regles), members in pending_cohort.items():
         cursus_of.update(_cohort(formations[members[0][0]], parcours, annee, regles, members))
     return cursus_of
+
+
+def _sortie_of(student_id: int, year_runs: list[SemesterRun], exits: Mapping[tuple[int, int], tuple[str, Any]]
+               ) -> tuple[str, str] | None:
+    """(DEM or DEF, its date) when the student left during the year: the engine proposes that code."""
+    for run in year_runs:
+        found = exits.get((student_id, run.pk))
+        if found is not None:
+            etat, day = found
+            return etat, day.strftime("%d/%m/%Y") if day else "date non renseignée"
+    return None
+
+
+INCOMPLETE_RULES = frozenset({"ue.moyenne_indefinie", "rcue.incomplet", "annee.incomplet"})
+
+
+def missing_of(outcomes: Iterable[SemesterOutcome], student_id: int, ue_code: str) -> str:
+    """What a UE without average is missing, in French: the evaluations not complete yet in the modules
+    that feed it, or that no module has an evaluation (the « incomplet » proposal says it)."""
+    for outcome in outcomes:
+        if student_id not in outcome.parcours_of or ue_code not in outcome.ue_codes(outcome.parcours_of[student_id]):
+            continue
+        parcours = outcome.parcours_of[student_id]
+        modules = [m for m in outcome.formation.modules_of(outcome.run.semestre, parcours)
+                   if m.coefficients.get(ue_code)]
+        codes = {m.code for m in modules}
+        evaluations = [e for e in outcome.evaluations if e.module_code in codes]
+        if not evaluations:
+            return f"aucune évaluation encore dans les modules de {ue_code} ({', '.join(sorted(codes)) or 'aucun'})"
+        incomplete = outcome.incomplete_evaluations()
+        waiting = [e for e in evaluations if e.pk in incomplete]
+        if waiting:
+            listed = ", ".join(f"{e.module_code} « {e.titre} »" for e in waiting[:6])
+            more = f" et {len(waiting) - 6} autre(s)" if len(waiting) > 6 else ""
+            return f"évaluation(s) incomplète(s) à saisir: {listed}{more}"
+        return "aucune note prise en compte pour l'étudiant (évaluations neutralisées ou non attendues)"
+    return "aucune inscription au semestre de cette UE"
+
+
+def _explain_incomplete(year: Any, student_id: int, outcomes: Iterable[SemesterOutcome]) -> Any:
+    """The engine says a UE is « incomplet »; the database knows what is missing: added to its reason."""
+    outcomes = list(outcomes)
+    ues = dict(year.ues)
+    changed = False
+    for code, ue in ues.items():
+        if ue.proposed is not None or not any(r.rule == "ue.moyenne_indefinie" for r in ue.reasons):
+            continue
+        missing = missing_of(outcomes, student_id, code)
+        reasons = tuple(dataclasses.replace(r, text=f"{r.text} — manque: {missing}")
+                        if r.rule == "ue.moyenne_indefinie" else r for r in ue.reasons)
+        ues[code] = dataclasses.replace(ue, reasons=reasons)
+        changed = True
+    return dataclasses.replace(year, ues=MappingProxyType(ues)) if changed else year
 
 
 @dataclass

@@ -396,10 +396,13 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
         annee: str | None = None
         pending = 0
         departures = []
+        incomplets: list[str] = []  # undefined averages: no proposal, never printed as AJ
         for (level, key), p in proposals.items():
             d = mine.get((level, key))
             code = d.decided_code if d else p.code
             pending += d is None
+            if d is None and p.code is None and p.incomplet and level == "ue":
+                incomplets.append(key)
             if d is not None and d.departure_reason:
                 departures.append(f"{key}: {d.departure_reason}")
             if level == "annee":
@@ -413,6 +416,8 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
         observations = list(departures)
         if cursus is not None and cursus.error:
             observations.append(cursus.error)
+        elif incomplets:
+            observations.append(f"incomplet (moyenne indéfinie, pas de proposition): {', '.join(incomplets)}")
         elif pending:
             observations.append("propositions non encore décidées")
         rows.append(PVRow(

@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from delibe.engine.inscription import EXC, POLITIQUES_AVANT_INSCRIPTION
 from delibe.imports.etudiants import COLUMNS, StudentRow, parse_students
 from delibe.imports.results import Issue
 from delibe.web.audit import context as audit_context
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
-from delibe.web.models import ApprenticeContract, Civilite, Enrolment, SemesterRun, Student
+from delibe.web.models import ApprenticeContract, Civilite, Enrolment, Evaluation, SemesterRun, Student
+from delibe.web.services.calcul import evaluation_date
 from delibe.web.services.formations import formation_model
 
 STUDENT_FIELDS = ("ine", "nom", "prenom", "civilite", "date_naissance", "email")
@@ -54,6 +57,39 @@ class Line:
 
 
 @dataclass(frozen=True)
+class LateImpact:
+    """What enrolling students into a semester that already has grades does (issue 13): the evaluations
+    dated before their enrolment expect no grade from them — a missing one counts as EXC (default) or ATT
+    — so that these evaluations stay complete and the other students' averages never change."""
+
+    inscrit_le: dt.date
+    graded: int  # evaluations of the run with at least one grade
+    before: tuple[str, ...]  # the evaluations dated before ``inscrit_le`` (« R1.01 — Contrôle (12/10/2023) »)
+    enrolments: int  # new enrolments in this import
+
+    def text(self, politique: str = EXC) -> str:
+        what = ("comptées EXC (neutralisées : leurs moyennes ne portent que sur les évaluations suivantes)"
+                if politique == EXC else
+                "comptées ATT (en attente d'une note de rattrapage : leurs résultats restent provisoires)")
+        return (f"Le semestre a déjà {self.graded} évaluation(s) notée(s). Les {self.enrolments} nouvelle(s) "
+                f"inscription(s) datent du {self.inscrit_le:%d/%m/%Y} : les {len(self.before)} évaluation(s) "
+                f"antérieure(s) ne seront pas attendues de ces étudiants, leurs notes manquantes {what}. La "
+                "complétude des évaluations et les moyennes des autres étudiants ne changent pas.")
+
+
+def late_impact(run: SemesterRun, enrolments: int, inscrit_le: dt.date | None = None) -> LateImpact | None:
+    """None when the run has no grade yet (the students are enrolled from the start)."""
+    graded = Evaluation.objects.filter(semester=run, grades__isnull=False).distinct().count()
+    if not graded or not enrolments:
+        return None
+    day = inscrit_le or timezone.localdate()
+    before = tuple(f"{e.module_code} — {e.titre} ({evaluation_date(e):%d/%m/%Y})"
+                   for e in Evaluation.objects.filter(semester=run).order_by("date", "id")
+                   if evaluation_date(e) < day)
+    return LateImpact(day, graded, before, enrolments)
+
+
+@dataclass(frozen=True)
 class StudentPreview:
     new: tuple[Line, ...] = ()
     updated: tuple[Line, ...] = ()
@@ -63,6 +99,7 @@ class StudentPreview:
     rows: tuple[StudentRow, ...] = ()
     columns: frozenset[str] = field(default_factory=frozenset)
     parcours_defaut: str = ""
+    late: LateImpact | None = None  # the semester already has grades: what the new enrolments will do
 
     @property
     def ok(self) -> bool:
@@ -83,17 +120,20 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def preview_file(run: SemesterRun, data: bytes, filename: str, parcours_defaut: str = "") -> StudentPreview:
+def preview_file(run: SemesterRun, data: bytes, filename: str, parcours_defaut: str = "",
+                 inscrit_le: dt.date | None = None) -> StudentPreview:
     """Parses the file and compares it with the database. Writes nothing."""
     parsed = parse_students(data, filename)
     if parsed.value is None or parsed.errors:
         return StudentPreview(errors=parsed.errors or (Issue(filename, "fichier illisible."),),
                               warnings=parsed.warnings)
-    return preview_rows(run, parsed.value.rows, parsed.value.columns, parcours_defaut, parsed.warnings)
+    return preview_rows(run, parsed.value.rows, parsed.value.columns, parcours_defaut, parsed.warnings,
+                        inscrit_le)
 
 
 def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozenset[str],
-                 parcours_defaut: str = "", warnings: tuple[Issue, ...] = ()) -> StudentPreview:
+                 parcours_defaut: str = "", warnings: tuple[Issue, ...] = (),
+                 inscrit_le: dt.date | None = None) -> StudentPreview:
     errors: list[Issue] = []
     if run.locked:
         errors.append(Issue(str(run), "le semestre est verrouillé par le jury : aucune inscription ne peut "
@@ -143,8 +183,9 @@ def preview_rows(run: SemesterRun, rows: tuple[StudentRow, ...], columns: frozen
             updated.append(line)
         else:
             unchanged.append(line)
+    enrolling = sum(1 for line in (*new, *updated) if "inscription" in line.changes)
     return StudentPreview(tuple(new), tuple(updated), tuple(unchanged), tuple(errors), tuple(warnings), rows,
-                          columns, parcours_defaut)
+                          columns, parcours_defaut, late_impact(run, enrolling, inscrit_le))
 
 
 def _changes(row: StudentRow, student: Student | None, enrolment: Enrolment | None,
@@ -185,17 +226,24 @@ def _student_state(student: Student) -> dict[str, Any]:
     return state
 
 
-def commit(*, user: object, run: SemesterRun, preview: StudentPreview) -> dict[str, int]:
+def commit(*, user: object, run: SemesterRun, preview: StudentPreview, avant_inscription: str = EXC
+           ) -> dict[str, int]:
     """Applies a preview in one transaction: creates and updates students, their apprentice contract and
     their enrolment in ``run``. Refused with nothing written if the preview had errors, or if the data
-    changed since it was computed. Returns {"crees": n, "modifies": n, "inchanges": n}."""
+    changed since it was computed. When the semester already has grades (``preview.late``), the new
+    enrolments are dated and the evaluations before that date expect no grade from them (a missing one
+    counts as ``avant_inscription``: EXC or ATT). Returns {"crees": n, "modifies": n, "inchanges": n}."""
     if not preview.ok:
         raise StudentImportError("Le fichier a des erreurs : rien n'a été enregistré. Corrigez-les puis "
                                  "déposez-le à nouveau.")
+    if avant_inscription not in POLITIQUES_AVANT_INSCRIPTION:
+        raise StudentImportError(f"Politique « {avant_inscription} » inconnue pour les évaluations antérieures à "
+                                 "l'inscription : choisissez EXC ou ATT.")
     session = audit_context.new_session("import")
     with transaction.atomic():
         run = SemesterRun.objects.select_for_update().select_related("formation", "academic_year").get(pk=run.pk)
-        fresh = preview_rows(run, preview.rows, preview.columns, preview.parcours_defaut)
+        fresh = preview_rows(run, preview.rows, preview.columns, preview.parcours_defaut,
+                             inscrit_le=preview.late.inscrit_le if preview.late else None)
         if not fresh.ok:
             raise StudentImportError("Import refusé : " + " ; ".join(str(e) for e in fresh.errors[:5]))
         if fresh.fingerprint != preview.fingerprint:
@@ -203,13 +251,15 @@ def commit(*, user: object, run: SemesterRun, preview: StudentPreview) -> dict[s
                                      "Déposez à nouveau le fichier pour voir l'aperçu à jour.")
         department = run.formation.department
         entries = []
+        late = (fresh.late.inscrit_le, avant_inscription) if fresh.late is not None else None
         for line in (*fresh.new, *fresh.updated):
-            entries.extend(_apply(user, run, department, line, session))
+            entries.extend(_apply(user, run, department, line, session, late))
         audit.record_many(entries)
     return {"crees": len(fresh.new), "modifies": len(fresh.updated), "inchanges": len(fresh.unchanged)}
 
 
-def _apply(user: object, run: SemesterRun, department: Any, line: Line, session: str) -> list[Any]:
+def _apply(user: object, run: SemesterRun, department: Any, line: Line, session: str,
+           late: tuple[dt.date, str] | None = None) -> list[Any]:
     row, changes = line.row, line.changes
     entries = []
     student = Student.objects.filter(nip=row.nip).first()
@@ -250,6 +300,8 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
     if enrolment is None:
         enrolment = Enrolment(student=student, semester=run, parcours=parcours or student.parcours,
                               groupe=row.groupe)
+        if late is not None:
+            enrolment.inscrit_le, enrolment.avant_inscription = late
     else:
         old_enrolment = {"parcours": enrolment.parcours, "groupe": enrolment.groupe, "etat": enrolment.etat,
                          "redoublant": enrolment.redoublant}
@@ -264,26 +316,31 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
     return entries
 
 
-def import_file(*, user: object, run: SemesterRun, data: bytes, filename: str,
-                parcours_defaut: str = "") -> tuple[StudentPreview, dict[str, int] | None]:
+def import_file(*, user: object, run: SemesterRun, data: bytes, filename: str, parcours_defaut: str = "",
+                inscrit_le: dt.date | None = None, avant_inscription: str = EXC,
+                ) -> tuple[StudentPreview, dict[str, int] | None]:
     """Preview and commit at once (scripts, tests): all or nothing."""
-    preview = preview_file(run, data, filename, parcours_defaut)
+    preview = preview_file(run, data, filename, parcours_defaut, inscrit_le)
     if not preview.ok:
         return preview, None
-    return preview, commit(user=user, run=run, preview=preview)
+    return preview, commit(user=user, run=run, preview=preview, avant_inscription=avant_inscription)
 
 
 def rows_for_session(preview: StudentPreview) -> dict[str, Any]:
     return {"rows": [r.as_dict() for r in preview.rows], "columns": sorted(preview.columns),
-            "parcours": preview.parcours_defaut, "fingerprint": preview.fingerprint}
+            "parcours": preview.parcours_defaut, "fingerprint": preview.fingerprint,
+            "inscrit_le": preview.late.inscrit_le.isoformat() if preview.late else None}
 
 
-def commit_from_session(*, user: object, run: SemesterRun, stored: dict[str, Any]) -> dict[str, int]:
-    """The web confirmation: the rows kept in the session, checked against the preview the user saw."""
+def commit_from_session(*, user: object, run: SemesterRun, stored: dict[str, Any],
+                        avant_inscription: str = EXC) -> dict[str, int]:
+    """The web confirmation: the rows kept in the session, checked against the preview the user saw, with
+    the policy chosen there for the evaluations before a late enrolment."""
     rows = tuple(StudentRow.from_dict(r) for r in stored["rows"])
     seen = StudentPreview(rows=rows, columns=frozenset(stored["columns"]), parcours_defaut=stored.get("parcours", ""))
-    current = preview_rows(run, rows, seen.columns, seen.parcours_defaut)
+    day = dt.date.fromisoformat(stored["inscrit_le"]) if stored.get("inscrit_le") else None
+    current = preview_rows(run, rows, seen.columns, seen.parcours_defaut, inscrit_le=day)
     if current.fingerprint != stored["fingerprint"]:
         raise StudentImportError("Des étudiants ont été modifiés depuis l'aperçu : rien n'a été enregistré. "
                                  "Déposez à nouveau le fichier pour voir l'aperçu à jour.")
-    return commit(user=user, run=run, preview=current)
+    return commit(user=user, run=run, preview=current, avant_inscription=avant_inscription)

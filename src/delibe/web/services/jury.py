@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine.jury import codes
+from delibe.engine.jury.rules import rule
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
-from delibe.web.services.calcul import StudentCursus, deliberate_students
+from delibe.web.services.calcul import INCOMPLETE_RULES, StudentCursus, deliberate_students
 
 CODES_BY_LEVEL = {"ue": codes.UE_ORDER, "rcue": codes.RCUE_ORDER, "annee": codes.ANNEE_ORDER}
 
@@ -40,6 +41,8 @@ class Proposal:
     # The code the engine arrives at once the jury's own decisions are applied (an RCUE ADJ makes its UEs
     # ADJR): what a recorded confirmation follows. Equal to ``code`` where no decision bears on it.
     resulting: str | None = None
+    # « incomplet »: no proposal because an average is undefined (never AJ/RED); what is missing, in French
+    incomplet: str = ""
 
     @property
     def outcome(self) -> str | None:
@@ -69,6 +72,11 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
     def as_dicts(reasons: Any) -> list[dict[str, object]]:
         return [r.as_dict() for r in reasons] if with_reasons else []
 
+    def incomplet(code: str | None, reasons: Any) -> str:
+        if code is not None:
+            return ""
+        return next((r.text for r in reasons if r.rule in INCOMPLETE_RULES), "")
+
     proposals: dict[tuple[str, str], Proposal] = {}
     if cursus.cohort is not None and run.semestre % 2 == 0:
         formation = cursus.cohort["formation"]
@@ -85,20 +93,27 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
             return {}
         for code, ue in cursus.semester_result.ues.items():
             proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                               as_dicts(ue.reasons), ue.decided)
+                                               as_dicts(ue.reasons), ue.decided, incomplet(ue.proposed, ue.reasons))
+        if cursus.sortie is not None:  # a démission/défaillance during the odd semester: its year code now
+            exit_code, date = cursus.sortie
+            what = "démission" if exit_code == codes.DEM else "défaillance"
+            reason = rule("annee.sortie").reason(f"{what} le {date} → {exit_code}", code=exit_code, date=date)
+            key = f"BUT{run.annee_but}"
+            proposals[("annee", key)] = Proposal("annee", key, None, None, exit_code, as_dicts([reason]))
         return proposals
     year = cursus.year_result(run.academic_year.label)
     if year is None:
         return {}
     for code, ue in year.ues.items():
         proposals[("ue", code)] = Proposal("ue", code, ue.ue.semestre, ue.moyenne, ue.proposed,
-                                           as_dicts(ue.reasons), ue.decided)
+                                           as_dicts(ue.reasons), ue.decided, incomplet(ue.proposed, ue.reasons))
     for nom, rcue in year.rcues.items():
         proposals[("rcue", nom)] = Proposal("rcue", nom, None, rcue.moyenne, rcue.proposed,
-                                            as_dicts(rcue.reasons), rcue.decided)
+                                            as_dicts(rcue.reasons), rcue.decided, incomplet(rcue.proposed, rcue.reasons))
     key = f"BUT{run.annee_but}"
     proposals[("annee", key)] = Proposal("annee", key, None, None, year.annee.proposed,
-                                         as_dicts(year.annee.reasons), year.annee.decided)
+                                         as_dicts(year.annee.reasons), year.annee.decided,
+                                         incomplet(year.annee.proposed, year.annee.reasons))
     return proposals
 
 
@@ -148,19 +163,26 @@ def record_decision(
     return decision
 
 
+def _record_each(*, user: object, run: SemesterRun, student: Student,
+                 changes: list[tuple[str, str, str, str]]) -> dict[str, str]:
+    """Records each change in the caller's transaction; the errors by « level-key »."""
+    errors: dict[str, str] = {}
+    for level, key, code, reason in changes:
+        try:
+            record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
+                            reason=reason)
+        except DecisionError as error:
+            errors[f"{level}-{key}"] = str(error)
+    return errors
+
+
 def record_decisions(*, user: object, run: SemesterRun, student: Student,
                      changes: list[tuple[str, str, str, str]]) -> tuple[int, dict[str, str]]:
     """Records the decisions of one student's form, all or nothing: ``changes`` are (level, key, code,
     reason); a refused decision leaves every decision of the form unrecorded. Returns the number
     recorded and the errors by « level-key »."""
-    errors: dict[str, str] = {}
     with transaction.atomic():
-        for level, key, code, reason in changes:
-            try:
-                record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
-                                reason=reason)
-            except DecisionError as error:
-                errors[f"{level}-{key}"] = str(error)
+        errors = _record_each(user=user, run=run, student=student, changes=changes)
         if errors:
             transaction.set_rollback(True)
     return (0 if errors else len(changes)), errors
@@ -224,14 +246,8 @@ def preview_decisions(*, user: object, run: SemesterRun, student: Student,
         return {(c.level, c.key): c.shown for c in [*row.ues, *row.rcues, row.annee] if c is not None}
 
     before = shown(jury_table(run, [student.pk]))
-    errors: dict[str, str] = {}
     with transaction.atomic():
-        for level, key, code, reason in changes:
-            try:
-                record_decision(user=user, run=run, student=student, level=level, key=key, code=code,
-                                reason=reason)
-            except DecisionError as error:
-                errors[f"{level}-{key}"] = str(error)
+        errors = _record_each(user=user, run=run, student=student, changes=changes)
         after = shown(jury_table(run, [student.pk]))
         transaction.set_rollback(True)
     consequences = [Consequence(level, key, before.get((level, key)), code)

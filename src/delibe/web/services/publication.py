@@ -62,6 +62,8 @@ def set_publication(*, user: object, run: SemesterRun, notes: str, moyennes: boo
                     evaluations: set[int] | None = None) -> Rules:
     """Records the run's publication settings (and, evaluation by evaluation, which ones are published);
     journalled old → new."""
+    if run.archived:
+        raise PublicationError(f"{run} appartient à une année archivée : ses réglages ne changent plus.")
     if notes not in GradePublication.values:
         raise PublicationError(f"Choix inconnu pour les notes : « {notes} » ({', '.join(GradePublication.values)}).")
     before = rules_of(run)

@@ -105,7 +105,7 @@ def _labels() -> dict[str, str]:
     return {
         "departs": escape(_("décision du jury, proposition")), "proposed": escape(_("proposé")),
         "provisional": escape(_("résultat provisoire : note en attente")), "why": escape(_("pourquoi")),
-        "motif": escape(_("Motif du jury")),
+        "motif": escape(_("Motif du jury")), "incomplet": escape(_("incomplet")),
     }
 
 
@@ -130,6 +130,9 @@ def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     elif c.provisional:
         parts += [' <span class="code code-none" title="', labels["provisional"],
                   '">ATT<span class="visually-hidden"> (', labels["provisional"], ")</span></span>"]
+    elif getattr(c, "incomplet", ""):
+        parts += [' <span class="code code-none incomplet" title="', escape(c.incomplet), '">', labels["incomplet"],
+                  "</span>"]
     if c.reasons or c.departure_reason:
         parts += ['<details class="reasons"><summary>', labels["why"], "</summary><ul>"]
         for r in c.reasons:
@@ -261,6 +264,7 @@ def recap_rows(data: Any, student_base: str) -> str:
     proposed = escape(_("proposé"))
     repeat = escape(_("redoublant"))
     provisional = escape(_("provisoire"))
+    incomplete = escape(_("incomplet"))
     out: list[str] = []
 
     def num(value: float | None) -> str:
@@ -269,6 +273,8 @@ def recap_rows(data: Any, student_base: str) -> str:
         return f'<td class="num{" below" if below_bar else ""}" data-v="{key}">{moy(value)}</td>'
 
     def code(c: Any) -> str:
+        if c is not None and not (c.decided or c.proposed) and getattr(c, "incomplet", False):
+            return f'<td data-v="~"><span class="muted">{incomplete}</span></td>'
         if c is None or not (c.decided or c.proposed):
             return '<td data-v=""><span class="muted">—</span></td>'
         if c.decided:

@@ -25,6 +25,9 @@ class StudentsForm(forms.Form):
     fichier = forms.FileField(label=gettext_lazy("Liste des étudiants (.csv ou .xlsx)"))
     parcours = forms.ChoiceField(label=gettext_lazy("Parcours des étudiants sans colonne « parcours »"),
                                  required=False)
+    inscrit_le = forms.DateField(
+        label=gettext_lazy("Date d'inscription (si le semestre a déjà des notes ; par défaut : aujourd'hui)"),
+        required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: object, parcours: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's Form takes *args untyped
@@ -56,11 +59,13 @@ def etudiants_import(request: HttpRequest, pk: int) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
-        preview = service.preview_file(run, upload.read(), upload.name, form.cleaned_data["parcours"] or "")
+        preview = service.preview_file(run, upload.read(), upload.name, form.cleaned_data["parcours"] or "",
+                                       form.cleaned_data.get("inscrit_le"))
         if preview.ok:
             request.session[_session_key(pk)] = service.rows_for_session(preview)
     return render(request, "delibe/interop/etudiants_import.html", {
         "run": run, "form": form, "preview": preview, "labels": service.LABELS,
+        "late_texts": {p: preview.late.text(p) for p in ("EXC", "ATT")} if preview and preview.late else None,
     })
 
 
@@ -75,7 +80,8 @@ def etudiants_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("interop:etudiants", pk=pk)
     try:
         with using(channel="import"):
-            counts = service.commit_from_session(user=request.user, run=run, stored=stored)
+            counts = service.commit_from_session(user=request.user, run=run, stored=stored,
+                                                 avant_inscription=request.POST.get("avant_inscription", "EXC"))
     except service.StudentImportError as error:
         messages.error(request, str(error))
         return redirect("interop:etudiants", pk=pk)

@@ -57,9 +57,10 @@ def home(request: HttpRequest) -> HttpResponse:
         runs = [r for r in runs if r.pk in teaching]
     formations = FormationVersion.objects.filter(department__in=departments).select_related("department")
     secretariat = [d for d in departments if roles.has(d.pk, SECRETARIAT)]
+    year_setup = [d for d in departments if perm.can_setup_year(request.user, d.pk)]
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
-        "secretariat": secretariat,
+        "secretariat": secretariat, "year_setup": year_setup,
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
 
@@ -104,6 +105,7 @@ def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "n_students": run.enrolments.count(), "can_create": manager or bool(modules),
         "can_jury": perm.can_view_jury(request.user, run), "modules": sel.module_titles(run),
         "can_publish": manager,
+        "can_add_student": perm.can_manage_students(request.user, run.formation.department_id),
     }
     if perm.can_view_averages(request.user, run):
         context["ue_codes"], context["averages"] = sel.semester_averages(run)
@@ -210,7 +212,9 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_view_student(request.user, student))
     view = student_selectors.cursus(student)
     contract = getattr(student, "apprenticeship", None)
-    return render(request, "delibe/etudiant.html", {"student": student, "cursus": view, "contract": contract})
+    return render(request, "delibe/etudiant.html", {"student": student, "cursus": view, "contract": contract,
+                                                    "can_manage": perm.can_manage_students(request.user,
+                                                                                           student.department_id)})
 
 
 @login_required
