@@ -17,7 +17,7 @@ HOMES = {
     "responsable": ("/", "responsable de formation"),
     "enseignant": ("/", "Mes enseignements"),
     "president": ("/", "président de jury"),
-    "etudiant": ("/mes-resultats/", "Mes résultats"),
+    "etudiant": ("/", "Mon parcours"),
 }
 
 

@@ -64,6 +64,8 @@ urlpatterns = [
     path("etudiants/<int:pk>/semestres/<int:run_pk>/groupes/", groupes.student_groups, name="etudiant_groupes"),
     path("etudiants/<int:pk>/photo.jpg", groupes.photo, name="photo"),
     path("departements/<int:pk>/photos/", groupes.photos_import, name="photos_import"),
+    path("glossaire/", pages.glossary, name="glossaire"),
+    path("aide/choix/", pages.choices, name="choix"),
 ]
 
 # Documents (views/documents.py): bulletins, PV, lettres, relevés/attestations, fiche, lots.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from delibe.collation import student_key
 from delibe.web.assiduite import services
 from delibe.web.assiduite.models import JustificationRecord
 from delibe.web.models import SemesterRun, Student
@@ -82,7 +83,7 @@ def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
         for e in effets:
             kind = "ATJ proposé" if type(e).__name__ == "ProposeATJ" else "pénalité"
             out.append(PropositionJury(students[sid], e.ue, kind, e.reason.text, e.reason.source.reference))
-    return sorted(out, key=lambda p: (p.student.nom, p.student.prenom, p.ue))
+    return sorted(out, key=lambda p: (student_key(p.student), p.ue))
 
 
 def bulletin_absences(student: Student, semester: SemesterRun):

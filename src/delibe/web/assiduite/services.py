@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from delibe.collation import student_key, text_key
 from delibe.engine import assiduite as engine
 from delibe.imports import limits
 from delibe.web import permissions
@@ -478,7 +479,8 @@ def monthly_reports(department_id: int, annee: int, mois: int):
     fin = dt.date(annee, mois, calendar.monthrange(annee, mois)[1])
     contracts = (ApprenticeContract.objects.select_related("student")
                  .filter(student__department_id=department_id, debut__lte=fin, fin__gte=debut)
-                 .order_by("employeur", "student__nom", "student__prenom"))
+                 .order_by("employeur"))
+    contracts = sorted(contracts, key=lambda c: (text_key(c.employeur), student_key(c.student)))
     by_employer: dict[str, list] = {}
     for c in contracts:
         by_employer.setdefault(c.employeur, []).append(c)

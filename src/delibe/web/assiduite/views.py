@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from delibe.calendrier import dernier_jour_de_cours
+from delibe.collation import student_key
 from delibe.reports import assiduite as reports
 from delibe.web import permissions as perm
 from delibe.web.assiduite import services
@@ -52,7 +54,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         date, creneau = _default_date(run), Creneau.MATIN
         messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
-    students = list(students_of(run, groupe))
+    students = sorted(students_of(run, groupe), key=student_key)
     if request.method == "POST":
         perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
         try:
@@ -89,13 +91,14 @@ def _ids(raw: list[str]) -> list[int]:
 
 
 def _default_date(run: SemesterRun) -> dt.date:
-    """Today while the semester runs; otherwise its nearest end (a past semester: its last day)."""
-    today = dt.date.today()
-    if run.debut and today < run.debut:
-        return run.debut
-    if run.fin and today > run.fin:
-        return run.fin
-    return today
+    """The last teaching day (no weekend, no public holiday: ``delibe.calendrier``) up to today while the
+    semester runs; otherwise up to its nearest end (a past semester: its last teaching day)."""
+    day = dt.date.today()
+    if run.debut and day < run.debut:
+        day = run.debut
+    if run.fin and day > run.fin:
+        day = run.fin
+    return dernier_jour_de_cours(day, run.debut)
 
 
 def _module_titles(run: SemesterRun) -> dict[str, str]:

@@ -108,8 +108,53 @@ def display(state: dict[str, Any] | None) -> str:
             return str(state["special"])
         return "" if state["value"] is None else str(state["value"]).replace(".", ",")
     if isinstance(state, dict):
-        return ", ".join(f"{k} : {v}" for k, v in state.items() if k not in ("reasons",))
-    return str(state)
+        if set(state) <= {"locked", "locked_at", "locked_by", "points_bloquants"} and "locked" in state:
+            words = "Semestre verrouillé" if state["locked"] else "Semestre ouvert"
+            if state.get("locked_at"):
+                words += f" (depuis le {_plain_value(state['locked_at'])})"
+            if state.get("points_bloquants"):
+                words += f" ; points passés outre : {len(state['points_bloquants'])}"
+            return words
+        return ", ".join(f"{FIELD_WORDS.get(k, k)} : {_plain_value(v)}" for k, v in state.items()
+                         if k not in HIDDEN_FIELDS)
+    return _plain_value(state)
+
+
+# The journal speaks to people (issue 18): field names and values in words, never « None » or « True ».
+FIELD_WORDS = {
+    "code": "code", "propose": "proposé", "motif": "motif", "moyenne": "moyenne", "module": "module",
+    "titre": "titre", "coefficient": "coefficient", "note_max": "note maximale", "poids": "poids",
+    "type": "type", "date": "date", "notes": "notes", "parcours": "parcours", "groupe": "groupe",
+    "etat": "état", "redoublant": "redoublant", "publication": "publication", "slug": "formation",
+    "version": "version", "immediate": "publication immédiate", "value": "note", "special": "mention",
+    "evaluations_publiees": "évaluations publiées", "moyennes": "moyennes publiées", "rangs": "rangs publiés",
+}
+HIDDEN_FIELDS = frozenset({"reasons", "sha256", "locked_by"})
+
+
+def _plain_value(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if value is True:
+        return "oui"
+    if value is False:
+        return "non"
+    if isinstance(value, float | int):
+        text = f"{value:.2f}" if isinstance(value, float) and not float(value).is_integer() else str(value)
+        return text.replace(".", ",")
+    if isinstance(value, str):
+        try:
+            if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+                moment = dt.datetime.fromisoformat(value)
+                return moment.strftime("%d/%m/%Y %H:%M") if len(value) > 10 else moment.strftime("%d/%m/%Y")
+        except ValueError:
+            pass
+        return value.replace(".", ",") if value.replace(".", "", 1).isdigit() else value
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{FIELD_WORDS.get(k, k)} : {_plain_value(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain_value(v) for v in value)
+    return str(value)
 
 
 # --- undoing a session -----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from delibe.collation import by_name, student_key, text_key
 from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, JuryDecision, SemesterRun, Student
 from delibe.web.selectors.groupes import in_groupe, with_groups
 from delibe.web.services.calcul import compute_run, deliberate_students, evaluation_date, not_expected_counts
@@ -66,7 +67,7 @@ def semester_averages(run: SemesterRun) -> tuple[list[str], list[AverageRow]]:
     formation = formation_model(run.formation)
     ue_codes = [u.code for u in formation.ues_of(run.semestre)]
     rows = []
-    for enrolment in with_groups(run.enrolments.select_related("student")).order_by("student__nom", "student__prenom"):
+    for enrolment in by_name(with_groups(run.enrolments.select_related("student"))):
         sid = enrolment.student_id
         rows.append(AverageRow(
             enrolment.student, enrolment,
@@ -107,7 +108,8 @@ def grid_rows(evaluation: Evaluation, groupe: Groupe | None = None) -> list[Grid
     rows = []
     day = evaluation_date(evaluation)
     enrolments = in_groupe(Enrolment.objects.filter(semester_id=evaluation.semester_id), groupe)
-    for enrolment in with_groups(enrolments.select_related("student")).order_by("student__nom", "student__prenom"):
+    for enrolment in sorted(with_groups(enrolments.select_related("student")),
+                            key=lambda e: (text_key(e.groupe), student_key(e.student))):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
         why = _not_expected_text(enrolment, day) if not version and (enrolment.inscrit_le or enrolment.etat_le) else ""
         rows.append(GridRow(enrolment.student, enrolment.groupe, display_of(value, special), version, why))
@@ -161,10 +163,49 @@ class JuryTable:
     rcue_headers: list[str]
     rows: list[JuryRow]
     counts: list[tuple[str, int]]
+    # presentation (the year table reads by competence): each UE's competence, semester and ECTS
+    ue_info: dict[str, tuple[str, int, float]] = field(default_factory=dict)
 
     @property
     def year_jury(self) -> bool:
         return self.run.semestre % 2 == 0
+
+    @property
+    def groups(self) -> list[tuple[str, list[int], int | None]]:
+        """Per competence: the indexes of its UEs in ``ue_headers`` (odd then even semester) and of its RCUE
+        in ``rcue_headers`` — the year table shows « UE impaire | UE paire | RCUE » side by side. UEs of no
+        RCUE (an odd-semester jury) each form their own group."""
+        groups: list[tuple[str, list[int], int | None]] = []
+        placed: set[int] = set()
+        for r_index, nom in enumerate(self.rcue_headers):
+            ues = sorted((i for i, code in enumerate(self.ue_headers) if self.ue_info.get(code, ("",))[0] == nom),
+                         key=lambda i: self.ue_info[self.ue_headers[i]][1])
+            placed.update(ues)
+            groups.append((nom, ues, r_index))
+        for i, code in enumerate(self.ue_headers):
+            if i not in placed:
+                groups.append((self.ue_info.get(code, (code,))[0] or code, [i], None))
+        return groups
+
+    @property
+    def without_proposal(self) -> list[tuple[JuryRow, str]]:
+        """The students the year summary cannot count under a code, each with why (in words)."""
+        out = []
+        for row in self.rows:
+            if row.error:
+                out.append((row, row.error))
+            elif row.annee is None or not row.annee.shown:
+                pending = sorted(c.key for c in row.ues if c is not None and c.provisional)
+                out.append((row, "notes en attente (" + ", ".join(pending) + ")" if pending
+                            else "aucune proposition d'année (résultats incomplets)"))
+        return out
+
+    def ects(self, row: JuryRow) -> float:
+        """ECTS of this year's UEs the row's shown codes (decision, else proposal) acquire."""
+        from delibe.engine.jury.codes import VALIDATING
+
+        return sum(self.ue_info.get(c.key, ("", 0, 0.0))[2] for c in row.ues
+                   if c is not None and c.shown in VALIDATING)
 
     @property
     def locked(self) -> bool:
@@ -176,9 +217,9 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     proposed codes with their reasons, and the decisions already recorded."""
     runs = year_runs(run)
     formation = formation_model(run.formation)
-    enrolments = list(
-        with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
-        .order_by("student__nom", "student__prenom")
+    enrolments = sorted(
+        with_groups(Enrolment.objects.filter(semester=run).select_related("student")),
+        key=lambda e: student_key(e.student)
     )
     if student_ids is not None:
         enrolments = [e for e in enrolments if e.student_id in student_ids]
@@ -234,7 +275,8 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     for row in rows:
         by_key = {c.key: c for c in row.rcues}
         row.rcues = [by_key.get(k) for k in rcue_headers]  # type: ignore[misc]  # None leaves an empty aligned column
-    return JuryTable(run, runs, ue_headers, rcue_headers, rows, sorted(counts.items()))
+    ue_info = {u.code: (u.competence, u.semestre, float(u.ects)) for s in semestres for u in formation.ues_of(s)}
+    return JuryTable(run, runs, ue_headers, rcue_headers, rows, sorted(counts.items()), ue_info)
 
 
 def evaluations_completion(run: SemesterRun) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from delibe.collation import student_key
 from delibe.engine.jury import codes as C
 from delibe.engine.model import MODALITY_CODES, Modality
 from delibe.web.audit import services as audit
@@ -385,10 +386,11 @@ def passage_preview(department: Department, source_label: str) -> PassagePreview
     check_label(source_label)
     target_label = next_label(source_label)
     targets = department_runs(department, target_label)
-    enrolments = list(Enrolment.objects.filter(semester__formation__department=department,
-                                               semester__academic_year__label=source_label)
-                      .select_related("student__formation", "semester").order_by("student__nom", "student__prenom",
-                                                                                  "semester__semestre"))
+    # French order of names (delibe.collation), each student's semesters in order
+    enrolments = sorted(Enrolment.objects.filter(semester__formation__department=department,
+                                                 semester__academic_year__label=source_label)
+                        .select_related("student__formation", "semester"),
+                        key=lambda e: (student_key(e.student), e.semester.semestre))
     by_student: dict[int, list[Enrolment]] = {}
     for e in enrolments:
         by_student.setdefault(e.student_id, []).append(e)

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 
+from delibe.collation import by_name
 from delibe.engine.jury.codes import validates
 from delibe.reports import adapters
 from delibe.reports.data import (
@@ -317,7 +318,7 @@ def bulletin_data(student: Student, run: SemesterRun, *, for_student: bool = Fal
 
 def bulletins_of_run(run: SemesterRun, *, date_edition: str | None = None) -> list[BulletinData]:
     """Every bulletin of a semester run (staff version), in the order of the students' names."""
-    enrolments = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    enrolments = by_name(run.enrolments.select_related("student"))
     ctx = _run_context(run, [e.student_id for e in enrolments])
     return _bulletins(ctx, [e.student for e in enrolments], date_edition)
 
@@ -341,8 +342,7 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
     runs = year_runs(run)
     formation = formation_model(run.formation)
     doc_settings = run_document_settings(run, formation)
-    enrolments = list(Enrolment.objects.filter(semester=run).select_related("student")
-                      .order_by("student__nom", "student__prenom"))
+    enrolments = by_name(Enrolment.objects.filter(semester=run).select_related("student"))
     ids = [e.student_id for e in enrolments]
     label = run.academic_year.label
     cursus_of = deliberate_students(ids, up_to=label, odd_semester=odd(run), cohort=True)
@@ -567,7 +567,7 @@ def run_documents(run: SemesterRun, *, president: str = "", membres: Sequence[st
     documents (one group's); the PV stays the whole jury's and ranks stay those of the semester."""
     from delibe.reports import batch
 
-    every = list(run.enrolments.select_related("student").order_by("student__nom", "student__prenom"))
+    every = by_name(run.enrolments.select_related("student"))
     # One computation for the whole semester: averages, jury (every student's cursus), decisions.
     ctx = _run_context(run, [e.student_id for e in every])
     enrolments = every if member_ids is None else [e for e in every if e.student_id in member_ids]

@@ -43,6 +43,55 @@ def code_class(code: str | None) -> str:
     return "code-ko"
 
 
+def _sources() -> dict[str, Any]:
+    """Every Source of the engine, by its reference (the text a reason carries)."""
+    from delibe.engine import sources
+
+    return {v.reference: v for v in vars(sources).values() if isinstance(v, sources.Source)}
+
+
+_SOURCES: dict[str, Any] = {}
+
+
+def source_html(reference: str) -> str:
+    """Where a reason comes from, in words a person reads (issue 18): the Arrêté's article as it is; a
+    choice of Délibé as « choix de Délibé, expliqué ici » linking to the page that explains it (never a file
+    path); a department's local rule as « règle du département »."""
+    from django.urls import reverse
+
+    if not _SOURCES:
+        _SOURCES.update(_sources())
+    reference = reference or ""
+    source = _SOURCES.get(reference)
+    if source is not None and source.key.startswith("delibe-"):
+        title = reference.split(":", 1)[1].strip() if ":" in reference else ""
+        href = f'{reverse("delibe:choix")}#{source.key}'
+        return (f'{escape(title)}{" : " if title else ""}<a href="{href}">{escape(_("choix de Délibé, expliqué ici"))}'
+                "</a>")
+    if reference.startswith("Décision Délibé"):
+        title = reference.split(":", 1)[1].strip() if ":" in reference else ""
+        return f'{escape(title)}{" : " if title else ""}<a href="{reverse("delibe:choix")}">' \
+               f'{escape(_("choix de Délibé, expliqué ici"))}</a>'
+    if source is not None and source.key.startswith("reglement-local") or reference.startswith("Règlement"):
+        return f'{escape(_("règle du département"))} ({escape(reference)})'
+    return escape(reference)
+
+
+@register.filter
+def source(reference: str) -> str:
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(source_html(reference))
+
+
+@register.filter
+def code_libelle(code: str | None) -> str:
+    """A code's label in words (« Admis »), from the documents' glossary."""
+    from delibe.reports.codes import libelle
+
+    return libelle(code) if code else ""
+
+
 @register.filter
 def below(value: float | None, bar: float | None = None) -> bool:
     """Whether a defined average does not reach ``bar`` (default: the UE bar), as the engine compares."""
@@ -87,7 +136,7 @@ def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     if c.reasons or c.departure_reason:
         parts += ['<details class="reasons"><summary>', labels["why"], "</summary><ul>"]
         for r in c.reasons:
-            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', escape(r.get("source", "")),
+            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', source_html(r.get("source", "")),
                       "</span></li>"]
         if c.departure_reason:
             parts += ["<li><strong>", labels["motif"], "</strong> : ", escape(c.departure_reason), "</li>"]
@@ -115,37 +164,93 @@ def jury_cell(c: Any) -> str:
     return mark_safe(_cell_html(c)[len('<td class="cell">'):-len("</td>")])
 
 
+def _year_cell(c: Any, labels: dict[str, str]) -> str:
+    """The year's code beside the name: the decision, or the proposal, said in visible words (not by the
+    style alone), and where the jury departed from the proposal, both."""
+    if c is None or not c.shown:
+        return '<td class="annee"><span class="muted">—</span></td>'
+    shown = escape(c.shown)
+    css = code_class(c.shown)
+    if c.decided and c.departs:
+        note = f'<span class="small">{labels["decided"]} ; {labels["was"]} {escape(c.proposed or "")}</span>'
+    elif c.decided:
+        note = f'<span class="small">{labels["decided"]}</span>'
+    else:
+        css += " proposed"
+        note = f'<span class="small">{labels["proposed"]}</span>'
+    return f'<td class="annee"><span class="code {css}">{shown}</span> {note}</td>'
+
+
 @register.simple_tag
-def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: str) -> str:
-    """The body of the jury table, one ``<tr>`` per student, built in Python (see ``jury_cells``)."""
+def jury_head(table: Any) -> str:
+    """The two header rows of the jury table: the student, the year's code, ECTS and the decision link
+    first, then one group of columns per competence (« UE impaire | UE paire | RCUE »)."""
+    from django.utils.safestring import mark_safe
+
+    year = table.year_jury
+    first = [f'<tr><th scope="col" rowspan="2" class="sticky">{escape(_("Étudiant"))}</th>']
+    if year:
+        first.append(f'<th scope="col" rowspan="2">{escape(_("Année"))}</th>'
+                     f'<th scope="col" rowspan="2"><abbr title="{escape(_("crédits européens acquis cette année"))}">'
+                     f'ECTS</abbr></th>')
+    first.append(f'<th scope="col" rowspan="2">{escape(_("Décider"))}</th>')
+    second = ["<tr>"]
+    for nom, ues, rcue in table.groups:
+        span = len(ues) + (1 if rcue is not None else 0)
+        first.append(f'<th scope="colgroup" colspan="{span}" class="group">{escape(nom)}</th>')
+        for i in ues:
+            code = table.ue_headers[i]
+            second.append(f'<th scope="col" class="sub">{escape(code)}</th>')
+        if rcue is not None:
+            second.append(f'<th scope="col" class="sub rcue">RCUE<span class="visually-hidden"> {escape(nom)}</span></th>')
+    first.append("</tr>")
+    second.append("</tr>")
+    return mark_safe("".join(first + second))
+
+
+@register.simple_tag
+def jury_rows(table: Any, can_decide: bool, student_base: str, decisions_base: str, rows: Any = None) -> str:
+    """The body of the jury table, one ``<tr>`` per student, built in Python (see ``jury_cells``): the
+    name, the year's code (decision or proposal, in words), the ECTS, the decision link, then the
+    competences' cells in the order of ``jury_head``."""
     from django.utils.safestring import mark_safe
 
     label_link = _("Décisions") if can_decide else _("Détail")
     repeat, all_done, why = _("redoublant"), _("tout est décidé"), _("pourquoi")
     see_reasons = _("Voir les motifs de chaque proposition")
-    width = len(table.ue_headers) + len(table.rcue_headers) + (1 if table.year_jury else 0)
-    labels = _labels()
+    groups = table.groups
+    width = sum(len(ues) + (1 if r is not None else 0) for _n, ues, r in groups)
+    labels = {**_labels(), "decided": escape(_("décidé")), "was": escape(_("proposé :"))}
+    year = table.year_jury
     out: list[str] = []
-    for row in table.rows:
+    for row in table.rows if rows is None else rows:
         pk = row.student.pk
         name = escape(str(row.student))
-        out.append(f'<tr id="jury-{pk}"><th scope="row"><a href="{student_base}{pk}/">{name}</a>')
+        out.append(f'<tr id="jury-{pk}"><th scope="row" class="sticky"><a href="{student_base}{pk}/">{name}</a>')
         if row.enrolment.redoublant:
             out.append(f' <span class="tag">{repeat}</span>')
         out.append("</th>")
-        if row.error:
-            out.append(f'<td colspan="{width}" class="error">{escape(row.error)}</td>')
-        else:
-            out.append(jury_cells(row, table.year_jury, labels))
+        if year:
+            out.append(_year_cell(None if row.error else row.annee, labels))
+            out.append(f'<td class="num">{"—" if row.error else format(table.ects(row), "g").replace(".", ",")}</td>')
         base = f"{decisions_base}{pk}/"
-        out.append(f'<td><a href="{base}">{label_link}<span class="visually-hidden"> — {name}</span></a>')
+        out.append(f'<td class="decide"><a href="{base}">{label_link}<span class="visually-hidden"> — {name}</span></a>')
         if not row.error and row.all_decided:
             out.append(f' <span class="tag tag-ok">✓<span class="visually-hidden"> {all_done}</span></span>')
         out.append(
             f'<details class="reasons row-reasons" data-url="{base}motifs/"><summary>{why}'
             f'<span class="visually-hidden"> — {name}</span></summary><div class="reasons-body" aria-live="polite">'
-            f'<a href="{base}">{see_reasons}</a></div></details></td></tr>'
+            f'<a href="{base}">{see_reasons}</a></div></details></td>'
         )
+        if row.error:
+            out.append(f'<td colspan="{width}" class="error">{escape(row.error)}</td></tr>')
+            continue
+        for _nom, ues, rcue in groups:
+            for i in ues:
+                out.append(_cell_html(row.ues[i] if i < len(row.ues) else None, labels))
+            if rcue is not None:
+                out.append(_cell_html(row.rcues[rcue] if rcue < len(row.rcues) else None, labels))
+        out.append("</tr>")
     return mark_safe("".join(out))
 
 
@@ -179,9 +284,10 @@ def recap_rows(data: Any, student_base: str) -> str:
         return (f'<td data-v="{shown}"><span class="code {code_class(c.proposed)} proposed">{shown}*'
                 f'<span class="visually-hidden"> ({proposed})</span></span></td>')
 
-    for row in data.rows:
+    # the name column sorts back to the server's French order (delibe.collation): its key is the position
+    for position, row in enumerate(data.rows):
         name = escape(f"{row.nom} {row.prenom}")
-        out.append(f'<tr id="recap-{row.student_id}"><th scope="row" class="sticky" data-v="{name}">'
+        out.append(f'<tr id="recap-{row.student_id}"><th scope="row" class="sticky" data-v="{position:06d}">'
                    f'<a href="{student_base}{row.student_id}/">{name}</a>')
         if row.redoublant:
             out.append(f' <span class="tag">{repeat}</span>')

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delibe.collation import by_name
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, FormationVersion, JuryDecision, SemesterRun, Student
 from delibe.web.selectors.groupes import groupes_of, in_groupe, selected_groupe
@@ -201,8 +202,7 @@ def semester_documents(request: HttpRequest, pk: int) -> HttpResponse:
     except docs.DocumentError as error:
         return _error_page(request, error)
     groupe = selected_groupe(run, request.GET.get("groupe"))
-    enrolments = list(in_groupe(run.enrolments.select_related("student"), groupe)
-                      .order_by("student__nom", "student__prenom"))
+    enrolments = by_name(in_groupe(run.enrolments.select_related("student"), groupe))
     lettres = set()
     if run.semestre % 2 == 0:
         lettres = set(JuryDecision.objects.filter(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from delibe.web import permissions as perm
 from delibe.web.audit import services as audit_services
 from delibe.web.models import Enrolment, Student
-from delibe.web.selectors.semestres import Cell, JuryRow, jury_table
+from delibe.web.selectors.semestres import Cell, JuryRow, JuryTable, jury_table
 from delibe.web.services import jury as jury_service
 from delibe.web.views.pages import get_run
 
@@ -27,12 +28,35 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
     data = jury_table(run, with_reasons=False)
     # One reverse() per page, not three per row (a 300-student year).
     decisions_base = reverse("delibe:jury_etudiant", args=[run.pk, 0])[:-2]
+    filters, rows = _filtered(request, data)
     return render(request, "delibe/jury.html", {
         "student_base": reverse("delibe:etudiants"), "decisions_base": decisions_base,
-        "run": run, "table": data, "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
+        "run": run, "table": data, "rows": rows, "filters": filters, "filtered": len(rows) != len(data.rows), "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
         "can_lock": perm.can_lock_jury(request.user, run) and not data.locked,
         "can_reopen": data.locked and audit_services.can_reopen(request.user, run),
     })
+
+
+def _filtered(request: HttpRequest, data: JuryTable) -> tuple[dict[str, Any], list[JuryRow]]:
+    """The rows the table shows under the page's filters (group, parcours, year code, departures from a
+    proposal); the summary above it still counts every student."""
+    groupe, parcours = request.GET.get("groupe", ""), request.GET.get("parcours", "")
+    code, ecarts = request.GET.get("code", ""), request.GET.get("ecarts") == "1"
+
+    def keep(row: JuryRow) -> bool:
+        shown = None if row.error or row.annee is None else row.annee.shown
+        return ((not groupe or row.enrolment.groupe == groupe)
+                and (not parcours or row.enrolment.parcours == parcours)
+                and (not code or (shown or "-") == code)
+                and (not ecarts or any(c is not None and c.departs for c in _cells(row))))
+
+    filters = {
+        "groupe": groupe, "parcours": parcours, "code": code, "ecarts": ecarts,
+        "groupes": sorted({r.enrolment.groupe for r in data.rows if r.enrolment.groupe}),
+        "parcours_list": sorted({r.enrolment.parcours for r in data.rows if r.enrolment.parcours}),
+        "codes": [c for c, _n in data.counts],
+    }
+    return filters, [r for r in data.rows if keep(r)]
 
 
 @dataclass

@@ -11,13 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from delibe.collation import student_key
 from delibe.web import permissions as perm
 from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
 from delibe.web.models import Evaluation, FormationVersion, SemesterRun, Student
 from delibe.web.selectors import etudiants as student_selectors
+from delibe.web.selectors import glossaire
 from delibe.web.selectors import groupes as group_selectors
 from delibe.web.selectors import semestres as sel
+from delibe.web.selectors.accueil import student_home
 from delibe.web.services.evaluations import (
     EvaluationError,
     create_evaluation,
@@ -39,7 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = perm.roles_of(request.user)
     student = Student.objects.filter(user=request.user).first()
     if student is not None and not roles.admin and not roles.by_department:
-        return redirect("delibe:mes_resultats")
+        # the student's home: competences, level reached, what remains (selectors/accueil.py)
+        return render(request, "delibe/accueil_etudiant.html", {
+            "student": student, "home": student_home(student),
+        })
     departments = perm.visible_departments(request.user)
     runs = sel.runs_for_home([d.id for d in departments])
     teaching: dict[int, list[str]] = {}
@@ -244,7 +250,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
         from django.db.models import Q
 
         students = students.filter(Q(nom__icontains=query) | Q(prenom__icontains=query) | Q(nip__icontains=query))
-    return render(request, "delibe/etudiants.html", {"students": students[:500], "q": query})
+    # French order (delibe.collation); the search narrows the list first, then the first 500 are shown
+    return render(request, "delibe/etudiants.html", {"students": sorted(students, key=student_key)[:500], "q": query})
 
 
 def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
@@ -253,3 +260,17 @@ def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
     )
     perm.require_visible(perm.can_view_department(request.user, evaluation.semester.formation.department_id))
     return evaluation
+
+
+@login_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    """Every word and code the pages show, explained once (the student home and the jury table link here)."""
+    return render(request, "delibe/glossaire.html", {"termes": glossaire.TERMES, "codes": glossaire.codes()})
+
+
+@login_required
+def choices(request: HttpRequest) -> HttpResponse:
+    """The choices Délibé made where the texts are silent, each explained (the reasons of a decision link
+    here instead of citing a file of the documentation)."""
+    return render(request, "delibe/choix.html", {"choix": glossaire.delibe_choices(),
+                                                 "textes": glossaire.legal_sources()})

@@ -15,3 +15,21 @@
     });
   });
 })();
+/* Keyboard: in the jury table, ArrowUp / ArrowDown on a link move to the same link of the previous / next
+   student (the name, the decisions link), so that a jury member walks down a column without Tab. */
+(function () {
+  "use strict";
+  var table = document.getElementById("table-jury");
+  if (!table) return;
+  table.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var link = event.target.closest("a, summary");
+    var cell = link && link.closest("th, td");
+    var row = cell && cell.parentElement;
+    if (!row || row.parentElement.tagName !== "TBODY") return;
+    var index = Array.prototype.indexOf.call(row.children, cell);
+    var next = event.key === "ArrowDown" ? row.nextElementSibling : row.previousElementSibling;
+    var target = next && next.children[index] && next.children[index].querySelector(link.tagName.toLowerCase());
+    if (target) { event.preventDefault(); target.focus(); }
+  });
+})();
