@@ -171,13 +171,6 @@ def preview_formation(department: Department, data: str | bytes, filename: str) 
     text = data.decode("utf-8") if isinstance(data, bytes) else data
     slug = formation.id
     numbers = sorted({u.semestre for u in formation.ues} | {m.semestre for m in formation.modules})
-    base = dict(
-        filename=filename, text=text, slug=slug, titre=formation.titre, version=formation.version,
-        parcours=tuple((p.code, p.libelle) for p in formation.parcours),
-        semestres=tuple(SemesterSummary(n, len([u for u in formation.ues if u.semestre == n]),
-                                        len([m for m in formation.modules if m.semestre == n])) for n in numbers),
-        ues=len(formation.ues), modules=len(formation.modules),
-    )
     errors: list[str] = []
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
         errors.append(f"{filename}, id : « {slug} » invalide (lettres minuscules, chiffres et tirets).")
@@ -203,7 +196,13 @@ def preview_formation(department: Department, data: str | bytes, filename: str) 
         outcome = ""
         errors.append(f"{filename}, version : le fichier diffère de {slug} v{taken.version} déjà enregistrée mais "
                       f"déclare toujours « version: {taken.version} » : augmentez le numéro de version.")
-    return FormationPreview(**base, outcome=outcome, errors=tuple(errors))  # type: ignore[arg-type]
+    return FormationPreview(
+        filename=filename, text=text, slug=slug, titre=formation.titre, version=formation.version,
+        parcours=tuple((p.code, p.libelle) for p in formation.parcours),
+        semestres=tuple(SemesterSummary(n, len([u for u in formation.ues if u.semestre == n]),
+                                        len([m for m in formation.modules if m.semestre == n])) for n in numbers),
+        ues=len(formation.ues), modules=len(formation.modules), outcome=outcome, errors=tuple(errors),
+    )
 
 
 def import_formation(*, user: object, department: Department, text: str, filename: str) -> FormationVersion:
