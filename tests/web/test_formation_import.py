@@ -248,3 +248,41 @@ def test_a_teacher_cannot_confirm_an_import_prepared_in_the_session_of_someone_e
     session.save()
     assert client.post(f"/departements/{world.department.pk}/formations/import/confirmer/").status_code == 403
     assert not FormationVersion.objects.filter(slug="but-mmi-nevers").exists()
+
+
+# --- a ScoDoc export -----------------------------------------------------------------------------------------
+
+def test_a_scodoc_export_and_its_referentiel_are_converted_previewed_then_stored(world, login):
+    import json
+
+    from delibe.web.models import FormationVersion
+    from tests.interop.test_formation_scodoc import REFERENTIEL, export
+
+    client = login("scolarite")
+    url = f"/departements/{world.department.pk}/formations/import/"
+    page = client.post(url, {
+        "scodoc": SimpleUploadedFile("export.json", json.dumps(export()).encode()),
+        "referentiel": SimpleUploadedFile(REFERENTIEL.name, REFERENTIEL.read_bytes()),
+        "identifiant": "but-mmi-scodoc"})
+    text = page.content.decode()
+    assert page.status_code == 200, text[-2000:]
+    assert "but-mmi-scodoc v3" in text and "Sport" in text  # the bonus UE is named in the warnings
+    client.post(url + "confirmer/")
+    assert FormationVersion.objects.get(slug="but-mmi-scodoc").department == world.department
+
+
+def test_a_scodoc_export_without_its_referentiel_or_unreadable_is_refused(world, login):
+    from tests.interop.test_formation_scodoc import REFERENTIEL
+
+    client = login("scolarite")
+    url = f"/departements/{world.department.pk}/formations/import/"
+    alone = client.post(url, {"scodoc": SimpleUploadedFile("export.json", b"{}"), "identifiant": "x"})
+    assert alone.status_code == 400 and "référentiel" in alone.content.decode()
+    broken = client.post(url, {"scodoc": SimpleUploadedFile("export.json", b"{pas du json"),
+                               "referentiel": SimpleUploadedFile(REFERENTIEL.name, REFERENTIEL.read_bytes()),
+                               "identifiant": "but-x"})
+    assert broken.status_code == 400 and "export.json" in broken.content.decode()
+    bad_id = client.post(url, {"scodoc": SimpleUploadedFile("export.json", b"{}"),
+                               "referentiel": SimpleUploadedFile(REFERENTIEL.name, REFERENTIEL.read_bytes()),
+                               "identifiant": "Pas Bon"})
+    assert bad_id.status_code == 400 and "Identifiant" in bad_id.content.decode()

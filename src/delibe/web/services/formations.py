@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -128,6 +128,7 @@ class FormationPreview:
     modules: int = 0
     outcome: str = ""  # what confirming does, in French
     errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -203,6 +204,43 @@ def preview_formation(department: Department, data: str | bytes, filename: str) 
                                         len([m for m in formation.modules if m.semestre == n])) for n in numbers),
         ues=len(formation.ues), modules=len(formation.modules), outcome=outcome, errors=tuple(errors),
     )
+
+
+class ScodocConversionError(FormationLoadError):
+    """A ScoDoc export (or its référentiel) that cannot become a formation file: every problem, located."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = tuple(errors)
+        super().__init__(" ".join(errors))
+
+
+def preview_scodoc(department: Department, export: bytes, export_name: str, referentiel: bytes,
+                   referentiel_name: str, formation_id: str) -> FormationPreview:
+    """A ScoDoc BUT formation export (XML or JSON) and its référentiel (Orébut XML or ScoDoc JSON)
+    converted into a formation file (as ``delibe formation import-scodoc`` does), then previewed like an
+    uploaded file; writes nothing."""
+    import datetime as dt
+
+    from delibe.imports.referentiel import parse_referentiel
+    from delibe.imports.scodoc_formation import parse_scodoc_formation
+    from delibe.imports.scodoc_formation_yaml import ConversionError, formation_yaml
+
+    formation_id = (formation_id or "").strip()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", formation_id):
+        raise ScodocConversionError([(f"Identifiant : « {formation_id} » invalide (lettres minuscules, chiffres et "
+                                     "tirets, ex. « but-mmi-dijon »).")])
+    parsed = parse_scodoc_formation(export, export_name)
+    ref = parse_referentiel(referentiel, referentiel_name)
+    errors = [str(e) for e in (*parsed.errors, *ref.errors)]
+    if errors or parsed.value is None or ref.value is None:
+        raise ScodocConversionError(errors or [f"{export_name} : illisible."])
+    try:
+        text, warnings = formation_yaml(parsed.value, ref.value.to_referentiel(), formation_id=formation_id,
+                                        source_file=export_name, imported_on=dt.date.today())
+    except ConversionError as error:
+        raise ScodocConversionError([str(i) for i in error.issues]) from error
+    preview = preview_formation(department, text, f"{formation_id}.yaml")
+    return replace(preview, warnings=tuple(str(w) for w in (*parsed.warnings, *warnings)))
 
 
 def import_formation(*, user: object, department: Department, text: str, filename: str) -> FormationVersion:

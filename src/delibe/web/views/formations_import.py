@@ -59,11 +59,20 @@ def formation_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("fichier")
         chosen = request.POST.get("fournie", "")
+        scodoc, referentiel = request.FILES.get("scodoc"), request.FILES.get("referentiel")
         try:
-            if upload is not None:
-                if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
+            if any(f is not None and (f.size is None or f.size > MAX_UPLOAD_BYTES)
+                   for f in (upload, scodoc, referentiel)):
+                raise service.FormationLoadError(
+                    f"Fichier : trop volumineux ({MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus).")
+            if scodoc is not None or referentiel is not None:
+                if scodoc is None or referentiel is None:
                     raise service.FormationLoadError(
-                        f"Fichier : trop volumineux ({MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus).")
+                        "Export ScoDoc : déposez l'export de la formation et le référentiel de compétences.")
+                preview = service.preview_scodoc(department, scodoc.read(), scodoc.name or "export",
+                                                 referentiel.read(), referentiel.name or "referentiel",
+                                                 request.POST.get("identifiant", ""))
+            elif upload is not None:
                 preview = service.preview_formation(department, upload.read(), upload.name or "formation.yaml")
             elif chosen:
                 name, text = service.bundled_text(chosen)
@@ -71,6 +80,8 @@ def formation_import(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise service.FormationLoadError(
                     "Fichier : déposez un fichier de formation ou choisissez une formation fournie.")
+        except service.ScodocConversionError as failure:
+            preview = service.FormationPreview(filename=scodoc.name if scodoc else "", errors=failure.errors)
         except service.FormationLoadError as failure:
             error = str(failure)
         if preview is not None and preview.ok:
