@@ -286,3 +286,32 @@ def test_a_scodoc_export_without_its_referentiel_or_unreadable_is_refused(world,
                                "referentiel": SimpleUploadedFile(REFERENTIEL.name, REFERENTIEL.read_bytes()),
                                "identifiant": "Pas Bon"})
     assert bad_id.status_code == 400 and "Identifiant" in bad_id.content.decode()
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+
+def test_the_command_line_creates_a_department_and_imports_a_formation_with_the_same_services(world, tmp_path):
+    from click.testing import CliRunner
+
+    from delibe.cli.interop import departement
+    from delibe.web.audit.models import AuditEntry
+    from delibe.web.models import Department, FormationVersion
+
+    created = CliRunner().invoke(departement, ["creer", "info", "--nom", "Informatique"])
+    assert created.exit_code == 0, created.output
+    info = Department.objects.get(code="info")
+    assert AuditEntry.objects.filter(object_type="department", object_id=str(info.pk), channel="cli").exists()
+    assert CliRunner().invoke(departement, ["creer", "info", "--nom", "Encore"]).exit_code == 2
+
+    source = tmp_path / "nevers.yaml"
+    source.write_text(OTHER_TEXT, encoding="utf-8")
+    preview = CliRunner().invoke(departement, ["formation", "info", str(source)])
+    assert preview.exit_code == 0 and "Nouvelle formation but-mmi-nevers v1" in preview.output
+    assert not FormationVersion.objects.filter(slug="but-mmi-nevers").exists()
+    stored = CliRunner().invoke(departement, ["formation", "info", str(source), "--confirmer"])
+    assert stored.exit_code == 0, stored.output
+    assert FormationVersion.objects.get(slug="but-mmi-nevers").department == info
+
+    source.write_text(OTHER_TEXT.replace("version: 1", "version: x", 1), encoding="utf-8")
+    refused = CliRunner().invoke(departement, ["formation", "info", str(source), "--confirmer"])
+    assert refused.exit_code == 2 and "nevers.yaml, ligne 10, version" in refused.output
