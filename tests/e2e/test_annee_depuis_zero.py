@@ -2,7 +2,7 @@
 account is an administrator. They create the department, import its formation (one shipped with
 Délibé), open the year's semesters, create a scolarité account and a teacher account and give roles,
 import the students with their groups (« TD:A, TP:A1 »), assign the teacher to a module; then copy the
-year into the next one and pass the students into it. axe on every page of the path; the elapsed time is
+year into the next one, enter the year jury's decisions and pass the students into it. axe on every page of the path; the elapsed time is
 printed (measured, not asserted: the machine is shared)."""
 
 from __future__ import annotations
@@ -61,13 +61,13 @@ def test_an_administrator_sets_up_a_department_from_an_empty_database_and_passes
         Enrolment,
         FormationVersion,
         GroupMembership,
+        JuryDecision,
         Membership,
         Role,
         SemesterRun,
         Student,
         TeachingAssignment,
     )
-    from delibe.web.services.jury import record_decision
 
     assert not Department.objects.exists() and not FormationVersion.objects.exists()
     admin = get_user_model().objects.create_user("admin", password="motdepasse-admin-42")
@@ -158,13 +158,18 @@ def test_an_administrator_sets_up_a_department_from_an_empty_database_and_passes
         assert TeachingAssignment.objects.filter(user__username="prof", semester=next_s1,
                                                  module_code="R1.01").exists()
 
-        # 8. the year jury's decisions, recorded through the jury service (entering them on the jury pages
-        # is tested in test_jury.py; here no grade exists, so each decision departs from the proposal with
-        # a reason), then the passage in the browser
+        # 8. the year jury's decisions on the jury pages (no grade was entered: each proposal is « incomplet »,
+        # so each decision is written with its reason), then the passage
         lea, hugo, ines = (Student.objects.get(nip=n) for n in ("31001", "31002", "31003"))
         for student, code in ((lea, "ADM"), (hugo, "RED"), (ines, "NAR")):
-            record_decision(user=secretariat, run=s2, student=student, level="annee", key="BUT1", code=code,
-                            reason="Décision du jury de fin d'année")
+            page.goto(f"/semestres/{s2.pk}/jury/etudiants/{student.pk}/")
+            page.locator("#code-annee-BUT1").select_option(code)
+            page.locator("#motif-annee-BUT1").fill("Décision du jury de fin d'année")
+            page.locator("#enregistrer-decisions").click()
+            expect(page.get_by_role("status").first).to_be_visible()
+        assert dict(JuryDecision.objects.filter(level="annee").values_list("student__nip", "decided_code")) == {
+            "31001": "ADM", "31002": "RED", "31003": "NAR"}
+        page.goto(f"/departements/{department.pk}/annees/")
         page.locator("#passage-2025-2026").click()
         expect(page.locator("h1")).to_have_text("Passage de 2025-2026 vers 2026-2027")
         table = page.locator("#apercu-passage")
