@@ -195,7 +195,7 @@ def apogee_export(maquette: Path, semestre: int, output: Path, correspondance: P
 
 @click.group()
 def departement() -> None:
-    """Sauvegarder un département entier en JSON, ou le restaurer dans une base neuve."""
+    """Créer un département, y importer une formation ; le sauvegarder en JSON ou le restaurer."""
 
 
 @departement.command("export")
@@ -233,3 +233,54 @@ def departement_import(file: Path) -> None:
     except SauvegardeError as error:
         _fail(f"{error} Rien n'a été écrit.")
     click.echo("Département restauré : " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+
+
+@departement.command("creer")
+@click.argument("code")
+@click.option("--nom", required=True, help="Nom du département, tel qu'il apparaît sur les pages et les documents.")
+def departement_creer(code: str, nom: str) -> None:
+    """Créer le département CODE (lettres minuscules, chiffres, tirets), comme la page « Créer un département »."""
+    _setup()
+    from delibe.web.audit.context import using
+    from delibe.web.services.departements import DepartmentError, create_department
+
+    with using(channel="cli"):
+        try:
+            department = create_department(user=None, code=code, nom=nom)
+        except DepartmentError as error:
+            _fail(str(error))
+    click.echo(f"Département « {department.nom} » créé (code {department.code}, n° {department.pk}).")
+
+
+@departement.command("formation")
+@click.argument("code")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--confirmer", is_flag=True, help="Enregistrer ; sans cette option, seulement l'aperçu.")
+def departement_formation(code: str, file: Path, confirmer: bool) -> None:
+    """Importer le fichier de formation FILE (YAML) dans le département CODE : aperçu, puis --confirmer
+    l'enregistre (comme la page « Importer une formation »)."""
+    _setup()
+    from delibe.imports.limits import MAX_UPLOAD_BYTES
+    from delibe.web.audit.context import using
+    from delibe.web.models import Department
+    from delibe.web.services import formations as service
+
+    department = Department.objects.filter(code=code.strip()).first()
+    if department is None:
+        _fail(f"aucun département de code « {code} ».")
+    preview = service.preview_formation(department, _read(file, MAX_UPLOAD_BYTES), file.name)
+    if not preview.ok:
+        _fail(f"{file} refusé ; rien n'a été écrit.", preview.errors)
+    click.echo(f"{preview.titre} ({preview.slug} v{preview.version}) : {len(preview.parcours)} parcours, "
+               f"{len(preview.semestres)} semestre(s), {preview.ues} UE, {preview.modules} modules.")
+    click.echo(preview.outcome)
+    if not confirmer:
+        click.echo("Aperçu seulement : ajoutez --confirmer pour enregistrer.")
+        return
+    with using(channel="cli"):
+        try:
+            version = service.import_formation(user=None, department=department, text=preview.text,
+                                               filename=file.name)
+        except service.FormationLoadError as error:
+            _fail(f"{error} Rien n'a été écrit.")
+    click.echo(f"Enregistrée : {version.slug} v{version.version} (n° {version.pk}).")

@@ -210,6 +210,17 @@ def can_setup_year(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, MANAGER_ROLES)
 
 
+def can_create_department(user: Any) -> bool:
+    """Create a department: an administrator only (issue 13)."""
+    return roles_of(user).admin
+
+
+def can_import_formation(user: Any, department_id: int) -> bool:
+    """Import a formation (a new version of one) into a department: the scolarité and the responsable de
+    formation of that department, and an administrator (issue 13)."""
+    return roles_of(user).has(department_id, MANAGER_ROLES)
+
+
 # --- documents (bulletins, PV, lettres, relevés) ---------------------------------------------------
 
 def can_produce_documents(user: Any, semester: SemesterRun) -> bool:

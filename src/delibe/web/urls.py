@@ -107,3 +107,13 @@ urlpatterns += [
     path("semestres/<int:pk>/enseignements/", people.teaching_page, name="enseignements"),
     path("departements/<int:pk>/reglages/", department_settings.page, name="reglages"),
 ]
+
+# Department creation and formation import (issue 13): views/formations_import.py.
+from delibe.web.views import formations_import
+
+urlpatterns += [
+    path("departements/nouveau/", formations_import.department_create, name="departement_creer"),
+    path("departements/<int:pk>/formations/import/", formations_import.formation_import, name="formation_import"),
+    path("departements/<int:pk>/formations/import/confirmer/", formations_import.formation_import_confirm,
+         name="formation_import_confirm"),
+]

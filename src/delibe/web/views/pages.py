@@ -59,9 +59,11 @@ def home(request: HttpRequest) -> HttpResponse:
     formations = FormationVersion.objects.filter(department__in=departments).select_related("department")
     secretariat = [d for d in departments if roles.has(d.pk, SECRETARIAT)]
     year_setup = [d for d in departments if perm.can_setup_year(request.user, d.pk)]
+    formation_import = [d for d in departments if perm.can_import_formation(request.user, d.pk)]
     return render(request, "delibe/home.html", {
         "departments": departments, "runs": runs, "teaching": teaching, "only_teacher": only_teacher,
-        "secretariat": secretariat, "year_setup": year_setup,
+        "secretariat": secretariat, "year_setup": year_setup, "formation_import": formation_import,
+        "can_create_department": perm.can_create_department(request.user),
         "people_departments": perm.people_departments(request.user),
         "formations": formations, "student": student, "roles": sorted(roles.all_roles),
     })
