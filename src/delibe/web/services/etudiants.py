@@ -20,6 +20,7 @@ from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Civilite, Enrolment, Grade, SemesterRun, Student
 from delibe.web.services import groupes as group_service
+from delibe.web.services.etudiants_import import _show
 from delibe.web.services.formations import formation_model
 
 IDENTITY_FIELDS: dict[str, str] = {
@@ -35,14 +36,6 @@ class StudentError(Exception):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def _check_open(run: SemesterRun) -> None:

@@ -129,6 +129,7 @@ class StudentPreview:
 
 
 def _show(value: object) -> str:
+    """A value as the journal and the previews show it (a date in French order)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
