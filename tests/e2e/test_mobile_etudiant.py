@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import close_jury, grade_whole_year
+from tests.web.conftest import close_jury, grade_whole_year, move_to_group
 
 WIDTHS = (320, 768, 1366)
 
@@ -62,7 +62,8 @@ def student_world(world):
     from delibe.web.assiduite.services import record_group
 
     grade_whole_year(world, alice_average=11.5, bruno_average=9)
-    record_group(world.users["enseignant"], world.s1, "A", dt.date(2023, 10, 10), "matin", "R1.01",
+    record_group(world.users["enseignant"], world.s1, move_to_group(world.s1, world.alice, "A"),
+                 dt.date(2023, 10, 10), "matin", "R1.01",
                  absents=[world.alice.pk], retards=[])
     close_jury(world, world.s2)
     return world
