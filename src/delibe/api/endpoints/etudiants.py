@@ -14,6 +14,7 @@ from pydantic import Field
 
 from delibe.api.endpoints.common import Id, conflict, get_student, responses, run_summary, student_summary
 from delibe.api.schemas import EtudiantDetail, PageEtudiants, Texte, finite
+from delibe.collation import student_key
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, SemesterRun, Student
 
@@ -34,8 +35,9 @@ def etudiants(
     query = q.strip()
     if query:
         students = students.filter(Q(nom__icontains=query) | Q(prenom__icontains=query) | Q(nip__icontains=query))
-    students = students.select_related("department").order_by("nom", "prenom", "id")
-    return {"total": students.count(), "items": [student_summary(s) for s in students[offset:offset + limit]]}
+    # French order (delibe.collation), as every list of the application: the page is cut from it
+    ordered = sorted(students.select_related("department"), key=student_key)
+    return {"total": len(ordered), "items": [student_summary(s) for s in ordered[offset:offset + limit]]}
 
 
 @router.get("/etudiants/{id}", response=responses(EtudiantDetail), summary="Un étudiant et ses inscriptions")

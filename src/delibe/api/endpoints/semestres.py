@@ -31,6 +31,7 @@ from delibe.api.schemas import (
     SemestreDetail,
     SemestreResume,
 )
+from delibe.collation import student_key, text_key
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, Evaluation, FormationVersion, SemesterRun
 from delibe.web.selectors import semestres as sel
@@ -85,9 +86,8 @@ def semestre(request: HttpRequest, id: Id) -> Any:
 
 
 def _enrolments(run: SemesterRun) -> list[Enrolment]:
-    enrolments = list(with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
-                      .order_by("student__nom", "student__prenom", "student_id"))
-    return sorted(enrolments, key=lambda e: e.groupe)  # by group, then name (a stable sort)
+    enrolments = with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
+    return sorted(enrolments, key=lambda e: (text_key(e.groupe), student_key(e.student)))  # by group, then name
 
 
 @router.get("/semestres/{id}/etudiants", response=responses(list[EtudiantInscrit]),
