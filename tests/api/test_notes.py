@@ -153,3 +153,18 @@ def test_a_batch_larger_than_the_upload_limit_is_refused_413_in_json_before_anyt
     answer = api("scolarite").post(_url(world), {"notes": rows})
     assert answer.status_code == 413 and "trop volumineuse" in answer.json()["detail"]
     assert not Grade.objects.filter(evaluation=world.taught).exists()
+
+
+def test_a_busy_database_is_answered_503_with_a_retry_and_nothing_is_written(api, world, monkeypatch):
+    from django.db import OperationalError
+
+    from delibe.web.services import grades as grade_service
+
+    def busy(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(grade_service, "_save_grade", busy)
+    response = api("enseignant").put(_url(world, world.alice), {"valeur": "12", "version": 0})
+    assert response.status_code == 503
+    assert response.json()["reessayer"] is True and "réessayez" in response.json()["detail"]
+    assert not world.taught.grades.exists()

@@ -243,3 +243,29 @@ def test_a_teacher_creates_an_evaluation_from_the_semester_page_and_lands_on_its
     expect(page.get_by_role("status").first).to_contain_text("Évaluation « Oral d'anglais » créée.")
     created = Evaluation.objects.get(semester=world.s1, titre="Oral d'anglais")
     assert (created.module_code, created.coefficient, created.note_max) == ("R1.01", 1.5, 10)
+
+
+def test_a_save_refused_because_the_database_is_busy_is_retried_by_the_grid_until_it_is_saved(
+        world, grid, monkeypatch):
+    """A long import holds SQLite's write lock: the server answers 503 « réessayez », saves nothing, and the
+    grid sends the same value again by itself a moment later."""
+    from django.db import OperationalError
+
+    from delibe.web.services import grades as grade_service
+
+    page, s = grid, students(world)
+    real, calls = grade_service._save_grade, []
+
+    def busy_once(**kwargs):
+        calls.append(kwargs["raw"])
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(grade_service, "_save_grade", busy_once)
+    tab_to(page, f"note-{s['Alpha'].pk}")
+    page.keyboard.type("14")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#etat-{s['Alpha'].pk}")).to_contain_text("Base occupée")
+    expect(page.locator(f"#etat-{s['Alpha'].pk}")).to_have_text("Enregistré", timeout=10_000)
+    assert calls == ["14", "14"] and grade_of(world, s["Alpha"]).value == Decimal(14)

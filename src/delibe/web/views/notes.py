@@ -110,6 +110,10 @@ def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
             "current": current.as_json(),
             "author": who if current.version else "",
         }, status=409)
+    except grade_service.DatabaseBusy as error:  # nothing saved: the grid tries again by itself
+        response = JsonResponse({"error": str(error), "retry": True}, status=503)
+        response["Retry-After"] = "2"
+        return response
     except grade_service.GradeError as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse(state.as_json())

@@ -70,9 +70,16 @@
         input.dataset.saved = r.data.current.value;
         recount();
         conflict(input, r.data);
+      } else if (r.status === 503 && r.data.retry && (input._tries || 0) < 5) {
+        // the database was busy (a long import): nothing was saved; try again in a moment, by itself
+        input._tries = (input._tries || 0) + 1;
+        show(input, "saving", "Base occupée : nouvel essai dans 2 s…");
+        setTimeout(function () { send(input, value); }, 2000);
+        return;
       } else {
         show(input, "error", r.data.error || "Erreur " + r.status);
       }
+      input._tries = 0;
     }).catch(function () {
       input._pending = null;
       show(input, "error", "Connexion perdue : la note n'est pas enregistrée. Réessayez.");
