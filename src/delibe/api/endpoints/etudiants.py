@@ -17,6 +17,7 @@ from delibe.api.schemas import EtudiantDetail, PageEtudiants, Texte, finite
 from delibe.collation import student_key
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, SemesterRun, Student
+from delibe.web.selectors.etudiants import managed_enrolment, managed_student
 
 router = Router(tags=["étudiants"])
 
@@ -81,16 +82,11 @@ def bulletin(request: HttpRequest, id: Id, semestre_id: Id) -> Any:
 # --- the student's life (issue 13): the web's services, the scolarité's right --------------------------
 
 def _managed(request: HttpRequest, id: int) -> Student:
-    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=id)
-    perm.require_visible(perm.can_view_department(request.user, student.department_id))
-    perm.require(perm.can_manage_students(request.user, student.department_id))
-    return student
+    return managed_student(request.user, id)
 
 
 def _inscription(request: HttpRequest, id: int, inscription_id: int) -> Enrolment:
-    student = _managed(request, id)
-    return get_object_or_404(Enrolment.objects.select_related("semester__formation", "semester__academic_year"),
-                             pk=inscription_id, student=student)
+    return managed_enrolment(request.user, id, inscription_id)
 
 
 def _refused(error: Exception) -> Any:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.shortcuts import get_object_or_404
+
+from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, Grade, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import INCOMPLETE_RULES, compute_runs, deliberate_students
 from delibe.web.services.formations import formation_model
@@ -238,3 +241,18 @@ def own_results(student: Student) -> list[SemesterView]:
         views.append(SemesterView(run, ues, modules, outcome.provisional(student.pk), semester_decisions,
                                   averages_published=averages, pending_grades=pending))
     return views
+
+
+def managed_student(user: Any, pk: int) -> Student:
+    """The student ``user`` manages (the department's scolarité): 404 outside their departments, 403 for
+    who sees but may not manage. Shared by the pages and the API of the student's life."""
+    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
+    perm.require_visible(perm.can_view_department(user, student.department_id))
+    perm.require(perm.can_manage_students(user, student.department_id))
+    return student
+
+
+def managed_enrolment(user: Any, pk: int, enrolment_pk: int) -> Enrolment:
+    """One enrolment of a student ``user`` manages (``managed_student``)."""
+    return get_object_or_404(Enrolment.objects.select_related("semester__formation", "semester__academic_year"),
+                             pk=enrolment_pk, student=managed_student(user, pk))

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from delibe.engine.inscription import ETATS_SORTIE
 from delibe.web import permissions as perm
 from delibe.web.models import Civilite, Enrolment, Student
+from delibe.web.selectors.etudiants import managed_enrolment, managed_student
 from delibe.web.services import etudiants as service
 from delibe.web.services.formations import formation_model
 from delibe.web.views.pages import get_run
@@ -64,16 +65,11 @@ class UnenrolForm(forms.Form):
 
 
 def _student(request: HttpRequest, pk: int) -> Student:
-    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
-    perm.require_visible(perm.can_view_department(request.user, student.department_id))
-    perm.require(perm.can_manage_students(request.user, student.department_id))
-    return student
+    return managed_student(request.user, pk)
 
 
 def _enrolment(request: HttpRequest, pk: int, enrolment_pk: int) -> Enrolment:
-    student = _student(request, pk)
-    return get_object_or_404(Enrolment.objects.select_related("semester__formation", "semester__academic_year"),
-                             pk=enrolment_pk, student=student)
+    return managed_enrolment(request.user, pk, enrolment_pk)
 
 
 def _forms_error(form: forms.Form, error: service.StudentError) -> None:
