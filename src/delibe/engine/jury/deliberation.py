@@ -13,13 +13,15 @@ fractions (``delibe.engine.exact``); the results carry the nearest float.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from types import MappingProxyType
 
+from delibe.engine.assiduite import Effet
 from delibe.engine.exact import WINDOW, Nombre, NotANumber, as_float, exact, exact_or_none, nombre_fr, note_fr
 from delibe.engine.jury import codes as C
+from delibe.engine.jury.assiduite import YearAttendance
 from delibe.engine.jury.model import (
     AnneeDecision,
     Cursus,
@@ -699,13 +701,15 @@ def deliberate(formation: Formation, cursus: Cursus, regles: Regles = DEFAULT_RE
             raise CursusError(
                 f"BUT{attempt.annee} absent du parcours {cursus.parcours} dans la formation {formation.id}",
                 index, "year")
+        attendance = YearAttendance.of(attempt.assiduite, attempt.ue_moyennes)
+        attempt = attendance.with_jury_inputs(attempt)
         _check_attempt(attempt, index, ys, structure, regles)
         after_rat = bool(years) and years[-1].annee_but == attempt.annee and years[-1].annee.decided == C.RAT
         # Délibé decision (rattrapage): after RAT, the same year's next jury is its post-rattrapage jury.
         attempt_no = 1 + sum(1 for y in years if y.annee_but == attempt.annee and y.annee.decided != C.RAT)
         if attempt_no > 1 and not after_rat:
             state.repeats.record(attempt.annee, regles)
-        result = _year_jury(structure, ys, attempt, attempt_no, state, cursus, regles)
+        result = attendance.on_year(_year_jury(structure, ys, attempt, attempt_no, state, cursus, regles))
         if after_rat:
             result = replace(result, annee=replace(result.annee, reasons=(R["annee.apres_rattrapage"].reason(
                 f"BUT{attempt.annee}: jury après rattrapage (le jury précédent a décidé RAT): ce n'est pas un "
@@ -733,11 +737,13 @@ def deliberate_semestre(
     ue_moyennes: Mapping[str, float | None],
     provisional_ues: frozenset[str] = frozenset(),
     regles: Regles = DEFAULT_REGLES,
+    assiduite: Sequence[Effet] = (),
 ) -> SemesterResult:
     """The odd-semester jury (S1, S3, S5): UE codes only, ADM when the UE reaches 10, otherwise AJ,
     provisional (the year jury may compensate it); the passage to the even semester is automatic.
 
-    ``cursus`` holds the years already deliberated (for a repeater's capitalised UEs)."""
+    ``cursus`` holds the years already deliberated (for a repeater's capitalised UEs); ``assiduite``, the
+    attendance rules' effects on this semester's UEs (``delibe.engine.jury.assiduite``)."""
     if semestre not in (1, 3, 5):
         raise CursusError(f"S{semestre} n'est pas un semestre impair: le jury d'année délibère les semestres pairs",
                           place="semestre")
@@ -782,4 +788,5 @@ def deliberate_semestre(
         ects = ue.ects if code in C.VALIDATING else 0.0
         results[ue.code] = UEResult(ue, as_float(moyenne), code, code, ects, tuple(reasons), carried, ue.code in provisional_ues)
     passage = R["annee.semestre_pair"].reason(f"passage en S{semestre + 1} de droit", semestre=semestre + 1)
-    return SemesterResult(semestre, MappingProxyType(results), (passage,))
+    attendance = YearAttendance.of(assiduite, ue_moyennes)
+    return attendance.on_semester(SemesterResult(semestre, MappingProxyType(results), (passage,)))
