@@ -21,7 +21,16 @@ from typing import Any
 
 from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
 from delibe.engine.jury.codes import ATJ
-from delibe.engine.jury.model import JuryDecisions, SemesterResult, UEResult, YearAttempt, YearResult
+from delibe.engine.jury.model import (
+    JuryDecisions,
+    RCUEResult,
+    SemesterResult,
+    UEResult,
+    YearAttempt,
+    YearResult,
+)
+from delibe.engine.jury.rules import RULES
+from delibe.engine.jury.structure import YearStructure
 from delibe.engine.trace import Reason
 
 
@@ -32,6 +41,7 @@ class YearAttendance:
     atj: dict[str, Reason] = field(default_factory=dict)
     penalties: dict[str, Reason] = field(default_factory=dict)
     injected: set[str] = field(default_factory=set)  # ATJ handed to the rules as the jury's input
+    injected_rcues: dict[str, str] = field(default_factory=dict)  # competence -> the UE whose ATJ it follows
 
     @classmethod
     def of(cls, effets: Iterable[Effet], ues: Iterable[str]) -> YearAttendance:
@@ -51,21 +61,27 @@ class YearAttendance:
     def __bool__(self) -> bool:
         return bool(self.atj or self.penalties)
 
-    def with_jury_inputs(self, attempt: YearAttempt) -> YearAttempt:
-        """``attempt`` with the rule's ATJ as the jury's input on each UE the jury has not decided."""
+    def with_jury_inputs(self, attempt: YearAttempt, year: YearStructure) -> YearAttempt:
+        """``attempt`` with the rule's ATJ as the jury's input on each UE the jury has not decided, and on
+        the RCUE of that UE unless the jury decided it: a validated RCUE would acquire the UE by
+        compensation (§4.3), which the ATJ says is not acquired — the two would contradict each other."""
         if not self.atj:
             return attempt
         jury = attempt.jury or JuryDecisions()
-        ue = dict(jury.ue)
+        ue, rcue = dict(jury.ue), dict(jury.rcue)
         raisons = [jury.raison] if jury.raison else []
         for code, reason in sorted(self.atj.items()):
             if code not in ue:
                 ue[code] = ATJ
                 raisons.append(reason.text)
                 self.injected.add(code)
-        if not self.injected:
+            spec = next((r for r in year.rcues if code in (r.impair.code, r.pair.code)), None)
+            if spec is not None and spec.competence not in rcue:
+                rcue[spec.competence] = ATJ
+                self.injected_rcues[spec.competence] = code
+        if not (self.injected or self.injected_rcues):
             return attempt
-        return dataclasses.replace(attempt, jury=dataclasses.replace(jury, ue=ue, raison=" ; ".join(raisons)))
+        return dataclasses.replace(attempt, jury=dataclasses.replace(jury, ue=ue, rcue=rcue, raison=" ; ".join(raisons)))
 
     def ue(self, code: str, result: UEResult) -> UEResult:
         """A UE result with the rule's ATJ as the proposal and the attendance reasons."""
@@ -87,11 +103,23 @@ class YearAttendance:
             changes["proposed"] = ATJ
         return dataclasses.replace(result, **changes)
 
+    def rcue(self, result: RCUEResult) -> RCUEResult:
+        """An RCUE result with the ATJ that follows its UE's, as the proposal, with its reason."""
+        ue = self.injected_rcues.get(result.competence)
+        if ue is None:
+            return result
+        reasons = [r for r in result.reasons if r.rule != "jury.decision"]
+        reasons.append(RULES["assiduite.rcue"].reason(
+            f"{ue} non validée pour une autre raison (ATJ, règlement d'assiduité) → ATJ proposé sur le RCUE "
+            f"{result.competence} : validé, il emporterait l'acquisition de {ue}", ue=ue))
+        return dataclasses.replace(result, proposed=ATJ, reasons=tuple(reasons))
+
     def on_year(self, result: YearResult) -> YearResult:
-        """A year jury's result with the attendance effects on its UE proposals and reasons."""
+        """A year jury's result with the attendance effects on its UE and RCUE proposals and reasons."""
         if not self:
             return result
-        return dataclasses.replace(result, ues=_frozen({code: self.ue(code, ue) for code, ue in result.ues.items()}))
+        return dataclasses.replace(result, ues=_frozen({code: self.ue(code, ue) for code, ue in result.ues.items()}),
+                                   rcues=MappingProxyType({nom: self.rcue(r) for nom, r in result.rcues.items()}))
 
     def on_semester(self, result: SemesterResult) -> SemesterResult:
         """An odd-semester jury's result with the attendance effects (no jury input there: the ATJ is

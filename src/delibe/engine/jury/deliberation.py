@@ -702,7 +702,7 @@ def deliberate(formation: Formation, cursus: Cursus, regles: Regles = DEFAULT_RE
                 f"BUT{attempt.annee} absent du parcours {cursus.parcours} dans la formation {formation.id}",
                 index, "year")
         attendance = YearAttendance.of(attempt.assiduite, attempt.ue_moyennes)
-        attempt = attendance.with_jury_inputs(attempt)
+        attempt = attendance.with_jury_inputs(attempt, ys)
         _check_attempt(attempt, index, ys, structure, regles)
         after_rat = bool(years) and years[-1].annee_but == attempt.annee and years[-1].annee.decided == C.RAT
         # Délibé decision (rattrapage): after RAT, the same year's next jury is its post-rattrapage jury.

@@ -106,6 +106,8 @@ RULES: Mapping[str, Rule] = _rules(
     # (delibe.engine.assiduite); the reasons cite that règlement.
     Rule("assiduite.seuil_atj", "Au-delà du seuil de demi-journées d'absence non justifiées dans un module fixé "
          "par le règlement local, ATJ est proposé sur chaque UE que le module alimente.", sources.ASSIDUITE),
+    Rule("assiduite.rcue", "Le RCUE d'une UE non validée par le règlement d'assiduité (ATJ) est proposé ATJ: "
+         "validé, il emporterait l'acquisition de l'UE par compensation (§4.3).", sources.ASSIDUITE),
     Rule("assiduite.penalite", "Le règlement local peut retirer des points de la moyenne d'UE par demi-journée "
          "d'absence non justifiée (plafonnés, moyenne ramenée à 0 au plus bas).", sources.ASSIDUITE),
     # Diplomas
