@@ -29,7 +29,7 @@ from delibe.engine.jury.model import (
     YearAttempt,
     YearResult,
 )
-from delibe.engine.jury.rules import RULES
+from delibe.engine.jury.registry import RULES
 from delibe.engine.jury.structure import YearStructure
 from delibe.engine.trace import Reason
 
