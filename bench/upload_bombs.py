@@ -42,6 +42,7 @@ def main() -> None:
         ("60 010 textes partagés différents", bombs.distinct_shared_strings(60_010), students),
         ("une ligne de 50 000 cellules", bombs.wide_row(), students),
         ("une cellule ligne 1 000 000", bombs.far_row(), grade),
+        ("A1 et XFD1048576 (zone de 17 milliards de cases)", bombs.corner_cells(), students),
         ("20 000 parties dans le zip", bombs.many_members(), students),
         ("bombe zip : 200 Mo d'espaces", bombs.zeros_member(), grade),
         ("8 Mo d'espaces (ratio 1000:1)", bombs.zeros_member(8 * 1024 * 1024), grade),

@@ -204,3 +204,14 @@ def cost(call: Callable[[], object]) -> tuple[object, Cost]:
     finally:
         tracemalloc.stop()
     return result, Cost(cpu, peak, wall)
+
+
+def corner_cells() -> bytes:
+    """A1 and XFD1048576: a reader that builds the used area would allocate 17 billion cells."""
+    return workbook(_sheet([b'<row r="1"><c r="A1" t="inlineStr"><is><t>!1</t></is></c></row>',
+                            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>']))
+
+
+def far_cell_without_reference() -> bytes:
+    """The same corner reached without ``r`` attributes: 16 384 cells in the last row of a numbered row."""
+    return workbook(_sheet([b'<row r="1048576">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 900 + b"</row>"]))

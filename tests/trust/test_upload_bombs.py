@@ -175,3 +175,12 @@ def test_an_absences_csv_with_a_huge_field_gets_a_clear_error_not_a_500(world, l
     page = login("scolarite").post(reverse("assiduite:import", args=[world.s1.pk]), {
         "fichier": SimpleUploadedFile("a.csv", body)})
     assert page.status_code == 200 and "CSV mal formé" in page.content.decode()
+
+
+@pytest.mark.parametrize("call", [_grade, _students], ids=["feuille de notes", "liste d'étudiants"])
+def test_a_cell_written_at_the_far_corner_of_the_sheet_is_refused_before_any_reader_builds_the_area(call):
+    _bounded(call, bombs.corner_cells(), "la zone utilisée de la feuille va jusqu'à la ligne 1 048 576")
+
+
+def test_cells_without_references_are_placed_as_a_reader_places_them_and_bounded_the_same():
+    _bounded(_students, bombs.far_cell_without_reference(), "zone utilisée")

@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from delibe.imports import limits
+from delibe.imports import limits, xlsx
 from delibe.imports.results import Issue, Issues, ParseResult
 
 MAX_BYTES = limits.MAX_UPLOAD_BYTES  # a promotion of 1 000 students is about 150 kB of CSV
@@ -185,31 +185,16 @@ def _csv_rows(data: bytes, filename: str) -> tuple[list[list[str]], str, str] | 
 
 
 def _xlsx_rows(data: bytes, filename: str) -> list[list[str]] | Issue:
-    from openpyxl import load_workbook
-
     try:
-        limits.check_xlsx(data, limits.STUDENTS)  # bounded: before openpyxl reads anything
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        cells = xlsx.read_rows(data, limits.STUDENTS, max_rows=MAX_ROWS + 2, max_columns=MAX_COLUMNS + 1)
     except limits.LimitExceeded as error:
         return Issue(filename, f"fichier refusé : {error}")
-    except Exception:  # noqa: BLE001 (a corrupted workbook fails anywhere in zipfile/zlib/XML/openpyxl)
+    except xlsx.Unreadable:
         return Issue(filename, "ce classeur Excel est illisible : enregistrez-le à nouveau au format .xlsx, "
                                "ou exportez la liste en CSV.")
-    rows: list[list[str]] = []
-    try:
-        sheet = workbook.worksheets[0]
-        for cells in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS + 1, values_only=True):
-            row = [_cell_text(c) for c in cells]
-            while row and not row[-1]:
-                row.pop()  # read_only sheets pad every row to max_col
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                break
-    except Exception:  # noqa: BLE001 (same: a damaged sheet fails anywhere while reading)
-        return Issue(filename, "ce classeur Excel est endommagé : enregistrez-le à nouveau au format .xlsx, "
-                               "ou exportez la liste en CSV.")
-    finally:
-        workbook.close()
+    rows = [[_cell_text(c) for c in row] for row in cells]
+    while rows and not rows[-1]:
+        rows.pop()  # the empty rows read up to the limit, after the list
     return rows
 
 

@@ -1,8 +1,8 @@
 """Bounds on every uploaded file, checked before a parser loads it (issue 19).
 
 A spreadsheet (.xlsx) is a zip of XML parts. Its size on the wire says little: 1 MB of zip can declare
-500 MB of XML, and openpyxl reads the whole shared-strings table even in read-only mode. So before
-openpyxl sees a workbook, ``check_xlsx``:
+500 MB of XML, and a reader loads the whole shared-strings table. So before a
+reader sees a workbook, ``check_xlsx``:
 
 1. reads the zip's directory only: at most ``members`` parts, each declaring at most ``member_bytes``
    uncompressed, ``total_bytes`` in all, and a part above ``ratio_floor`` bytes compressed at most
@@ -10,10 +10,11 @@ openpyxl sees a workbook, ``check_xlsx``:
 2. streams every part through expat (no DTD, no entity: an XML bomb stops at once), never reading more
    than the part declares (``zipfile`` refuses a part that holds more), and stops past the first bound:
    ``shared_strings`` entries (<si>), ``rows`` (<row>), ``cells`` (<c>), ``columns`` cells in one row,
-   ``elements`` XML elements in all (the CPU bound: one Python call per element).
+   ``elements`` XML elements in all (the CPU bound: one Python call per element), and the ``area`` a
+   sheet uses (last row × last column, positions computed as a reader does).
 
-Only then does openpyxl open the file; the readers still pass ``max_row``/``max_col`` to
-``iter_rows`` so that a row numbered 1 000 000 is not padded with empty rows. A CSV is decoded at once
+Only then does a reader open the file (``imports.xlsx``, python-calamine: it builds the used area in
+memory, hence the area bound; ADR 0016), and it reads a bounded number of rows. A CSV is decoded at once
 (5 MB at most) and read by ``csv`` line by line, stopping past its row limit.
 
 The cost of the worst files below the upload limit is measured in tests/trust/test_upload_bombs.py and
@@ -26,6 +27,7 @@ Errors shown to the user are capped: the first ``MAX_ERRORS`` with a count of th
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -53,6 +55,9 @@ class SheetLimits:
     cells: int = 50_000
     shared_strings: int = 60_000
     elements: int = 400_000
+    # The used area of a sheet (last row × last column written): a reader builds it whole, so one cell
+    # written at XFD1048576 would make it 17 billion cells. 1 000 000 cells: a few tens of MB at most.
+    area: int = 1_000_000
     members: int = 200
     member_bytes: int = 30 * 1024 * 1024
     total_bytes: int = 40 * 1024 * 1024
@@ -77,10 +82,36 @@ def _mo(value: int) -> str:
     return f"{value / (1024 * 1024):.0f} Mo"
 
 
+_REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 class _Scan:
     def __init__(self, limits: SheetLimits) -> None:
         self.limits = limits
         self.elements = self.rows = self.cells = self.strings = self.row_cells = 0
+        self.part()
+
+    def part(self) -> None:
+        """A new part of the zip: positions start again (each sheet has its own area)."""
+        self.row_no = self.col_no = self.last_row = self.last_col = 0
+
+    def _position(self, row: int, col: int) -> None:
+        """Tracks the sheet's used area as a reader computes it (a cell without ``r`` follows the previous
+        one, a row without ``r`` the previous row) and refuses one that a reader could not build."""
+        self.row_no, self.col_no = row, col
+        self.last_row, self.last_col = max(self.last_row, row), max(self.last_col, col)
+        if self.last_row * self.last_col > self.limits.area:
+            raise LimitExceeded(
+                f"la zone utilisée de la feuille va jusqu'à la ligne {_n(self.last_row)} et la colonne "
+                f"{_n(self.last_col)} ({_n(self.last_row * self.last_col)} cases, {_n(self.limits.area)} au plus) : "
+                "supprimez les cellules écrites loin de la liste (Ctrl+Fin montre la dernière).")
 
     def start(self, name: str, attrs: object) -> None:
         self.elements += 1
@@ -91,6 +122,11 @@ class _Scan:
         if ns not in _MAIN_NS:
             return
         if local == "c":
+            ref = _REF.match(str(attrs.get("r", "")))  # type: ignore[attr-defined]  # expat gives a dict
+            if ref:
+                self._position(int(ref.group(2)), _column_number(ref.group(1)))
+            else:
+                self._position(max(self.row_no, 1), self.col_no + 1)
             self.cells += 1
             self.row_cells += 1
             if self.cells > self.limits.cells:
@@ -102,6 +138,8 @@ class _Scan:
         elif local == "row":
             self.rows += 1
             self.row_cells = 0
+            number = str(attrs.get("r", ""))  # type: ignore[attr-defined]  # expat gives a dict
+            self._position(int(number) if number.isdigit() and len(number) < 8 else self.row_no + 1, 0)
             if self.rows > self.limits.rows:
                 raise LimitExceeded(f"plus de {_n(self.limits.rows)} lignes : ce n'est pas une liste "
                                     "d'étudiants ni une feuille de notes (découpez le fichier).")
@@ -118,6 +156,7 @@ def _refuse_dtd(*_args: object) -> None:
 
 
 def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -> None:
+    scan.part()
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartElementHandler = scan.start
     parser.StartDoctypeDeclHandler = _refuse_dtd

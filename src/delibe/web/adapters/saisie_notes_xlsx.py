@@ -12,12 +12,11 @@ and writes nothing; applying them is ``services.grades.import_sheet``'s job, all
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from delibe.imports import limits
+from delibe.imports import limits, xlsx
 from delibe.reports.cells import neutralise_workbook
 from delibe.web import values
 
@@ -109,8 +108,6 @@ def parse_grade_sheet(
     data: bytes, *, evaluation_key: str, note_max: float, known_students: Collection[str] | None = None
 ) -> SheetParse:
     """Reads a workbook and returns every student row and every error; never raises on bad input."""
-    from openpyxl import load_workbook
-
     unreadable = SheetParse(None, errors=(SheetError(
         0, "-", "Ce fichier n'est pas un classeur Excel (.xlsx) lisible : téléchargez la feuille depuis "
         "Délibé, remplissez-la et renvoyez-la au format .xlsx.",
@@ -118,32 +115,21 @@ def parse_grade_sheet(
     if len(data) > MAX_BYTES:
         return SheetParse(None, errors=(SheetError(0, "-", "Fichier trop volumineux (5 Mo au plus)."),))
     try:
-        limits.check_xlsx(data, limits.GRADE_SHEET)  # bounded: before openpyxl reads anything
+        cells = xlsx.read_rows(data, limits.GRADE_SHEET, max_rows=limits.GRADE_SHEET.rows, max_columns=6,
+                               sheet=SHEET_TITLE)
     except limits.LimitExceeded as error:
         return SheetParse(None, errors=(SheetError(0, "-", f"Fichier refusé : {error}"),))
-    except zipfile.BadZipFile:
+    except xlsx.Unreadable:
         return unreadable
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
-    except Exception:  # noqa: BLE001 (a corrupted workbook fails anywhere in zipfile/zlib/XML/openpyxl)
-        return unreadable
-    try:
-        return _parse_rows(sheet, evaluation_key, note_max, known_students)
-    except Exception:  # noqa: BLE001 — openpyxl raises many types on a damaged file; all mean « unreadable »
-        return unreadable
-    finally:
-        workbook.close()
+    return _parse_rows(cells, evaluation_key, note_max, known_students)
 
 
-def _parse_rows(sheet: object, evaluation_key: str, note_max: float,
+def _parse_rows(rows_in: list[list[object]], evaluation_key: str, note_max: float,
                 known_students: Collection[str] | None) -> SheetParse:
     header_key: str | None = None
     rows: list[SheetRow] = []
     errors: list[SheetError] = []
     seen: dict[str, int] = {}
-    rows_in = sheet.iter_rows(min_row=1, max_row=limits.GRADE_SHEET.rows, max_col=6,  # type: ignore[attr-defined]  # read-only worksheet
-                              values_only=True)
     for number, cells in enumerate(rows_in, start=1):
         first = cells[0] if cells else None
         if not isinstance(first, str) or not first.strip().startswith("!"):
