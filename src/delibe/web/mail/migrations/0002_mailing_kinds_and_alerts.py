@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delibe', '0019_h15b_mail_addresses'),
+        ('delibe', '0018_accounts_and_settings'),
         ('mail', '0001_initial'),
     ]
 
