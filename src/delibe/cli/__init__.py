@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("delibe.cli.web", "demo", "Préparer la base de démonstration et servir l'application."),
     "serve": ("delibe.cli.web", "serve", "Servir l'application web (http://127.0.0.1:8000)."),
     "worker": ("delibe.cli.worker", "worker", "Exécuter les tâches en arrière-plan (lots de documents, envois)."),
+    "planifier": ("delibe.cli.worker", "planifier",
+                  "Mettre en file les tâches planifiées dues (relevés mensuels, alertes d'absences)."),
     "backup": ("delibe.cli.ops", "backup", "Sauvegarder la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)."),
     "restore": ("delibe.cli.ops", "restore", "Restaurer la base depuis une sauvegarde (remplace tout)."),
     "import": ("delibe.cli.interop", "import_", "Importer une liste d'étudiants (CSV, XLSX) dans un semestre."),
