@@ -32,7 +32,7 @@ class ScheduledRun(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "occurrence"], name="scheduled_run_once")]
+        constraints = (models.UniqueConstraint(fields=["name", "occurrence"], name="scheduled_run_once"),)
         ordering = ["-enqueued_at"]  # noqa: RUF012 (Django reads Meta attributes as plain lists)
         verbose_name = "occurrence d'une tâche planifiée"
 
