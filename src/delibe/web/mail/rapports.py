@@ -187,14 +187,14 @@ class Preview:
 
 
 def preview(department: Department, annee: int, mois: int) -> Preview:
-    """What the month's mailing would send; the text of its first recipient (no PDF rendered)."""
+    """What the month's mailing would send; the text of its first recipient with an address (no PDF rendered)."""
     from delibe.web.assiduite.services import monthly_reports
 
     found = recipients(department.pk, annee, mois)
     out = Preview(department, annee, mois, subject_of(department, annee, mois), recipients=found,
                   already_sent=already_sent(department.pk, annee, mois))
     if found:
-        first = found[0]
+        first = next((r for r in found if r.address), found[0])
         reports = monthly_reports(department.pk, annee, mois, student_ids=first.student_ids)
         out.body = body_of(first, annee, mois, reports, envelope(department.pk).footer)
         out.attachments = attachment_names(reports, annee, mois)
@@ -209,7 +209,7 @@ def _require_secretariat(user: Any, department: Department) -> None:
 
 
 def send_test(*, user: Any, department: Department, annee: int, mois: int) -> str:
-    """Sends the first recipient's report to ``user`` themself (« [ESSAI] »); nothing recorded for them."""
+    """Sends the first addressed recipient's report to ``user`` themself (« [ESSAI] »); nothing recorded for them."""
     _require_secretariat(user, department)
     address = (getattr(user, "email", "") or "").strip()
     if not address:
@@ -219,7 +219,8 @@ def send_test(*, user: Any, department: Department, annee: int, mois: int) -> st
     if not found:
         raise MailError(f"Aucun contrat d'apprentissage ne couvre {month_label(annee, mois)} : pas de relevé.")
     try:
-        build(department, found[0], annee, mois, address, subject_prefix="[ESSAI] ").send()
+        first = next((r for r in found if r.address), found[0])
+        build(department, first, annee, mois, address, subject_prefix="[ESSAI] ").send()
     except (smtplib.SMTPException, OSError) as error:
         raise MailError(f"Le serveur de courriel a refusé l'essai vers {address} : {error}") from None
     audit.record(user=user, action="create", object_type="department", object_id=department.pk,
