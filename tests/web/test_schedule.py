@@ -67,7 +67,8 @@ def test_two_workers_looking_at_the_same_time_never_enqueue_one_occurrence_twice
         barrier = threading.Barrier(4)
         enqueued: list[list[str]] = []
 
-        def look(name: str, now: dt.datetime = now, barrier: threading.Barrier = barrier) -> None:
+        def look(name: str, now: dt.datetime = now, barrier: threading.Barrier = barrier,
+                 enqueued: list[list[str]] = enqueued) -> None:
             try:
                 barrier.wait()
                 enqueued.append(schedule.enqueue_due(now, by=name))
