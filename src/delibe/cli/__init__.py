@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "bench": ("delibe.cli.bench", "bench", "Mesurer la vitesse des moyennes et du jury."),
     "demo": ("delibe.cli.web", "demo", "Préparer la base de démonstration et servir l'application."),
     "serve": ("delibe.cli.web", "serve", "Servir l'application web (http://127.0.0.1:8000)."),
-    "worker": ("delibe.cli.worker", "worker", "Exécuter les tâches en arrière-plan (lots de documents, envois)."),
+    "worker": ("delibe.cli.worker", "worker", "Exécuter les tâches en arrière-plan (lots de documents, envois, tâches planifiées)."),
     "planifier": ("delibe.cli.worker", "planifier",
                   "Mettre en file les tâches planifiées dues (relevés mensuels, alertes d'absences)."),
     "backup": ("delibe.cli.ops", "backup", "Sauvegarder la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)."),

@@ -19,8 +19,10 @@ import click
 @click.option("--migrate/--no-migrate", default=False, show_default=True, help="Appliquer les migrations avant.")
 def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, worker_id: str | None,
            migrate: bool) -> None:
-    """Exécute les tâches en arrière-plan (lots de documents) mises en file dans la base. Ctrl+C (ou
-    SIGTERM) : finit la tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
+    """Exécute les tâches en arrière-plan (lots de documents, courriels) mises en file dans la base, et met
+    en file les tâches planifiées dues (relevés mensuels, alertes d'absences ; une seule fois quel que soit
+    le nombre de workers ; DELIBE_PLANIFICATION=0 pour ne pas le faire). Ctrl+C (ou SIGTERM) : finit la
+    tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
     import django
 
