@@ -139,3 +139,34 @@ def test_the_scheduled_monthly_task_mails_last_months_reports_to_tutors_and_cfas
     schedule.enqueue_due(at("2024-02-01T09:00"), by="another")
     run_pending()
     assert len(smtp.messages) == 2
+
+
+def _database_url() -> str:
+    """The test database, for processes started by the test (SQLite: its file; PostgreSQL: its name)."""
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_started_together_run_each_scheduled_occurrence_once(tmp_path):
+    """Two real ``delibe worker --batch`` processes on the same database: each plans at start, then runs
+    the queue; every occurrence due now was enqueued by one of them and run once."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DJANGO_SETTINGS_MODULE": "delibe.config.settings.dev",
+           "DELIBE_VAR_DIR": str(tmp_path), "DELIBE_PLANIFICATION": "1"}
+    workers = [subprocess.Popen([sys.executable, "-m", "delibe.cli", "worker", "--batch", "--id", f"proc-{n}"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(2)]
+    for w in workers:
+        _out, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err.decode()[-2000:]
+    runs = list(ScheduledRun.objects.all())
+    assert runs and {r.enqueued_by for r in runs} <= {"proc-0", "proc-1"}
+    assert len({(r.name, r.occurrence) for r in runs}) == len(runs)
+    tasks = list(DBTaskResult.objects.all())
+    assert sorted(str(t.pk) for t in tasks) == sorted(r.task_id for r in runs)
+    assert {t.status for t in tasks} == {"SUCCESSFUL"} and all(len(t.worker_ids) == 1 for t in tasks)
