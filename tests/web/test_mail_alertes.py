@@ -170,3 +170,19 @@ def test_two_checks_at_once_alert_a_crossing_once(world, settings):
         t.join()
     assert sorted(results) == [0, 0, 2]
     assert AlertCrossing.objects.count() == 1 and Mail.objects.filter(status=MailStatus.QUEUED).count() == 2
+
+
+def test_the_page_previews_an_alert_and_sends_a_test_to_oneself_only(alerting, login, smtp):
+    from django.urls import reverse
+
+    alerting.users["scolarite"].email = "sophie@iut.example.org"
+    alerting.users["scolarite"].save()
+    client = login("scolarite")
+    page = page_text(client.get(reverse("mail:departement", args=[alerting.department.pk])))
+    assert "Absences : NOM Prénom a atteint 3 demi-journées non justifiées (S1)" in page
+    assert "seuil d'alerte de 3 fixé par votre département" in page
+    response = client.post(reverse("mail:alertes_essai", args=[alerting.department.pk]), follow=True)
+    assert "Essai d'alerte envoyé à sophie@iut.example.org" in page_text(response)
+    [message] = smtp.messages
+    assert message[0] == "sophie@iut.example.org" and str(message[1]["Subject"]).strip().startswith("[ESSAI] Absences")
+    assert Mail.objects.count() == 0 and not AlertCrossing.objects.exists()

@@ -175,7 +175,7 @@ def test_only_the_departments_scolarite_responsable_and_the_administrator_see_it
     assert login(username).get(url_mail("departement", apprentis.department.pk)).status_code == status
 
 
-@pytest.mark.parametrize("action", ["rapports_essai", "rapports_envoyer", "alertes"])
+@pytest.mark.parametrize("action", ["rapports_essai", "rapports_envoyer", "alertes", "alertes_essai"])
 @pytest.mark.parametrize(("username", "status"), [("enseignant", 403), ("president", 403), ("etudiant", 404),
                                                   ("autre", 404)])
 def test_no_one_else_sends_reports_or_checks_alerts(apprentis, login, smtp, action, username, status):
@@ -217,3 +217,20 @@ def test_no_one_but_the_scolarite_edits_a_contract(apprentis, login, username, s
     assert response.status_code in (403, 404)
     apprentis.bruno.apprenticeship.refresh_from_db()
     assert apprentis.bruno.apprenticeship.employeur == "Agence Bravo"
+
+
+def test_a_server_out_of_reach_fails_the_mails_and_the_retry_sends_them_once(apprentis, login, smtp, settings):
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens there: connection refused
+    client = login("scolarite")
+    response = client.post(url_mail("rapports_envoyer", apprentis.department.pk), JANVIER)
+    run_pending()
+    assert Mail.objects.filter(status=MailStatus.FAILED).count() == 2
+    assert "Réessayer les 2 courriels en échec" in page_text(client.get(response["Location"]))
+    settings.EMAIL_PORT = port
+    mailing = Mailing.objects.get()
+    retried = client.post(url_mail("relancer", mailing.pk), follow=True)
+    assert "2 courriel(s) remis en file d'envoi" in page_text(retried)
+    run_pending()
+    assert len(smtp.to(TUTEUR)) == 1 and len(smtp.to(CFA)) == 1
+    assert AuditEntry.objects.filter(summary__startswith="Nouvel essai de 2 courriel(s)").count() == 1

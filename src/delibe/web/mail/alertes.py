@@ -107,6 +107,38 @@ def body_of(*, role: str, name: str, prenom: str, seuil: int, count: int, run_la
     return f"{opening}\n\n{footer}\n"
 
 
+def sample(department_id: int, role: str = ETUDIANT, *, to: str = "", subject_prefix: str = "") -> EmailMessage:
+    """An alert as the student (or a responsable, a tutor) would receive it, for an example student at the
+    department's first threshold: the preview of « Courriels du département » and the test send."""
+    from delibe.web.assiduite.services import rules_row_at
+
+    levels = thresholds(department_id) or [3]
+    rules = rules_row_at(department_id)
+    env = envelope(department_id)
+    body = body_of(role=role, name="NOM Prénom", prenom="Prénom", seuil=levels[0], count=levels[0],
+                   run_label="semestre 1 (exemple)", atj=rules.seuil_atj if rules is not None and rules.seuil_atj_actif
+                   else None, footer=env.footer)
+    return EmailMessage(subject=subject_prefix + subject_of("NOM Prénom", levels[0], 1), body=body,
+                        from_email=env.from_email, to=[to] if to else [], reply_to=env.reply_to)
+
+
+def send_test(*, user: Any, department: Department) -> str:
+    """Sends the example alert to ``user`` themself (« [ESSAI] »); journalled."""
+    import smtplib
+
+    address = (getattr(user, "email", "") or "").strip()
+    if not address:
+        raise MailError("Votre compte n'a pas d'adresse électronique : demandez à l'administrateur de la "
+                        "renseigner pour recevoir un essai.")
+    try:
+        sample(department.pk, to=address, subject_prefix="[ESSAI] ").send()
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(f"Le serveur de courriel a refusé l'essai vers {address} : {error}") from None
+    audit.record(user=user, action="create", object_type="department", object_id=department.pk,
+                 department_id=department.pk, summary=f"Essai d'envoi d'une alerte d'absences à {address}")
+    return address
+
+
 def message_for_mail(mail: Mail, *, message_id: str) -> EmailMessage:
     from delibe.web.assiduite.services import rules_row_at
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("departements/<int:pk>/rapports/essai/", views.reports_test, name="rapports_essai"),
     path("departements/<int:pk>/rapports/envoyer/", views.reports_send, name="rapports_envoyer"),
     path("departements/<int:pk>/alertes/", views.alerts_check, name="alertes"),
+    path("departements/<int:pk>/alertes/essai/", views.alerts_test, name="alertes_essai"),
     path("boite/", views.mailbox, name="boite"),
 ]

@@ -103,6 +103,7 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "mail/departement.html", {
         "department": dep, "preview": rapports.preview(dep, annee, mois),
         "thresholds": alertes.thresholds(dep.pk), "own_address": request.user.email,
+        "alert_sample": alertes.sample(dep.pk),
         "mailings": Mailing.objects.filter(department=dep, run__isnull=True)[:20],
         "mailbox": settings.EMAIL_BACKEND == MAILBOX_BACKEND,
         "schedule": ScheduledRun.objects.filter(name__in=[p.name for p in schedule.SCHEDULE])[:4],
@@ -190,3 +191,16 @@ def mailbox(request: HttpRequest) -> HttpResponse:
 
 
 
+
+
+@login_required
+@require_POST
+def alerts_test(request: HttpRequest, pk: int) -> HttpResponse:
+    dep = _department(request, pk)
+    try:
+        address = alertes.send_test(user=request.user, department=dep)
+    except services.MailError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Essai d'alerte envoyé à {address}.")
+    return redirect(f"{reverse('mail:departement', args=[dep.pk])}#alertes")
