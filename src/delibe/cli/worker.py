@@ -19,8 +19,10 @@ import click
 @click.option("--migrate/--no-migrate", default=False, show_default=True, help="Appliquer les migrations avant.")
 def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, worker_id: str | None,
            migrate: bool) -> None:
-    """Exécute les tâches en arrière-plan (lots de documents) mises en file dans la base. Ctrl+C (ou
-    SIGTERM) : finit la tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
+    """Exécute les tâches en arrière-plan (lots de documents, courriels) mises en file dans la base, et met
+    en file les tâches planifiées dues (relevés mensuels, alertes d'absences ; une seule fois quel que soit
+    le nombre de workers ; DELIBE_PLANIFICATION=0 pour ne pas le faire). Ctrl+C (ou SIGTERM) : finit la
+    tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
     import django
 
@@ -39,3 +41,40 @@ def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, wor
     click.echo(f"Délibé : worker {loop.worker_id} prêt (files : {queues}; Ctrl+C pour arrêter)", err=True)
     loop.configure_signals()
     loop.run()
+
+
+@click.command()
+@click.option("--liste", is_flag=True, help="Afficher les tâches planifiées et leurs dernières occurrences, sans rien mettre en file.")
+@click.option("--a", "at", default=None, metavar="AAAA-MM-JJTHH:MM",
+              help="Faire comme s'il était cette date et heure (essais) ; par défaut maintenant.")
+def planifier(liste: bool, at: str | None) -> None:
+    """Met en file les tâches planifiées dues (relevés mensuels d'assiduité le premier jour ouvré du mois,
+    alertes d'absences chaque nuit), chacune une seule fois quel que soit le nombre de workers ou de
+    lancements. Inutile si un `delibe worker` tourne (il le fait lui-même) ; sinon, une ligne cron :
+    `*/15 * * * * delibe planifier` (docs/deployment.md)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from delibe.web.jobs import schedule
+    from delibe.web.jobs.models import ScheduledRun
+
+    if liste:
+        for periodic in schedule.SCHEDULE:
+            last = ScheduledRun.objects.filter(name=periodic.name).first()
+            click.echo(f"{periodic.name} : {periodic.description} ; dernière occurrence : "
+                       + (f"{last.occurrence} (mise en file le {timezone.localtime(last.enqueued_at):%d/%m/%Y %H:%M}"
+                          f" par {last.enqueued_by or '?'})" if last else "aucune"))
+        return
+    now = None
+    if at:
+        try:
+            now = timezone.make_aware(dt.datetime.fromisoformat(at))
+        except ValueError:
+            raise click.BadParameter(f"« {at} » n'est pas une date et heure AAAA-MM-JJTHH:MM.", param_hint="--a") from None
+    done = schedule.enqueue_due(now, by=f"planifier-{os.getpid()}")
+    click.echo("\n".join(f"mise en file : {d}" for d in done) or "rien à mettre en file : tout est déjà fait.")

@@ -90,6 +90,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_WORKER_STALE_SECONDS", "entier", "20",
              "Seconds without a heartbeat after which a `delibe worker` is taken for dead and its task is given "
              "back to the queue (docs/adr/0014-tasks-framework.md)."),
+    Variable("DELIBE_PLANIFICATION", "booléen", "1",
+             "1: each `delibe worker` enqueues the scheduled tasks when due (monthly attendance reports, nightly "
+             "absence alerts; docs/adr/0015-scheduled-tasks.md); 0: only `delibe planifier` (cron) does."),
     Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
              "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
              "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),
@@ -99,8 +102,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_EMAIL_PASSWORD", "texte", "", "SMTP password."),
     Variable("DELIBE_EMAIL_STARTTLS", "booléen", "0", "1: STARTTLS to the SMTP server."),
     Variable("DELIBE_EMAIL_FROM", "texte", "Délibé <ne-pas-repondre@localhost>",
-             "Sender of every e-mail (results, password reset)."),
-    Variable("DELIBE_EMAIL_REPLY_TO", "texte", "", "Reply-To of the results e-mails (e.g. the scolarité's address)."),
+             "Sender of every e-mail (results, password reset) unless the department's settings name one."),
+    Variable("DELIBE_EMAIL_REPLY_TO", "texte", "", "Reply-To of the e-mails (e.g. the scolarité's address) unless the department's settings name one."),
     Variable("DELIBE_CAS_SERVER_URL", "texte", "",
              "The university's CAS server (e.g. `https://cas.univ.example.fr/cas/`); empty: no CAS sign-in."),
     Variable("DELIBE_CAS_VERSION", "texte", "3", "CAS protocol version: 2 or 3."),

@@ -3,7 +3,8 @@
 Columns are found by their header, matched tolerantly (case, accents, spaces and punctuation ignored, a
 few usual synonyms: « N° étudiant » for the NIP, « Courriel » for the email…). Required: NIP, nom,
 prénom. Optional: INE, civilité, date de naissance (jj/mm/aaaa or aaaa-mm-jj), email, groupe, parcours,
-and for apprentices employeur, tuteur, début/fin de contrat. Other columns are ignored (a warning names
+and for apprentices employeur, tuteur, the tutor's and the CFA's e-mail (tuteur_email, cfa, cfa_email),
+début/fin de contrat. Other columns are ignored (a warning names
 them). CSV: separator « ; », « , » or tabulation, encoding UTF-8 (with or without BOM) or Windows-1252,
 detected. Every problem names its line and column, in French; a file with any error must not be applied.
 """
@@ -44,6 +45,12 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "employeur": ("employeur", ("employeur", "entreprise", "raisonsociale", "entrepriseaccueil")),
     "tuteur": ("tuteur", ("tuteur", "maitredapprentissage", "maitreapprentissage", "tuteurentreprise",
                           "maitredapprentissageentreprise", "tuteurenentreprise")),
+    "tuteur_email": ("courriel du tuteur", ("tuteuremail", "emailtuteur", "mailtuteur", "courrieltuteur",
+                                             "courrieldututeur", "emaildututeur", "emailmaitredapprentissage",
+                                             "courrielmaitredapprentissage")),
+    "cfa": ("CFA", ("cfa", "nomcfa", "nomducfa")),
+    "cfa_email": ("courriel du CFA", ("cfaemail", "emailcfa", "mailcfa", "courrielcfa", "courrielducfa",
+                                      "emailducfa")),
     "contrat_debut": ("début de contrat", ("debutdecontrat", "debutcontrat", "datedebutcontrat",
                                            "datedebutducontrat", "debutducontrat", "contratdebut")),
     "contrat_fin": ("fin de contrat", ("findecontrat", "fincontrat", "datefincontrat", "datefinducontrat",
@@ -79,6 +86,9 @@ class StudentRow:
     parcours: str = ""
     employeur: str = ""
     tuteur: str = ""
+    tuteur_email: str = ""
+    cfa: str = ""
+    cfa_email: str = ""
     contrat_debut: dt.date | None = None
     contrat_fin: dt.date | None = None
 
@@ -348,7 +358,7 @@ def _row(line: int, cells: Sequence[str], positions: dict[str, int], labels: dic
         except ValueError as error:
             bad("groupe", str(error))
     for name, limit in (("nom", 120), ("prenom", 120), ("groupe", 200), ("parcours", 40), ("employeur", 200),
-                        ("tuteur", 200)):
+                        ("tuteur", 200), ("cfa", 200)):
         text = str(values.get(name, ""))
         if len(text) > limit:
             bad(name, f"« {text[:40]}… » est trop long ({len(text)} caractères, {limit} au plus).")
@@ -359,9 +369,10 @@ def _row(line: int, cells: Sequence[str], positions: dict[str, int], labels: dic
             bad("civilite", f"« {civilite[:40]} » n'est pas une civilité (M., Mme ou X).")
         else:
             values["civilite"] = normalised
-    email = str(values.get("email", ""))
-    if email and (not _EMAIL.fullmatch(email) or len(email) > 254):
-        bad("email", f"« {email[:60]} » n'est pas une adresse électronique.")
+    for name in ("email", "tuteur_email", "cfa_email"):
+        email = str(values.get(name, ""))
+        if email and (not _EMAIL.fullmatch(email) or len(email) > 254):
+            bad(name, f"« {email[:60]} » n'est pas une adresse électronique.")
     for name in ("date_naissance", "contrat_debut", "contrat_fin"):
         text = str(values.get(name, ""))
         if not text:

@@ -175,6 +175,11 @@ class ApprenticeContract(models.Model):
     tuteur = models.CharField(_("maître d'apprentissage"), max_length=200, blank=True)
     debut = models.DateField(_("début du contrat"))
     fin = models.DateField(_("fin du contrat"))
+    # Where the monthly attendance report and the absence alerts go (issue 15): the tutor at the employer
+    # and the apprentice's CFA.
+    tuteur_email = models.EmailField(_("courriel du maître d'apprentissage"), blank=True)
+    cfa = models.CharField(_("CFA"), max_length=200, blank=True)
+    cfa_email = models.EmailField(_("courriel du CFA"), blank=True)
 
 
 class Enrolment(models.Model):
@@ -472,6 +477,21 @@ class DepartmentSettings(models.Model):
                                          choices=GradePublication.choices, default=GradePublication.TOUTES)
     publication_moyennes = models.BooleanField(_("moyennes publiées par défaut"), default=True)
     publication_rangs = models.BooleanField(_("rangs publiés par défaut"), default=True)
+    # Every e-mail of the department (results, monthly reports, absence alerts) is sent with these (issue 15);
+    # blank: the installation's DELIBE_EMAIL_FROM / DELIBE_EMAIL_REPLY_TO and Délibé's footer.
+    courriel_expediteur = models.CharField(
+        _("expéditeur des courriels"), max_length=254, blank=True,
+        help_text=_("Par exemple « Scolarité MMI <scolarite-mmi@iut.example.fr> » ; vide : l'expéditeur de "
+                    "l'installation."))
+    courriel_reponse = models.EmailField(_("adresse de réponse des courriels"), blank=True,
+                                         help_text=_("Vide : celle de l'installation."))
+    courriel_pied = models.TextField(_("pied des courriels"), blank=True,
+                                     help_text=_("Texte ajouté à la fin de chaque courriel ; vide : le texte de Délibé."))
+    seuils_alerte = models.CharField(
+        _("seuils d'alerte d'absences (demi-journées non justifiées)"), max_length=100, blank=True,
+        help_text=_("Nombres séparés par des virgules, par exemple « 3, 6, 10 » : l'étudiant, le responsable de "
+                    "formation et le maître d'apprentissage sont prévenus une fois quand le semestre atteint "
+                    "chaque seuil ; le seuil ATJ des règles d'assiduité s'y ajoute. Vide : aucune alerte."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -52,6 +52,7 @@ urlpatterns = [
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("etudiants/<int:pk>/gerer/", etudiants.manage, name="etudiant_gerer"),
+    path("etudiants/<int:pk>/contrat/", etudiants.contract, name="etudiant_contrat"),
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/etat/", etudiants.exit_, name="etudiant_etat"),
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/desinscrire/", etudiants.unenrol,
          name="etudiant_desinscrire"),

@@ -463,8 +463,9 @@ def decide_justification(user, justification: JustificationRecord, accept: bool)
 
 # --- apprentices' monthly reports --------------------------------------------------------------------
 
-def monthly_reports(department_id: int, annee: int, mois: int):
-    """One ``RapportMensuel`` per employer of the department's apprentices whose contract covers the month."""
+def monthly_reports(department_id: int, annee: int, mois: int, student_ids: Iterable[int] | None = None):
+    """One ``RapportMensuel`` per employer of the department's apprentices whose contract covers the month
+    (only the apprentices of ``student_ids`` when given: what one tutor or one CFA receives by e-mail)."""
     import calendar
 
     from delibe.reports.assiduite import ApprentiMois, LigneAbsence, RapportMensuel
@@ -475,6 +476,8 @@ def monthly_reports(department_id: int, annee: int, mois: int):
     contracts = (ApprenticeContract.objects.select_related("student")
                  .filter(student__department_id=department_id, debut__lte=fin, fin__gte=debut)
                  .order_by("employeur"))
+    if student_ids is not None:
+        contracts = contracts.filter(student_id__in=list(student_ids))
     contracts = sorted(contracts, key=lambda c: (text_key(c.employeur), student_key(c.student)))
     by_employer: dict[str, list] = {}
     for c in contracts:

@@ -24,3 +24,24 @@ def send_mail(mail_id: int) -> str:
     from delibe.web.mail import services
 
     return str(services.send_one(mail_id))
+
+
+@task()
+def send_monthly_reports(today: str) -> list[str]:
+    """The scheduled task of the first working day of a month: each department's apprentices' attendance
+    reports of the month before, by e-mail to tutors and CFAs (``delibe.web.mail.rapports``)."""
+    import datetime as dt
+
+    from delibe.web.mail import rapports
+
+    return rapports.send_scheduled(dt.date.fromisoformat(today))
+
+
+@task()
+def check_absence_alerts(today: str) -> int:
+    """The nightly scheduled task: absence alerts of the thresholds newly reached (``delibe.web.mail.alertes``)."""
+    import datetime as dt
+
+    from delibe.web.mail import alertes
+
+    return alertes.check(dt.date.fromisoformat(today))

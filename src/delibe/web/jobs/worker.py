@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
@@ -33,6 +34,7 @@ BEAT_SECONDS = 2.0  # a worker writes its heartbeat this often (at most a quarte
 STALE_SECONDS = 20.0  # a worker silent for this long is dead (setting DELIBE_WORKER_STALE_SECONDS)
 MAX_ATTEMPTS = 3  # runs of one task (the first and two recoveries), then it is marked failed
 FORGET_BEATS_AFTER = dt.timedelta(days=1)
+PLAN_SECONDS = 30.0  # a worker looks for due scheduled tasks this often (jobs.schedule)
 
 
 class WorkerLost(Exception):
@@ -96,6 +98,7 @@ class DelibeWorker(Worker):
         started = timezone.now()
         beat(self.worker_id, started)  # before the first claim: a claimed task always has a live owner
         recover_lost_tasks()
+        self._plan()
         stop = threading.Event()
         thread = threading.Thread(target=self._heartbeat, args=(stop, started), name="delibe-heartbeat",
                                   daemon=True)
@@ -110,12 +113,25 @@ class DelibeWorker(Worker):
             except DatabaseError:  # the database is gone: the beat just grows stale
                 pass
 
+    planned_at = 0.0
+
+    def _plan(self) -> None:
+        """Enqueues the scheduled occurrences now due (``jobs.schedule``), at most every PLAN_SECONDS."""
+        from delibe.web.jobs import schedule
+
+        if not schedule.enabled() or time.monotonic() - self.planned_at < PLAN_SECONDS:
+            return
+        self.planned_at = time.monotonic()
+        for done in schedule.enqueue_due(by=self.worker_id):
+            logger.info("worker %s enqueued the scheduled %s", self.worker_id, done)
+
     def _heartbeat(self, stop: threading.Event, started: dt.datetime) -> None:
         while not stop.wait(min(BEAT_SECONDS, stale_seconds() / 4)):
             try:
                 close_old_connections()
                 beat(self.worker_id, started)
                 recover_lost_tasks()
+                self._plan()
             except DatabaseError as error:  # locked or unreachable database: try again at the next beat
                 logger.warning("heartbeat of %s failed: %s", self.worker_id, error)
         connections.close_all()  # this thread's connections only (Django's connections are per thread)

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from delibe.web.audit import services as audit
-from delibe.web.mail.models import Mail, Mailing, MailStatus
+from delibe.web.mail.models import Mail, Mailing, MailingKind, MailStatus
 from delibe.web.models import SemesterRun, Student
 from delibe.web.services import documents as docs
 
@@ -47,22 +47,41 @@ def students_of(run: SemesterRun) -> list[Student]:
     return [e.student for e in run.enrolments.select_related("student").order_by("student__nom", "student__prenom")]
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """Who a department's e-mails come from, where replies go and the text that ends them: the
+    department's settings in force today (« Réglages du département », Courriels), else the installation's
+    (``DELIBE_EMAIL_FROM``, ``DELIBE_EMAIL_REPLY_TO``) and Délibé's footer."""
+
+    from_email: str
+    reply_to: list[str]
+    footer: str
+
+
+def envelope(department_id: int | None) -> Envelope:
+    from delibe.web.selectors.department_settings import settings_row_at
+
+    row = settings_row_at(department_id) if department_id is not None else None
+    sender = (row.courriel_expediteur if row is not None else "") or str(settings.DEFAULT_FROM_EMAIL)
+    reply = (row.courriel_reponse if row is not None else "") or str(
+        getattr(settings, "DELIBE_EMAIL_REPLY_TO", "") or "")
+    footer = (row.courriel_pied.strip() if row is not None else "") or FOOTER
+    if not footer.startswith("—"):
+        footer = f"—\n{footer}"
+    return Envelope(sender, [reply] if reply else [], footer)
+
+
 def _sender() -> str:
     return str(settings.DEFAULT_FROM_EMAIL)
 
 
-def _reply_to() -> list[str]:
-    reply = str(getattr(settings, "DELIBE_EMAIL_REPLY_TO", "") or "")
-    return [reply] if reply else []
-
-
-def body_of(run: SemesterRun, student: Student, *, lettre: bool) -> str:
+def body_of(run: SemesterRun, student: Student, *, lettre: bool, footer: str = FOOTER) -> str:
     greeting = f"Bonjour {student.prenom} {student.nom.upper()},".replace("  ", " ")
     joined = "votre bulletin du semestre" + (" et la lettre de décision du jury d'année" if lettre else "")
     return (f"{greeting}\n\nLe jury du semestre {run.semestre} ({run.formation.titre}, année "
             f"{run.academic_year.label}) s'est réuni et ses décisions sont arrêtées. Vous trouverez en pièce "
             f"jointe {joined} (PDF).\n\nVous pouvez aussi les consulter dans Délibé, rubrique « Mes résultats ».\n\n"
-            f"{FOOTER}\n")
+            f"{footer}\n")
 
 
 def _base_name(student: Student, run: SemesterRun) -> str:
@@ -86,9 +105,10 @@ def attachments_of(run: SemesterRun, student: Student) -> list[tuple[str, bytes,
 def message_for(run: SemesterRun, student: Student, to: str, *, message_id: str = "",
                 subject_prefix: str = "") -> EmailMessage:
     attachments = attachments_of(run, student)
+    env = envelope(run.formation.department_id)
     message = EmailMessage(subject=subject_prefix + subject_of(run),
-                           body=body_of(run, student, lettre=len(attachments) > 1),
-                           from_email=_sender(), to=[to], reply_to=_reply_to(),
+                           body=body_of(run, student, lettre=len(attachments) > 1, footer=env.footer),
+                           from_email=env.from_email, to=[to], reply_to=env.reply_to,
                            headers={"Message-ID": message_id} if message_id else None)
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
@@ -128,7 +148,9 @@ def preview(run: SemesterRun) -> Preview:
     lettre = bool(first and docs.lettre_available(first.pk, run))
     names = ([f"bulletin-{_base_name(first, run)}.pdf"] + ([f"lettre-decision-{_base_name(first, run)}.pdf"]
                                                            if lettre else [])) if first else []
-    return Preview(run=run, subject=subject_of(run), body=body_of(run, first, lettre=lettre) if first else "",
+    footer = envelope(run.formation.department_id).footer
+    return Preview(run=run, subject=subject_of(run),
+                   body=body_of(run, first, lettre=lettre, footer=footer) if first else "",
                    attachments=names, with_address=[s for s in students if s.email],
                    without_address=[s for s in students if not s.email], already_sent=already_sent(run),
                    published=docs.published(run))
@@ -165,7 +187,8 @@ def start_mailing(*, user: Any, run: SemesterRun) -> Mailing:
     if not students:
         raise MailError("Tous les étudiants de ce semestre ont déjà reçu leurs résultats : rien à envoyer.")
     with transaction.atomic():
-        mailing = Mailing.objects.create(run=run, created_by=user if getattr(user, "pk", None) else None,
+        mailing = Mailing.objects.create(run=run, department_id=run.formation.department_id,
+                                         created_by=user if getattr(user, "pk", None) else None,
                                          subject=subject_of(run))
         mails = Mail.objects.bulk_create([
             Mail(mailing=mailing, student=s, recipient=s.email,
@@ -182,15 +205,42 @@ def start_mailing(*, user: Any, run: SemesterRun) -> Mailing:
     return mailing
 
 
-def _domain() -> str:
-    sender = _sender()
+def _domain(sender: str = "") -> str:
+    sender = sender or _sender()
     return sender.rsplit("@", 1)[-1].strip("> ") or "delibe.invalid"
+
+
+def build_message(mail: Mail, message_id: str) -> EmailMessage:
+    """The message of one recorded mail, built at send time from what its mailing is: a semester's results,
+    a month's attendance reports, an absence alert. Raises MailError when its content cannot be produced."""
+    kind = mail.mailing.kind
+    if kind == MailingKind.RAPPORT:
+        from delibe.web.mail import rapports
+
+        return rapports.message_for_mail(mail, message_id=message_id)
+    if kind == MailingKind.ALERTE:
+        from delibe.web.mail import alertes
+
+        return alertes.message_for_mail(mail, message_id=message_id)
+    if mail.student is None or mail.mailing.run is None:
+        raise MailError("Ce courriel n'a plus d'étudiant destinataire.")
+    try:
+        return message_for(mail.mailing.run, mail.student, mail.recipient, message_id=message_id)
+    except docs.DocumentError as error:
+        raise MailError(f"Documents impossibles à produire : {error}") from None
+
+
+def journal_scope(mailing: Mailing) -> dict[str, Any]:
+    """The journal's department and semester of a mailing's entries."""
+    if mailing.run is not None:
+        return {"semester_id": mailing.run_id, "department_id": mailing.run.formation.department_id}
+    return {"department_id": mailing.department_id}
 
 
 def send_one(mail_id: int) -> str:
     """The body of the task ``send_mail``: sends one mail at most once; returns its final status."""
-    mail = Mail.objects.select_related("mailing__run__formation", "mailing__run__academic_year", "student").filter(
-        pk=mail_id).first()
+    mail = Mail.objects.select_related("mailing__run__formation", "mailing__run__academic_year", "student",
+                                       "mailing__department").filter(pk=mail_id).first()
     if mail is None:
         return "inconnu"
     if mail.status == MailStatus.SENDING:  # a previous run died while talking to the server
@@ -199,15 +249,15 @@ def send_one(mail_id: int) -> str:
             error="L'envoi a été interrompu pendant l'échange avec le serveur ; il n'est pas renvoyé "
                   "automatiquement pour ne pas l'envoyer deux fois. Vérifiez auprès de l'étudiant.")
         return MailStatus.UNCERTAIN
-    if mail.status != MailStatus.QUEUED or mail.student is None:
+    if mail.status != MailStatus.QUEUED:
         return str(mail.status)
-    run = mail.mailing.run
-    message_id = f"<delibe-{mail.mailing_id}-{mail.pk}@{_domain()}>"
+    department_id = (mail.mailing.run.formation.department_id if mail.mailing.run is not None
+                     else mail.mailing.department_id)
+    message_id = f"<delibe-{mail.mailing_id}-{mail.pk}@{_domain(envelope(department_id).from_email)}>"
     try:
-        message = message_for(run, mail.student, mail.recipient, message_id=message_id)  # before any mark
-    except docs.DocumentError as error:  # nothing sent: said on the page, can be retried once fixed
-        Mail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED).update(
-            status=MailStatus.FAILED, error=f"Documents impossibles à produire : {error}")
+        message = build_message(mail, message_id)  # before any mark
+    except MailError as error:  # nothing sent: said on the page, can be retried once fixed
+        Mail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED).update(status=MailStatus.FAILED, error=str(error))
         return MailStatus.FAILED
     if not Mail.objects.filter(pk=mail.pk, status=MailStatus.QUEUED).update(
             status=MailStatus.SENDING, attempts=F("attempts") + 1, message_id=message_id):
@@ -225,11 +275,14 @@ def send_one(mail_id: int) -> str:
         return MailStatus.FAILED
     with transaction.atomic():
         Mail.objects.filter(pk=mail.pk).update(status=MailStatus.SENT, sent_at=timezone.now(), error="")
-        audit.record(user=mail.mailing.created_by, action="create", object_type="student",
-                     object_id=mail.student_id, student_id=mail.student_id, semester_id=run.pk,
-                     department_id=run.formation.department_id, channel="web",
-                     summary=f"Courriel envoyé à {mail.recipient} : {mail.mailing.subject} "
-                             f"({', '.join(str(a[0]) for a in message.attachments)})")
+        student_id = mail.student_id or mail.payload.get("student")
+        joined = ", ".join(str(a[0]) for a in message.attachments)
+        audit.record(user=mail.mailing.created_by, action="create",
+                     object_type="student" if student_id else "department",
+                     object_id=student_id or mail.mailing.department_id, student_id=student_id,
+                     channel="web", **journal_scope(mail.mailing),
+                     summary=f"Courriel envoyé à {mail.recipient}{f' ({mail.label})' if mail.label else ''} : "
+                             f"{mail.mailing.subject}{f' ({joined})' if joined else ''}")
     return MailStatus.SENT
 
 
@@ -241,8 +294,8 @@ def retry_failed(*, user: Any, mailing: Mailing) -> int:
         ids = list(Mail.objects.filter(mailing=mailing, status=MailStatus.FAILED).values_list("pk", flat=True))
         Mail.objects.filter(pk__in=ids, status=MailStatus.FAILED).update(status=MailStatus.QUEUED, error="")
         if ids:
-            audit.record(user=user, action="update", object_type="semester", object_id=mailing.run_id,
-                         semester_id=mailing.run_id, department_id=mailing.run.formation.department_id,
+            audit.record(user=user, action="update", object_type="semester" if mailing.run_id else "department",
+                         object_id=mailing.run_id or mailing.department_id, **journal_scope(mailing),
                          summary=f"Nouvel essai de {len(ids)} courriel(s) en échec (envoi n° {mailing.pk})")
         for pk in ids:
             send_mail.enqueue(pk)

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -182,14 +181,21 @@ def send_invitation(user: Any, request: Any) -> str:
     if not user.email:
         raise AccountError(f"Le compte « {user.username} » n'a pas de courriel : ajoutez-en un pour l'inviter.")
     link = invitation_link(user, request)
+    from django.core.mail import EmailMessage
+
+    from delibe.web.mail.services import FOOTER, envelope
+
+    departments = {d for d in user.memberships.values_list("department_id", flat=True) if d is not None}
+    env = envelope(departments.pop() if len(departments) == 1 else None)  # the department's sender, if one
+    footer = "" if env.footer == FOOTER else f"\n{env.footer}\n"
     try:
-        send_mail(
+        EmailMessage(
             subject="Délibé : votre compte",
-            message=(f"Bonjour,\n\nUn compte Délibé a été créé pour vous (identifiant : {user.username}).\n"
-                     f"Choisissez votre mot de passe en suivant ce lien, valable une seule fois :\n\n{link}\n\n"
-                     "Si vous n'attendiez pas ce message, ignorez-le.\n"),
-            from_email=None, recipient_list=[user.email],
-        )
+            body=(f"Bonjour,\n\nUn compte Délibé a été créé pour vous (identifiant : {user.username}).\n"
+                  f"Choisissez votre mot de passe en suivant ce lien, valable une seule fois :\n\n{link}\n\n"
+                  f"Si vous n'attendiez pas ce message, ignorez-le.\n{footer}"),
+            from_email=env.from_email, to=[user.email], reply_to=env.reply_to,
+        ).send()
     except (OSError, SMTPException) as exc:
         raise InvitationNotSent(link, f"Le courriel d'invitation à {user.email} n'est pas parti ({exc}) : "
                                       f"transmettez ce lien à la personne : {link}") from None

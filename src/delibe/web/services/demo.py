@@ -263,9 +263,13 @@ def _new_student(rng: random.Random, department: Department, version: FormationV
                                                         rng.randint(1, 28)),
         email=f"{prenom}.{nom}{nip % 1000}@etu.u-bourgogne.fr".lower().replace(" ", ""),
     )
-    ApprenticeContract.objects.create(
-        student=student, employeur=rng.choice(EMPLOYERS), tuteur=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-        debut=dt.date(start, 9, 1), fin=dt.date(start + 3, 8, 31),
+    employeur, tuteur = rng.choice(EMPLOYERS), f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    from delibe.reports.assiduite import _slug
+
+    ApprenticeContract.objects.create(  # addresses that reach no one: the demo mailbox shows the reports
+        student=student, employeur=employeur, tuteur=tuteur, debut=dt.date(start, 9, 1), fin=dt.date(start + 3, 8, 31),
+        tuteur_email=f"{_slug(tuteur).replace('-', '.')}@{_slug(employeur)}.demo.delibe.invalid",
+        cfa="CFA de démonstration", cfa_email="cfa@demo.delibe.invalid",
     )
     # a spread of profiles: most pass, some struggle in one competence (compensation), a few fail
     kind = rng.random()

@@ -30,7 +30,8 @@ LOGO_MAX_PIXELS = 2000
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 TEXT_FIELDS = ("etablissement", "departement", "universite", "adresse", "ville", "president", "membres", "lieu",
-               "signataire_nom", "signataire_titre")
+               "signataire_nom", "signataire_titre", "courriel_expediteur", "courriel_reponse", "courriel_pied",
+               "seuils_alerte")
 BOOL_FIELDS = ("afficher_rangs", "details_evaluations", "publication_moyennes", "publication_rangs")
 FIELDS = (*TEXT_FIELDS, *BOOL_FIELDS, "publication_notes")
 
@@ -72,6 +73,40 @@ def row_state(row: DepartmentSettings | None) -> dict[str, Any] | None:
     return state
 
 
+def _check_mail_fields(values: dict[str, Any]) -> None:
+    """The e-mail settings (issue 15): a sender « Nom <adresse> » or an address, a reply-to address, a
+    footer of at most 2,000 characters, alert thresholds as whole numbers of half-days."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    def address_ok(text: str) -> bool:
+        try:
+            validate_email(text)
+        except ValidationError:
+            return False
+        return True
+
+    sender = str(values.get("courriel_expediteur", "") or "").strip()
+    if sender and ("\n" in sender or "\r" in sender or not address_ok(parseaddr(sender)[1])):
+        raise SettingsError(f"Expéditeur des courriels : « {sender[:80]} » n'est pas une adresse (écrivez "
+                            "« Scolarité MMI <scolarite@iut.example.fr> » ou l'adresse seule).")
+    reply = str(values.get("courriel_reponse", "") or "").strip()
+    if reply and not address_ok(reply):
+        raise SettingsError(f"Adresse de réponse des courriels : « {reply[:80]} » n'est pas une adresse électronique.")
+    if len(str(values.get("courriel_pied", "") or "")) > 2000:
+        raise SettingsError("Pied des courriels : 2000 caractères au plus.")
+    seuils = str(values.get("seuils_alerte", "") or "")
+    if seuils.strip():
+        from delibe.web.mail.alertes import parse_thresholds
+
+        try:
+            parse_thresholds(seuils)
+        except ValueError as error:
+            raise SettingsError(f"Seuils d'alerte d'absences : {error} ; écrivez par exemple « 3, 6, 10 ».") from None
+
+
 def last_jury_date(department: Department) -> dt.date | None:
     at = SemesterRun.objects.filter(formation__department=department, locked=True).aggregate(m=Max("locked_at"))["m"]
     from django.utils import timezone
@@ -109,6 +144,7 @@ def save_settings(*, actor: Any, department: Department, applies_from: dt.date, 
         limit = DepartmentSettings._meta.get_field(name).max_length
         if name in values and limit is not None and len(values[name]) > limit:
             raise SettingsError(f"{name} : {len(values[name])} caractères, au plus {limit}.")
+    _check_mail_fields(values)
     from delibe.web.selectors.department_settings import settings_row_at
 
     base = existing or settings_row_at(department, applies_from)

@@ -155,6 +155,69 @@ def correct_identity(*, user: object, student: Student, values: dict[str, Any], 
     return changes
 
 
+CONTRACT_FIELDS = {"employeur": "employeur", "tuteur": "maître d'apprentissage",
+                   "tuteur_email": "courriel du maître d'apprentissage", "cfa": "CFA", "cfa_email": "courriel du CFA",
+                   "debut": "début du contrat", "fin": "fin du contrat"}
+
+
+def _contract_state(contract: Any) -> dict[str, str] | None:
+    return None if contract is None else {name: _show(getattr(contract, name)) for name in CONTRACT_FIELDS}
+
+
+def update_contract(*, user: object, student: Student, values: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Creates or corrects the student's apprenticeship contract (employer, tutor and CFA with their
+    e-mail addresses — where the monthly reports and the alerts go —, dates); journalled old → new.
+    Returns {field: (old, new)} of what changed."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from delibe.web.models import ApprenticeContract
+
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in CONTRACT_FIELDS:
+            raise StudentError(f"Champ « {name} » inconnu : champs possibles : {', '.join(CONTRACT_FIELDS)}.", name)
+        value = value.strip() if isinstance(value, str) else value
+        if name in ("debut", "fin"):
+            value = _date(value, name) if value else None
+        if name in ("tuteur_email", "cfa_email") and value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise StudentError(f"{CONTRACT_FIELDS[name].capitalize()} « {value} » invalide : il faut une adresse "
+                                   "de la forme nom@domaine.", name) from None
+        if name in ("employeur", "tuteur", "cfa") and len(value or "") > 200:
+            raise StudentError(f"{CONTRACT_FIELDS[name].capitalize()} trop long (200 caractères au plus).", name)
+        cleaned[name] = value if value is not None else ("" if name not in ("debut", "fin") else None)
+    with transaction.atomic():
+        contract = ApprenticeContract.objects.select_for_update().filter(student=student).first()
+        old = _contract_state(contract)
+        if contract is None:
+            contract = ApprenticeContract(student=student)
+        for name, value in cleaned.items():
+            setattr(contract, name, value)
+        if not contract.employeur:
+            raise StudentError("L'employeur est obligatoire pour un contrat d'apprentissage.", "employeur")
+        if contract.debut is None or contract.fin is None:
+            raise StudentError("Le début et la fin du contrat sont obligatoires (jj/mm/aaaa).",
+                               "debut" if contract.debut is None else "fin")
+        if contract.fin < contract.debut:
+            raise StudentError(f"Le contrat finit ({contract.fin:%d/%m/%Y}) avant de commencer "
+                               f"({contract.debut:%d/%m/%Y}).", "fin")
+        new = _contract_state(contract) or {}
+        changes = {name: ((old or {}).get(name, ""), new[name]) for name in CONTRACT_FIELDS
+                   if (old or {}).get(name, "") != new[name]}
+        if not changes:
+            return {}
+        contract.save()
+        audit.record(user=user, action=Action.UPDATE if old else Action.CREATE, object_type=ObjectType.STUDENT,
+                     object_id=student.pk, old=old, new=new, department_id=student.department_id,
+                     student_id=student.pk,
+                     summary=f"{student} : contrat d'apprentissage {'corrigé' if old else 'créé'} "
+                             f"({', '.join(CONTRACT_FIELDS[k] for k in changes)})")
+    return changes
+
+
 def _enrolment_state(e: Enrolment) -> dict[str, Any]:
     return {"parcours": e.parcours, "groupe": e.groupe, "etat": e.etat, "etat_le": _show(e.etat_le),
             "redoublant": e.redoublant, "inscrit_le": _show(e.inscrit_le)}

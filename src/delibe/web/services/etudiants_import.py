@@ -46,7 +46,8 @@ from delibe.web.services.calcul import evaluation_date
 from delibe.web.services.formations import formation_model
 
 STUDENT_FIELDS = ("ine", "nom", "prenom", "civilite", "date_naissance", "email")
-CONTRACT_FIELDS = ("employeur", "tuteur", "contrat_debut", "contrat_fin")
+CONTRACT_FIELDS = ("employeur", "tuteur", "tuteur_email", "cfa", "cfa_email", "contrat_debut", "contrat_fin")
+CONTACT_FIELDS = ("tuteur_email", "cfa", "cfa_email")  # where the monthly reports and alerts go (issue 15)
 ENROLMENT_FIELDS = ("parcours", "groupe")
 LABELS = {name: label for name, (label, _) in COLUMNS.items()}
 
@@ -275,7 +276,7 @@ def _student_state(student: Student) -> dict[str, Any]:
     state: dict[str, Any] = {k: _show(getattr(student, k)) for k in ("nip", *STUDENT_FIELDS, "parcours")}
     if contract is not None:
         state.update(employeur=contract.employeur, tuteur=contract.tuteur, contrat_debut=_show(contract.debut),
-                     contrat_fin=_show(contract.fin))
+                     contrat_fin=_show(contract.fin), **{name: getattr(contract, name) for name in CONTACT_FIELDS})
     return state
 
 
@@ -343,14 +344,17 @@ def _apply(user: object, run: SemesterRun, department: Any, line: Line, session:
     contract = ApprenticeContract.objects.filter(student=student).first()
     if any(name in changes for name in CONTRACT_FIELDS):
         debut, fin = _contract_dates(row, run, contract)
-        if contract is None:
+        if contract is None and row.employeur:
             contract = ApprenticeContract(student=student, employeur=row.employeur, tuteur=row.tuteur,
                                           debut=debut, fin=fin)
-        else:
+        elif contract is not None:
             contract.employeur = row.employeur or contract.employeur
             contract.tuteur = row.tuteur or contract.tuteur
             contract.debut, contract.fin = debut, fin
-        contract.save()
+        if contract is not None:  # addresses without any employer name no contract (the preview said so)
+            for name in CONTACT_FIELDS:
+                setattr(contract, name, getattr(row, name) or getattr(contract, name))
+            contract.save()
     new_state = _student_state(student)
     if new_state != old_state:
         entries.append(audit.entry(

@@ -41,6 +41,7 @@ class SettingsForm(forms.ModelForm):
         fields = ["applies_from", *service.FIELDS]
         widgets = {"applies_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "membres": forms.Textarea(attrs={"rows": 4}),
+                   "courriel_pied": forms.Textarea(attrs={"rows": 3}),
                    "publication_notes": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -49,6 +49,24 @@ class AddForm(IdentityForm):
         self.fields["parcours"].choices = parcours
 
 
+class ContractForm(forms.Form):
+    employeur = forms.CharField(label=gettext_lazy("Employeur"), max_length=200)
+    tuteur = forms.CharField(label=gettext_lazy("Maître d'apprentissage"), max_length=200, required=False)
+    tuteur_email = forms.EmailField(label=gettext_lazy("Courriel du maître d'apprentissage"), required=False,
+                                    help_text=gettext_lazy("Reçoit le relevé mensuel d'assiduité et les alertes d'absences."))
+    cfa = forms.CharField(label=gettext_lazy("CFA"), max_length=200, required=False)
+    cfa_email = forms.EmailField(label=gettext_lazy("Courriel du CFA"), required=False,
+                                 help_text=gettext_lazy("Reçoit le relevé mensuel d'assiduité."))
+    debut = forms.DateField(label=gettext_lazy("Début du contrat"), widget=DATE)
+    fin = forms.DateField(label=gettext_lazy("Fin du contrat"), widget=DATE)
+
+
+def _contract_form(student: Student, data: object = None) -> ContractForm:
+    contract = getattr(student, "apprenticeship", None)
+    initial = {name: getattr(contract, name) for name in service.CONTRACT_FIELDS} if contract is not None else {}
+    return ContractForm(data, prefix="contrat", initial=initial)  # type: ignore[arg-type]  # QueryDict or None
+
+
 class ExitForm(forms.Form):
     code = forms.ChoiceField(label=gettext_lazy("État"), choices=[
         ("DEM", gettext_lazy("DEM — démission")), ("DEF", gettext_lazy("DEF — défaillance")),
@@ -98,8 +116,27 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, student, identity=identity)
 
 
+@login_required
+@require_POST
+def contract(request: HttpRequest, pk: int) -> HttpResponse:
+    """The apprenticeship contract: employer, tutor, CFA and their addresses, dates (scolarité)."""
+    student = _student(request, pk)
+    form = _contract_form(student, request.POST)
+    if form.is_valid():
+        try:
+            changes = service.update_contract(user=request.user, student=student, values=form.cleaned_data)
+        except service.StudentError as error:
+            _forms_error(form, error)
+        else:
+            messages.success(request, _("Contrat d'apprentissage enregistré (journal).") if changes
+                             else _("Aucun changement."))
+            return redirect("delibe:etudiant_gerer", pk=pk)
+    return _render(request, student, contract_form=form, status=400)
+
+
 def _render(request: HttpRequest, student: Student, *, identity: forms.Form | None = None,
-            bound: dict[int, dict[str, forms.Form]] | None = None, status: int = 200) -> HttpResponse:
+            bound: dict[int, dict[str, forms.Form]] | None = None, status: int = 200,
+            contract_form: forms.Form | None = None) -> HttpResponse:
     enrolments = []
     for e in student.enrolments.select_related("semester__formation", "semester__academic_year").order_by(
             "semester__academic_year__label", "semester__semestre"):
@@ -113,7 +150,8 @@ def _render(request: HttpRequest, student: Student, *, identity: forms.Form | No
     return render(request, "delibe/etudiant_gerer.html", {
         "student": student, "identity": identity or IdentityForm(prefix="identite", initial={
             name: getattr(student, name) for name in service.IDENTITY_FIELDS}),
-        "enrolments": enrolments,
+        "enrolments": enrolments, "contract": contract_form or _contract_form(student),
+        "has_contract": getattr(student, "apprenticeship", None) is not None,
     }, status=status)
 
 
