@@ -58,25 +58,23 @@ def codes() -> list[object]:
 
 
 def _all_sources() -> list[Any]:
-    from delibe.engine import sources
+    from delibe.web.selectors.sources import all_sources
 
-    seen: dict[str, Any] = {}
-    for value in vars(sources).values():
-        if isinstance(value, sources.Source) and value.key not in seen:
-            seen[value.key] = value
-    return list(seen.values())
+    return list(all_sources())
 
 
 def delibe_choices() -> list[dict[str, str]]:
     """Délibé's own choices (sources ``delibe-*``): a title, what was chosen, and an anchor."""
+    from delibe.web.selectors.sources import citation
+
     out = []
     for source in _all_sources():
         if source.key.startswith("delibe-"):
-            title = source.reference.split(":", 1)[1].strip() if ":" in source.reference else source.reference
+            title = citation(source.reference).titre or source.reference
             out.append({"ancre": source.key, "titre": title[:1].upper() + title[1:], "texte": source.summary})
     return out
 
 
 def legal_sources() -> list[Any]:
     """The texts the rules cite (the Arrêté's articles, the national vocabulary of codes)."""
-    return [s for s in _all_sources() if not s.key.startswith("delibe-")]
+    return [s for s in _all_sources() if not s.key.startswith(("delibe-", "reglement-local"))]
