@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from delibe.calendrier import dernier_jour_de_cours, lire_vacances

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from typing import Protocol
 
 from delibe.engine.exact import note_fr
@@ -124,7 +125,7 @@ def lire_creneaux(text: str) -> tuple[tuple[Plage, ...], list[str]]:
         else:
             plages.append(found)
     plages.sort()
-    for before, after in zip(plages, plages[1:], strict=False):
+    for before, after in pairwise(plages):
         if after.debut < before.fin:
             errors.append(f"Les créneaux {before.libelle} et {after.libelle} se chevauchent : corrigez l'un d'eux.")
     return tuple(plages), errors
