@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+
 def _with_the_other_apps_latest(target):
     """``target`` for the attendance app, every other app at its latest migration (so that the models'
     state is the database's)."""
