@@ -235,3 +235,13 @@ def test_unreadable_holidays_are_refused_on_their_field(world):
     with pytest.raises(ValidationError) as error:
         _declare(world, creneaux="", vacances="Toussaint")
     assert "vacances" in error.value.message_dict and not ReglementConfig.objects.exists()
+
+
+def test_the_journal_shows_the_declared_slots_in_words(world):
+    from delibe.web.audit.services import display
+
+    _declare(world, "8h-10h\n10h-12h", vacances="23/12/2023 07/01/2024 Noël")
+    entry = AuditEntry.objects.filter(object_id=f"assiduite:{world.department.pk}").latest("pk")
+    shown = display(entry.new)
+    assert "créneaux de l'appel : 8 h – 10 h, 10 h – 12 h" in shown
+    assert "vacances scolaires : 23/12/2023 07/01/2024 Noël" in shown

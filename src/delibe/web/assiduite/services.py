@@ -173,6 +173,9 @@ def _rule_state(config: ReglementConfig | None) -> dict[str, object] | None:
     state = {name: getattr(config, name) for name in RULE_FIELDS}
     state["applique_a_partir_du"] = config.applies_from.isoformat()
     state["date_reglement"] = config.date_reglement.isoformat() if config.date_reglement else None
+    # in words for the journal: « 8 h – 10 h, 10 h – 12 h » (none: the half-days)
+    state["creneaux"] = [label for _code, label in slots_of(config)] if config.creneaux else []
+    state["vacances"] = config.vacances.splitlines()
     return state
 
 
