@@ -245,3 +245,26 @@ def test_the_journal_shows_the_declared_slots_in_words(world):
     shown = display(entry.new)
     assert "créneaux de l'appel : 8 h – 10 h, 10 h – 12 h" in shown
     assert "vacances scolaires : 23/12/2023 07/01/2024 Noël" in shown
+
+
+def test_the_secretariat_enters_a_justification_from_a_slot_validated_at_once_and_journalled(world, login):
+    _declare(world, applies_from=dt.date(2020, 1, 1))
+    client = login("scolarite")
+    url = reverse("assiduite:justificatifs")
+    assert '<option value="13h30-15h30">13 h 30 – 15 h 30</option>' in client.get(url).content.decode()
+    client.post(url, {"nip": "1001", "debut": "2023-10-02", "fin": "2023-10-03", "motif": "Maladie",
+                      "creneau_debut": "13h30-15h30"})
+    j = JustificationRecord.objects.get()
+    assert (j.statut, j.creneau_debut, j.creneau_fin) == ("validee", "13h30-15h30", "")
+    entry = AuditEntry.objects.filter(object_type="justificatif").latest("pk")
+    assert entry.new["à partir du créneau"] == "13h30-15h30"
+    AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=D, creneau="08h00-10h00",
+                                 module_code="R1.01")
+    AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=D, creneau="15h30-17h30",
+                                 module_code="R1.01")
+    counted = services.decomptes([world.alice], semester=world.s1)[str(world.alice.pk)]["R1.01"]
+    assert (counted.justifiees, counted.non_justifiees) == (1, 1)  # the afternoon justified, not the morning
+    # another department's secretariat cannot enter one for this student
+    page = login("autre").post(url, {"nip": "1001", "debut": "2023-10-02", "fin": "2023-10-03", "motif": "Maladie",
+                                     "creneau_debut": "13h30-15h30"}).content.decode()
+    assert "NIP inconnu" in page and JustificationRecord.objects.count() == 1
