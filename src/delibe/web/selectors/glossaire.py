@@ -42,6 +42,10 @@ TERMES: tuple[Terme, ...] = (
     Terme("moyenne", "Moyenne",
           "Les moyennes sont calculées avec les notes publiées ; elles restent provisoires jusqu'au jury, qui "
           "est souverain. « — » signifie qu'il n'y a pas encore de moyenne.", "Règle du département"),
+    Terme("demi-journee", "Demi-journée d'absence",
+          "L'unité dans laquelle vos absences sont comptées : un matin ou un après-midi. Quand l'appel se fait "
+          "par heure (8 h – 10 h, 10 h – 12 h…), deux créneaux manqués dans la même matinée, dans le même "
+          "module, comptent pour une seule demi-journée.", "Règle du département"),
     Terme("jury", "Jury",
           "Il se réunit à la fin de chaque semestre, présidé par le directeur de l'IUT ; ses décisions sont "
           "les seules officielles.", "Arrêté du 15 avril 2022, annexe 1, §4.6"),
