@@ -83,3 +83,14 @@ def test_every_choice_of_delibe_cited_by_the_engine_has_its_anchor_on_the_page(c
         assert not FILE_PATH.search(c.texte), source.key
         if c.chemin():
             assert f'id="{c.chemin().split("#")[1]}"' in html, source.key
+
+
+def test_an_attendance_rule_cites_the_department_whatever_the_title_of_its_reglement():
+    from delibe.web.selectors.sources import citation
+    from delibe.web.templatetags.delibe import source_html
+
+    c = citation("RI de l'IUT, art. 12 (adopté le 06/07/2023)", "assiduite.seuil_atj")
+    assert c.texte == "règle du département (RI de l'IUT, art. 12 (adopté le 06/07/2023))" and c.chemin() == ""
+    assert source_html("RI de l'IUT, art. 12", "assiduite.penalite").startswith("règle du département (RI")
+    # without the rule, a title the engine does not know is quoted as it is
+    assert citation("RI de l'IUT, art. 12").texte == "RI de l'IUT, art. 12"

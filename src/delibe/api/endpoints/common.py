@@ -93,7 +93,7 @@ def motifs(reasons: Any, base: str = "") -> list[dict[str, Any]]:
     out = []
     for r in reasons or []:
         if isinstance(r, dict):
-            c = citation(str(r.get("source", "")))
+            c = citation(str(r.get("source", "")), str(r.get("rule", "")))
             chemin = c.chemin()
             out.append({"regle": str(r.get("rule", "")), "texte": str(r.get("text", "")),
                         "source": c.texte, "source_type": c.genre, "source_url": f"{base}{chemin}" if chemin else "",

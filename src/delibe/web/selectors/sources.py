@@ -69,7 +69,13 @@ def _title(reference: str) -> str:
     return cleaned.split(":", 1)[1].strip() if ":" in cleaned else ""
 
 
-def citation(reference: str | None) -> Citation:
+# Rules whose text is the department's own (its règlement, whatever its title reads)
+LOCAL_RULES = ("assiduite.",)
+
+
+def citation(reference: str | None, rule: str | None = "") -> Citation:
+    """How to cite ``reference``, the source of a reason of rule ``rule`` (optional: a department's
+    attendance rule cites its règlement under whatever title the department typed)."""
     from django.utils.text import slugify
 
     reference = reference or ""
@@ -77,6 +83,7 @@ def citation(reference: str | None) -> Citation:
     key = source.key if source is not None else ""
     if key.startswith("delibe-") or reference.startswith("Décision Délibé"):
         return Citation("delibe", _title(reference), key)
-    if key.startswith("reglement-local") or reference.startswith("Règlement"):
+    if key.startswith("reglement-local") or reference.startswith("Règlement") or str(rule or "").startswith(
+            LOCAL_RULES):
         return Citation("departement", _FILE_MENTION.sub("", reference).strip(), "")
     return Citation("texte", _FILE_MENTION.sub("", reference).strip(), slugify(key) if key else "textes")

@@ -43,14 +43,14 @@ def code_class(code: str | None) -> str:
     return "code-ko"
 
 
-def source_html(reference: str) -> str:
+def source_html(reference: str, rule: str | None = "") -> str:
     """Where a reason comes from, in words a person reads (issue 18): the Arrêté's article as it is; a
     choice of Délibé as « choix de Délibé, expliqué ici » linking to the page that explains it (never a file
     path); a department's local rule as « règle du département ». The mapping is
     ``selectors.sources.citation``, shared with the API."""
     from delibe.web.selectors.sources import citation
 
-    c = citation(reference)
+    c = citation(reference, rule)
     if c.genre == "delibe":
         link = f'<a href="{escape(c.chemin())}">{escape(_("choix de Délibé, expliqué ici"))}</a>'
         return f'{escape(c.titre)} : {link}' if c.titre else link
@@ -60,10 +60,11 @@ def source_html(reference: str) -> str:
 
 
 @register.filter
-def source(reference: str) -> str:
+def source(reference: str, rule: str | None = "") -> str:
+    """``{{ r.source|source:r.rule }}``: the citation of a reason, in words, with its link."""
     from django.utils.safestring import mark_safe
 
-    return mark_safe(source_html(reference))
+    return mark_safe(source_html(reference, rule))
 
 
 @register.filter
@@ -118,7 +119,7 @@ def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     if c.reasons or c.departure_reason:
         parts += ['<details class="reasons"><summary>', labels["why"], "</summary><ul>"]
         for r in c.reasons:
-            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', source_html(r.get("source", "")),
+            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', source_html(r.get("source", ""), r.get("rule", "")),
                       "</span></li>"]
         if c.departure_reason:
             parts += ["<li><strong>", labels["motif"], "</strong> : ", escape(c.departure_reason), "</li>"]
