@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,13 +66,17 @@ class SlotCalendar:
 
     def __init__(self, department_id: int) -> None:
         self.rows = list(ReglementConfig.objects.filter(department_id=department_id).order_by("applies_from"))
+        self._slots = {row.pk: slots_of(row) for row in self.rows}
+        self._days: dict[dt.date, tuple[tuple[str, str], ...]] = {}
 
     def at(self, day: dt.date) -> tuple[tuple[str, str], ...]:
-        row = None
-        for candidate in self.rows:
-            if candidate.applies_from <= day:
-                row = candidate
-        return slots_of(row)
+        if day not in self._days:
+            row = None
+            for candidate in self.rows:
+                if candidate.applies_from <= day:
+                    row = candidate
+            self._days[day] = self._slots[row.pk] if row is not None else HALF_DAYS
+        return self._days[day]
 
 
 def slots_at(department_id: int, day: dt.date | None = None) -> tuple[tuple[str, str], ...]:
@@ -89,12 +94,18 @@ def holidays_of(department_id: int, day: dt.date | None = None) -> tuple:
 def slot_code(raw: str, allowed: Sequence[tuple[str, str]]) -> str | None:
     """The code of a slot as a person writes it (« matin », « am », « 8h-10h », « 08:00-10:00 »), if it
     is one of ``allowed``."""
-    text = (raw or "").strip().lower()
+    code = _slot_code(raw or "")
+    return code if code is not None and any(code == c for c, _label in allowed) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _slot_code(raw: str) -> str | None:
+    text = raw.strip().lower()
     code = _CRENEAUX.get(text)
     if code is None:
         plage = engine.lire_plage(text)
         code = plage.code if plage else None
-    return code if code in {c for c, _label in allowed} else None
+    return code
 
 
 def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = None,
