@@ -64,7 +64,12 @@ def lire_vacances(text: str) -> tuple[tuple[Periode, ...], list[str]]:
         nom = _DATE.sub(" ", line)
         nom = re.sub(r"^\s*(du|au)\b|\b(du|au)\b", " ", nom, flags=re.IGNORECASE)
         periodes.append(Periode(debut, fin, " ".join(nom.split())[:60]))
+    if len(periodes) > MAX_PERIODES:
+        errors.append(f"Vacances : {len(periodes)} périodes, {MAX_PERIODES} au plus ; gardez celles des années en cours.")
     return tuple(sorted(periodes, key=lambda p: p.debut)), errors
+
+
+MAX_PERIODES = 100
 
 
 def paques(annee: int) -> dt.date:
@@ -98,11 +103,18 @@ def dernier_jour_de_cours(day: dt.date, debut: dt.date | None = None, vacances: 
     """``day`` if it is a teaching day, otherwise the last one before it (never before ``debut``: then
     the first teaching day from ``debut``). ``vacances``: the department's school holidays."""
     current = day
-    while not jour_de_cours(current, vacances):
+    for _ in range(_AU_PLUS):
+        if jour_de_cours(current, vacances):
+            return current
         current -= dt.timedelta(days=1)
         if debut is not None and current < debut:
             current = debut
-            while not jour_de_cours(current, vacances):
+            for _ in range(_AU_PLUS):
+                if jour_de_cours(current, vacances):
+                    return current
                 current += dt.timedelta(days=1)
-            return current
-    return current
+            return day
+    return day  # a year without a teaching day (holidays declared over it): the day itself
+
+
+_AU_PLUS = 400  # days looked at, each way

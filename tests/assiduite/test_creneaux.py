@@ -268,3 +268,16 @@ def test_the_secretariat_enters_a_justification_from_a_slot_validated_at_once_an
     page = login("autre").post(url, {"nip": "1001", "debut": "2023-10-02", "fin": "2023-10-03", "motif": "Maladie",
                                      "creneau_debut": "13h30-15h30"}).content.decode()
     assert "NIP inconnu" in page and JustificationRecord.objects.count() == 1
+
+
+def test_holidays_declared_over_every_day_leave_the_roll_call_on_the_day_itself_not_a_500():
+    everything, _ = lire_vacances("01/01/0001 31/12/9999 Tout")
+    assert dernier_jour_de_cours(dt.date(2024, 1, 19), vacances=everything) == dt.date(2024, 1, 19)
+    assert dernier_jour_de_cours(dt.date(2024, 1, 19), dt.date(2023, 9, 4), everything) == dt.date(2024, 1, 19)
+
+
+def test_too_many_slots_or_holiday_periods_are_refused_with_the_limit():
+    _plages, errors = engine.lire_creneaux("\n".join(f"{h}h00-{h}h30" for h in range(24)) + "\n23h30-24h")
+    assert errors == ["25 créneaux : 24 au plus dans une journée."]
+    _periods, errors = lire_vacances("\n".join(f"01/01/{2000 + n} 02/01/{2000 + n}" for n in range(101)))
+    assert errors and "100 au plus" in errors[0]

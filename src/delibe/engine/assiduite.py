@@ -43,6 +43,7 @@ class Creneau(StrEnum):
 # before noon, to the afternoon otherwise (Délibé's choice, docs/domain.md §7).
 
 MIDI = 12 * 60
+MAX_CRENEAUX = 24
 DEMI_JOURNEES = (Creneau.MATIN, Creneau.APRES_MIDI)
 LIBELLES_DEMI_JOURNEES = {Creneau.MATIN: "matin", Creneau.APRES_MIDI: "après-midi"}
 _PLAGE = re.compile(r"^\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*(?:-|–|—|à)\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*$",
@@ -124,6 +125,8 @@ def lire_creneaux(text: str) -> tuple[tuple[Plage, ...], list[str]]:
             errors.append(f"Créneau {n} « {part[:30]} » illisible : écrivez-le comme « 8h-10h » ou « 13h30-15h30 ».")
         else:
             plages.append(found)
+    if len(plages) > MAX_CRENEAUX:
+        errors.append(f"{len(plages)} créneaux : {MAX_CRENEAUX} au plus dans une journée.")
     plages.sort()
     for before, after in pairwise(plages):
         if after.debut < before.fin:
