@@ -281,3 +281,13 @@ def test_too_many_slots_or_holiday_periods_are_refused_with_the_limit():
     assert errors == ["25 créneaux : 24 au plus dans une journée."]
     _periods, errors = lire_vacances("\n".join(f"01/01/{2000 + n} 02/01/{2000 + n}" for n in range(101)))
     assert errors and "100 au plus" in errors[0]
+
+
+@pytest.mark.parametrize("who, module, refused", [("enseignant", "R1.02", 403), ("etudiant", "R1.01", (403, 404)),
+                                                  ("autre", "R1.01", 404)])
+def test_a_roll_call_by_the_hour_is_refused_to_who_may_not_take_it(world, login, who, module, refused):
+    _declare(world, applies_from=dt.date(2020, 1, 1))
+    response = login(who).post(reverse("assiduite:appel", args=[world.s1.pk]), {
+        "groupe": "A", "module": module, "date": D.isoformat(), "creneau": "08h00-10h00", "absent": [world.alice.pk]})
+    assert response.status_code in (refused if isinstance(refused, tuple) else (refused,))
+    assert not AbsenceRecord.objects.exists()
