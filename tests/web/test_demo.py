@@ -128,6 +128,9 @@ def test_the_local_rule_is_on_for_mmi_only_and_labelled_as_a_demonstration(demo,
     assert "règle locale de démonstration" in rules["mmi-dijon"].reference
     geii = rules["geii-auxerre"]
     assert not (geii.seuil_atj_actif or geii.penalite_active)
+    # issue 18: GEII takes its roll calls by the hour, MMI by half-day and declares its school holidays
+    assert geii.creneaux.splitlines()[0] == "08h00-10h00" and not rules["mmi-dijon"].creneaux
+    assert "Toussaint" in rules["mmi-dijon"].vacances
 
 
 def test_the_attendance_rule_proposes_atj_and_penalises_averages_with_its_source(proposals, cursus):

@@ -36,7 +36,7 @@ api = DelibeAPI(
         "Programmes, notes et jurys du BUT. Authentification : `Authorization: Bearer <jeton>` "
         "(`delibe api token create --user IDENTIFIANT`), ou la session du site (écriture avec l'en-tête "
         "X-CSRFToken). Mêmes droits que le site ; chaque erreur est un JSON `{\"detail\": \"…\"}`. "
-        "Voir docs/api.md."
+        "Chaque ressource est décrite, avec ses exemples, sur /api/docs."
     ),
     auth=AUTH,
     urls_namespace="api",

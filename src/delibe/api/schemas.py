@@ -265,7 +265,12 @@ class LotNotesOut(Schema):
 class Motif(Schema):
     regle: str
     texte: str
-    source: str
+    source: str = Field(description="D'où vient la règle, en mots : l'article de l'Arrêté, « … : choix de Délibé » "
+                                    "ou « règle du département (…) ».")
+    source_type: str = Field("texte", description="texte (Arrêté, texte national), delibe (choix de Délibé) ou "
+                                                  "departement (règle locale).")
+    source_url: str = Field("", description="L'adresse de la page de l'application qui l'explique "
+                                            "(/aide/choix/#…) ; vide pour une règle du département.")
     donnees: dict[str, Any]
 
 

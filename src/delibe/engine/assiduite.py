@@ -15,10 +15,12 @@ proposals and both reasons (``delibe.engine.jury.assiduite``, from ``YearAttempt
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 from typing import Protocol
 
 from delibe.engine.exact import note_fr
@@ -28,8 +30,108 @@ from delibe.engine.trace import Reason
 
 
 class Creneau(StrEnum):
+    """The two half-days, the default time slots of a roll call."""
+
     MATIN = "matin"
     APRES_MIDI = "apres-midi"
+
+
+# --- time slots (issue 18) ---------------------------------------------------------------------------
+# A department records attendance by half-day (the default) or by the hours it declares (« 8h-10h »…).
+# A slot's code is what the database keeps: « matin », « apres-midi », or « 08h00-10h00 ». The local
+# rules count half-days (the unit of the règlements): an hour slot belongs to the morning when it starts
+# before noon, to the afternoon otherwise (Délibé's choice, docs/domain.md §7).
+
+MIDI = 12 * 60
+MAX_CRENEAUX = 24
+DEMI_JOURNEES = (Creneau.MATIN, Creneau.APRES_MIDI)
+LIBELLES_DEMI_JOURNEES = {Creneau.MATIN: "matin", Creneau.APRES_MIDI: "après-midi"}
+_PLAGE = re.compile(r"^\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*(?:-|–|—|à)\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*$",
+                    re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Plage:
+    """A time slot of a day, in minutes from midnight (``fin`` excluded)."""
+
+    debut: int
+    fin: int
+
+    @property
+    def code(self) -> str:
+        return f"{self.debut // 60:02d}h{self.debut % 60:02d}-{self.fin // 60:02d}h{self.fin % 60:02d}"
+
+    @property
+    def libelle(self) -> str:
+        def heure(minutes: int) -> str:
+            h, m = divmod(minutes, 60)
+            return f"{h} h {m:02d}" if m else f"{h} h"
+
+        return f"{heure(self.debut)} – {heure(self.fin)}"
+
+
+_PLAGES_DEMI_JOURNEES = {Creneau.MATIN: Plage(0, MIDI), Creneau.APRES_MIDI: Plage(MIDI, 24 * 60)}
+
+
+def lire_plage(text: str) -> Plage | None:
+    """« 8h-10h », « 8h30-10h », « 08:00-10:00 », « 8 h – 10 h » or a code « 08h00-10h00 »; None when
+    unreadable or empty (end not after start, past midnight)."""
+    match = _PLAGE.match(text or "")
+    if match is None:
+        return None
+    h1, m1, h2, m2 = (int(x) if x else 0 for x in match.groups())
+    if m1 >= 60 or m2 >= 60:
+        return None
+    debut, fin = h1 * 60 + m1, h2 * 60 + m2
+    if not 0 <= debut < fin <= 24 * 60:
+        return None
+    return Plage(debut, fin)
+
+
+def plage(code: str) -> Plage:
+    """The hours of a slot code (a half-day: the whole morning or afternoon)."""
+    if code in _PLAGES_DEMI_JOURNEES:
+        return _PLAGES_DEMI_JOURNEES[Creneau(code)]
+    found = lire_plage(code)
+    if found is None:
+        raise ValueError(f"créneau inconnu : {code!r}")
+    return found
+
+
+def demi_journee(code: str) -> Creneau:
+    """The half-day a slot belongs to: the morning when it starts before noon."""
+    if code in _PLAGES_DEMI_JOURNEES:
+        return Creneau(code)
+    return Creneau.MATIN if plage(code).debut < MIDI else Creneau.APRES_MIDI
+
+
+def libelle_creneau(code: str) -> str:
+    """A slot in words: « matin », « après-midi », « 8 h – 10 h » (the code itself when unreadable)."""
+    if code in _PLAGES_DEMI_JOURNEES:
+        return LIBELLES_DEMI_JOURNEES[Creneau(code)]
+    found = lire_plage(code)
+    return found.libelle if found else code
+
+
+def lire_creneaux(text: str) -> tuple[tuple[Plage, ...], list[str]]:
+    """A department's hour slots, one a line (or separated by « ; »), in order; errors in French naming
+    the line. Empty text: no hour slot (half-days)."""
+    plages: list[Plage] = []
+    errors: list[str] = []
+    parts = [p.strip() for line in (text or "").splitlines() for p in line.split(";")]
+    for n, part in enumerate((p for p in parts if p), start=1):
+        found = lire_plage(part)
+        if found is None:
+            errors.append(f"Créneau {n} « {part[:30]} » illisible : écrivez-le comme « 8h-10h » ou « 13h30-15h30 ».")
+        else:
+            plages.append(found)
+    if len(plages) > MAX_CRENEAUX:
+        errors.append(f"{len(plages)} créneaux : {MAX_CRENEAUX} au plus dans une journée.")
+    plages.sort()
+    for before, after in pairwise(plages):
+        if after.debut < before.fin:
+            errors.append(f"Les créneaux {before.libelle} et {after.libelle} se chevauchent : corrigez l'un d'eux.")
+    return tuple(plages), errors
 
 
 class Nature(StrEnum):
@@ -39,11 +141,12 @@ class Nature(StrEnum):
 
 @dataclass(frozen=True)
 class Absence:
-    """One missed half-day (or a lateness) of one student, in one module when known."""
+    """One missed slot (a half-day, or hours the department declared) or a lateness of one student, in
+    one module when known."""
 
     student_id: str
     date: str  # ISO date
-    creneau: Creneau
+    creneau: str  # a slot code: « matin », « apres-midi » or « 08h00-10h00 »
     module: str | None = None
     nature: Nature = Nature.ABSENCE
 
@@ -51,20 +154,26 @@ class Absence:
 @dataclass(frozen=True)
 class Justification:
     """A justification covers every absence of its student from ``debut`` to ``fin`` (ISO dates,
-    inclusive), including absences recorded after it was accepted. Only validated ones count."""
+    inclusive), including absences recorded after it was accepted. Only validated ones count.
+    ``creneau_debut``/``creneau_fin`` (slot codes, optional) narrow its first and last day: from that
+    slot on the first day, up to that slot on the last (a medical appointment from 8 h to 10 h)."""
 
     student_id: str
     debut: str
     fin: str
     motif: str
     validee: bool = True
+    creneau_debut: str | None = None
+    creneau_fin: str | None = None
 
     def covers(self, absence: Absence) -> bool:
-        return (
-            self.validee
-            and self.student_id == absence.student_id
-            and self.debut <= absence.date <= self.fin
-        )
+        if not (self.validee and self.student_id == absence.student_id and self.debut <= absence.date <= self.fin):
+            return False
+        if absence.date == self.debut and self.creneau_debut and plage(absence.creneau).debut < plage(
+                self.creneau_debut).debut:
+            return False
+        return not (absence.date == self.fin and self.creneau_fin
+                    and plage(absence.creneau).fin > plage(self.creneau_fin).fin)
 
 
 def is_justified(absence: Absence, justifications: Iterable[Justification]) -> bool:
@@ -89,18 +198,19 @@ def count_absences(
     absences: Iterable[Absence], justifications: Sequence[Justification]
 ) -> dict[str, dict[str | None, Decompte]]:
     """Per student, per module: justified and unjustified half-days and latenesses. The same half-day
-    recorded twice in one module counts once."""
-    seen: set[tuple[str, str, Creneau, str | None, Nature]] = set()
-    tallies: dict[str, dict[str | None, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    recorded twice in one module counts once, and so do two hour slots of one half-day (8h-10h and
+    10h-12h: one morning); such a half-day is justified when every slot missed in it is."""
+    halves: dict[tuple[str, str, Creneau, str | None, Nature], bool] = {}
     for absence in absences:
-        key = (absence.student_id, absence.date, absence.creneau, absence.module, absence.nature)
-        if key in seen:
-            continue
-        seen.add(key)
-        tally = tallies[absence.student_id][absence.module]
-        if absence.nature is Nature.RETARD:
+        key = (absence.student_id, absence.date, demi_journee(absence.creneau), absence.module, absence.nature)
+        justified = absence.nature is not Nature.RETARD and is_justified(absence, justifications)
+        halves[key] = halves.get(key, True) and justified
+    tallies: dict[str, dict[str | None, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for (student, _date, _half, module, nature), justified in halves.items():
+        tally = tallies[student][module]
+        if nature is Nature.RETARD:
             tally[2] += 1
-        elif is_justified(absence, justifications):
+        elif justified:
             tally[0] += 1
         else:
             tally[1] += 1

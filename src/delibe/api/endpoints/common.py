@@ -83,10 +83,24 @@ def student_summary(s: Student) -> dict[str, Any]:
             "departement": s.department.code}
 
 
-def motifs(reasons: Any) -> list[dict[str, Any]]:
+def motifs(reasons: Any, base: str = "") -> list[dict[str, Any]]:
+    """The reasons of a proposal. Their source in words (the Arrêté's article, « … : choix de Délibé »,
+    « règle du département (…) »), never a file of the documentation, with the address of the page of the
+    application that explains it (``base``: the server's address; the same mapping as the pages,
+    ``web.selectors.sources``)."""
+    from delibe.web.selectors.sources import citation
+
     out = []
     for r in reasons or []:
         if isinstance(r, dict):
+            c = citation(str(r.get("source", "")), str(r.get("rule", "")))
+            chemin = c.chemin()
             out.append({"regle": str(r.get("rule", "")), "texte": str(r.get("text", "")),
-                        "source": str(r.get("source", "")), "donnees": finite(dict(r.get("data") or {}))})
+                        "source": c.texte, "source_type": c.genre, "source_url": f"{base}{chemin}" if chemin else "",
+                        "donnees": finite(dict(r.get("data") or {}))})
     return out
+
+
+def base_url(request: Any) -> str:
+    """The server's address as the client reached it (no trailing slash)."""
+    return request.build_absolute_uri("/").rstrip("/")

@@ -35,8 +35,8 @@ class DepartementOut(Schema):
 
 
 class FormationIn(Schema):
-    texte: Annotated[Texte, Field(max_length=MAX_BYTES, description="Le fichier de formation (YAML, "
-                                                                     "docs/formation-format.md).")]
+    texte: Annotated[Texte, Field(max_length=MAX_BYTES, description="Le fichier de formation (YAML, au "
+                                                                     "format des programmes fournis avec Délibé).")]
     fichier: Annotated[Texte, Field(max_length=200)] = Field("formation.yaml",
                                                              description="Nom du fichier, cité par les erreurs.")
     confirmer: bool = Field(False, description="Enregistrer ; sinon, seulement l'aperçu.")

@@ -12,7 +12,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from delibe.api.endpoints.common import Id, conflict, get_run, motifs, responses, student_summary
+from delibe.api.endpoints.common import Id, base_url, conflict, get_run, motifs, responses, student_summary
 from delibe.api.schemas import (
     Cloture,
     ClotureIn,
@@ -33,11 +33,11 @@ router = Router(tags=["jury"])
 LOCKED = "Le jury de ce semestre est verrouillé : ses décisions ne peuvent plus changer."
 
 
-def _cell(cell: Cell | None) -> dict[str, Any] | None:
+def _cell(cell: Cell | None, base: str = "") -> dict[str, Any] | None:
     if cell is None:
         return None
     return {"niveau": cell.level, "objet": cell.key, "moyenne": finite(cell.moyenne), "propose": cell.proposed,
-            "decide": cell.decided, "motifs": motifs(cell.reasons), "motif_jury": cell.departure_reason,
+            "decide": cell.decided, "motifs": motifs(cell.reasons, base), "motif_jury": cell.departure_reason,
             "provisoire": cell.provisional, "ecart": cell.departs, "incomplet": cell.incomplet}
 
 
@@ -48,13 +48,14 @@ def jury(request: HttpRequest, id: Id, motifs: bool = Query(True, description=
     run = get_run(request, id)
     perm.require(perm.can_view_jury(request.user, run))
     table = jury_table(run, with_reasons=motifs)
+    base = base_url(request)
     return {
         "semestre": run.pk, "semestres": [r.pk for r in table.runs], "jury_annuel": table.year_jury,
         "verrouille": table.locked, "ues": table.ue_headers, "rcues": table.rcue_headers,
         "effectifs": dict(table.counts),
         "lignes": [{"etudiant": student_summary(row.student), "erreur": row.error,
-                    "ues": [_cell(c) for c in row.ues], "rcues": [_cell(c) for c in row.rcues],
-                    "annee": _cell(row.annee)} for row in table.rows],
+                    "ues": [_cell(c, base) for c in row.ues], "rcues": [_cell(c, base) for c in row.rcues],
+                    "annee": _cell(row.annee, base)} for row in table.rows],
     }
 
 
@@ -85,7 +86,7 @@ def decider(request: HttpRequest, id: Id, payload: DecisionIn) -> Any:
     return Status(201, {
         "etudiant": student.pk, "niveau": decision.level, "objet": decision.key, "moyenne": finite(decision.moyenne),
         "code_propose": decision.proposed_code, "code_decide": decision.decided_code,
-        "motif_jury": decision.departure_reason, "motifs": motifs(decision.reasons), "decide_le": decision.decided_at,
+        "motif_jury": decision.departure_reason, "motifs": motifs(decision.reasons, base_url(request)), "decide_le": decision.decided_at,
     })
 
 

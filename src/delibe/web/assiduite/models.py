@@ -69,6 +69,9 @@ def validate_proof_content(f) -> None:
 
 
 class Creneau(models.TextChoices):
+    """The half-days, the default slots. A department may declare hours instead (``ReglementConfig.creneaux``):
+    ``AbsenceRecord.creneau`` then holds codes like « 08h00-10h00 » (``delibe.engine.assiduite.plage``)."""
+
     MATIN = "matin", _("matin")
     APRES_MIDI = "apres-midi", _("après-midi")
 
@@ -82,7 +85,8 @@ class AbsenceRecord(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="absences")
     semester = models.ForeignKey(SemesterRun, on_delete=models.CASCADE, related_name="absences")
     date = models.DateField(_("date"))
-    creneau = models.CharField(_("créneau"), max_length=12, choices=Creneau.choices)
+    creneau = models.CharField(_("créneau"), max_length=12,
+                               help_text=_("matin, apres-midi, ou des heures comme 08h00-10h00"))
     module_code = models.CharField(_("module"), max_length=40, blank=True)
     nature = models.CharField(_("nature"), max_length=10, choices=Nature.choices, default=Nature.ABSENCE)
     recorded_by = models.ForeignKey(
@@ -124,10 +128,26 @@ class JustificationRecord(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optional: the justification starts at this slot on its first day, ends with this one on its last.
+    creneau_debut = models.CharField(_("à partir du créneau"), max_length=12, blank=True)
+    creneau_fin = models.CharField(_("jusqu'au créneau"), max_length=12, blank=True)
 
     def clean(self) -> None:
+        from delibe.engine.assiduite import plage
+
         if self.debut and self.fin and self.fin < self.debut:
             raise ValidationError({"fin": "La fin de la période précède son début : corrigez les dates."})
+        for name in ("creneau_debut", "creneau_fin"):
+            value = getattr(self, name)
+            try:
+                if value:
+                    plage(value)
+            except ValueError:
+                raise ValidationError({name: f"Créneau « {value[:20]} » inconnu : choisissez-le dans la liste."}
+                                      ) from None
+        if (self.debut == self.fin and self.creneau_debut and self.creneau_fin
+                and plage(self.creneau_fin).fin <= plage(self.creneau_debut).debut):
+            raise ValidationError({"creneau_fin": "Le dernier créneau précède le premier : corrigez-les."})
 
 
 class ReglementConfig(models.Model):
@@ -145,6 +165,16 @@ class ReglementConfig(models.Model):
     penalite_points = models.FloatField(_("points par demi-journée"), default=0.1)
     penalite_franchise = models.PositiveSmallIntegerField(_("franchise"), default=0)
     penalite_plafond = models.FloatField(_("plafond"), default=2.0)
+    # Issue 18: the slots of the roll call (empty: morning and afternoon) and the school holidays the
+    # roll call's default date skips. Normalised by ``services.save_attendance_rules``.
+    creneaux = models.TextField(
+        _("créneaux de l'appel"), blank=True,
+        help_text=_("Vide : matin et après-midi. Sinon un créneau par ligne, par exemple 8h-10h, 10h-12h, "
+                    "13h30-15h30."))
+    vacances = models.TextField(
+        _("vacances scolaires"), blank=True,
+        help_text=_("Une période par ligne : début, fin et nom, par exemple « 19/10/2026 01/11/2026 Toussaint ». "
+                    "L'appel ne s'ouvre pas sur ces jours."))
 
     class Meta:
         ordering = ["department", "-applies_from"]  # noqa: RUF012 (Django reads Meta attributes as plain lists)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,13 +36,76 @@ SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
 # --- engine conversion -------------------------------------------------------------------------------
 
 def to_engine_absence(a: AbsenceRecord) -> engine.Absence:
-    return engine.Absence(str(a.student_id), a.date.isoformat(), engine.Creneau(a.creneau),
-                          a.module_code or None, engine.Nature(a.nature))
+    return engine.Absence(str(a.student_id), a.date.isoformat(), a.creneau, a.module_code or None,
+                          engine.Nature(a.nature))
 
 
 def to_engine_justification(j: JustificationRecord) -> engine.Justification:
     return engine.Justification(str(j.student_id), j.debut.isoformat(), j.fin.isoformat(), j.motif,
-                                validee=j.statut == JustificationStatus.VALIDEE)
+                                validee=j.statut == JustificationStatus.VALIDEE,
+                                creneau_debut=j.creneau_debut or None, creneau_fin=j.creneau_fin or None)
+
+
+# --- time slots and holidays (issue 18) --------------------------------------------------------------
+
+HALF_DAYS: tuple[tuple[str, str], ...] = tuple((c.value, engine.LIBELLES_DEMI_JOURNEES[c])
+                                               for c in engine.DEMI_JOURNEES)
+
+
+def slots_of(config: ReglementConfig | None) -> tuple[tuple[str, str], ...]:
+    """(code, label) of the slots a rules row declares: its hours, else the morning and the afternoon."""
+    if config is None or not config.creneaux.strip():
+        return HALF_DAYS
+    plages, _errors = engine.lire_creneaux(config.creneaux)
+    return tuple((p.code, p.libelle) for p in plages) or HALF_DAYS
+
+
+class SlotCalendar:
+    """The slots of a department, day by day (its dated rows read once: an import of a whole semester
+    asks for hundreds of days)."""
+
+    def __init__(self, department_id: int) -> None:
+        self.rows = list(ReglementConfig.objects.filter(department_id=department_id).order_by("applies_from"))
+        self._slots = {row.pk: slots_of(row) for row in self.rows}
+        self._days: dict[dt.date, tuple[tuple[str, str], ...]] = {}
+
+    def at(self, day: dt.date) -> tuple[tuple[str, str], ...]:
+        if day not in self._days:
+            row = None
+            for candidate in self.rows:
+                if candidate.applies_from <= day:
+                    row = candidate
+            self._days[day] = self._slots[row.pk] if row is not None else HALF_DAYS
+        return self._days[day]
+
+
+def slots_at(department_id: int, day: dt.date | None = None) -> tuple[tuple[str, str], ...]:
+    return slots_of(rules_row_at(department_id, day))
+
+
+def holidays_of(department_id: int, day: dt.date | None = None) -> tuple:
+    """The school holidays the department declared (row in force on ``day``, today by default)."""
+    from delibe.calendrier import lire_vacances
+
+    config = rules_row_at(department_id, day)
+    return lire_vacances(config.vacances)[0] if config is not None else ()
+
+
+def slot_code(raw: str, allowed: Sequence[tuple[str, str]]) -> str | None:
+    """The code of a slot as a person writes it (« matin », « am », « 8h-10h », « 08:00-10:00 »), if it
+    is one of ``allowed``."""
+    code = _slot_code(raw or "")
+    return code if code is not None and any(code == c for c, _label in allowed) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _slot_code(raw: str) -> str | None:
+    text = raw.strip().lower()
+    code = _CRENEAUX.get(text)
+    if code is None:
+        plage = engine.lire_plage(text)
+        code = plage.code if plage else None
+    return code
 
 
 def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = None,
@@ -97,7 +161,21 @@ def reglement_for(department_id: int, on: dt.date | None = None) -> engine.Regle
 
 
 RULE_FIELDS = ("reference", "date_reglement", "seuil_atj_actif", "seuil_atj", "penalite_active", "penalite_points",
-               "penalite_franchise", "penalite_plafond")
+               "penalite_franchise", "penalite_plafond", "creneaux", "vacances")
+
+
+def _normalise_calendar(config: ReglementConfig) -> None:
+    """Slots and holidays read, refused with the line at fault, and kept in one written form."""
+    from delibe.calendrier import lire_vacances
+
+    plages, errors = engine.lire_creneaux(config.creneaux)
+    if errors:
+        raise ValidationError({"creneaux": errors})
+    config.creneaux = "\n".join(p.code for p in plages)
+    periodes, errors = lire_vacances(config.vacances)
+    if errors:
+        raise ValidationError({"vacances": errors})
+    config.vacances = "\n".join(p.texte for p in periodes)
 
 
 def _rule_state(config: ReglementConfig | None) -> dict[str, object] | None:
@@ -106,6 +184,9 @@ def _rule_state(config: ReglementConfig | None) -> dict[str, object] | None:
     state = {name: getattr(config, name) for name in RULE_FIELDS}
     state["applique_a_partir_du"] = config.applies_from.isoformat()
     state["date_reglement"] = config.date_reglement.isoformat() if config.date_reglement else None
+    # in words for the journal: « 8 h – 10 h, 10 h – 12 h » (none: the half-days)
+    state["creneaux"] = [label for _code, label in slots_of(config)] if config.creneaux else []
+    state["vacances"] = config.vacances.splitlines()
     return state
 
 
@@ -145,6 +226,7 @@ def save_attendance_rules(*, actor: object, department_id: int, values: dict[str
                 setattr(config, name, getattr(base, name))
     for name, value in values.items():
         setattr(config, name, value)
+    _normalise_calendar(config)
     config.full_clean()
     if config.penalite_points < 0 or config.penalite_plafond < 0 or config.penalite_points > 20 \
             or config.penalite_plafond > 20:
@@ -204,7 +286,7 @@ def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | No
         "semester_id", "student_id", "date", "creneau", "module_code", "nature"
     ):
         students.add(student_id)
-        by_run[run_id].append(engine.Absence(str(student_id), date.isoformat(), engine.Creneau(creneau),
+        by_run[run_id].append(engine.Absence(str(student_id), date.isoformat(), creneau,
                                              module_code or None, engine.Nature(nature)))
     if not students:
         return {}
@@ -248,6 +330,10 @@ def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.da
             f"Le {date:%d/%m/%Y} est hors du semestre (du {semester.debut:%d/%m/%Y} au {semester.fin:%d/%m/%Y}) : "
             "choisissez une date du semestre."
         )
+    slots = slots_at(semester.formation.department_id, date)
+    if creneau not in {code for code, _label in slots}:
+        raise ValidationError(f"Créneau « {str(creneau)[:20]} » inconnu le {date:%d/%m/%Y} : choisissez l'un des créneaux du "
+                              f"département ({', '.join(label for _code, label in slots)}).")
     enrolled = Enrolment.objects.filter(semester=semester)
     if groupe is not None:
         enrolled = enrolled.filter(group_memberships__groupe=groupe)
@@ -275,7 +361,7 @@ def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.da
                 object_id=f"appel/{semester.pk}/{date.isoformat()}/{creneau}/{module_code}",
                 old=[list(x) for x in before] or None, new=[list(x) for x in after],
                 department_id=semester.formation.department_id, semester_id=semester.pk,
-                summary=f"Appel {module_code or '(sans module)'} du {date:%d/%m/%Y} ({creneau}) : "
+                summary=f"Appel {module_code or '(sans module)'} du {date:%d/%m/%Y} ({engine.libelle_creneau(creneau)}) : "
                         f"{len(absents)} absence(s), {len(retards - absents)} retard(s)")
     return len(rows)
 
@@ -334,6 +420,7 @@ def _parse_absences(text: str, semester: SemesterRun) -> tuple[list[ImportRow], 
     reader.fieldnames = header
     enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
     modules = _module_codes(semester)
+    calendar = SlotCalendar(semester.formation.department_id)
     for line, raw in enumerate(reader, start=2):
         if line - 1 > MAX_CSV_ROWS:
             return [], [f"Plus de {MAX_CSV_ROWS} lignes : découpez le fichier (par mois, par exemple)."]
@@ -352,9 +439,11 @@ def _parse_absences(text: str, semester: SemesterRun) -> tuple[list[ImportRow], 
             except ValueError:
                 errors.append(f"{where} : date « {get('date')} » illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA).")
                 continue
-        creneau = _CRENEAUX.get(get("creneau").lower())
+        slots = calendar.at(date)
+        creneau = slot_code(get("creneau"), slots)
         if creneau is None:
-            errors.append(f"{where} : créneau « {get('creneau')} » inconnu (attendu matin ou apres-midi).")
+            expected = " ou ".join(code for code, _label in slots)
+            errors.append(f"{where} : créneau « {get('creneau')[:20]} » inconnu le {date:%d/%m/%Y} (attendu {expected}).")
             continue
         nature = _NATURES.get(get("nature").lower())
         if nature is None:
@@ -408,13 +497,15 @@ def import_absences(user, semester: SemesterRun, text: str) -> int:
 
 # --- justifications ----------------------------------------------------------------------------------
 
-def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, motif: str, piece=None
-                         ) -> JustificationRecord:
-    """The student for themself (status « soumise »), or the secretariat (validated at once)."""
+def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, motif: str, piece=None,
+                         creneau_debut: str = "", creneau_fin: str = "") -> JustificationRecord:
+    """The student for themself (status « soumise »), or the secretariat (validated at once). A slot
+    (optional) narrows the first or the last day."""
     secretariat = permissions.roles_of(user).has(student.department_id, SECRETARIAT)
     if not secretariat and not permissions.is_self(user, student):
         raise PermissionDenied("Vous ne pouvez déposer un justificatif que pour vous-même.")
-    j = JustificationRecord(student=student, debut=debut, fin=fin, motif=motif, submitted_by=user)
+    j = JustificationRecord(student=student, debut=debut, fin=fin, motif=motif, submitted_by=user,
+                            creneau_debut=creneau_debut or "", creneau_fin=creneau_fin or "")
     if piece is not None:
         from delibe.web.assiduite.models import validate_proof_content
 
@@ -427,7 +518,9 @@ def submit_justification(user, student: Student, debut: dt.date, fin: dt.date, m
     with transaction.atomic():
         j.save()
         audit.record(user=user, action=Action.CREATE, object_type=ObjectType.JUSTIFICATION, object_id=j.pk,
-                     new={"du": debut.isoformat(), "au": fin.isoformat(), "statut": j.statut},
+                     new={"du": debut.isoformat(), "au": fin.isoformat(), "statut": j.statut,
+                          **({"à partir du créneau": j.creneau_debut} if j.creneau_debut else {}),
+                          **({"jusqu'au créneau": j.creneau_fin} if j.creneau_fin else {})},
                      department_id=student.department_id, student_id=student.pk,
                      summary=f"Justificatif du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} ({j.get_statut_display()})")
     return j
@@ -491,7 +584,7 @@ def monthly_reports(department_id: int, annee: int, mois: int, student_ids: Iter
         for c in cs:
             t = totaux(counts.get(str(c.student_id), {}))
             lignes = tuple(
-                LigneAbsence(a.date.isoformat(), a.get_creneau_display(), a.module_code, a.get_nature_display(),
+                LigneAbsence(a.date.isoformat(), engine.libelle_creneau(a.creneau), a.module_code, a.get_nature_display(),
                              engine.is_justified(to_engine_absence(a), justifs))
                 for a in AbsenceRecord.objects.filter(student=c.student, date__gte=debut, date__lte=fin))
             iut, entreprise = alternance_weeks(c.student, debut, fin)

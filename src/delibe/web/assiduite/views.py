@@ -20,7 +20,6 @@ from delibe.web import permissions as perm
 from delibe.web.assiduite import services
 from delibe.web.assiduite.models import (
     AbsenceRecord,
-    Creneau,
     JustificationRecord,
     JustificationStatus,
     Nature,
@@ -46,14 +45,15 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     # no ``groupe`` asked: the first group; ``groupe=`` (empty): every student of the semester
     groupe = selected_groupe(run, q["groupe"]) if "groupe" in q else (groupes[0] if groupes else None)
     module = q.get("module", modules[0] if modules else "")
-    creneau = q.get("creneau", Creneau.MATIN)
-    if creneau not in Creneau.values:
-        creneau = Creneau.MATIN
     try:
         date = dt.date.fromisoformat(q.get("date", "")) if q.get("date") else _default_date(run)
     except ValueError:
-        date, creneau = _default_date(run), Creneau.MATIN
+        date = _default_date(run)
         messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
+    # the slots the department declares for that day (half-days by default, or its hours)
+    creneaux = services.slots_at(run.formation.department_id, date)
+    creneau = services.slot_code(q.get("creneau", ""), creneaux) or (
+        q.get("creneau", "") if request.method == "POST" else creneaux[0][0])  # a bad slot posted: refused below
     students = sorted(students_of(run, groupe), key=student_key)
     if request.method == "POST":
         perm.require(services.can_record(request.user, run, module), _("Vous n'enseignez pas ce module."))
@@ -74,7 +74,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assiduite/appel.html", {
         "run": run, "groupes": groupes, "modules": [(m, titles.get(m, "")) for m in modules], "groupe": groupe,
         "module": module, "module_titre": titles.get(module, ""), "date": date, "creneau": creneau,
-        "creneau_label": Creneau(creneau).label, "creneaux": Creneau.choices,
+        "creneau_label": dict(creneaux)[creneau], "creneaux": creneaux,
         "hors_semestre": bool(run.debut and run.fin and not run.debut <= date <= run.fin),
         "lieu": services.lieu_of(run, groupe.name if groupe else "", date),
         "rows": [(s, s.pk in absent_ids, s.pk in late_ids) for s in students],
@@ -91,14 +91,15 @@ def _ids(raw: list[str]) -> list[int]:
 
 
 def _default_date(run: SemesterRun) -> dt.date:
-    """The last teaching day (no weekend, no public holiday: ``delibe.calendrier``) up to today while the
-    semester runs; otherwise up to its nearest end (a past semester: its last teaching day)."""
+    """The last teaching day (no weekend, no public holiday: ``delibe.calendrier``; none of the school
+    holidays the department declares) up to today while the semester runs; otherwise up to its nearest end
+    (a past semester: its last teaching day)."""
     day = dt.date.today()
     if run.debut and day < run.debut:
         day = run.debut
     if run.fin and day > run.fin:
         day = run.fin
-    return dernier_jour_de_cours(day, run.debut)
+    return dernier_jour_de_cours(day, run.debut, services.holidays_of(run.formation.department_id))
 
 
 def _module_titles(run: SemesterRun) -> dict[str, str]:
@@ -126,7 +127,8 @@ def import_csv(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(request.path)
         except ValidationError as error:
             errors = error.messages
-    return render(request, "assiduite/import.html", {"run": run, "errors": errors})
+    return render(request, "assiduite/import.html", {"run": run, "errors": errors,
+                                                     "creneaux": services.slots_at(run.formation.department_id)})
 
 
 @login_required
@@ -144,7 +146,7 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
             services.submit_justification(
                 request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
                 dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
-                request.FILES.get("piece"))
+                request.FILES.get("piece"), **_slots_posted(request, student.department_id))
             messages.success(request, _("Justificatif de %(s)s enregistré et validé.") % {"s": student})
             return redirect(request.path)
         except ValueError:
@@ -156,12 +158,34 @@ def justificatifs(request: HttpRequest) -> HttpResponse:
         if not pk.isdigit() or len(pk) > 18:
             errors = [_("Justificatif inconnu : rechargez la page et choisissez-le dans la liste.")]
             return render(request, "assiduite/justificatifs.html", {
-                "pending": _pending(departments), "errors": errors}, status=400)
+                "pending": _pending(departments), "errors": errors, "creneaux": _slots_of(departments)}, status=400)
         j = get_object_or_404(JustificationRecord, pk=int(pk), student__department_id__in=departments)
         services.decide_justification(request.user, j, request.POST.get("decision") == "valider")
         messages.success(request, _("Justificatif de %(s)s : %(statut)s.") % {"s": j.student, "statut": j.get_statut_display()})
         return redirect(request.path)
-    return render(request, "assiduite/justificatifs.html", {"pending": _pending(departments), "errors": errors})
+    return render(request, "assiduite/justificatifs.html", {"pending": _pending(departments), "errors": errors,
+                                                            "creneaux": _slots_of(departments)})
+
+
+def _slots_of(departments: list[int]) -> list[tuple[str, str]]:
+    """The slots of the roll call today in these departments (each once, in the order of the day)."""
+    from delibe.engine.assiduite import plage
+
+    slots = {code: label for d in departments for code, label in services.slots_at(d)}
+    return sorted(slots.items(), key=lambda item: plage(item[0]))
+
+
+def _slots_posted(request: HttpRequest, department_id: int) -> dict[str, str]:
+    """The optional first and last slots of a justification, checked against the department's slots."""
+    allowed = [*services.slots_at(department_id), *services.HALF_DAYS]
+    out = {}
+    for name in ("creneau_debut", "creneau_fin"):
+        raw = request.POST.get(name, "").strip()
+        code = services.slot_code(raw, allowed) if raw else ""
+        if code is None:
+            raise ValidationError(_("Créneau « %(c)s » inconnu : choisissez-le dans la liste.") % {"c": raw[:20]})
+        out[name] = code
+    return out
 
 
 def _pending(departments: list[int]) -> Any:
@@ -179,14 +203,15 @@ def mon_justificatif(request: HttpRequest) -> HttpResponse:
             services.submit_justification(
                 request.user, student, dt.date.fromisoformat(request.POST.get("debut", "")),
                 dt.date.fromisoformat(request.POST.get("fin", "")), request.POST.get("motif", "").strip(),
-                request.FILES.get("piece"))
+                request.FILES.get("piece"), **_slots_posted(request, student.department_id))
             messages.success(request, _("Justificatif déposé : la scolarité va le valider."))
             return redirect(request.path)
         except ValueError:
             errors = [_("Dates illisibles : choisissez le début et la fin dans le calendrier.")]
         except ValidationError as error:
             errors = error.messages
-    return render(request, "assiduite/mon_justificatif.html", {"student": student, "errors": errors})
+    return render(request, "assiduite/mon_justificatif.html", {"student": student, "errors": errors,
+                                                               "creneaux": services.slots_at(student.department_id)})
 
 
 @login_required

@@ -128,6 +128,11 @@ FIELD_WORDS = {
     "etat": "état", "redoublant": "redoublant", "publication": "publication", "slug": "formation",
     "version": "version", "immediate": "publication immédiate", "value": "note", "special": "mention",
     "evaluations_publiees": "évaluations publiées", "moyennes": "moyennes publiées", "rangs": "rangs publiés",
+    # the attendance rules of a department (« Réglages du département »)
+    "reference": "règlement", "date_reglement": "adopté le", "applique_a_partir_du": "en vigueur à partir du",
+    "seuil_atj_actif": "ATJ au-delà d'un seuil", "seuil_atj": "seuil", "penalite_active": "pénalité",
+    "penalite_points": "points par demi-journée", "penalite_franchise": "franchise", "penalite_plafond": "plafond",
+    "creneaux": "créneaux de l'appel", "vacances": "vacances scolaires",
 }
 HIDDEN_FIELDS = frozenset({"reasons", "sha256", "locked_by"})
 

@@ -42,6 +42,10 @@ TERMES: tuple[Terme, ...] = (
     Terme("moyenne", "Moyenne",
           "Les moyennes sont calculées avec les notes publiées ; elles restent provisoires jusqu'au jury, qui "
           "est souverain. « — » signifie qu'il n'y a pas encore de moyenne.", "Règle du département"),
+    Terme("demi-journee", "Demi-journée d'absence",
+          "L'unité dans laquelle vos absences sont comptées : un matin ou un après-midi. Quand l'appel se fait "
+          "par heure (8 h – 10 h, 10 h – 12 h…), deux créneaux manqués dans la même matinée, dans le même "
+          "module, comptent pour une seule demi-journée.", "Règle du département"),
     Terme("jury", "Jury",
           "Il se réunit à la fin de chaque semestre, présidé par le directeur de l'IUT ; ses décisions sont "
           "les seules officielles.", "Arrêté du 15 avril 2022, annexe 1, §4.6"),
@@ -58,25 +62,23 @@ def codes() -> list[object]:
 
 
 def _all_sources() -> list[Any]:
-    from delibe.engine import sources
+    from delibe.web.selectors.sources import all_sources
 
-    seen: dict[str, Any] = {}
-    for value in vars(sources).values():
-        if isinstance(value, sources.Source) and value.key not in seen:
-            seen[value.key] = value
-    return list(seen.values())
+    return list(all_sources())
 
 
 def delibe_choices() -> list[dict[str, str]]:
     """Délibé's own choices (sources ``delibe-*``): a title, what was chosen, and an anchor."""
+    from delibe.web.selectors.sources import citation
+
     out = []
     for source in _all_sources():
         if source.key.startswith("delibe-"):
-            title = source.reference.split(":", 1)[1].strip() if ":" in source.reference else source.reference
+            title = citation(source.reference).titre or source.reference
             out.append({"ancre": source.key, "titre": title[:1].upper() + title[1:], "texte": source.summary})
     return out
 
 
 def legal_sources() -> list[Any]:
     """The texts the rules cite (the Arrêté's articles, the national vocabulary of codes)."""
-    return [s for s in _all_sources() if not s.key.startswith("delibe-")]
+    return [s for s in _all_sources() if not s.key.startswith(("delibe-", "reglement-local"))]

@@ -85,7 +85,12 @@ DEMO_RULE = {
     "date_reglement": dt.date(2023, 7, 6),
     "seuil_atj_actif": True, "seuil_atj": 6,
     "penalite_active": True, "penalite_points": 0.25, "penalite_franchise": 2, "penalite_plafond": 1.0,
+    # the school holidays of the demo year (zone A), skipped by the roll call's default date (issue 18)
+    "vacances": "21/10/2023 05/11/2023 Toussaint\n23/12/2023 07/01/2024 Noël\n17/02/2024 03/03/2024 Hiver\n"
+                "13/04/2024 28/04/2024 Printemps",
 }
+# GEII takes its roll calls by the hour (issue 18); MMI keeps the half-days, the default.
+DEMO_HOURS = "08h00-10h00\n10h15-12h15\n13h30-15h30\n15h45-17h45"
 JUSTIFICATION_MOTIFS = ("Arrêt maladie", "Rendez-vous médical", "Convocation à l'examen du permis de conduire",
                         "Obsèques d'un proche", "Journée d'appel (JDC)", "Panne de train (attestation SNCF)")
 
@@ -403,7 +408,7 @@ def _attendance(runs: dict[int, SemesterRun], department: Department, users: dic
     ReglementConfig.objects.create(  # declared, off: what every department has by default
         department=Department.objects.get(code="geii-auxerre"),
         reference="Règlement intérieur de l'IUT Dijon-Auxerre, art. 12 (assiduité)",
-        date_reglement=dt.date(2023, 7, 6),
+        date_reglement=dt.date(2023, 7, 6), creneaux=DEMO_HOURS,
     )
     formation = formation_model(next(iter(runs.values())).formation)
     absences: list[AbsenceRecord] = []

@@ -43,45 +43,28 @@ def code_class(code: str | None) -> str:
     return "code-ko"
 
 
-def _sources() -> dict[str, Any]:
-    """Every Source of the engine, by its reference (the text a reason carries)."""
-    from delibe.engine import sources
-
-    return {v.reference: v for v in vars(sources).values() if isinstance(v, sources.Source)}
-
-
-_SOURCES: dict[str, Any] = {}
-
-
-def source_html(reference: str) -> str:
+def source_html(reference: str, rule: str | None = "") -> str:
     """Where a reason comes from, in words a person reads (issue 18): the Arrêté's article as it is; a
     choice of Délibé as « choix de Délibé, expliqué ici » linking to the page that explains it (never a file
-    path); a department's local rule as « règle du département »."""
-    from django.urls import reverse
+    path); a department's local rule as « règle du département ». The mapping is
+    ``selectors.sources.citation``, shared with the API."""
+    from delibe.web.selectors.sources import citation
 
-    if not _SOURCES:
-        _SOURCES.update(_sources())
-    reference = reference or ""
-    source = _SOURCES.get(reference)
-    if source is not None and source.key.startswith("delibe-"):
-        title = reference.split(":", 1)[1].strip() if ":" in reference else ""
-        href = f'{reverse("delibe:choix")}#{source.key}'
-        return (f'{escape(title)}{" : " if title else ""}<a href="{href}">{escape(_("choix de Délibé, expliqué ici"))}'
-                "</a>")
-    if reference.startswith("Décision Délibé"):
-        title = reference.split(":", 1)[1].strip() if ":" in reference else ""
-        return f'{escape(title)}{" : " if title else ""}<a href="{reverse("delibe:choix")}">' \
-               f'{escape(_("choix de Délibé, expliqué ici"))}</a>'
-    if source is not None and source.key.startswith("reglement-local") or reference.startswith("Règlement"):
-        return f'{escape(_("règle du département"))} ({escape(reference)})'
-    return escape(reference)
+    c = citation(reference, rule)
+    if c.genre == "delibe":
+        link = f'<a href="{escape(c.chemin())}">{escape(_("choix de Délibé, expliqué ici"))}</a>'
+        return f'{escape(c.titre)} : {link}' if c.titre else link
+    if c.genre == "departement":
+        return f'{escape(_("règle du département"))} ({escape(c.titre)})'
+    return escape(c.titre)
 
 
 @register.filter
-def source(reference: str) -> str:
+def source(reference: str, rule: str | None = "") -> str:
+    """``{{ r.source|source:r.rule }}``: the citation of a reason, in words, with its link."""
     from django.utils.safestring import mark_safe
 
-    return mark_safe(source_html(reference))
+    return mark_safe(source_html(reference, rule))
 
 
 @register.filter
@@ -136,7 +119,7 @@ def _cell_html(c: Any, labels: dict[str, str] | None = None) -> str:
     if c.reasons or c.departure_reason:
         parts += ['<details class="reasons"><summary>', labels["why"], "</summary><ul>"]
         for r in c.reasons:
-            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', source_html(r.get("source", "")),
+            parts += ["<li>", escape(r.get("text", "")), ' <span class="muted">— ', source_html(r.get("source", ""), r.get("rule", "")),
                       "</span></li>"]
         if c.departure_reason:
             parts += ["<li><strong>", labels["motif"], "</strong> : ", escape(c.departure_reason), "</li>"]

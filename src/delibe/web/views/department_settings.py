@@ -28,7 +28,8 @@ class AttendanceForm(forms.ModelForm):
         model = ReglementConfig
         fields = ["applies_from", *RULE_FIELDS]
         widgets = {"date_reglement": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                   "applies_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+                   "applies_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "creneaux": forms.Textarea(attrs={"rows": 4}), "vacances": forms.Textarea(attrs={"rows": 4})}
 
 
 class SettingsForm(forms.ModelForm):

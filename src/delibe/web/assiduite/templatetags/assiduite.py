@@ -15,3 +15,11 @@ def absences_etudiant(student):
 @register.inclusion_tag("assiduite/_jury_assiduite.html")
 def assiduite_jury(run):
     return {"propositions": selectors.jury_proposals(run)}
+
+
+@register.filter
+def creneau(code: str) -> str:
+    """A slot in words: « matin », « après-midi », « 8 h – 10 h »."""
+    from delibe.engine.assiduite import libelle_creneau
+
+    return libelle_creneau(code or "")
