@@ -55,6 +55,8 @@ urlpatterns = [
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/etat/", etudiants.exit_, name="etudiant_etat"),
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/desinscrire/", etudiants.unenrol,
          name="etudiant_desinscrire"),
+    path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/parcours/", etudiants.parcours,
+         name="etudiant_parcours"),
     path("semestres/<int:pk>/etudiants/ajouter/", etudiants.add, name="etudiant_ajouter"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
     # groups and photos (issue 13)

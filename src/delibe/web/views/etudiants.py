@@ -173,3 +173,62 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("delibe:etudiant", pk=enrolment.student_id)
     return render(request, "delibe/etudiant_ajouter.html", {"run": run, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- change of parcours (issue 13): preview, then confirm ---------------------------------------------
+
+class ParcoursForm(forms.Form):
+    parcours = forms.ChoiceField(label=gettext_lazy("Nouveau parcours"))
+    manquantes = forms.ChoiceField(
+        label=gettext_lazy("Évaluations des nouveaux modules où l'étudiant n'a pas de note"), required=False,
+        choices=[("EXC", gettext_lazy("EXC : neutralisées (par défaut)")),
+                 ("ATT", gettext_lazy("ATT : en attente d'une note")),
+                 ("", gettext_lazy("Laisser vides (l'évaluation redevient incomplète pour tous)"))])
+    motif = forms.CharField(label=gettext_lazy("Motif (facultatif, gardé au journal)"), required=False,
+                            max_length=500)
+
+    def __init__(self, *args: object, parcours: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's Form takes *args untyped
+        self.fields["parcours"].choices = parcours
+
+
+@login_required
+def parcours(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """GET: choose the new parcours; POST « apercu »: what changes; POST « confirmer »: the change."""
+    from django.shortcuts import get_object_or_404
+
+    from delibe.web.services import parcours as parcours_service
+
+    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_change_parcours(request.user, student.department_id))
+    enrolment = get_object_or_404(Enrolment.objects.select_related(
+        "semester__formation", "semester__academic_year", "student"), pk=enrolment_pk, student=student)
+    run = enrolment.semester
+    choices = [(p.code, f"{p.code} — {p.libelle}") for p in formation_model(run.formation).parcours
+               if p.code != enrolment.parcours]
+    form = ParcoursForm(request.POST if request.method == "POST" else None, parcours=choices,
+                        initial={"manquantes": "EXC"})
+    change = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "confirmer" in request.POST:
+                    change = parcours_service.change_parcours(
+                        user=request.user, enrolment=enrolment, nouveau=data["parcours"],
+                        manquantes=data["manquantes"], reason=data["motif"])
+                    messages.success(request, _("%(s)s suit désormais le parcours %(p)s (%(n)s) : enregistré au "
+                                                "journal.") % {
+                        "s": student, "p": change.nouveau, "n": ", ".join(c.label for c in change.semestres)})
+                    return redirect("delibe:etudiant", pk=pk)
+                change = parcours_service.preview(enrolment, data["parcours"])
+                status = 200
+            except parcours_service.StudentError as error:
+                _forms_error(form, error)
+                change = None
+    return render(request, "delibe/etudiant_parcours.html", {
+        "student": student, "enrolment": enrolment, "form": form, "change": change,
+        "locked": run.locked}, status=status)
