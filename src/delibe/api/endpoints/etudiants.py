@@ -212,3 +212,67 @@ def ajouter(request: HttpRequest, body: AjoutIn) -> Any:
     except service.StudentError as error:
         raise _refused(error) from None
     return Status(201, _inscription_out(enrolment))
+
+
+class ParcoursIn(Schema):
+    parcours: Annotated[Texte, Field(max_length=40, description="Code du nouveau parcours.")]
+    manquantes: Annotated[Texte, Field(max_length=3, description="Évaluations des nouveaux modules sans note de "
+                                                                  "l'étudiant : EXC (défaut), ATT ou \"\" (vides).")] = "EXC"
+    motif: Motif = ""
+    confirmer: bool = Field(False, description="Changer ; sinon, seulement l'aperçu.")
+
+
+class SemestreParcours(Schema):
+    inscription: int
+    semestre: int
+    ues_ajoutees: list[str]
+    ues_retirees: list[str]
+    modules_ajoutes: list[str]
+    modules_retires: list[str]
+    notes_ignorees: list[dict[str, str]]
+    notes_reprises: list[dict[str, str]]
+    evaluations_sans_note: list[int]
+
+
+class ParcoursOut(Schema):
+    ancien: str
+    nouveau: str
+    change: bool = Field(description="Vrai si le changement est enregistré (confirmer).")
+    semestres: list[SemestreParcours]
+    ues_capitalisees_gardees: list[str]
+    ues_capitalisees_hors_parcours: list[str]
+    decisions_a_revoir: int
+
+
+@router.post("/etudiants/{id}/inscriptions/{inscription_id}/parcours", response=responses(ParcoursOut),
+             summary="Changer de parcours (scolarité, responsable) : l'aperçu, ou le changement avec confirmer",
+             description="Vaut pour l'inscription et les suivantes de la même année. Refusé (422, champ nommé) pour "
+                         "un parcours inconnu ou non délivré, ou un semestre verrouillé. docs/domain.md §3.")
+def changer_parcours(request: HttpRequest, id: Id, inscription_id: Id, body: ParcoursIn) -> Any:
+    from delibe.web.services import parcours as service
+
+    student = get_object_or_404(Student.objects.select_related("department"), pk=id)
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_change_parcours(request.user, student.department_id))
+    enrolment = get_object_or_404(Enrolment.objects.select_related(
+        "semester__formation", "semester__academic_year", "student"), pk=inscription_id, student=student)
+    try:
+        if body.confirmer:
+            change = service.change_parcours(user=request.user, enrolment=enrolment, nouveau=body.parcours,
+                                             manquantes=body.manquantes, reason=body.motif)
+        else:
+            change = service.preview(enrolment, body.parcours)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return {
+        "ancien": change.ancien, "nouveau": change.nouveau, "change": body.confirmer,
+        "semestres": [{
+            "inscription": s.enrolment.pk, "semestre": s.enrolment.semester_id,
+            "ues_ajoutees": [c for c, _ in s.ues_gagnees], "ues_retirees": [c for c, _ in s.ues_perdues],
+            "modules_ajoutes": [c for c, _ in s.modules_gagnes], "modules_retires": [c for c, _ in s.modules_perdus],
+            "notes_ignorees": s.notes_ignorees, "notes_reprises": s.notes_reprises,
+            "evaluations_sans_note": [e.pk for e in s.evaluations_sans_note]} for s in change.semestres],
+        "ues_capitalisees_gardees": [k for k, _ in change.capitalisees_gardees],
+        "ues_capitalisees_hors_parcours": [k for k, _ in change.capitalisees_hors_parcours],
+        "decisions_a_revoir": len(change.decisions_a_revoir),
+    }
