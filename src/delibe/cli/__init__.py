@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "departement": ("delibe.cli.interop", "departement",
                     "Créer un département, y importer une formation ; le sauvegarder ou le restaurer (JSON)."),
     "etudiant": ("delibe.cli.etudiant", "etudiant", "Vie de l'étudiant : démission, défaillance, désinscription."),
+    "comptes": ("delibe.cli.comptes", "comptes", "Comptes et rôles : lister, créer, inviter, désactiver, rôles."),
     "annee": ("delibe.cli.annee", "annee", "Année universitaire : ouvrir, copier, archiver, passage des étudiants."),
     "jury": ("delibe.cli.jury", "jury", "Liste de contrôle avant de clore le jury d'un semestre de la base."),
     "api": ("delibe.cli.api", "api", "API REST : jetons d'accès (créer, lister, révoquer)."),
