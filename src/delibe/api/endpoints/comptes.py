@@ -96,7 +96,7 @@ def _target(request: HttpRequest, id: int) -> Any:
 
 @router.get("/comptes", response=responses(list[CompteOut]),
             summary="Comptes (administrateur : tous ; scolarité : ceux qui ont un rôle dans ses départements)")
-def comptes(
+def lister_comptes(
     request: HttpRequest,
     q: Annotated[Texte, Field(max_length=100)] = Query("", description="Identifiant, nom ou courriel (contient)."),  # noqa: B008 (ninja reads parameters from Query() defaults)
     departement: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None,
@@ -115,7 +115,7 @@ def comptes(
 
 
 @router.get("/comptes/{id}", response=responses(CompteOut), summary="Un compte et ses rôles")
-def compte(request: HttpRequest, id: Id) -> Any:
+def lire_compte(request: HttpRequest, id: Id) -> Any:
     return _out(_target(request, id))
 
 
@@ -125,7 +125,7 @@ def compte(request: HttpRequest, id: Id) -> Any:
                          "(`inviter`, ou `POST /comptes/{id}/invitation`). Refusé (422) : identifiant pris ou "
                          "mal écrit, courriel invalide, rôle inconnu, département manquant ; 403 : un rôle "
                          "ou un département que vous ne gérez pas.")
-def creer(request: HttpRequest, body: CompteIn) -> Any:
+def creer_compte(request: HttpRequest, body: CompteIn) -> Any:
     _managers_only(request)
     try:
         user = accounts.create_account(actor=request.user, username=body.identifiant, email=body.courriel,
@@ -148,7 +148,7 @@ def creer(request: HttpRequest, body: CompteIn) -> Any:
              summary="Envoyer (à nouveau) l'invitation à choisir un mot de passe ; renvoie le lien",
              description="502 si le serveur de courrier refuse : le lien (`lien`) marche quand même, "
                          "transmettez-le à la personne.")
-def inviter(request: HttpRequest, id: Id) -> Any:
+def inviter_compte(request: HttpRequest, id: Id) -> Any:
     target = _target(request, id)
     try:
         return {"lien": accounts.invite(actor=request.user, user=target, request=request)}
@@ -163,7 +163,7 @@ def inviter(request: HttpRequest, id: Id) -> Any:
              description="Un compte désactivé ne se connecte plus et ses jetons d'API ne servent plus ; rien de "
                          "ce qu'il a fait n'est effacé. 403 : un compte qui a un rôle dans un département que vous "
                          "ne gérez pas, ou le vôtre.")
-def activation(request: HttpRequest, id: Id, body: ActivationIn) -> Any:
+def activer_compte(request: HttpRequest, id: Id, body: ActivationIn) -> Any:
     target = _target(request, id)
     accounts.set_active(actor=request.user, user=target, active=body.actif, reason=body.motif)
     return _out(target)
