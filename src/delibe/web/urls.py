@@ -49,6 +49,7 @@ urlpatterns = [
     path("departements/<int:pk>/annees/copie/", annees.copy, name="annee_copier"),
     path("departements/<int:pk>/annees/<str:label>/archivage/", annees.archive, name="annee_archiver"),
     path("departements/<int:pk>/annees/<str:label>/passage/", annees.passage, name="passage"),
+    path("departements/<int:pk>/annees/<str:label>/passage/annuler/", annees.passage_undo, name="passage_annuler"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("etudiants/<int:pk>/gerer/", etudiants.manage, name="etudiant_gerer"),
