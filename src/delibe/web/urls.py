@@ -58,6 +58,7 @@ urlpatterns = [
          name="etudiant_desinscrire"),
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/parcours/", etudiants.parcours,
          name="etudiant_parcours"),
+    path("semestres/<int:pk>/demissions/", etudiants.exits, name="demissions"),
     path("semestres/<int:pk>/etudiants/ajouter/", etudiants.add, name="etudiant_ajouter"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
     # groups and photos (issue 13)
