@@ -4,8 +4,8 @@ back the same export, byte for byte; a restoration is all or nothing and refused
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

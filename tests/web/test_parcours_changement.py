@@ -25,7 +25,7 @@ def _s4(world):
     crea = next(m for m in formation.modules_of(4, "Créa") if m.parcours)
     dweb = next(m for m in formation.modules_of(4, "DWeb-DI")
                 if m.parcours and set(m.coefficients) & set(crea.coefficients))
-    ue = sorted(set(m for m in dweb.coefficients) & set(crea.coefficients))[0]
+    ue = min(set(dweb.coefficients) & set(crea.coefficients))
     year = AcademicYear.objects.create(label="2024-2025", debut=dt.date(2024, 9, 1), fin=dt.date(2025, 7, 15))
     s4 = SemesterRun.objects.create(formation=world.version, semestre=4, academic_year=year)
     for s in (world.alice, world.bruno):
@@ -43,7 +43,7 @@ def _s4(world):
 
 
 def test_the_preview_names_the_modules_gained_and_lost_and_the_grades_that_stop_counting(world):
-    s4, ue, crea, dweb, e_new = _s4(world)
+    s4, _ue, crea, dweb, e_new = _s4(world)
     enrolment = Enrolment.objects.get(student=world.bruno, semester=s4)
     before = AuditEntry.objects.count()
     change = service.preview(enrolment, "DWeb-DI")
@@ -57,7 +57,7 @@ def test_the_preview_names_the_modules_gained_and_lost_and_the_grades_that_stop_
 
 
 def test_after_the_change_the_averages_and_the_jury_follow_the_new_parcours(world):
-    s4, ue, crea, dweb, e_new = _s4(world)
+    s4, ue, crea, _dweb, e_new = _s4(world)
     enrolment = Enrolment.objects.get(student=world.bruno, semester=s4)
     assert compute_run(s4).ue_average(world.bruno.pk, ue) == pytest.approx(6)
     alice_before = compute_run(s4).ue_average(world.alice.pk, ue)
@@ -169,7 +169,7 @@ def test_only_the_departments_scolarite_responsable_and_an_administrator_change_
 
 
 def test_the_page_previews_then_confirms(world, login):
-    s4, ue, crea, dweb, _ = _s4(world)
+    s4, _ue, crea, dweb, _ = _s4(world)
     enrolment = Enrolment.objects.get(student=world.bruno, semester=s4)
     client = login("scolarite")
     url = f"/etudiants/{world.bruno.pk}/inscriptions/{enrolment.pk}/parcours/"

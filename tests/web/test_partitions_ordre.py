@@ -21,7 +21,7 @@ def _names(world):
 
 
 def test_a_partition_moves_one_place_up_or_down_and_the_move_is_journaled(world):
-    groupes, td, tp = _three(world)
+    groupes, _td, tp = _three(world)
     assert service.move_partition(user=world.users["scolarite"], partition=tp, direction="haut")
     assert _names(world) == ["Groupes", "TP", "TD"]
     entry = AuditEntry.objects.filter(object_id=f"partition/{tp.pk}").latest("id")
@@ -47,7 +47,7 @@ def test_a_locked_semester_keeps_its_order(world):
 
 
 def test_the_editor_shows_keyboard_buttons_and_moves_on_post(world, login):
-    groupes, td, tp = _three(world)
+    groupes, _td, tp = _three(world)
     client = login("responsable")
     page = client.get(f"/semestres/{world.s1.pk}/groupes/").content.decode()
     assert f'id="monter-partition-{tp.pk}"' in page and f'id="descendre-partition-{tp.pk}"' not in page

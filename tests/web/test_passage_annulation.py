@@ -28,7 +28,7 @@ def _next_year():
 
 
 def test_undoing_a_passage_removes_the_enrolments_it_created_and_no_other(world):
-    s1, s3 = _passed(world)
+    s1, _s3 = _passed(world)
     from delibe.web.models import Student
 
     late = Student.objects.create(department=world.department, formation=world.version, parcours="Créa",
@@ -89,7 +89,7 @@ def test_only_the_departments_scolarite_responsable_and_an_administrator_undo_a_
 
 
 def test_the_passage_page_shows_what_the_undo_removes_or_why_it_is_refused(world, login):
-    s1, s3 = _passed(world)
+    _s1, s3 = _passed(world)
     client = login("scolarite")
     page = client.get(f"/departements/{world.department.pk}/annees/2023-2024/passage/").content.decode()
     assert 'id="annuler-passage"' in page and "2 inscriptions" in page
