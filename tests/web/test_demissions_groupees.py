@@ -106,3 +106,19 @@ def test_the_page_previews_then_confirms_and_bad_input_is_a_400(world, login):
     SemesterRun.objects.filter(pk=world.s1.pk).update(locked=True)
     assert client.post(url, {"etudiants": [str(i) for i in _ids(world)], "code": "DEM", "date": "2023-12-01",
                              "confirmer": ""}).status_code == 400
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("admin", 200), ("scolarite", 200), ("responsable", 403), ("enseignant", 403), ("president", 403),
+    ("etudiant", 404), ("autre", 404),
+])
+def test_grouped_demissions_through_the_api_follow_the_pages_rights(world, client, role, status):
+    from delibe.api.tokens import create_token
+
+    _, token = create_token(username=role, name="tests")
+    response = client.post(f"/api/v1/semestres/{world.s1.pk}/demissions", data={
+        "inscriptions": _ids(world), "code": "DEF", "date": "2023-12-01", "confirmer": True},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == status, response.content
+    assert set(Enrolment.objects.filter(semester=world.s1).values_list("etat", flat=True)) == (
+        {"DEF"} if status == 200 else {"I"})

@@ -198,3 +198,29 @@ def test_the_page_of_a_locked_semester_says_so_and_the_student_page_offers_no_li
     assert 'id="parcours-verrouille"' in client.get(_url(world)).content.decode()
     enrolment = Enrolment.objects.get(student=world.bruno, semester=world.s1)
     assert f'id="changer-parcours-{enrolment.pk}"' not in client.get(f"/etudiants/{world.bruno.pk}/").content.decode()
+
+
+def test_a_parcours_the_semester_does_not_offer_is_refused(world):
+    SemesterRun.objects.filter(pk=world.s2.pk).update(parcours_offerts=["Créa", "Strat-UX"])
+    enrolment = Enrolment.objects.get(student=world.bruno, semester=world.s1)
+    with pytest.raises(StudentError, match="pas offert en S2"):
+        service.preview(enrolment, "DWeb-DI")
+    assert service.preview(enrolment, "Strat-UX").nouveau == "Strat-UX"
+
+
+def test_a_script_previews_then_changes_a_parcours(world):
+    from click.testing import CliRunner
+
+    from delibe.cli import cli
+
+    s4, _, crea, dweb, _ = _s4(world)
+    args = ["etudiant", "parcours", "1002", "--semestre", str(s4.pk), "--parcours", "DWeb-DI"]
+    preview = CliRunner().invoke(cli, args)
+    assert preview.exit_code == 0 and crea.code in preview.output and "Aperçu seulement" in preview.output
+    assert Enrolment.objects.get(student=world.bruno, semester=s4).parcours == "Créa"
+    done = CliRunner().invoke(cli, [*args, "--confirmer", "--manquantes", "ATT"])
+    assert done.exit_code == 0, done.output
+    assert Enrolment.objects.get(student=world.bruno, semester=s4).parcours == "DWeb-DI"
+    assert AuditEntry.objects.filter(object_type="enrolment", channel="cli").exists()
+    refused = CliRunner().invoke(cli, [*args[:-1], "Inconnu"])
+    assert refused.exit_code == 2 and "inconnu" in refused.output

@@ -276,3 +276,44 @@ def changer_parcours(request: HttpRequest, id: Id, inscription_id: Id, body: Par
         "ues_capitalisees_hors_parcours": [k for k, _ in change.capitalisees_hors_parcours],
         "decisions_a_revoir": len(change.decisions_a_revoir),
     }
+
+
+class DemissionsIn(Schema):
+    inscriptions: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=2000)
+    code: Annotated[Texte, Field(max_length=3, description="DEM (démission) ou DEF (défaillance).")]
+    date: dt.date
+    motif: Motif = ""
+    confirmer: bool = Field(False, description="Enregistrer ; sinon, seulement l'aperçu.")
+
+
+class DemissionLigne(Schema):
+    inscription: int
+    etudiant: int
+    nom: str
+    evaluations_posterieures: int
+    notes_posterieures: int
+    probleme: str
+
+
+@router.post("/semestres/{id}/demissions", response=responses(list[DemissionLigne]),
+             summary="Démissions ou défaillances groupées d'un semestre (scolarité) : aperçu, ou tout ou rien",
+             description="Sans `confirmer` : pour chacun, les évaluations postérieures à la date (plus de note "
+                         "attendue) et les notes déjà saisies après elle (elles comptent). Avec : tout est "
+                         "enregistré, ou rien (422, champ nommé) si une ligne a un problème.")
+def demissions(request: HttpRequest, id: Id, body: DemissionsIn) -> Any:
+    from delibe.api.endpoints.common import get_run
+    from delibe.web.services import etudiants as service
+
+    run = get_run(request, id)
+    perm.require(perm.can_manage_students(request.user, run.formation.department_id))
+    try:
+        if body.confirmer:
+            lines = service.record_exits(user=request.user, run=run, enrolment_ids=body.inscriptions, code=body.code,
+                                         date=body.date, reason=body.motif)
+        else:
+            lines = service.exits_preview(run, body.inscriptions, body.code, body.date)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return [{"inscription": line.enrolment.pk, "etudiant": line.enrolment.student_id, "nom": str(line.enrolment.student),
+             "evaluations_posterieures": line.later_evaluations, "notes_posterieures": line.later_grades,
+             "probleme": line.problem} for line in lines]

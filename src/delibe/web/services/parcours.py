@@ -114,6 +114,10 @@ def preview(enrolment: Enrolment, nouveau: str) -> ParcoursChange:
         if not model.offers(nouveau, r.semestre):
             raise StudentError(f"Le parcours {nouveau} n'est pas délivré en S{r.semestre} par cette formation : "
                                "choisissez un parcours qui l'est.", "parcours")
+        if r.parcours_offerts and nouveau not in r.parcours_offerts:
+            raise StudentError(f"Le parcours {nouveau} n'est pas offert en {r} ({', '.join(r.parcours_offerts)}) : "
+                               "choisissez-en un de la liste, ou ajoutez-le aux parcours offerts du semestre.",
+                               "parcours")
         old_ues = {u.code: u.titre or u.code for u in model.ues_of(r.semestre, e.parcours)}
         new_ues = {u.code: u.titre or u.code for u in model.ues_of(r.semestre, nouveau)}
         old_mods = {m.code: m.titre for m in model.modules_of(r.semestre, e.parcours)}
