@@ -125,3 +125,21 @@ def test_the_api_and_the_cli_undo_a_passage(world, client):
     assert _next_year().count() == 0
     assert json.loads(json.dumps(AuditEntry.objects.filter(channel="cli").latest("id").new))["annulation_passage"]
     assert JuryDecision.objects.filter(academic_year__label="2023-2024").count() == 2  # the year's decisions stay
+
+
+def test_a_passage_restored_under_new_ids_is_undone_on_the_restored_enrolments_only(world):
+    from delibe.web.models import Department
+    from delibe.web.services.sauvegarde_json import dumps, export_department, import_department
+
+    _passed(world)
+    document = json.loads(dumps(export_department("mmi")))
+    document["departement"]["code"] = "mmi2"
+    for row in document["etudiants"]:
+        row["nip"], row["user"] = "9" + row["nip"], None  # Alpha's student account belongs to the original
+    for row in document["formations"]:
+        row["slug"] += "-copie"
+    import_department(document)
+    copy = Department.objects.get(code="mmi2")
+    assert _next_year().count() == 4
+    undo_passage(user=None, department=copy, source_label="2023-2024")
+    assert set(_next_year().values_list("student__nip", flat=True)) == {"1001", "1002"}

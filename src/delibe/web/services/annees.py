@@ -514,7 +514,9 @@ def undo_preview(department: Department, source_label: str) -> PassageUndo:
                            "retirez-les une à une (page de l'étudiant, « Désinscrire »).")
     wanted = {(int(a), int(b)) for a, b in pairs}
     enrolments = sorted((e for e in Enrolment.objects.filter(
-        student_id__in={a for a, _ in wanted}, semester_id__in={b for _, b in wanted})
+        student_id__in={a for a, _ in wanted}, semester_id__in={b for _, b in wanted},
+        student__department=department, semester__formation__department=department,
+        semester__academic_year__label=target_label)
         .select_related("student", "semester__formation", "semester__academic_year")
         if (e.student_id, e.semester_id) in wanted), key=lambda e: (student_key(e.student), e.semester.semestre))
     undo = PassageUndo(source_label, target_label, enrolments)

@@ -409,11 +409,20 @@ def _restore_journal(restorer: _Restorer, department: Department) -> int:
             if kind == ObjectType.DECISION and len(parts) >= 2:
                 return "/".join([str(remap(Student, parts[0])), *parts[1:]])
             model = {ObjectType.EVALUATION: Evaluation, ObjectType.SEMESTER: SemesterRun,
-                     ObjectType.STUDENT: Student, ObjectType.FORMATION: FormationVersion}.get(kind)
+                     ObjectType.STUDENT: Student, ObjectType.FORMATION: FormationVersion,
+                     ObjectType.DEPARTMENT: Department}.get(kind)
             if model is not None and len(parts) == 1:
                 return str(remap(model, parts[0]))
         except ValueError:
             pass
+        return value
+
+    def new_state(kind: str, value: Any) -> Any:
+        # a passage lists the enrolments it created (student, semester): undoing it must find them again
+        if kind == ObjectType.DEPARTMENT and isinstance(value, dict) and isinstance(value.get("passage"), dict) \
+                and isinstance(value["passage"].get("inscriptions"), list):
+            pairs = [[remap(Student, a), remap(SemesterRun, b)] for a, b in value["passage"]["inscriptions"]]
+            return {**value, "passage": {**value["passage"], "inscriptions": pairs}}
         return value
 
     entries = []
@@ -424,7 +433,8 @@ def _restore_journal(restorer: _Restorer, department: Department) -> int:
             username=row["username"], channel=row["channel"], action=row["action"], object_type=row["object_type"],
             object_id=object_id(row["object_type"], row["object_id"]), department_id=department.pk,
             semester_id=remap(SemesterRun, row["semester_id"]), evaluation_id=remap(Evaluation, row["evaluation_id"]),
-            student_id=remap(Student, row["student_id"]), summary=row["summary"], old=row["old"], new=row["new"],
+            student_id=remap(Student, row["student_id"]), summary=row["summary"], old=row["old"],
+            new=new_state(row["object_type"], row["new"]),
             session=row["session"], reason=row["reason"],
         )
         if keep:
