@@ -213,7 +213,7 @@ def test_a_script_previews_then_changes_a_parcours(world):
 
     from delibe.cli import cli
 
-    s4, _, crea, dweb, _ = _s4(world)
+    s4, _, crea, _dweb, _ = _s4(world)
     args = ["etudiant", "parcours", "1002", "--semestre", str(s4.pk), "--parcours", "DWeb-DI"]
     preview = CliRunner().invoke(cli, args)
     assert preview.exit_code == 0 and crea.code in preview.output and "Aperçu seulement" in preview.output

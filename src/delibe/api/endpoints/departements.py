@@ -18,8 +18,8 @@ from delibe.formations.yamlread import MAX_BYTES
 from delibe.web import permissions as perm
 from delibe.web.models import Department
 from delibe.web.services import formations as service
-from delibe.web.services.department_settings import FIELDS, SettingsError, row_state, save_settings
 from delibe.web.services.departements import DepartmentError, create_department
+from delibe.web.services.department_settings import FIELDS, SettingsError, row_state, save_settings
 
 router = Router(tags=["départements"])
 
