@@ -143,3 +143,21 @@ def test_a_passage_restored_under_new_ids_is_undone_on_the_restored_enrolments_o
     assert _next_year().count() == 4
     undo_passage(user=None, department=copy, source_label="2023-2024")
     assert set(_next_year().values_list("student__nip", flat=True)) == {"1001", "1002"}
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("admin", 200), ("scolarite", 200), ("responsable", 200), ("enseignant", 403), ("president", 403),
+    ("etudiant", 404), ("autre", 404), ("anonyme", 401),
+])
+def test_undoing_a_passage_through_the_api_follows_the_pages_rights(world, client, role, status):
+    from delibe.api.tokens import create_token
+
+    _passed(world)
+    headers = {}
+    if role != "anonyme":
+        _, token = create_token(username=role, name="tests")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    response = client.post(f"/api/v1/departements/{world.department.pk}/annees/2023-2024/passage/annulation",
+                           data="{}", content_type="application/json", **headers)
+    assert response.status_code == status, response.content
+    assert _next_year().count() == (0 if status == 200 else 2)
