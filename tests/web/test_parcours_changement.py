@@ -224,3 +224,11 @@ def test_a_script_previews_then_changes_a_parcours(world):
     assert AuditEntry.objects.filter(object_type="enrolment", channel="cli").exists()
     refused = CliRunner().invoke(cli, [*args[:-1], "Inconnu"])
     assert refused.exit_code == 2 and "inconnu" in refused.output
+
+
+def test_a_later_semester_already_in_the_new_parcours_is_left_alone(world):
+    Enrolment.objects.filter(student=world.bruno, semester=world.s2).update(parcours="DWeb-DI")
+    enrolment = Enrolment.objects.get(student=world.bruno, semester=world.s1)
+    change = service.change_parcours(user=None, enrolment=enrolment, nouveau="DWeb-DI")
+    assert [s.enrolment.semester.semestre for s in change.semestres] == [1]
+    assert AuditEntry.objects.filter(object_type="enrolment", student_id=world.bruno.pk).count() == 1

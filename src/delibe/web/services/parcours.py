@@ -108,6 +108,8 @@ def preview(enrolment: Enrolment, nouveau: str) -> ParcoursChange:
                            "parcours")
     semestres = []
     for e in _concerned(enrolment):
+        if e.pk != enrolment.pk and e.parcours == nouveau:
+            continue  # a later semester already in the new parcours: nothing changes there
         r = e.semester
         _check_open(r)
         model = formation_model(r.formation)
