@@ -202,7 +202,7 @@ def departement() -> None:
 @click.argument("code")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--sans-photos", is_flag=True,
-              help="Sans les photos des étudiants (environ 50 Ko chacune ; le fichier dit qu'elles manquent).")
+              help="Sans les photos des étudiants (jusqu'à 130 Ko chacune ; le fichier dit qu'elles manquent).")
 def departement_export(code: str, output: Path, sans_photos: bool) -> None:
     """Écrire tout le département CODE dans un fichier JSON (format versionné), photos comprises."""
     _setup()
