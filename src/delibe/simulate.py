@@ -25,7 +25,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from delibe.engine.exact import as_float
+from delibe.engine.assiduite import AUCUNE_REGLE, Decompte, Effet, ReglementAssiduite
+from delibe.engine.exact import Nombre, as_float
 from delibe.engine.jury import (
     Cursus,
     CursusError,
@@ -41,6 +42,7 @@ from delibe.engine.jury.codes import ANNEE_CODES, PASSAGE, RCUE_CODES, UE_CODES,
 from delibe.engine.jury.model import SemesterResult
 from delibe.engine.jury.structure import CursusStructure, cursus_structure
 from delibe.engine.model import UE, Formation
+from delibe.engine.moyennes.penalites import penalised_year
 from delibe.engine.parameters import DEFAULT_REGLES, Regles
 
 FormationLoader = Callable[[str, Path | None], Formation]
@@ -49,8 +51,14 @@ YEAR_RE = re.compile(r"^(?:BUT)?\s*([1-3])$", re.IGNORECASE)
 SEMESTRE_RE = re.compile(r"^S([1-6])$", re.IGNORECASE)
 COMPETENCE_RE = re.compile(r"^C?(\d{1,4})$", re.IGNORECASE)
 UE_KEY_RE = re.compile(r"^(?:S([1-6])\.C(\d{1,4})|UE([1-6])\.(\d{1,4}))$", re.IGNORECASE)
-KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "expect"}
-YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "sortie", "expect"}
+KNOWN_KEYS = {"description", "formation", "parcours", "years", "derogations", "ue_acquises_avant", "assiduite",
+              "expect"}
+YEAR_KEYS = {"year", "ue", "modules", "jury", "attente", "sortie", "absences", "expect"}
+ASSIDUITE_KEYS = {"reglement", "seuil_atj", "penalite"}
+PENALITE_KEYS = {"points", "franchise", "plafond"}
+DECOMPTE_KEYS = {"non_justifiees", "justifiees", "retards"}
+# Bounds of the attendance numbers a scenario may give (half-days in a semester, points on a /20 average).
+MAX_DEMI_JOURNEES = 1000
 JURY_KEYS = {"annee", "ue", "rcue", "raison"}
 MOTIF_ABSENT = "motif non précisé dans le scénario (simulation)"
 
@@ -419,9 +427,12 @@ def parse_scenario(
     if not isinstance(years_data, list) or not years_data:
         raise reader.fail(("years",), "years doit être une liste non vide d'années (- year: BUT1 …), pas "
                                       f"{_kind(years_data) if years_data != [] else 'une liste vide'}")
+    reglement = AUCUNE_REGLE
+    if "assiduite" in root:
+        reglement = _parse_assiduite(reader, ("assiduite",), root["assiduite"], regles)
     attempts = []
     for index, year_data in enumerate(years_data):
-        attempts.append(_parse_year(reader, ("years", index), year_data, formation, structure, regles))
+        attempts.append(_parse_year(reader, ("years", index), year_data, formation, structure, regles, reglement))
     acquises: Mapping[str, UECapitalisee] = MappingProxyType({})
     if "ue_acquises_avant" in root:
         acquises = _parse_acquises(reader, ("ue_acquises_avant",), root["ue_acquises_avant"], formation, structure,
@@ -460,7 +471,7 @@ def _parse_acquises(
 
 def _parse_year(
     reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
-    regles: Regles,
+    regles: Regles, reglement: ReglementAssiduite = AUCUNE_REGLE,
 ) -> YearAttempt:
     if data is None:
         raise reader.no_value(path, "une année s'écrit « - year: BUT1 » suivi de ses « ue: » ou « modules: »")
@@ -472,7 +483,7 @@ def _parse_year(
     if annee not in structure.years:
         raise reader.fail(path + ("year",), f"BUT{annee} absent du parcours {structure.parcours.code} dans la "
                                             f"formation {formation.id}")
-    moyennes: dict[str, float | None] = {}
+    moyennes: dict[str, Nombre | None] = {}
     if "ue" not in year and "modules" not in year:
         raise reader.fail(path, "l'année doit donner « ue: » (moyennes d'UE) ou « modules: » (moyennes de modules)")
     for semestre_key, values in (_mapping(reader, path + ("ue",), year["ue"], "ue") if "ue" in year else {}).items():
@@ -515,7 +526,105 @@ def _parse_year(
     if "jury" in year:
         jury = _parse_jury(reader, path + ("jury",), year["jury"], formation, structure, annee)
     sortie = _parse_sortie(reader, path + ("sortie",), year["sortie"]) if "sortie" in year else None
-    return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury, sortie=sortie)
+    effets: tuple[Effet, ...] = ()
+    if "absences" in year:
+        found = _parse_absences(reader, path + ("absences",), year["absences"], formation, structure, annee,
+                                reglement)
+        moyennes, effets = penalised_year(moyennes, found, regles)
+    return YearAttempt(annee, MappingProxyType(moyennes), provisional, jury, sortie=sortie, assiduite=effets)
+
+
+def _parse_assiduite(reader: _Reader, path: tuple[str | int, ...], data: Any, regles: Regles) -> ReglementAssiduite:
+    """``assiduite: {reglement: "…", seuil_atj: 4, penalite: {points: 0.1, franchise: 2, plafond: 2}}``: the
+    department's attendance rules (none by default: the Arrêté sets no national effect, §4.2)."""
+    block = _mapping(reader, path, data, "assiduite")
+    _keys(reader, path, block, ASSIDUITE_KEYS)
+    if "reglement" not in block:
+        raise reader.fail(path + ("reglement",), "« reglement » manquant: citez le texte qui fixe ces règles (ex. "
+                                                 "« Règlement intérieur de l'IUT, art. 12 »)")
+    reference = _text(reader, path + ("reglement",), block["reglement"], "reglement",
+                      "citez le texte qui fixe ces règles (ex. « Règlement intérieur de l'IUT, art. 12 »)")
+    seuil = None
+    if "seuil_atj" in block:
+        seuil = _count(reader, path + ("seuil_atj",), block["seuil_atj"],
+                       "seuil en demi-journées non justifiées dans un module (entier, ex. 4)")
+    penalite = None
+    if "penalite" in block:
+        ppath = path + ("penalite",)
+        values = _mapping(reader, ppath, block["penalite"], "penalite")
+        _keys(reader, ppath, values, PENALITE_KEYS)
+        if "points" not in values:
+            raise reader.fail(ppath + ("points",), "« points » manquant: points retirés par demi-journée (ex. 0.1)")
+        points = _points(reader, ppath + ("points",), values["points"], regles, "points par demi-journée")
+        franchise = _count(reader, ppath + ("franchise",), values.get("franchise", 0),
+                           "demi-journées sans pénalité (entier, ex. 2)")
+        plafond = _points(reader, ppath + ("plafond",), values.get("plafond", 2.0), regles, "plafond de la pénalité")
+        penalite = (points, franchise, plafond)
+    if seuil is None and penalite is None:
+        raise reader.fail(path, "aucune règle: donnez seuil_atj, penalite, ou les deux (sans règle, les absences "
+                                "n'ont aucun effet: supprimez alors « assiduite »)")
+    return ReglementAssiduite.declare(reference, seuil_atj=seuil, penalite=penalite)
+
+
+def _not_quoted(reader: _Reader, path: tuple[str | int, ...], value: Any) -> None:
+    """A number written between quotes is refused saying so (as averages are)."""
+    source = reader.source(path)
+    if isinstance(value, str) and source is not None and source[1] in ("'", '"') and NUMBER_TEXT_RE.match(value.strip()):
+        raise reader.fail(path, f"« {_short(value)} » invalide : la valeur est entre guillemets : écrivez "
+                                f"{_short(value.strip().replace(',', '.'))} sans guillemets")
+
+
+def _count(reader: _Reader, path: tuple[str | int, ...], value: Any, what: str) -> int:
+    reader.given(path, value, f"écrivez le {what}")
+    _not_quoted(reader, path, value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DEMI_JOURNEES:
+        raise reader.fail(path, f"« {_short(value)} » invalide: attendu un entier de 0 à {MAX_DEMI_JOURNEES} ({what})")
+    return value
+
+
+def _points(reader: _Reader, path: tuple[str | int, ...], value: Any, regles: Regles, what: str) -> float:
+    reader.given(path, value, f"écrivez les {what} (ex. 0.5)")
+    _not_quoted(reader, path, value)
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not math.isfinite(value)) or not 0 < value <= regles.note_max):
+        raise reader.fail(path, f"« {_short(value)} » invalide: attendu un nombre de points entre 0 (exclu) et "
+                                f"{regles.note_max:g} ({what}, point décimal)")
+    return float(value)
+
+
+def _parse_absences(
+    reader: _Reader, path: tuple[str | int, ...], data: Any, formation: Formation, structure: CursusStructure,
+    annee: int, reglement: ReglementAssiduite,
+) -> list[Effet]:
+    """``absences: {S1: {R1.01: 5, R1.02: {non_justifiees: 3, justifiees: 2}}}``: half-days missed by
+    module (a bare number is the unjustified ones); the department's rules turn them into effects."""
+    effets: list[Effet] = []
+    for semestre_key, values in _mapping(reader, path, data, "absences").items():
+        spath = path + (_str(semestre_key),)
+        semestre = _semestre(reader, spath, semestre_key, annee)
+        modules = formation.modules_of(semestre, structure.parcours.code)
+        known = {m.code for m in modules}
+        decomptes: dict[str | None, Decompte] = {}
+        for code, value in _mapping(reader, spath, values, f"absences.{semestre_key}").items():
+            mpath = spath + (_str(code),)
+            name = _module_code(_str(code), known)
+            if name is None:
+                raise reader.fail(mpath, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
+                                         f"{formation.id} (parcours {structure.parcours.code}); modules: "
+                                         f"{', '.join(sorted(known))}")
+            if name in decomptes:
+                raise reader.fail(mpath, f"module {name} donné deux fois")
+            if isinstance(value, Mapping):
+                _keys(reader, mpath, value, DECOMPTE_KEYS)
+                counts = {key: _count(reader, mpath + (key,), value[key], "nombre de demi-journées")
+                          for key in DECOMPTE_KEYS if key in value}
+                decomptes[name] = Decompte(name, counts.get("justifiees", 0), counts.get("non_justifiees", 0),
+                                           counts.get("retards", 0))
+            else:
+                decomptes[name] = Decompte(name, 0, _count(reader, mpath, value,
+                                                           "nombre de demi-journées non justifiées"))
+        effets += reglement.effets(decomptes, modules)
+    return effets
 
 
 def _parse_sortie(reader: _Reader, path: tuple[str | int, ...], data: Any) -> tuple[str, str]:
@@ -754,7 +863,7 @@ def simulate(scenario: Scenario, regles: Regles = DEFAULT_REGLES) -> dict[str, A
                      scenario.cursus.ue_acquises_avant)
     try:
         odd = deliberate_semestre(scenario.formation, earlier, semestre, last.ue_moyennes, last.provisional_ues,
-                                  regles)
+                                  regles, last.assiduite)
     except CursusError as exc:
         raise cursus_error(scenario, exc) from None
     return to_json(scenario.formation, result, odd)

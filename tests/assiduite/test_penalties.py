@@ -131,7 +131,8 @@ def test_the_atj_proposal_shows_in_the_jury_page(graded, login):
     html = login("president").get(f"/semestres/{graded.s2.pk}/jury/").content.decode()
     row = html[html.index(f'id="jury-{graded.alice.pk}"'):]
     row = row[:row.index("</tr>")]
-    assert row.count(">ATJ<") == len(fed_by(graded))
+    # each UE the module feeds, and the RCUE of each (validated, it would acquire the UE: ATJ follows)
+    assert row.count(">ATJ<") == 2 * len(fed_by(graded))
 
 
 def test_recorded_atj_stays_and_the_jury_may_depart_from_it_with_a_reason(graded):

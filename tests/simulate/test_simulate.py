@@ -174,7 +174,7 @@ def test_jury_ue_decisions_may_be_given_by_semester_then_competence(tmp_path: Pa
 
 
 def test_the_cursus_lists_every_rcue_after_the_last_jury(tmp_path: Path) -> None:
-    result = run(str(EXAMPLES[-1]))
+    result = run(str(next(p for p in EXAMPLES if p.name == "04-full-cursus.yaml")))
     cursus = json.loads(result.stdout)["cursus"]
     assert set(cursus["rcue"]) == {"BUT1", "BUT2", "BUT3"}
     assert cursus["rcue"]["BUT2"]["C2"]["code"] == "CMP"
@@ -196,3 +196,21 @@ def test_module_codes_match_up_to_case_accents_and_separators(tmp_path: Path) ->
     second = run(str(write(tmp_path, "loose.yaml", scenario(loose))))
     assert first.exit_code == second.exit_code == 0, first.stderr + second.stderr
     assert json.loads(first.stdout)["years"] == json.loads(second.stdout)["years"]
+
+
+def test_an_odd_semester_year_shows_the_attendance_rules_atj_and_penalty_with_their_reglement(tmp_path: Path) -> None:
+    path = write(tmp_path, "impair.yaml", {
+        "formation": "but-mmi-dijon", "parcours": "Créa",
+        "assiduite": {"reglement": "Règlement intérieur, art. 12", "seuil_atj": 4,
+                      "penalite": {"points": 0.1, "franchise": 2, "plafond": 2}},
+        "years": [{"year": "BUT1", "ue": {"S1": {"C1": 12, "C2": 10.1, "C3": 12, "C4": 12, "C5": 12}},
+                   "absences": {"S1": {"R1.01": 5, "R1.02": {"non_justifiees": 3, "justifiees": 2}}}}],
+    })
+    result = run(str(path))
+    assert result.exit_code == 0, result.stderr
+    ues = json.loads(result.stdout)["years"][0]["ue"]
+    assert (ues["S1.C2"]["code"], ues["S1.C2"]["moyenne"], ues["S1.C2"]["ects"]) == ("ATJ", 9.7, 0.0)
+    assert ues["S1.C4"]["code"] == "ADM"
+    assert any("pénalité de 0,40 point(s) sur UE1.2" in r and "Règlement intérieur, art. 12" in r
+               for r in ues["S1.C2"]["raisons"])
+    assert any("ATJ proposé sur UE1.2" in r for r in ues["S1.C2"]["raisons"])

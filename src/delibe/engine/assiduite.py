@@ -8,6 +8,9 @@ CFVU). Délibé therefore ships no national attendance rule: a department declar
 Two effects a rule may have, both shown with their source in the jury proposal:
 - ``ProposeATJ``: propose ATJ (« non validé pour une autre raison ») on a UE;
 - ``Penalite``: take points off a UE average (applied by the averages engine, then clipped to [0, 20]).
+
+The averages engine applies the penalties (``delibe.engine.moyennes.penalites``); the jury engine the ATJ
+proposals and both reasons (``delibe.engine.jury.assiduite``, from ``YearAttempt.assiduite``).
 """
 
 from __future__ import annotations
@@ -128,8 +131,11 @@ Effet = ProposeATJ | Penalite
 class RegleAssiduite(Protocol):
     """A local attendance rule: from one student's counts, the effects on the UEs of a semester."""
 
-    name: str
-    description: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def apply(
         self, decomptes: Mapping[str | None, Decompte], modules: Sequence[Module], source: Source
@@ -219,6 +225,20 @@ class ReglementAssiduite:
 
     def effets(self, decomptes: Mapping[str | None, Decompte], modules: Sequence[Module]) -> list[Effet]:
         return [effect for regle in self.regles for effect in regle.apply(decomptes, modules, self.source)]
+
+    @classmethod
+    def declare(cls, reference: str, *, seuil_atj: int | None = None,
+                penalite: tuple[float, int, float] | None = None) -> ReglementAssiduite:
+        """The rules a department declares, as the settings page and the scenario format write them: ATJ
+        beyond ``seuil_atj`` unjustified half-days in a module, and/or ``penalite`` = (points per
+        half-day, franchise, plafond). No rule at all gives ``AUCUNE_REGLE``."""
+        regles: list[RegleAssiduite] = []
+        if seuil_atj is not None:
+            regles.append(SeuilATJ(seuil_atj))
+        if penalite is not None:
+            points, franchise, plafond = penalite
+            regles.append(PenaliteParDemiJournee(points, franchise, plafond))
+        return cls(reference, tuple(regles)) if regles else AUCUNE_REGLE
 
 
 AUCUNE_REGLE = ReglementAssiduite()

@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from delibe.engine.jury.codes import VALIDATING
+from delibe.engine.jury.model import YearResult
 from delibe.reports.data import (
     Absences,
     AttestationData,
@@ -42,7 +44,7 @@ from delibe.reports.data import (
 )
 
 if TYPE_CHECKING:
-    from delibe.engine.jury import CursusResult, SemesterResult, YearResult
+    from delibe.engine.jury import CursusResult, SemesterResult
     from delibe.engine.jury.model import UEState
     from delibe.engine.model import Formation
     from delibe.engine.moyennes import SemesterResults
@@ -127,18 +129,40 @@ def bulletins_from_cursus(
     return out[0], out[1]
 
 
+def pv_row(year: YearResult | SemesterResult, etudiant: Etudiant, *,
+           recorded: Mapping[tuple[str, str], str | None] | None = None, code_annee: str | None = None,
+           ects_cumul: float | None = None, parcours: str = "", observations: str = "") -> PVRow:
+    """The PV row of one student from the engine's result of the jury judged (a year jury, or an
+    odd-semester jury: UEs only). ``recorded`` holds the codes the jury recorded, by (level, key) —
+    « ue », « rcue », « annee » (key BUT<n>) — which the row shows instead of the engine's where given
+    (the database path; a scenario has none). The year's ECTS count the UEs whose shown code validates,
+    so the row never says a UE is acquired without its credits or the other way round."""
+    recorded = recorded or {}
+
+    def shown(level: str, key: str, engine_code: str | None) -> str | None:
+        return recorded.get((level, key), engine_code)
+
+    ues = {code: PVCell(r.moyenne, shown("ue", code, r.decided)) for code, r in year.ues.items()}
+    rcues: dict[str, PVCell] = {}
+    diplomes: tuple[str, ...] = ()
+    if isinstance(year, YearResult):
+        rcues = {r.competence: PVCell(r.moyenne, shown("rcue", r.competence, r.decided)) for r in year.rcues.values()}
+        code_annee = shown("annee", f"BUT{year.annee_but}", year.annee.decided)
+        diplomes = tuple(d for d, awarded in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if awarded)
+    else:
+        semestre_key = f"BUT{(year.semestre + 1) // 2}"
+        code_annee = recorded.get(("annee", semestre_key), code_annee)
+    return PVRow(
+        etudiant=etudiant, ues=ues, rcues=rcues, code_annee=code_annee,
+        ects_annee=sum(r.ue.ects for code, r in year.ues.items() if ues[code].code in VALIDATING),
+        ects_cumul=ects_cumul, diplomes=diplomes, observations=observations, parcours=parcours,
+    )
+
+
 def pv_row_from_cursus(formation: Formation, result: CursusResult, etudiant: Etudiant, *,
                        annee_but: int | None = None, parcours: str = "", observations: str = "") -> PVRow:
     year = _year_of(result, annee_but)
-    diplomes = tuple(d for d, awarded in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if awarded)
-    ects_cumul = _ects_until(result, year)
-    return PVRow(
-        etudiant=etudiant,
-        ues={code: PVCell(r.moyenne, r.decided) for code, r in year.ues.items()},
-        rcues={r.competence: PVCell(r.moyenne, r.decided) for r in year.rcues.values()},
-        code_annee=year.annee.decided, ects_annee=year.ects, ects_cumul=ects_cumul, diplomes=diplomes,
-        observations=observations, parcours=parcours,
-    )
+    return pv_row(year, etudiant, ects_cumul=_ects_until(result, year), parcours=parcours, observations=observations)
 
 
 def _ects_until(result: CursusResult, year: YearResult) -> float | None:

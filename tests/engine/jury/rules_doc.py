@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from delibe.engine.jury.rules import RULES
+from delibe.engine.jury.registry import RULES
 from tests.engine.jury.harness import Case, all_rules, load_cases, rule_ids, run_case, run_semestre
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 
 HEADER = """# Jury rules: rule → text → test cases
 
-Generated from `delibe.engine.jury.rules.RULES` and the decision tables of `tests/engine/jury/cases/`
+Generated from `delibe.engine.jury.registry.RULES` and the decision tables of `tests/engine/jury/cases/`
 (regenerate: `DELIBE_WRITE_DOCS=1 .venv/bin/pytest tests/engine/jury/test_rules_registry.py`). Every
 decision of the jury engine carries reasons; each reason names one rule below, and each rule cites its
 text. « Décision Délibé » marks a choice made where the texts are silent (docs/domain.md).
@@ -37,9 +37,11 @@ Délibé decisions worth knowing when reading a result:
 - A grade pending (`attente` in a scenario, `provisional_ues` in the engine) leaves that UE, its RCUE and
   the year without a proposal; a capitalised UE stays acquired.
 
-Where the code lives: `src/delibe/engine/jury/` (`deliberation.py` the rules for one student,
-`cohort.py` the vectorised year jury of a promotion, `rules.py` this registry, `structure.py` which
-UEs and RCUEs a parcours has each year); `src/delibe/simulate.py` and `delibe simulate` read scenario
+Where the code lives: `src/delibe/engine/jury/`: `deliberation.py` runs one student's juries in order,
+`rules/` holds the rules by what they decide (`ue.py`, `rcue.py`, `annee.py`, `redoublement.py`,
+`diplome.py`), `checks.py` the checks of a cursus, `assiduite.py` the attendance rules' effects,
+`cohort.py` the vectorised year jury of a promotion, `registry.py` this registry, `structure.py` which
+UEs and RCUEs a parcours has each year; `src/delibe/simulate.py` and `delibe simulate` read scenario
 files, whose format (every key: `attente`, `ue_acquises_avant`, `derogations`, the jury codes…) is
 docs/scenario-format.md.
 

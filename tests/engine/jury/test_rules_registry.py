@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from delibe.engine.jury.rules import RULES
+from delibe.engine.jury.registry import RULES
 from delibe.engine.sources import ALL_SOURCES
 from tests.engine.jury.rules_doc import DOC, render, rule_cases
 
@@ -39,5 +39,5 @@ def test_reasons_are_only_built_from_registered_rules() -> None:
     from delibe.engine import jury
 
     package = Path(jury.__file__).parent
-    offenders = [p.name for p in package.glob("*.py") if p.name != "rules.py" and "Reason(" in p.read_text("utf-8")]
+    offenders = [p.name for p in package.rglob("*.py") if p.name != "registry.py" and "Reason(" in p.read_text("utf-8")]
     assert offenders == [], "build reasons with RULES[...].reason(...) so that each names its rule and source"

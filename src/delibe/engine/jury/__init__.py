@@ -25,7 +25,7 @@ from delibe.engine.jury.model import (
     YearAttempt,
     YearResult,
 )
-from delibe.engine.jury.rules import RULES, Rule
+from delibe.engine.jury.registry import RULES, Rule
 
 __all__ = [
     "ANNEE_CODES",

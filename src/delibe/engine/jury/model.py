@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
+from delibe.engine.assiduite import Effet
 from delibe.engine.exact import Nombre
 from delibe.engine.jury.codes import VALIDATING
 from delibe.engine.model import UE
@@ -68,6 +69,10 @@ class YearAttempt:
     # The exact average of a UE of ``ue_moyennes`` when the value given is a float with no short decimal
     # form (e.g. 10/3 computed from grades): asked only when an RCUE lies within 1e-9 of a bar.
     exact_ue_moyenne: Callable[[str], Fraction | None] | None = field(default=None, compare=False, repr=False)
+    # The effects of the department's attendance rules on this year's UEs (``delibe.engine.assiduite``):
+    # ATJ proposals, and penalties already taken off ``ue_moyennes`` (their reasons are shown). Applied by
+    # ``delibe.engine.jury.assiduite``.
+    assiduite: tuple[Effet, ...] = ()
 
 
 @dataclass(frozen=True)

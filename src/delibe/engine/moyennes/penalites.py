@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from delibe.engine.assiduite import Effet, Penalite
-from delibe.engine.exact import as_float, exact, note_fr
+from delibe.engine.exact import Nombre, as_float, exact, note_fr
 from delibe.engine.moyennes.explain import BonusTerm, UEExplanation
 from delibe.engine.moyennes.results import SemesterResults
 from delibe.engine.parameters import Regles
@@ -94,3 +94,20 @@ def with_penalties(result: SemesterResults, effects: Mapping[Any, Iterable[Effet
     kwargs["ue_averages"] = averages
     kwargs["exact_cells"] = dict(result.exact_cells)  # the penalised results never share the cache
     return ResultsWithPenalties(**kwargs, penalties=penalties)
+
+
+def penalised_year(moyennes: Mapping[str, Nombre | None], effets: Iterable[Effet], regles: Regles
+                   ) -> tuple[dict[str, Nombre | None], tuple[Effet, ...]]:
+    """A year's UE averages given directly (a scenario) with the ``Penalite`` effects taken off, exactly
+    and clipped, and the effects the jury engine then shows (``YearAttempt.assiduite``): every ATJ, and
+    the penalties applied (none on an undefined average, nor on a UE the year does not give)."""
+    averages = dict(moyennes)
+    kept: list[Effet] = []
+    for effet in effets:
+        if isinstance(effet, Penalite):
+            value = averages.get(effet.ue)
+            if value is None:
+                continue
+            averages[effet.ue] = penalised(exact(value), effet.points, regles)
+        kept.append(effet)
+    return averages, tuple(kept)

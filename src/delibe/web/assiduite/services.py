@@ -87,18 +87,13 @@ def reglement_for(department_id: int, on: dt.date | None = None) -> engine.Regle
     config = rules_row_at(department_id, on)
     if config is None:
         return engine.AUCUNE_REGLE
-    regles: list[engine.RegleAssiduite] = []
-    if config.seuil_atj_actif:
-        regles.append(engine.SeuilATJ(config.seuil_atj))
-    if config.penalite_active:
-        regles.append(engine.PenaliteParDemiJournee(config.penalite_points, config.penalite_franchise,
-                                                    config.penalite_plafond))
-    if not regles:
-        return engine.AUCUNE_REGLE
     reference = config.reference
     if config.date_reglement:
         reference = f"{reference} (adopté le {config.date_reglement:%d/%m/%Y})"
-    return engine.ReglementAssiduite(reference, tuple(regles))
+    return engine.ReglementAssiduite.declare(
+        reference, seuil_atj=config.seuil_atj if config.seuil_atj_actif else None,
+        penalite=(config.penalite_points, config.penalite_franchise, config.penalite_plafond)
+        if config.penalite_active else None)
 
 
 RULE_FIELDS = ("reference", "date_reglement", "seuil_atj_actif", "seuil_atj", "penalite_active", "penalite_points",

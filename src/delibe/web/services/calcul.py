@@ -27,7 +27,6 @@ from delibe.engine.inscription import ETATS_SORTIE, non_attendue, valeur_manquan
 from delibe.engine.model import Formation
 from delibe.engine.moyennes.penalites import ResultsWithPenalties, with_penalties
 from delibe.engine.parameters import Regles, regles_at
-from delibe.engine.trace import Reason
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, SemesterRun
 from delibe.web.services.formations import formation_model
 
@@ -405,7 +404,6 @@ def deliberate_students(
             attempts.setdefault((run.academic_year.label, run.annee_but), []).append(run)
         years = []
         attempt_list = []
-        attendance: list[_Attendance] = []
         for (label, annee), year_runs in attempts.items():
             moyennes: dict[str, float | None] = {}
             provisional: set[str] = set()
@@ -416,20 +414,20 @@ def deliberate_students(
                 if outcome.provisional(student_id):
                     provisional |= set(averages)
             jury = decisions.get((student_id, label))
-            local = _attendance_of(student_id, [outcomes[r.pk] for r in year_runs], moyennes)
-            attendance.append(local)
-            jury = local.jury_inputs(jury)
+            effets = _attendance_of(student_id, [outcomes[r.pk] for r in year_runs])
             years.append(YearAttempt(
                 annee=annee, ue_moyennes=moyennes, provisional_ues=frozenset(provisional),
                 exact_ue_moyenne=_exact_resolver(student_id, [outcomes[r.pk] for r in year_runs]),
                 jury=JuryDecisions(annee=jury["annee"], ue=jury["ue"], rcue=jury["rcue"],
                                    raison=" ; ".join(jury["raison"])) if jury else None,
                 sortie=_sortie_of(student_id, year_runs, exits),
+                assiduite=effets,
             ))
             attempt_list.append((label, annee, year_runs))
         regles = regles_of(mine[-1][0])
         if (cohort and odd_semester is None and len(years) == 1 and attempt_list[0][0] == up_to
-                and years[0].jury is None and not years[0].provisional_ues and years[0].sortie is None
+                and years[0].jury is None and not years[0].assiduite and not years[0].provisional_ues
+                and years[0].sortie is None
                 and None not in years[0].ue_moyennes.values()):  # « incomplet » needs its reasons
             formations[student_id] = formation
             pending_cohort.setdefault((id(formation), parcours, years[0].annee, regles), []).append(
@@ -444,14 +442,14 @@ def deliberate_students(
                     outcome = outcomes[odd_runs[0].pk]
                     averages = outcome.ue_averages(student_id)
                     provisional = frozenset(averages) if outcome.provisional(student_id) else frozenset()
-                    semester_result = _explain_incomplete(attendance[-1].semester(deliberate_semestre(
-                        formation, earlier, odd_semester, averages, provisional, regles
-                    )), student_id, outcomes.values())
-                result = _with_attendance(deliberate(formation, earlier, regles), attendance) if earlier.years else None
+                    semester_result = _explain_incomplete(deliberate_semestre(
+                        formation, earlier, odd_semester, averages, provisional, regles, years[-1].assiduite
+                    ), student_id, outcomes.values())
+                result = deliberate(formation, earlier, regles) if earlier.years else None
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
                                                       semester_result=semester_result, sortie=years[-1].sortie)
             else:
-                result = _with_attendance(deliberate(formation, Cursus(parcours, tuple(years)), regles), attendance)
+                result = deliberate(formation, Cursus(parcours, tuple(years)), regles)
                 result = dataclasses.replace(result, years=tuple(
                     _explain_incomplete(y, student_id, outcomes.values()) for y in result.years))
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result)
@@ -516,84 +514,14 @@ def _explain_incomplete(year: Any, student_id: int, outcomes: Iterable[SemesterO
     return dataclasses.replace(year, ues=MappingProxyType(ues)) if changed else year
 
 
-@dataclass
-class _Attendance:
-    """The attendance rules' effects on one student's year: ATJ proposals and penalties, by UE."""
-
-    atj: dict[str, Reason] = field(default_factory=dict)
-    penalties: dict[str, Reason] = field(default_factory=dict)
-    injected: set[str] = field(default_factory=set)  # ATJ handed to the engine as the jury's input
-
-    def jury_inputs(self, jury: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-        """The jury inputs of the year with the rule's ATJ on each UE the jury has not decided itself
-        (the engine then carries a non-acquired UE to the later years, the diplomas, the descending
-        validation). Where the jury departed from the ATJ proposal, its own code stands."""
-        if not self.atj:
-            return jury
-        entry = {"ue": {}, "rcue": {}, "annee": None, "raison": []} if jury is None else {
-            "ue": dict(jury["ue"]), "rcue": dict(jury["rcue"]), "annee": jury["annee"], "raison": list(jury["raison"])}
-        for ue, reason in sorted(self.atj.items()):
-            if ue not in entry["ue"]:
-                entry["ue"][ue] = "ATJ"
-                entry["raison"].append(reason.text)
-                self.injected.add(ue)
-        return entry
-
-    def ue(self, code: str, result: Any) -> Any:
-        """A UE result of the engine with the rule's ATJ as the proposal and the attendance reasons."""
-        reasons = list(result.reasons)
-        if code in self.injected:  # not a jury decision: the rule's proposal, shown with its own reason
-            reasons = [r for r in reasons if r.rule != "jury.decision"]
-        penalty, atj = self.penalties.get(code), self.atj.get(code)
-        if penalty is None and atj is None:
-            return result
-        # The penalty explains the average (first); the ATJ follows the proposal from the average and
-        # comes before the ECTS line, which says what it leads to.
-        if penalty is not None:
-            reasons.insert(0, penalty)
-        if atj is not None:
-            at = next((i for i, r in enumerate(reasons) if r.rule == "ue.ects"), len(reasons))
-            reasons.insert(at, atj)
-        changes: dict[str, Any] = {"reasons": tuple(reasons)}
-        if code in self.atj:
-            changes["proposed"] = "ATJ"
-        return dataclasses.replace(result, **changes)
-
-    def semester(self, result: Any) -> Any:
-        """An odd-semester jury's result with the attendance effects (no jury input there)."""
-        if not (self.atj or self.penalties):
-            return result
-        ues = {code: self.ue(code, ue) for code, ue in result.ues.items()}
-        for code in self.atj:
-            if code in ues:
-                ues[code] = dataclasses.replace(ues[code], decided="ATJ")
-        return dataclasses.replace(result, ues=ues)
-
-
-def _attendance_of(student_id: int, outcomes: list[SemesterOutcome], moyennes: Mapping[str, float | None]
-                   ) -> _Attendance:
-    local = _Attendance()
-    for outcome in outcomes:
-        for effet in outcome.attendance.get(student_id, ()):
-            if effet.ue not in moyennes:
-                continue
-            if isinstance(effet, ProposeATJ):
-                local.atj.setdefault(effet.ue, effet.reason)
-            elif isinstance(effet, Penalite) and outcome.attendance_penalty(student_id, effet.ue) is not None:
-                local.penalties[effet.ue] = effet.reason
-    return local
-
-
-def _with_attendance(result: Any, attendance: list[_Attendance]) -> Any:
-    """The engine's cursus result with each year's attendance effects on its UE proposals."""
-    if not any(a.atj or a.penalties for a in attendance):
-        return result
-    years = []
-    for year, local in zip(result.years, attendance, strict=False):
-        if local.atj or local.penalties:
-            year = dataclasses.replace(year, ues={code: local.ue(code, ue) for code, ue in year.ues.items()})
-        years.append(year)
-    return dataclasses.replace(result, years=tuple(years))
+def _attendance_of(student_id: int, outcomes: list[SemesterOutcome]) -> tuple[Effet, ...]:
+    """The attendance rules' effects on one student's year, for the jury engine: every ATJ proposal,
+    and the penalties the averages include (a penalty on an undefined average is not applied)."""
+    return tuple(
+        effet for outcome in outcomes for effet in outcome.attendance.get(student_id, ())
+        if isinstance(effet, ProposeATJ)
+        or (isinstance(effet, Penalite) and outcome.attendance_penalty(student_id, effet.ue) is not None)
+    )
 
 
 def _cohort(formation: Formation, parcours: str, annee: int, regles: Regles,

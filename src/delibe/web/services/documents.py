@@ -37,7 +37,6 @@ from delibe.reports.data import (
     Etudiant,
     LettreData,
     PenaliteAssiduite,
-    PVCell,
     PVColumn,
     PVData,
     PVRow,
@@ -345,52 +344,44 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
     enrolments = by_name(Enrolment.objects.filter(semester=run).select_related("student"))
     ids = [e.student_id for e in enrolments]
     label = run.academic_year.label
-    cursus_of = deliberate_students(ids, up_to=label, odd_semester=odd(run), cohort=True)
+    # Every student through ``deliberate`` (no cohort shortcut): the PV's rows are the engine's results
+    cursus_of = deliberate_students(ids, up_to=label, odd_semester=odd(run))
     decisions = _decisions_of(ids, run)
     semestres = tuple(r.semestre for r in runs)
     ue_codes = [u.code for s in semestres for u in formation.ues_of(s)]
-    ects_of = {u.code: u.ects for u in formation.ues}
     rcue_keys: list[str] = []
     rows: list[PVRow] = []
     for enrolment in enrolments:
         sid = enrolment.student_id
         cursus = cursus_of.get(sid)
         mine = decisions.get(sid, {})
-        proposals = proposals_of(cursus, run) if cursus is not None else {}
-        cells: dict[str, dict[str, PVCell]] = {"ue": {}, "rcue": {}}
-        annee: str | None = None
-        pending = 0
-        departures = []
-        incomplets: list[str] = []  # undefined averages: no proposal, never printed as AJ
-        for (level, key), p in proposals.items():
-            d = mine.get((level, key))
-            code = d.decided_code if d else p.code
-            pending += d is None
-            if d is None and p.code is None and p.incomplet and level == "ue":
-                incomplets.append(key)
-            if d is not None and d.departure_reason:
-                departures.append(f"{key}: {d.departure_reason}")
-            if level == "annee":
-                annee = code
-            else:
-                cells[level][key] = PVCell(p.moyenne, code)
-                if level == "rcue" and key not in rcue_keys:
-                    rcue_keys.append(key)
-        year = cursus.year_result(label) if cursus is not None and run.semestre % 2 == 0 else None
-        diplomes = tuple(n for n, ok in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if ok) if year else ()
-        observations = list(departures)
+        proposals = proposals_of(cursus, run, with_reasons=False) if cursus is not None else {}
+        pending = sum(1 for key in proposals if key not in mine)
+        # undefined averages: no proposal, never printed as AJ
+        incomplets = [key for (level, key), p in proposals.items()
+                      if level == "ue" and (level, key) not in mine and p.code is None and p.incomplet]
+        observations = [f"{key[1]}: {d.departure_reason}" for key, d in mine.items()
+                        if d.departure_reason and key in proposals]
         if cursus is not None and cursus.error:
             observations.append(cursus.error)
         elif incomplets:
             observations.append(f"incomplet (moyenne indéfinie, pas de proposition): {', '.join(incomplets)}")
         elif pending:
             observations.append("propositions non encore décidées")
-        rows.append(PVRow(
-            etudiant=etudiant_of(enrolment.student), ues=cells["ue"], rcues=cells["rcue"], code_annee=annee,
-            ects_annee=sum(ects_of.get(k, 0) for k, c in cells["ue"].items() if validates(c.code)),
-            diplomes=diplomes, observations=" ; ".join(observations),
-            parcours=enrolment.parcours,
-        ))
+        judged = None
+        if cursus is not None:
+            judged = cursus.year_result(label) if run.semestre % 2 == 0 else cursus.semester_result
+        if judged is None:
+            rows.append(PVRow(etudiant=etudiant_of(enrolment.student), observations=" ; ".join(observations),
+                              parcours=enrolment.parcours))
+            continue
+        sortie = proposals.get(("annee", f"BUT{run.annee_but}"))
+        row = adapters.pv_row(judged, etudiant_of(enrolment.student),
+                              recorded={key: d.decided_code for key, d in mine.items() if key in proposals},
+                              code_annee=sortie.code if sortie is not None else None,
+                              parcours=enrolment.parcours, observations=" ; ".join(observations))
+        rcue_keys += [k for k in row.rcues if k not in rcue_keys]
+        rows.append(row)
     ue_columns = tuple(PVColumn(c, c) for c in ue_codes)
     rcue_columns = tuple(PVColumn(k, _short(k)) for k in rcue_keys)
     all_decisions = [d for ds in decisions.values() for d in ds.values()]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delibe.engine.jury import codes
-from delibe.engine.jury.rules import rule
+from delibe.engine.jury.registry import rule
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import INCOMPLETE_RULES, StudentCursus, deliberate_students

@@ -102,6 +102,14 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("jury.decision", "Le jury décide souverainement; tout écart à la proposition est motivé.", sources.JURY),
     Rule("jury.code_annee", "Un code d'année ne valide aucune UE: PAS1NCI fait passer l'étudiant avec ses UE "
          "non acquises.", sources.CODES_JURY),
+    # Attendance (§4.2): the effects are set by the IUT's règlement, declared by the department
+    # (delibe.engine.assiduite); the reasons cite that règlement.
+    Rule("assiduite.seuil_atj", "Au-delà du seuil de demi-journées d'absence non justifiées dans un module fixé "
+         "par le règlement local, ATJ est proposé sur chaque UE que le module alimente.", sources.ASSIDUITE),
+    Rule("assiduite.rcue", "Le RCUE d'une UE non validée par le règlement d'assiduité (ATJ) est proposé ATJ: "
+         "validé, il emporterait l'acquisition de l'UE par compensation (§4.3).", sources.ASSIDUITE),
+    Rule("assiduite.penalite", "Le règlement local peut retirer des points de la moyenne d'UE par demi-journée "
+         "d'absence non justifiée (plafonnés, moyenne ramenée à 0 au plus bas).", sources.ASSIDUITE),
     # Diplomas
     Rule("diplome.dut", "Le DUT est attribué quand toutes les UE de S1 à S4 sont acquises (120 ECTS).",
          sources.DIPLOME_DUT),
