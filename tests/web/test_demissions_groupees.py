@@ -122,3 +122,21 @@ def test_grouped_demissions_through_the_api_follow_the_pages_rights(world, clien
     assert response.status_code == status, response.content
     assert set(Enrolment.objects.filter(semester=world.s1).values_list("etat", flat=True)) == (
         {"DEF"} if status == 200 else {"I"})
+
+
+def test_a_script_previews_then_records_grouped_demissions(world):
+    from click.testing import CliRunner
+
+    from delibe.cli import cli
+
+    args = ["etudiant", "demissions", "1001", "1002", "--semestre", str(world.s1.pk), "--date", "01/12/2023"]
+    preview = CliRunner().invoke(cli, args)
+    assert preview.exit_code == 0 and "Aperçu seulement" in preview.output and "ALPHA" in preview.output
+    assert set(Enrolment.objects.filter(semester=world.s1).values_list("etat", flat=True)) == {"I"}
+    done = CliRunner().invoke(cli, [*args, "--code", "DEF", "--confirmer"])
+    assert done.exit_code == 0, done.output
+    assert set(Enrolment.objects.filter(semester=world.s1).values_list("etat", flat=True)) == {"DEF"}
+    assert AuditEntry.objects.filter(object_type="enrolment", channel="cli").count() == 2
+    unknown = CliRunner().invoke(cli, ["etudiant", "demissions", "9999", "--semestre", str(world.s1.pk),
+                                       "--date", "01/12/2023"])
+    assert unknown.exit_code == 2 and "aucun étudiant de NIP 9999" in unknown.output

@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "apogee": ("delibe.cli.interop", "apogee", "Remplir une maquette Apogée avec les notes et décisions."),
     "departement": ("delibe.cli.interop", "departement",
                     "Créer un département, y importer une formation ; le sauvegarder ou le restaurer (JSON)."),
-    "etudiant": ("delibe.cli.etudiant", "etudiant", "Vie de l'étudiant : démission, défaillance, désinscription, parcours."),
+    "etudiant": ("delibe.cli.etudiant", "etudiant", "Vie de l'étudiant : démission (une ou groupées), défaillance, désinscription, parcours."),
     "comptes": ("delibe.cli.comptes", "comptes", "Comptes et rôles : lister, créer, inviter, désactiver, rôles."),
     "annee": ("delibe.cli.annee", "annee", "Année universitaire : ouvrir, copier, archiver, passage des étudiants."),
     "jury": ("delibe.cli.jury", "jury", "Liste de contrôle avant de clore le jury d'un semestre de la base."),

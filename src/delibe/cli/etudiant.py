@@ -108,3 +108,39 @@ def parcours(nip: str, semestre: int, nouveau: str, manquantes: str, motif: str,
         except service.StudentError as error:
             _fail(str(error))
     click.echo(f"Parcours changé : {change.nouveau}.")
+
+
+@etudiant.command("demissions")
+@click.argument("nips", nargs=-1, required=True, metavar="NIP…")
+@click.option("--semestre", type=int, required=True, metavar="ID", help="Identifiant du semestre (SemesterRun).")
+@click.option("--code", type=click.Choice(list(ETATS_SORTIE)), default="DEM", show_default=True,
+              help="DEM (démission) ou DEF (défaillance).")
+@click.option("--date", "date", required=True, metavar="JJ/MM/AAAA", help="Date, la même pour tous.")
+@click.option("--motif", default="", metavar="TEXTE", help="Motif, écrit au journal.")
+@click.option("--confirmer", is_flag=True, help="Enregistrer (sinon : aperçu seulement, rien n'est écrit).")
+def demissions(nips: tuple[str, ...], semestre: int, code: str, date: str, motif: str, confirmer: bool) -> None:
+    """Démissions ou défaillances groupées : plusieurs étudiants d'un semestre, la même date ; aperçu, puis
+    --confirmer enregistre tout ou rien."""
+    _setup()
+    from delibe.web.audit.context import using
+    from delibe.web.services import etudiants as service
+
+    ids = [_enrolment(nip, semestre).pk for nip in dict.fromkeys(nips)]
+    run = _run(semestre)
+    try:
+        lines = service.exits_preview(run, ids, code, date)
+    except service.StudentError as error:
+        _fail(str(error))
+    for line in lines:
+        click.echo(f"  {line.enrolment.student.nip} {line.enrolment.student} : {line.later_evaluations} évaluation(s) "
+                   f"postérieure(s), {line.later_grades} note(s) déjà saisie(s) après la date"
+                   + (f" — PROBLÈME : {line.problem}" if line.problem else ""))
+    if not confirmer:
+        click.echo("Aperçu seulement : rien n'a été écrit. Ajoutez --confirmer pour enregistrer.")
+        return
+    with using(channel="cli"):
+        try:
+            service.record_exits(user=None, run=run, enrolment_ids=ids, code=code, date=date, reason=motif)
+        except service.StudentError as error:
+            _fail(str(error))
+    click.echo(f"{code} enregistré le {date} pour {len(lines)} étudiant(s).")
