@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -150,3 +151,51 @@ def test_a_backup_written_before_the_civilite_existed_restores_with_an_empty_civ
     import_department(document)
     assert dict(Student.objects.filter(nip__in=["91001", "91002"]).values_list("nip", "civilite")) == {
         "91001": "", "91002": ""}
+
+
+# --- photos in the backup (issue 13) ---------------------------------------------------------------------
+
+@pytest.fixture
+def with_photo(rich, settings, tmp_path):
+    from delibe.web.services import photos
+    from tests.web.test_photos import archive, image
+
+    settings.DELIBE_PHOTOS_DIR = tmp_path / "photos"
+    photos.import_photos(user=None, department=rich.department, zip_data=archive({"1001.jpg": image()}),
+                         zip_name="p.zip")
+    return rich
+
+
+@pytest.mark.django_db(transaction=True)
+def test_photos_travel_with_the_backup_and_come_back_byte_for_byte(with_photo):
+    from delibe.web.models import StudentPhoto
+    from delibe.web.services.photos import photo_bytes
+
+    jpeg = photo_bytes(Student.objects.get(nip="1001"))
+    before = dumps(export_department("mmi"))
+    assert len(json.loads(before)["photos"]) == 1
+    assert StudentPhoto.objects.count() == 1
+    call_command("flush", interactive=False, verbosity=0)
+    counts = import_department(json.loads(before))
+    assert counts["photos"] == 1
+    assert photo_bytes(Student.objects.get(nip="1001")) == jpeg
+    assert dumps(export_department("mmi")) == before
+
+
+def test_a_backup_without_photos_says_so(with_photo):
+    document = export_department("mmi", photos=False)
+    assert "photos" not in document and document["photos_exclues"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_altered_photo_refuses_the_restoration_and_leaves_no_file(with_photo, settings):
+    document = export_department("mmi")
+    document["photos"][0]["jpeg"] = document["photos"][0]["jpeg"][:-8] + "AAAAAAA="
+    call_command("flush", interactive=False, verbosity=0)
+    import shutil
+
+    shutil.rmtree(settings.DELIBE_PHOTOS_DIR)
+    with pytest.raises(SauvegardeError, match="altéré"):
+        import_department(document)
+    assert not Department.objects.exists()
+    assert not list(Path(settings.DELIBE_PHOTOS_DIR).rglob("*.jpg"))

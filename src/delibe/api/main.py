@@ -10,7 +10,7 @@ from ninja.renderers import JSONRenderer
 
 from delibe.api import errors
 from delibe.api.auth import AUTH
-from delibe.api.endpoints import annees, departements, etudiants, jury, notes, semestres
+from delibe.api.endpoints import annees, comptes, departements, etudiants, jury, notes, semestres
 from delibe.api.openapi import with_bulletin_schema
 
 
@@ -45,5 +45,5 @@ api = DelibeAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
-for module in (semestres, notes, jury, etudiants, annees, departements):
+for module in (semestres, notes, jury, etudiants, annees, departements, comptes):
     api.add_router("/v1", module.router)

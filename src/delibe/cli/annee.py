@@ -180,3 +180,38 @@ def passage(code: str, label: str, confirmer: bool, as_json: bool) -> None:
         except service.YearSetupError as error:
             fail(str(error))
     click.echo(f"Inscrit(s) : {len(done.to_enrol)} étudiant(s) en {done.target}.", err=as_json)
+
+
+@annee.command("annuler-passage")
+@DEPARTEMENT
+@ANNEE
+@click.option("--confirmer", is_flag=True, help="Retirer les inscriptions (sinon : aperçu seulement).")
+def annuler_passage(code: str, label: str, confirmer: bool) -> None:
+    """Annuler le dernier passage de l'année : retirer les inscriptions qu'il a créées, tant que leurs
+    semestres n'ont ni note ni décision. Code de sortie : 0, 1 si refusé (la raison est affichée), 2 en cas
+    d'erreur."""
+    from delibe.cli.documents import fail
+
+    department = _department(code)
+    from delibe.web.audit.context import using
+    from delibe.web.services import annees as service
+
+    try:
+        undo = service.undo_preview(department, label)
+    except service.YearSetupError as error:
+        fail(str(error))
+    if undo.refusal:
+        click.echo(f"Refusé : {undo.refusal}", err=True)
+        raise SystemExit(1)
+    for e in undo.enrolments:
+        click.echo(f"  {e.student.nip} {e.student} : {e.semester}")
+    if not confirmer:
+        click.echo(f"Aperçu seulement : {len(undo.enrolments)} inscription(s) seraient retirées. "
+                   "Ajoutez --confirmer pour les retirer.")
+        return
+    with using(channel="cli"):
+        try:
+            done = service.undo_passage(user=None, department=department, source_label=label)
+        except service.YearSetupError as error:
+            fail(str(error))
+    click.echo(f"Passage {label} → {done.target} annulé : {len(done.enrolments)} inscription(s) retirée(s).")

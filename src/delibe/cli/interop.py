@@ -201,13 +201,15 @@ def departement() -> None:
 @departement.command("export")
 @click.argument("code")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def departement_export(code: str, output: Path) -> None:
-    """Écrire tout le département CODE dans un fichier JSON (format versionné)."""
+@click.option("--sans-photos", is_flag=True,
+              help="Sans les photos des étudiants (jusqu'à 130 Ko chacune ; le fichier dit qu'elles manquent).")
+def departement_export(code: str, output: Path, sans_photos: bool) -> None:
+    """Écrire tout le département CODE dans un fichier JSON (format versionné), photos comprises."""
     _setup()
     from delibe.web.services.sauvegarde_json import SauvegardeError, dumps, export_department
 
     try:
-        document = export_department(code)
+        document = export_department(code, photos=not sans_photos)
     except SauvegardeError as error:
         _fail(str(error))
     _write_atomically(output, dumps(document).encode("utf-8"))

@@ -126,6 +126,12 @@ def can_manage_students(user: Any, department_id: int) -> bool:
     return roles_of(user).has(department_id, {Role.SCOLARITE})
 
 
+def can_change_parcours(user: Any, department_id: int) -> bool:
+    """Change a student's parcours (issue 13): the department's scolarité or responsable de formation (and an
+    administrator)."""
+    return roles_of(user).has(department_id, MANAGER_ROLES)
+
+
 def can_view_averages(user: Any, semester: SemesterRun) -> bool:
     return roles_of(user).has(semester.formation.department_id, MANAGER_ROLES | {Role.PRESIDENT})
 

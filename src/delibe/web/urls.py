@@ -49,6 +49,7 @@ urlpatterns = [
     path("departements/<int:pk>/annees/copie/", annees.copy, name="annee_copier"),
     path("departements/<int:pk>/annees/<str:label>/archivage/", annees.archive, name="annee_archiver"),
     path("departements/<int:pk>/annees/<str:label>/passage/", annees.passage, name="passage"),
+    path("departements/<int:pk>/annees/<str:label>/passage/annuler/", annees.passage_undo, name="passage_annuler"),
     path("etudiants/", pages.student_list, name="etudiants"),
     path("etudiants/<int:pk>/", pages.student_detail, name="etudiant"),
     path("etudiants/<int:pk>/gerer/", etudiants.manage, name="etudiant_gerer"),
@@ -56,6 +57,9 @@ urlpatterns = [
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/etat/", etudiants.exit_, name="etudiant_etat"),
     path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/desinscrire/", etudiants.unenrol,
          name="etudiant_desinscrire"),
+    path("etudiants/<int:pk>/inscriptions/<int:enrolment_pk>/parcours/", etudiants.parcours,
+         name="etudiant_parcours"),
+    path("semestres/<int:pk>/demissions/", etudiants.exits, name="demissions"),
     path("semestres/<int:pk>/etudiants/ajouter/", etudiants.add, name="etudiant_ajouter"),
     path("mes-resultats/", pages.own_results, name="mes_resultats"),
     # groups and photos (issue 13)

@@ -169,3 +169,25 @@ def confirmer_passage(request: HttpRequest, id: Id, annee: Annee) -> Any:
         blocking = [line.as_dict() for line in service.passage_preview(department, annee).blocking]
         raise conflict(str(error), lignes=blocking) from None
     return _passage(preview)
+
+
+class AnnulationOut(Schema):
+    source: str
+    cible: str
+    retirees: int = Field(description="Inscriptions retirées.")
+    inscriptions: list[dict[str, Any]] = Field(description="Chacune : etudiant, nip, nom, semestre.")
+
+
+@router.post("/departements/{id}/annees/{annee}/passage/annulation", response=responses(AnnulationOut),
+             summary="Annuler le dernier passage : retirer les inscriptions qu'il a créées",
+             description="Possible tant que les semestres de destination n'ont ni note ni décision de jury et ne "
+                         "sont pas verrouillés ; sinon 409 avec la raison. Les autres inscriptions ne changent pas.")
+def annuler_passage(request: HttpRequest, id: Id, annee: Annee) -> Any:
+    department = _department(request, id, annee)
+    try:
+        undo = service.undo_passage(user=request.user, department=department, source_label=annee)
+    except service.YearSetupError as error:
+        raise conflict(str(error)) from None
+    return {"source": undo.source, "cible": undo.target, "retirees": len(undo.enrolments),
+            "inscriptions": [{"etudiant": e.student_id, "nip": e.student.nip, "nom": str(e.student),
+                              "semestre": e.semester_id} for e in undo.enrolments]}

@@ -19,6 +19,7 @@ from delibe.web import permissions as perm
 from delibe.web.models import Department
 from delibe.web.services import formations as service
 from delibe.web.services.departements import DepartmentError, create_department
+from delibe.web.services.department_settings import FIELDS, SettingsError, row_state, save_settings
 
 router = Router(tags=["départements"])
 
@@ -97,3 +98,59 @@ def importer_formation(request: HttpRequest, id: Id, payload: FormationIn) -> An
     except service.FormationLoadError as error:
         raise refusal(422, str(error)) from None
     return Status(201, {**body, "version": version.version, "enregistree": version.pk})
+
+
+# --- the department's dated settings (issue 13, item 7): the service of the page « Réglages » -----------
+
+class ReglagesIn(Schema):
+    applique_a_partir_du: Annotated[Texte, Field(max_length=10)] = Field(description="Date (AAAA-MM-JJ) à partir de laquelle ces réglages "
+                                                  "s'appliquent ; une date qui a déjà des réglages les remplace.")
+    valeurs: dict[str, Any] = Field(default_factory=dict, description="Champs à changer (les autres gardent la "
+                                    "valeur en vigueur à cette date) : " + ", ".join(FIELDS) + ".")
+    logo: Annotated[Texte, Field(max_length=800_000)] | None = Field(
+        None, description="Nouveau logo PNG ou JPEG, en base64 (512 Ko au plus).")
+    supprimer_logo: bool = False
+
+
+@router.get("/departements/{id}/reglages", response=responses(list[dict[str, Any]]),
+            summary="Les réglages datés du département (scolarité, responsable, président)",
+            description="Chaque ligne : `applique_a_partir_du`, les champs, `logo` (empreinte, ou null). Aucun chemin "
+                        "de fichier du serveur.")
+def lire_reglages(request: HttpRequest, id: Id) -> Any:
+    from delibe.web.models import DepartmentSettings
+
+    department = get_object_or_404(Department, pk=id)
+    perm.require_visible(perm.can_view_department(request.user, department.pk))
+    perm.require(perm.can_view_department_settings(request.user, department.pk))
+    return [row_state(r) for r in DepartmentSettings.objects.filter(department=department).order_by("applies_from")]
+
+
+@router.post("/departements/{id}/reglages", response=responses(dict[str, Any]),
+             summary="Enregistrer des réglages datés (scolarité du département, administrateur)",
+             description="422 (en français, le champ nommé) : champ inconnu, texte trop long, date manquante, date "
+                         "d'avant un jury clos, logo illisible ou trop grand.")
+def ecrire_reglages(request: HttpRequest, id: Id, payload: ReglagesIn) -> Any:
+    import base64
+    import binascii
+    import datetime as dt
+
+    department = get_object_or_404(Department, pk=id)
+    perm.require_visible(perm.can_view_department(request.user, department.pk))
+    perm.require(perm.can_edit_department_settings(request.user, department.pk),
+                 "Seuls la scolarité du département et l'administrateur modifient ses réglages.")
+    try:
+        day = dt.date.fromisoformat(str(payload.applique_a_partir_du))
+    except ValueError:
+        raise refusal(422, "applique_a_partir_du : une date AAAA-MM-JJ est obligatoire.") from None
+    logo = None
+    if payload.logo:
+        try:
+            logo = base64.b64decode(payload.logo, validate=True)
+        except (binascii.Error, ValueError):
+            raise refusal(422, "logo : base64 illisible ; envoyez l'image PNG ou JPEG encodée en base64.") from None
+    try:
+        row = save_settings(actor=request.user, department=department, applies_from=day, values=payload.valeurs,
+                            logo=logo, remove_logo=payload.supprimer_logo)
+    except SettingsError as error:
+        raise refusal(422, str(error)) from None
+    return row_state(row)

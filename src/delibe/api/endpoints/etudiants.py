@@ -212,3 +212,108 @@ def ajouter(request: HttpRequest, body: AjoutIn) -> Any:
     except service.StudentError as error:
         raise _refused(error) from None
     return Status(201, _inscription_out(enrolment))
+
+
+class ParcoursIn(Schema):
+    parcours: Annotated[Texte, Field(max_length=40, description="Code du nouveau parcours.")]
+    manquantes: Annotated[Texte, Field(max_length=3, description="Évaluations des nouveaux modules sans note de "
+                                                                  "l'étudiant : EXC (défaut), ATT ou \"\" (vides).")] = "EXC"
+    motif: Motif = ""
+    confirmer: bool = Field(False, description="Changer ; sinon, seulement l'aperçu.")
+
+
+class SemestreParcours(Schema):
+    inscription: int
+    semestre: int
+    ues_ajoutees: list[str]
+    ues_retirees: list[str]
+    modules_ajoutes: list[str]
+    modules_retires: list[str]
+    notes_ignorees: list[dict[str, str]]
+    notes_reprises: list[dict[str, str]]
+    evaluations_sans_note: list[int]
+
+
+class ParcoursOut(Schema):
+    ancien: str
+    nouveau: str
+    change: bool = Field(description="Vrai si le changement est enregistré (confirmer).")
+    semestres: list[SemestreParcours]
+    ues_capitalisees_gardees: list[str]
+    ues_capitalisees_hors_parcours: list[str]
+    decisions_a_revoir: int
+
+
+@router.post("/etudiants/{id}/inscriptions/{inscription_id}/parcours", response=responses(ParcoursOut),
+             summary="Changer de parcours (scolarité, responsable) : l'aperçu, ou le changement avec confirmer",
+             description="Vaut pour l'inscription et les suivantes de la même année. Refusé (422, champ nommé) pour "
+                         "un parcours inconnu ou non délivré, ou un semestre verrouillé. docs/domain.md §3.")
+def changer_parcours(request: HttpRequest, id: Id, inscription_id: Id, body: ParcoursIn) -> Any:
+    from delibe.web.services import parcours as service
+
+    student = get_object_or_404(Student.objects.select_related("department"), pk=id)
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_change_parcours(request.user, student.department_id))
+    enrolment = get_object_or_404(Enrolment.objects.select_related(
+        "semester__formation", "semester__academic_year", "student"), pk=inscription_id, student=student)
+    try:
+        if body.confirmer:
+            change = service.change_parcours(user=request.user, enrolment=enrolment, nouveau=body.parcours,
+                                             manquantes=body.manquantes, reason=body.motif)
+        else:
+            change = service.preview(enrolment, body.parcours)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return {
+        "ancien": change.ancien, "nouveau": change.nouveau, "change": body.confirmer,
+        "semestres": [{
+            "inscription": s.enrolment.pk, "semestre": s.enrolment.semester_id,
+            "ues_ajoutees": [c for c, _ in s.ues_gagnees], "ues_retirees": [c for c, _ in s.ues_perdues],
+            "modules_ajoutes": [c for c, _ in s.modules_gagnes], "modules_retires": [c for c, _ in s.modules_perdus],
+            "notes_ignorees": s.notes_ignorees, "notes_reprises": s.notes_reprises,
+            "evaluations_sans_note": [e.pk for e in s.evaluations_sans_note]} for s in change.semestres],
+        "ues_capitalisees_gardees": [k for k, _ in change.capitalisees_gardees],
+        "ues_capitalisees_hors_parcours": [k for k, _ in change.capitalisees_hors_parcours],
+        "decisions_a_revoir": len(change.decisions_a_revoir),
+    }
+
+
+class DemissionsIn(Schema):
+    inscriptions: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(max_length=2000)
+    code: Annotated[Texte, Field(max_length=3, description="DEM (démission) ou DEF (défaillance).")]
+    date: dt.date
+    motif: Motif = ""
+    confirmer: bool = Field(False, description="Enregistrer ; sinon, seulement l'aperçu.")
+
+
+class DemissionLigne(Schema):
+    inscription: int
+    etudiant: int
+    nom: str
+    evaluations_posterieures: int
+    notes_posterieures: int
+    probleme: str
+
+
+@router.post("/semestres/{id}/demissions", response=responses(list[DemissionLigne]),
+             summary="Démissions ou défaillances groupées d'un semestre (scolarité) : aperçu, ou tout ou rien",
+             description="Sans `confirmer` : pour chacun, les évaluations postérieures à la date (plus de note "
+                         "attendue) et les notes déjà saisies après elle (elles comptent). Avec : tout est "
+                         "enregistré, ou rien (422, champ nommé) si une ligne a un problème.")
+def demissions(request: HttpRequest, id: Id, body: DemissionsIn) -> Any:
+    from delibe.api.endpoints.common import get_run
+    from delibe.web.services import etudiants as service
+
+    run = get_run(request, id)
+    perm.require(perm.can_manage_students(request.user, run.formation.department_id))
+    try:
+        if body.confirmer:
+            lines = service.record_exits(user=request.user, run=run, enrolment_ids=body.inscriptions, code=body.code,
+                                         date=body.date, reason=body.motif)
+        else:
+            lines = service.exits_preview(run, body.inscriptions, body.code, body.date)
+    except service.StudentError as error:
+        raise _refused(error) from None
+    return [{"inscription": line.enrolment.pk, "etudiant": line.enrolment.student_id, "nom": str(line.enrolment.student),
+             "evaluations_posterieures": line.later_evaluations, "notes_posterieures": line.later_grades,
+             "probleme": line.problem} for line in lines]

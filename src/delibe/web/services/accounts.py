@@ -2,7 +2,9 @@
 deactivate or reactivate it, give and remove roles in one or several departments.
 
 Every function checks the actor's permission (``delibe.web.permissions``), runs in one transaction and
-writes the journal: a change is never committed without its record. Errors are ``AccountError`` (a French
+writes the journal: a change is never committed without its record. ``actor=None`` is the command line
+(``delibe comptes``), run by the server's operator, who has every right; the pages and the API always pass
+the signed-in account. Errors are ``AccountError`` (a French
 message naming the field) or ``PermissionDenied``.
 """
 
@@ -78,7 +80,7 @@ def create_account(*, actor: Any, username: str, email: str, first_name: str = "
         raise AccountError(f"Rôle « {role} » inconnu : {', '.join(Role.values)}.")
     if role != Role.ADMIN and department_id is None:
         raise AccountError(f"Département : obligatoire pour le rôle {_role_label(role)}.")
-    if not perm.can_grant_role(actor, department_id, role):
+    if actor is not None and not perm.can_grant_role(actor, department_id, role):
         raise perm.PermissionDenied("Vous ne pouvez pas donner ce rôle dans ce département.")
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
@@ -125,7 +127,7 @@ def grant_roles(*, actor: Any, user: Any, role: str, department_ids: Iterable[in
         raise AccountError("Départements : cochez-en au moins un.")
     added = 0
     for department_id in ids:
-        if not perm.can_grant_role(actor, department_id, role):
+        if actor is not None and not perm.can_grant_role(actor, department_id, role):
             raise perm.PermissionDenied("Vous ne pouvez pas donner ce rôle dans ce département.")
         added += _grant(actor, user, _department_of(department_id), role)
     return added
@@ -133,7 +135,7 @@ def grant_roles(*, actor: Any, user: Any, role: str, department_ids: Iterable[in
 
 @transaction.atomic
 def revoke_role(*, actor: Any, membership: Membership) -> None:
-    if not perm.can_grant_role(actor, membership.department_id, membership.role):
+    if actor is not None and not perm.can_grant_role(actor, membership.department_id, membership.role):
         raise perm.PermissionDenied("Vous ne pouvez pas retirer ce rôle.")
     if membership.user_id == getattr(actor, "pk", None) and membership.role in (Role.ADMIN, Role.SCOLARITE):
         raise AccountError("Vous ne pouvez pas retirer votre propre rôle de gestion : demandez-le à un autre "
@@ -152,7 +154,7 @@ def revoke_role(*, actor: Any, membership: Membership) -> None:
 def set_active(*, actor: Any, user: Any, active: bool, reason: str = "") -> None:
     """Deactivate (the person can no longer log in nor use an API token; nothing they did is erased) or
     reactivate an account."""
-    if not perm.can_manage_account(actor, user):
+    if actor is not None and not perm.can_manage_account(actor, user):
         raise perm.PermissionDenied("Vous ne pouvez pas modifier ce compte : il a un rôle dans un département "
                                     "que vous ne gérez pas (ou c'est le vôtre).")
     if user.is_active == active:
@@ -205,7 +207,7 @@ def send_invitation(user: Any, request: Any) -> str:
 @transaction.atomic
 def invite(*, actor: Any, user: Any, request: Any) -> str:
     """Sends (or sends again) the invitation, journalled."""
-    if not perm.can_manage_account(actor, user) and not perm.roles_of(actor).admin:
+    if actor is not None and not perm.can_manage_account(actor, user) and not perm.roles_of(actor).admin:
         raise perm.PermissionDenied("Vous ne pouvez pas inviter ce compte.")
     link = send_invitation(user, request)
     audit.record(user=actor, action=Action.UPDATE, object_type=ObjectType.ACCOUNT, object_id=user.pk,

@@ -29,6 +29,7 @@ from delibe.web.models import (
     Enrolment,
     Evaluation,
     FormationVersion,
+    Grade,
     JuryDecision,
     SemesterRun,
     Student,
@@ -456,14 +457,110 @@ def confirm_passage(*, user: Any, department: Department, source_label: str) -> 
     if not preview.to_enrol:
         raise YearSetupError(f"Personne à inscrire en {preview.target} depuis {source_label}.")
     entries = []
+    created = []
     for line in preview.to_enrol:
         assert line.destination is not None
         enrolment = Enrolment.objects.create(student=line.student, semester=line.destination,
                                              parcours=line.parcours, redoublant=line.kind == REPEAT)
         entries.append(audit.enrolment_entry(user=user, enrolment=enrolment))
+        created.append([enrolment.student_id, enrolment.semester_id])
     audit.record_many(entries)
+    # the enrolments it created are kept in the entry: undoing the passage removes these and no other
     audit.record(user=user, action=Action.CREATE, object_type=ObjectType.DEPARTMENT, object_id=department.pk,
-                 new={"passage": {"de": source_label, "vers": preview.target, **preview.counts()}},
+                 new={"passage": {"de": source_label, "vers": preview.target, **preview.counts(),
+                                  "inscriptions": created}},
                  department_id=department.pk,
                  summary=f"Passage {source_label} → {preview.target} : {len(entries)} inscription(s)")
     return preview
+
+
+# --- undoing a passage --------------------------------------------------------------------------------
+
+def _passage_entries(department: Department) -> Any:
+    from delibe.web.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(object_type=ObjectType.DEPARTMENT, object_id=str(department.pk))
+
+
+def last_passage(department: Department, source_label: str) -> Any:
+    """The journal entry of the last passage confirmed from ``source_label`` and not undone since, or None."""
+    entry = _passage_entries(department).filter(new__passage__de=source_label).order_by("-id").first()
+    if entry is None or _passage_entries(department).filter(new__annulation_passage__entree=entry.pk).exists():
+        return None
+    return entry
+
+
+@dataclass
+class PassageUndo:
+    source: str
+    target: str
+    enrolments: list[Enrolment]
+    refusal: str = ""  # why it cannot be undone (French), empty when it can
+
+
+def undo_preview(department: Department, source_label: str) -> PassageUndo:
+    """What undoing the last passage from ``source_label`` removes: the enrolments it created (those still
+    there). Refused while a target semester has a grade, a jury decision of the target year exists for one of
+    these students, or a target semester is locked."""
+    check_label(source_label)
+    target_label = next_label(source_label)
+    entry = last_passage(department, source_label)
+    if entry is None:
+        return PassageUndo(source_label, target_label, [], f"Aucun passage de {source_label} à annuler.")
+    pairs = entry.new["passage"].get("inscriptions")
+    if pairs is None:
+        return PassageUndo(source_label, target_label, [],
+                           "Ce passage a été confirmé avant que Délibé garde la liste de ses inscriptions : "
+                           "retirez-les une à une (page de l'étudiant, « Désinscrire »).")
+    wanted = {(int(a), int(b)) for a, b in pairs}
+    enrolments = sorted((e for e in Enrolment.objects.filter(
+        student_id__in={a for a, _ in wanted}, semester_id__in={b for _, b in wanted},
+        student__department=department, semester__formation__department=department,
+        semester__academic_year__label=target_label)
+        .select_related("student", "semester__formation", "semester__academic_year")
+        if (e.student_id, e.semester_id) in wanted), key=lambda e: (student_key(e.student), e.semester.semestre))
+    undo = PassageUndo(source_label, target_label, enrolments)
+    runs = {e.semester_id: e.semester for e in enrolments}
+    locked = [r for r in runs.values() if r.locked or r.archived]
+    graded = (Grade.objects.filter(evaluation__semester_id__in=runs).values_list("evaluation__semester_id", flat=True)
+              .distinct())
+    decided = JuryDecision.objects.filter(student_id__in={e.student_id for e in enrolments},
+                                          academic_year__label=target_label).select_related("student").first()
+    if locked:
+        undo.refusal = f"{locked[0]} est verrouillé : le passage ne peut plus être annulé."
+    elif graded:
+        undo.refusal = (f"{runs[graded[0]]} a déjà des notes : le passage ne peut plus être annulé. Désinscrivez "
+                        "plutôt les étudiants un à un.")
+    elif decided is not None:
+        undo.refusal = (f"Le jury de {target_label} a déjà une décision pour {decided.student} : le passage ne peut "
+                        "plus être annulé.")
+    elif not enrolments:
+        undo.refusal = "Les inscriptions créées par ce passage ont déjà été retirées."
+    return undo
+
+
+@transaction.atomic
+def undo_passage(*, user: Any, department: Department, source_label: str) -> PassageUndo:
+    """Removes the enrolments the last passage from ``source_label`` created, all or nothing, journaled;
+    ``YearSetupError`` with the reason when refused (see ``undo_preview``)."""
+    undo = undo_preview(department, source_label)
+    if undo.refusal:
+        raise YearSetupError(undo.refusal)
+    entry = last_passage(department, source_label)
+    for run_id in {e.semester_id for e in undo.enrolments}:
+        if audit.semester_is_locked(run_id):
+            raise YearSetupError("Un semestre de destination vient d'être verrouillé : rien n'a été retiré.")
+    entries = [audit.entry(
+        user=user, action=Action.DELETE, object_type=ObjectType.ENROLMENT, object_id=f"{e.student_id}/{e.semester_id}",
+        old={"parcours": e.parcours, "groupe": e.groupe, "etat": e.etat, "redoublant": e.redoublant},
+        department_id=department.pk, semester_id=e.semester_id, student_id=e.student_id,
+        summary=f"{e.student} désinscrit de {e.semester} (annulation du passage {source_label})")
+        for e in undo.enrolments]
+    Enrolment.objects.filter(pk__in=[e.pk for e in undo.enrolments]).delete()
+    audit.record_many(entries)
+    audit.record(user=user, action=Action.DELETE, object_type=ObjectType.DEPARTMENT, object_id=department.pk,
+                 new={"annulation_passage": {"de": source_label, "vers": undo.target, "entree": entry.pk,
+                                             "inscriptions": len(entries)}},
+                 department_id=department.pk,
+                 summary=f"Passage {source_label} → {undo.target} annulé : {len(entries)} inscription(s) retirée(s)")
+    return undo

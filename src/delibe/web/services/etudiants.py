@@ -289,3 +289,71 @@ def unenrol(*, user: object, enrolment: Enrolment, confirm: bool = False, reason
         enrolment.delete()
         audit.record_many(entries)
     return len(grades)
+
+
+# --- several démissions at once (issue 13): preview, then all or nothing ----------------------------------
+
+class ExitLine:
+    """One student of a grouped démission/défaillance: what it does (or why it cannot)."""
+
+    def __init__(self, enrolment: Enrolment, later_evaluations: int, later_grades: int, problem: str) -> None:
+        self.enrolment = enrolment
+        self.later_evaluations = later_evaluations  # evaluations after the date: no grade expected any more
+        self.later_grades = later_grades  # grades already entered after the date: they still count
+        self.problem = problem
+
+
+def _exit_args(code: str, date: Any) -> tuple[str, dt.date]:
+    code = (code or "").strip().upper()
+    if code not in ETATS_SORTIE:
+        raise StudentError(f"Code « {code} » : choisissez DEM (démission) ou DEF (défaillance).", "code")
+    if not date:
+        raise StudentError("La date de la démission ou de la défaillance est obligatoire.", "date")
+    return code, _date(date, "date")
+
+
+def exits_preview(run: SemesterRun, enrolment_ids: list[int], code: str, date: Any) -> list[ExitLine]:
+    """What recording ``code`` on ``date`` for each of these enrolments of ``run`` does. Writes nothing."""
+    from delibe.web.services.calcul import evaluation_date
+
+    code, day = _exit_args(code, date)
+    ids = list(dict.fromkeys(int(i) for i in enrolment_ids))
+    if not ids:
+        raise StudentError("Cochez au moins un étudiant.", "etudiants")
+    enrolments = {e.pk: e for e in Enrolment.objects.filter(semester=run, pk__in=ids).select_related("student")}
+    if len(enrolments) != len(ids):
+        raise StudentError("Un des étudiants cochés n'est pas inscrit dans ce semestre : rechargez la page.",
+                           "etudiants")
+    later = [e.pk for e in run.evaluations.all() if evaluation_date(e) > day]
+    grades: dict[int, int] = {}
+    for student_id in Grade.objects.filter(evaluation_id__in=later, student_id__in=[
+            e.student_id for e in enrolments.values()]).values_list("student_id", flat=True):
+        grades[student_id] = grades.get(student_id, 0) + 1
+    from delibe.collation import student_key
+
+    lines = []
+    for e in sorted(enrolments.values(), key=lambda e: student_key(e.student)):
+        problem = ""
+        if e.etat == code and e.etat_le == day:
+            problem = f"{e.student} : déjà {code} à cette date."
+        elif e.inscrit_le and day < e.inscrit_le:
+            problem = f"{e.student} : la date ({_show(day)}) précède son inscription ({_show(e.inscrit_le)})."
+        lines.append(ExitLine(e, len(later), grades.get(e.student_id, 0), problem))
+    return lines
+
+
+def record_exits(*, user: object, run: SemesterRun, enrolment_ids: list[int], code: str, date: Any,
+                 reason: str = "") -> list[ExitLine]:
+    """Records ``code`` (DEM or DEF) on ``date`` for several students of ``run``: all or nothing (refused,
+    nothing written, when one line has a problem), each one journaled as ``record_exit`` does."""
+    _check_open(run)
+    lines = exits_preview(run, enrolment_ids, code, date)
+    problems = [line.problem for line in lines if line.problem]
+    if problems:
+        raise StudentError("Rien n'a été enregistré : " + " ; ".join(problems[:10])
+                           + (f" (et {len(problems) - 10} autre(s))" if len(problems) > 10 else ""), "etudiants")
+    code, day = _exit_args(code, date)
+    with transaction.atomic():
+        for line in lines:
+            record_exit(user=user, enrolment=line.enrolment, code=code, date=day, reason=reason)
+    return lines

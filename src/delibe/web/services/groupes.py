@@ -80,6 +80,31 @@ def rename_partition(*, user: Any, partition: Partition, name: object) -> Partit
 
 
 @transaction.atomic
+def move_partition(*, user: Any, partition: Partition, direction: str) -> bool:
+    """Moves a partition one place up (« haut ») or down (« bas ») in the semester's order — the order of the
+    columns of lists and of the groups shown everywhere. Returns False when already first (last)."""
+    run = partition.semester
+    _writable(run)
+    if direction not in ("haut", "bas"):
+        raise GroupError("Déplacer la partition : « haut » ou « bas ».")
+    ordered = list(Partition.objects.select_for_update().filter(semester=run).order_by("order", "name", "id"))
+    index = next(i for i, p in enumerate(ordered) if p.pk == partition.pk)
+    other = index - 1 if direction == "haut" else index + 1
+    if not 0 <= other < len(ordered):
+        return False
+    before = [p.name for p in ordered]
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for number, p in enumerate(ordered, 1):  # renumbered 1..n: old databases may hold equal orders
+        if p.order != number:
+            p.order = number
+            p.save(update_fields=["order"])
+    _structure(user, run, Action.UPDATE, f"partition/{partition.pk}", {"ordre": before},
+               {"ordre": [p.name for p in ordered]},
+               f"Partition « {partition.name} » {'montée' if direction == 'haut' else 'descendue'} d'un rang")
+    return True
+
+
+@transaction.atomic
 def delete_partition(*, user: Any, partition: Partition) -> None:
     run = partition.semester
     _writable(run)

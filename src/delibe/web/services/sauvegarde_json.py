@@ -5,9 +5,11 @@ their roles in it, the formation versions (YAML text and hash), academic years, 
 apprentice contracts, enrolments, partitions and groups with their members, teaching assignments, evaluations, grades (with their version and
 author), jury decisions (proposed and decided code, reasons, the jury's written reason, author, date),
 the attendance data (absences, justifications — without the proof files, kept under VAR_DIR —, local
-rules, alternance calendar) and the department's audit trail. Students' photos are not exported (personal
-data kept under DELIBE_PHOTOS_DIR): import them again after a restoration. Every section is a list sorted by id;
-the document is written with sorted keys, so that the same database gives the same bytes.
+rules, alternance calendar), the department's audit trail and the students' photos (section « photos »: the
+stored JPEG, base64, with its SHA-256; at most 133 Ko a photo as measured, so 1 000 students add up to
+~180 Mo to the file —
+``photos=False`` leaves them out, and the file then says so). Every section is a list sorted by id (photos: by student); the
+document is written with sorted keys, so that the same database gives the same bytes.
 
 Restoration (``import_department``) is all or nothing, in one transaction, and is refused when the
 department already exists. Ids are kept when they are free (a fresh database: the export of the
@@ -49,6 +51,7 @@ from delibe.web.models import (
     Partition,
     SemesterRun,
     Student,
+    StudentPhoto,
     TeachingAssignment,
 )
 
@@ -121,7 +124,22 @@ def _rows(queryset: models.QuerySet[Any], users: dict[int, str]) -> list[dict[st
     return [{f.name: _value(obj, f, users) for f in fields} for obj in queryset.order_by("pk")]
 
 
-def export_department(code: str) -> dict[str, Any]:
+def _photos(department: Department) -> list[dict[str, Any]]:
+    """Each student's stored photo (JPEG, base64); a photo whose file is missing is left out."""
+    from delibe.web.services.photos import photo_path
+
+    rows = []
+    for photo in StudentPhoto.objects.filter(student__department=department).order_by("student_id"):
+        path = photo_path(photo)
+        if path is None:
+            continue
+        rows.append({"student": photo.student_id, "sha256": photo.sha256,
+                     "source_name": photo.source_name, "uploaded_at": photo.uploaded_at.astimezone(dt.UTC).isoformat(),
+                     "jpeg": base64.b64encode(path.read_bytes()).decode("ascii")})
+    return rows
+
+
+def export_department(code: str, photos: bool = True) -> dict[str, Any]:
     department = Department.objects.filter(code=code).first()
     if department is None:
         known = ", ".join(Department.objects.values_list("code", flat=True)) or "aucun"
@@ -137,6 +155,10 @@ def export_department(code: str) -> dict[str, Any]:
     year_ids = {r["academic_year"] for r in document["semestres"]} | {d["academic_year"] for d in document["decisions"]}
     document["annees"] = _rows(AcademicYear.objects.filter(pk__in=year_ids), users)
     document["journal"] = _rows(AuditEntry.objects.filter(department_id=department.pk), users)
+    if photos:
+        document["photos"] = _photos(department)
+    else:
+        document["photos_exclues"] = True
     referenced = {v for section, model, _ in _sections() for row in document[section]
                   for f in model._meta.concrete_fields
                   if f.is_relation and f.related_model is User and (v := row.get(f.name))}
@@ -271,6 +293,7 @@ def import_department(document: Any, user: Any = None) -> dict[str, int]:
                               "l'application d'assiduité n'est pas installée ici.")
     restorer = _Restorer(document)
     counts: dict[str, int] = {}
+    written: list[Any] = []  # photo files written: removed if the restoration fails
     models_used = [m for _, m, _ in sections] + [AuditEntry, AcademicYear]
     try:
         with transaction.atomic(), _timestamps_as_given(models_used):
@@ -296,18 +319,59 @@ def import_department(document: Any, user: Any = None) -> dict[str, int]:
             for section, model, _ in sections:
                 counts[section] = restorer.restore(section, model)
             counts["journal"] = _restore_journal(restorer, department)
+            counts["photos"] = _restore_photos(restorer, department, written)
             _reset_sequences(list(dict.fromkeys(restorer.explicit)))
             from delibe.web.audit import services as audit
 
             audit.record(user=user, action="create", object_type=ObjectType.DEPARTMENT, object_id=code,
                          new={k: v for k, v in counts.items()}, summary=f"restauration du département {code}",
                          channel="import")
-    except (KeyError, TypeError, ValueError) as error:
-        raise SauvegardeError(f"fichier incohérent ({type(error).__name__} : {error}).") from None
-    except IntegrityError as error:
+    except BaseException as failure:
+        from delibe.web.services.photos import _remove
+
+        _remove(written)
+        if isinstance(failure, KeyError | TypeError | ValueError):
+            raise SauvegardeError(f"fichier incohérent ({type(failure).__name__} : {failure}).") from None
+        if not isinstance(failure, IntegrityError):
+            raise
+        error = failure
         raise SauvegardeError(f"conflit avec la base existante ({str(error).splitlines()[0][:200]}) : un NIP, une "
                               "formation ou un compte étudiant du fichier existe déjà dans un autre département.") from None
     return counts
+
+
+def _restore_photos(restorer: _Restorer, department: Department, written: list[Any]) -> int:
+    """Writes each photo under DELIBE_PHOTOS_DIR for the restored student (its SHA-256 checked) and its row;
+    the files written are listed in ``written`` so that a failed restoration removes them."""
+    import hashlib
+    import os
+
+    from delibe.web.services.photos import photos_dir
+
+    rows = restorer.section("photos")
+    if not rows:
+        return 0
+    folder = photos_dir() / department.code
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    students = restorer.maps.get(Student, {})
+    for row in rows:
+        jpeg = base64.b64decode(row["jpeg"], validate=True)
+        digest = hashlib.sha256(jpeg).hexdigest()
+        if digest != row["sha256"] or not jpeg.startswith(b"\xff\xd8"):
+            raise SauvegardeError(f"photo de l'étudiant n° {row['student']} : fichier altéré (empreinte SHA-256 différente, ou pas un "
+                                  "JPEG) ; rien n'a été écrit.")
+        student_id = students[int(row["student"])]
+        relative = f"{department.code}/{student_id}-{digest[:16]}.jpg"
+        target = photos_dir() / relative
+        if not target.exists():
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            written.append(target)
+            with os.fdopen(fd, "wb") as out:
+                out.write(jpeg)
+        photo = StudentPhoto.objects.create(student_id=student_id, path=relative, sha256=digest,
+                                            source_name=str(row.get("source_name", ""))[:200])
+        StudentPhoto.objects.filter(pk=photo.pk).update(uploaded_at=dt.datetime.fromisoformat(row["uploaded_at"]))
+    return len(rows)
 
 
 def _restore_users(restorer: _Restorer) -> int:
@@ -346,11 +410,20 @@ def _restore_journal(restorer: _Restorer, department: Department) -> int:
             if kind == ObjectType.DECISION and len(parts) >= 2:
                 return "/".join([str(remap(Student, parts[0])), *parts[1:]])
             model = {ObjectType.EVALUATION: Evaluation, ObjectType.SEMESTER: SemesterRun,
-                     ObjectType.STUDENT: Student, ObjectType.FORMATION: FormationVersion}.get(kind)
+                     ObjectType.STUDENT: Student, ObjectType.FORMATION: FormationVersion,
+                     ObjectType.DEPARTMENT: Department}.get(kind)
             if model is not None and len(parts) == 1:
                 return str(remap(model, parts[0]))
         except ValueError:
             pass
+        return value
+
+    def new_state(kind: str, value: Any) -> Any:
+        # a passage lists the enrolments it created (student, semester): undoing it must find them again
+        if kind == ObjectType.DEPARTMENT and isinstance(value, dict) and isinstance(value.get("passage"), dict) \
+                and isinstance(value["passage"].get("inscriptions"), list):
+            pairs = [[remap(Student, a), remap(SemesterRun, b)] for a, b in value["passage"]["inscriptions"]]
+            return {**value, "passage": {**value["passage"], "inscriptions": pairs}}
         return value
 
     entries = []
@@ -361,7 +434,8 @@ def _restore_journal(restorer: _Restorer, department: Department) -> int:
             username=row["username"], channel=row["channel"], action=row["action"], object_type=row["object_type"],
             object_id=object_id(row["object_type"], row["object_id"]), department_id=department.pk,
             semester_id=remap(SemesterRun, row["semester_id"]), evaluation_id=remap(Evaluation, row["evaluation_id"]),
-            student_id=remap(Student, row["student_id"]), summary=row["summary"], old=row["old"], new=row["new"],
+            student_id=remap(Student, row["student_id"]), summary=row["summary"], old=row["old"],
+            new=new_state(row["object_type"], row["new"]),
             session=row["session"], reason=row["reason"],
         )
         if keep:

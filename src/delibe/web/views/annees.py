@@ -171,6 +171,28 @@ def passage(request: HttpRequest, pk: int, label: str) -> HttpResponse:
         raise Http404(str(failure)) from failure
     return render(request, "delibe/passage.html", {
         "department": department, "preview": preview, "error": error,
+        "undo": service.undo_preview(department, label) if service.last_passage(department, label) else None,
         "codes_passage": ", ".join(service.ordered(C.PASSAGE)), "code_red": C.RED,
         "codes_sortie": ", ".join(service.ordered(C.TERMINAL)),
     }, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def passage_undo(request: HttpRequest, pk: int, label: str) -> HttpResponse:
+    """Removes the enrolments the last passage created, while their semesters have no grade nor decision."""
+    department = _department(request, pk)
+    try:
+        undo = service.undo_passage(user=request.user, department=department, source_label=label)
+    except service.YearSetupError as failure:
+        try:
+            preview = service.passage_preview(department, label)
+        except service.YearSetupError as error:
+            raise Http404(str(error)) from error
+        return render(request, "delibe/passage.html", {
+            "department": department, "preview": preview, "error": str(failure), "undo": None,
+            "codes_passage": ", ".join(service.ordered(C.PASSAGE)), "code_red": C.RED,
+            "codes_sortie": ", ".join(service.ordered(C.TERMINAL))}, status=400)
+    messages.success(request, f"Passage {label} → {undo.target} annulé : {len(undo.enrolments)} inscription(s) "
+                              "retirée(s) (enregistré au journal).")
+    return redirect("delibe:passage", pk=department.pk, label=label)

@@ -211,3 +211,113 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("delibe:etudiant", pk=enrolment.student_id)
     return render(request, "delibe/etudiant_ajouter.html", {"run": run, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- change of parcours (issue 13): preview, then confirm ---------------------------------------------
+
+class ParcoursForm(forms.Form):
+    parcours = forms.ChoiceField(label=gettext_lazy("Nouveau parcours"))
+    manquantes = forms.ChoiceField(
+        label=gettext_lazy("Évaluations des nouveaux modules où l'étudiant n'a pas de note"), required=False,
+        choices=[("EXC", gettext_lazy("EXC : neutralisées (par défaut)")),
+                 ("ATT", gettext_lazy("ATT : en attente d'une note")),
+                 ("", gettext_lazy("Laisser vides (l'évaluation redevient incomplète pour tous)"))])
+    motif = forms.CharField(label=gettext_lazy("Motif (facultatif, gardé au journal)"), required=False,
+                            max_length=500)
+
+    def __init__(self, *args: object, parcours: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's Form takes *args untyped
+        self.fields["parcours"].choices = parcours
+
+
+@login_required
+def parcours(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    """GET: choose the new parcours; POST « apercu »: what changes; POST « confirmer »: the change."""
+    from django.shortcuts import get_object_or_404
+
+    from delibe.web.services import parcours as parcours_service
+
+    student = get_object_or_404(Student.objects.select_related("department", "formation"), pk=pk)
+    perm.require_visible(perm.can_view_department(request.user, student.department_id))
+    perm.require(perm.can_change_parcours(request.user, student.department_id))
+    enrolment = get_object_or_404(Enrolment.objects.select_related(
+        "semester__formation", "semester__academic_year", "student"), pk=enrolment_pk, student=student)
+    run = enrolment.semester
+    choices = [(p.code, f"{p.code} — {p.libelle}") for p in formation_model(run.formation).parcours
+               if p.code != enrolment.parcours]
+    form = ParcoursForm(request.POST if request.method == "POST" else None, parcours=choices,
+                        initial={"manquantes": "EXC"})
+    change = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if "confirmer" in request.POST:
+                    change = parcours_service.change_parcours(
+                        user=request.user, enrolment=enrolment, nouveau=data["parcours"],
+                        manquantes=data["manquantes"], reason=data["motif"])
+                    messages.success(request, _("%(s)s suit désormais le parcours %(p)s (%(n)s) : enregistré au "
+                                                "journal.") % {
+                        "s": student, "p": change.nouveau, "n": ", ".join(c.label for c in change.semestres)})
+                    return redirect("delibe:etudiant", pk=pk)
+                change = parcours_service.preview(enrolment, data["parcours"])
+                status = 200
+            except parcours_service.StudentError as error:
+                _forms_error(form, error)
+                change = None
+    return render(request, "delibe/etudiant_parcours.html", {
+        "student": student, "enrolment": enrolment, "form": form, "change": change,
+        "locked": run.locked}, status=status)
+
+
+# --- several démissions at once (issue 13) --------------------------------------------------------------
+
+class ExitsForm(forms.Form):
+    etudiants = forms.MultipleChoiceField(label=gettext_lazy("Étudiants"), widget=forms.CheckboxSelectMultiple)
+    code = forms.ChoiceField(label=gettext_lazy("État"), choices=[
+        ("DEM", gettext_lazy("DEM — démission")), ("DEF", gettext_lazy("DEF — défaillance"))])
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    motif = forms.CharField(label=gettext_lazy("Motif (facultatif, gardé au journal)"), required=False,
+                            max_length=500)
+
+    def __init__(self, *args: object, students: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's Form takes *args untyped
+        self.fields["etudiants"].choices = students
+
+
+@login_required
+def exits(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick several students of the semester, then a dated DEM or DEF: preview, then confirm (all or nothing)."""
+    from delibe.collation import student_key
+
+    run = get_run(request, pk)
+    perm.require(perm.can_manage_students(request.user, run.formation.department_id))
+    enrolments = sorted(run.enrolments.select_related("student"), key=lambda e: student_key(e.student))
+    students = [(str(e.pk), f"{e.student} ({e.student.nip})" + (f" — {e.etat}" if e.etat != "I" else ""))
+                for e in enrolments]
+    form = ExitsForm(request.POST if request.method == "POST" else None, students=students,
+                     initial={"code": "DEM"})
+    lines = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            ids = [int(i) for i in data["etudiants"]]
+            try:
+                if "confirmer" in request.POST:
+                    done = service.record_exits(user=request.user, run=run, enrolment_ids=ids, code=data["code"],
+                                                date=data["date"], reason=data["motif"])
+                    messages.success(request, _("%(c)s enregistrée pour %(n)d étudiant(s) le %(d)s (au journal).") % {
+                        "c": {"DEM": _("Démission"), "DEF": _("Défaillance")}[data["code"]], "n": len(done),
+                        "d": data["date"].strftime("%d/%m/%Y")})
+                    return redirect("delibe:semestre", pk=run.pk)
+                lines = service.exits_preview(run, ids, data["code"], data["date"])
+                status = 200
+            except service.StudentError as error:
+                _forms_error(form, error)
+    return render(request, "delibe/demissions.html", {"run": run, "form": form, "lines": lines,
+                                                       "problems": any(line.problem for line in lines or [])},
+                  status=status)

@@ -46,6 +46,11 @@ def _apply(request: HttpRequest, run: SemesterRun) -> tuple[str, str]:
     if action == "renommer-partition":
         p = service.rename_partition(user=user, partition=_partition(run, post.get("partition")), name=post.get("nom"))
         return f"Partition renommée « {p.name} ».", f"partition-{p.pk}"
+    if action in ("monter-partition", "descendre-partition"):
+        p = _partition(run, post.get("partition"))
+        moved = service.move_partition(user=user, partition=p, direction="haut" if action == "monter-partition" else "bas")
+        return (f"Partition « {p.name} » {'montée' if action == 'monter-partition' else 'descendue'}." if moved
+                else f"Partition « {p.name} » : déjà à cette extrémité."), f"partition-{p.pk}"
     if action == "supprimer-partition":
         p = _partition(run, post.get("partition"))
         name = p.name

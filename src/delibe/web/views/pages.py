@@ -226,6 +226,8 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change_groups": perm.can_change_student_group(request.user, student),
         "photo": perm.can_view_photos(request.user, student.department_id) and hasattr(student, "photo"),
         "can_manage": perm.can_manage_students(request.user, student.department_id),
+        "parcours_changeables": [e for e in enrolments if not e.semester.locked]
+        if perm.can_change_parcours(request.user, student.department_id) else [],
     })
 
 
