@@ -247,7 +247,7 @@ class ParcoursOut(Schema):
 @router.post("/etudiants/{id}/inscriptions/{inscription_id}/parcours", response=responses(ParcoursOut),
              summary="Changer de parcours (scolarité, responsable) : l'aperçu, ou le changement avec confirmer",
              description="Vaut pour l'inscription et les suivantes de la même année. Refusé (422, champ nommé) pour "
-                         "un parcours inconnu ou non délivré, ou un semestre verrouillé. docs/domain.md §3.")
+                         "un parcours inconnu ou non délivré, ou un semestre verrouillé. Les choix de Délibé (la loi est muette) sont expliqués à /aide/choix/.")
 def changer_parcours(request: HttpRequest, id: Id, inscription_id: Id, body: ParcoursIn) -> Any:
     from delibe.web.services import parcours as service
 
