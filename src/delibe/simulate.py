@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -512,7 +513,7 @@ def _parse_year(
             if name in averages:
                 raise reader.fail(mpath, f"module {name} donné deux fois")
             averages[name] = _average(reader, mpath, value, regles)
-        for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages).items():
+        for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages, regles).items():
             if value is None or code not in structure.years[annee].ue_codes:
                 continue
             if code in moyennes:
@@ -683,11 +684,11 @@ def _module_code(code: str, known: set[str]) -> str | None:
 
 
 def _ue_averages(
-    formation: Formation, semestre: int, parcours: str, averages: Mapping[str, float | None]
-) -> dict[str, float | None]:
+    formation: Formation, semestre: int, parcours: str, averages: Mapping[str, float | None], regles: Regles
+) -> dict[str, Fraction | None]:
     from delibe.engine.moyennes import ue_averages_from_module_averages
 
-    return ue_averages_from_module_averages(formation, semestre, parcours, averages)
+    return ue_averages_from_module_averages(formation, semestre, parcours, averages, regles)
 
 
 def _parse_jury(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from delibe.engine.model import Module, ModuleKind, frozen_map
 from delibe.engine.moyennes import (
@@ -357,3 +359,33 @@ def test_the_shipped_formation_gives_the_seed_ue_averages_from_grades(compute):
         enrolled = frozenset(averages)
         results = compute(spec, [student("a", averages, modules=enrolled)])
         assert {u: results.ue_average("a", u) for u in expected} == {u: pytest.approx(v) for u, v in expected.items()}
+
+
+_MODULE_AVERAGE = st.one_of(
+    st.none(),
+    st.integers(0, 2000).map(lambda n: n / 100),  # two decimals, as scenarios write them
+    st.sampled_from([0.0, 9.995, 9.99499, 10.0, 10.005, 20.0]),  # the bars and the ends
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_ue_averages_from_module_averages_are_the_exact_coefficient_weighted_means(data):
+    """Property: each UE average is Σ coef·moyenne / Σ coef over the modules given with an average,
+    computed in fractions of the decimals written (undefined when none feeds the UE)."""
+    from fractions import Fraction
+
+    from delibe.engine.exact import exact
+    from delibe.engine.moyennes import ue_averages_from_module_averages
+
+    formation = _scenario_formation()
+    semestre = data.draw(st.sampled_from([1, 2, 5, 6]), label="semestre")
+    modules = formation.modules_of(semestre, "Créa")
+    averages = {m.code: data.draw(_MODULE_AVERAGE, label=m.code) for m in modules}
+    result = ue_averages_from_module_averages(formation, semestre, "Créa", averages)
+    for ue in {u for m in modules for u, c in m.coefficients.items() if c > 0}:
+        fed = [(exact(m.coefficients[ue]), exact(averages[m.code])) for m in modules
+               if m.coefficients.get(ue, 0) > 0 and averages[m.code] is not None]
+        weight = sum((c for c, _ in fed), Fraction(0))
+        expected = sum((c * a for c, a in fed), Fraction(0)) / weight if fed and weight else None
+        assert result[ue] == expected, (ue, fed)

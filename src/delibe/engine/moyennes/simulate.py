@@ -15,6 +15,7 @@ from fractions import Fraction
 from delibe.engine.exact import Nombre
 from delibe.engine.model import Formation
 from delibe.engine.moyennes.grades import Evaluation, GradeError, SemesterSpec, StudentGrades
+from delibe.engine.parameters import DEFAULT_REGLES, Regles
 
 
 def ue_averages_from_module_averages(
@@ -22,6 +23,7 @@ def ue_averages_from_module_averages(
     semestre: int,
     parcours: str | None,
     module_averages: Mapping[str, Nombre | None],
+    regles: Regles = DEFAULT_REGLES,
 ) -> dict[str, Fraction | None]:
     from delibe.engine.moyennes.reference import explain_ue
 
@@ -37,8 +39,9 @@ def ue_averages_from_module_averages(
         if avg is not None and not (isinstance(avg, float) and math.isnan(avg))
     }
     for code, avg in given.items():
-        if not (0 <= avg <= 20):
-            raise GradeError(f"S{semestre}, module {code}: moyenne {avg!r} invalide (attendu entre 0 et 20)")
+        if not (0 <= avg <= regles.note_max):
+            raise GradeError(f"S{semestre}, module {code}: moyenne {avg!r} invalide (attendu entre 0 et "
+                             f"{regles.note_max:g})")
     spec = SemesterSpec.from_formation(
         formation, semestre, parcours,
         [Evaluation(f"moyenne:{code}", code, immediate=True) for code in modules],
