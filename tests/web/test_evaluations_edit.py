@@ -152,9 +152,9 @@ def test_filling_one_group_fills_only_its_students(world):
 
 
 def test_filling_with_a_value_other_than_abs_exc_att_is_refused(world):
-    from delibe.web.services.grades import GradeError, fill_empty
+    from delibe.web.services.grades import GradeRefused, fill_empty
 
-    with pytest.raises(GradeError, match="ABS, EXC ou ATT"):
+    with pytest.raises(GradeRefused, match="ABS, EXC ou ATT"):
         fill_empty(user=world.users["enseignant"], evaluation=world.taught, special="0")
 
 

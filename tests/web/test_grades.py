@@ -50,7 +50,7 @@ def test_two_first_entries_of_the_same_cell_conflict(world):
     ("25", "entre 0 et 20"), ("-1", "entre 0 et 20"), ("douze", "n'est pas une note"), ("12,345", "deux décimales"),
 ])
 def test_an_invalid_value_is_refused_with_a_clear_message(world, raw, message):
-    with pytest.raises(grades.GradeError, match=message):
+    with pytest.raises(grades.GradeRefused, match=message):
         save(world, raw)
     assert not Grade.objects.exists()
 
@@ -69,7 +69,7 @@ def test_an_empty_value_deletes_the_grade(world):
 
 
 def test_a_grade_of_a_student_not_enrolled_is_refused(world):
-    with pytest.raises(grades.GradeError, match="pas inscrit"):
+    with pytest.raises(grades.GradeRefused, match="pas inscrit"):
         save(world, "12", student=world.other_student)
 
 

@@ -27,7 +27,7 @@ from delibe.reports.data import (
     BulletinData,
     Decision,
     Etudiant,
-    Evaluation,
+    EvaluationLine,
     LettreData,
     ModuleResult,
     PVCell,
@@ -35,12 +35,12 @@ from delibe.reports.data import (
     PVData,
     PVRow,
     PVStats,
-    RCUEResult,
+    RCUELine,
     ReleveDiplomeData,
     ReleveSemestre,
     ReportConfig,
+    UELine,
     UEModule,
-    UEResult,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def bulletins_from_cursus(
     out = []
     for semestre in (2 * year.annee_but - 1, 2 * year.annee_but):
         ues = tuple(
-            UEResult(
+            UELine(
                 code=r.ue.code, competence=_competence_title(formation, r.ue.competence), titre=r.ue.titre,
                 moyenne=r.moyenne, ects=r.ue.ects, ects_acquis=r.ects if r.acquise else 0,
                 decision=_decision(r.decided, r.reasons, provisoire=r.provisional),
@@ -115,7 +115,7 @@ def bulletins_from_cursus(
         )
         even = semestre % 2 == 0
         rcues = tuple(
-            RCUEResult(_competence_title(formation, r.competence), r.ues, r.moyenne,
+            RCUELine(_competence_title(formation, r.competence), r.ues, r.moyenne,
                        _decision(r.decided, r.reasons))
             for r in year.rcues.values()
         ) if even else ()
@@ -235,10 +235,10 @@ def lettre_from_cursus(
 
 def _semestres_from_states(formation: Formation, states: Iterable[UEState], last: int,
                            annees: Mapping[int, str]) -> tuple[ReleveSemestre, ...]:
-    by_semestre: dict[int, list[UEResult]] = {}
+    by_semestre: dict[int, list[UELine]] = {}
     for s in sorted(states, key=lambda s: s.ue.code):
         if s.ue.semestre <= last:
-            by_semestre.setdefault(s.ue.semestre, []).append(UEResult(
+            by_semestre.setdefault(s.ue.semestre, []).append(UELine(
                 code=s.ue.code, competence=_competence_title(formation, s.ue.competence), titre=s.ue.titre,
                 moyenne=s.moyenne, ects=s.ue.ects, ects_acquis=s.ects, decision=_decision(s.code, s.reasons),
             ))
@@ -337,7 +337,7 @@ def bulletin_from_semester(
             special = value.value if isinstance(value, Special) else None
             note = 0.0 if value is Special.ABS else (float(value) if isinstance(value, (int, float)) else None)
             description, date = info.get(e.id, (e.id, None))
-            evals.append(Evaluation(
+            evals.append(EvaluationLine(
                 description=description, date=date, coefficient=e.coefficient, note=note, note_max=e.note_max,
                 valeur=special, poids={ue: w for ue, w in spec.weights(e).items() if w},
             ))
@@ -359,7 +359,7 @@ def bulletin_from_semester(
             for m in spec.modules if spec.coefficient(m.code, ue.code) and grades.enrolled_in(m.code)
         )
         r = decided.get(ue.code)
-        ues.append(UEResult(
+        ues.append(UELine(
             code=ue.code, competence=_competence_title(formation, ue.competence), titre=ue.titre, moyenne=moyenne,
             rang=rang, effectif=effectif, ects=ue.ects, ects_acquis=r.ects if r is not None and r.acquise else 0,
             ressources=tuple(c for c in contributions if c.kind == "ressource"),
@@ -368,10 +368,10 @@ def bulletin_from_semester(
             capitalisee=ue.code in grades.capitalised,
         ))
 
-    rcues: tuple[RCUEResult, ...] = ()
+    rcues: tuple[RCUELine, ...] = ()
     decision_annee = None
     if jury is not None and hasattr(jury, "rcues") and semestre % 2 == 0:
-        rcues = tuple(RCUEResult(_competence_title(formation, r.competence), r.ues, r.moyenne,
+        rcues = tuple(RCUELine(_competence_title(formation, r.competence), r.ues, r.moyenne,
                                  _decision(r.decided, r.reasons)) for r in jury.rcues.values())
         decision_annee = _decision(jury.annee.decided, jury.annee.reasons)
     return BulletinData(

@@ -72,7 +72,7 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class Evaluation:
+class EvaluationLine:
     """One evaluation of a module, with the student's value. ``note`` is on ``note_max``; ``valeur``
     holds a special value instead (``"ABS"`` counted 0, ``"EXC"`` left out, ``"ATT"`` pending)."""
 
@@ -94,7 +94,7 @@ class ModuleResult:
     titre: str
     kind: str  # "ressource", "sae", "portfolio", "stage"
     moyenne: float | None = None
-    evaluations: tuple[Evaluation, ...] = ()
+    evaluations: tuple[EvaluationLine, ...] = ()
     distribution: tuple[float, ...] = ()  # the cohort's averages in this module (anonymous)
 
     @property
@@ -126,7 +126,7 @@ class PenaliteAssiduite:
 
 
 @dataclass(frozen=True)
-class UEResult:
+class UELine:
     code: str  # "UE1.3"
     competence: str  # competence title, e.g. "Exprimer"
     titre: str = ""
@@ -148,7 +148,7 @@ class UEResult:
 
 
 @dataclass(frozen=True)
-class RCUEResult:
+class RCUELine:
     competence: str
     ues: tuple[str, ...]  # the two UE codes, odd semester first
     moyenne: float | None
@@ -177,11 +177,11 @@ class BulletinData:
     etudiant: Etudiant
     semestre: int
     annee_universitaire: str  # "2024-2025"
-    ues: tuple[UEResult, ...]
+    ues: tuple[UELine, ...]
     modules: tuple[ModuleResult, ...] = ()
     parcours: str = ""
     absences: Absences | None = None
-    rcues: tuple[RCUEResult, ...] = ()  # even semesters, once the year jury has met
+    rcues: tuple[RCUELine, ...] = ()  # even semesters, once the year jury has met
     decision_annee: Decision | None = None
     date_jury: str | None = None  # None: no jury yet, decisions (if any) are proposals
     jury_annuel: bool = False  # the codes were decided by the year jury (odd semester seen in June)
@@ -273,8 +273,8 @@ class LettreData:
     date_jury: str
     decision_annee: Decision | None
     semestres: tuple[int, ...] = ()
-    ues: tuple[UEResult, ...] = ()
-    rcues: tuple[RCUEResult, ...] = ()
+    ues: tuple[UELine, ...] = ()
+    rcues: tuple[RCUELine, ...] = ()
     diplomes: tuple[str, ...] = ()
     ects_acquis: float | None = None  # over the cursus
     adresse_etudiant: tuple[str, ...] = ()
@@ -292,7 +292,7 @@ class ReleveSemestre:
 
     semestre: int
     annee_universitaire: str
-    ues: tuple[UEResult, ...]
+    ues: tuple[UELine, ...]
 
 
 @dataclass(frozen=True)

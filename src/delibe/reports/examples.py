@@ -21,19 +21,19 @@ from delibe.reports.data import (
     BulletinData,
     Decision,
     Etudiant,
-    Evaluation,
+    EvaluationLine,
     LettreData,
     ModuleResult,
     PVCell,
     PVColumn,
     PVData,
     PVRow,
-    RCUEResult,
+    RCUELine,
     ReleveDiplomeData,
     ReleveSemestre,
     ReportConfig,
+    UELine,
     UEModule,
-    UEResult,
 )
 from delibe.reports.format import note
 
@@ -101,7 +101,7 @@ def _semester(grades: dict[str, tuple[float | None, ...]], cohort: dict[str, lis
         notes = grades[code_s1]
         code = code_s1.replace("1.", f"{semestre}.", 1)
         evaluations = tuple(
-            Evaluation(
+            EvaluationLine(
                 description=desc, coefficient=coef, note=note, date=date,
                 valeur="ABS" if note == 0 else None,
                 poids={f"UE{semestre}.{k + 1}": 1.0 for k, c in enumerate(coefs) if c},
@@ -138,7 +138,7 @@ def bulletin(*, jury: bool = True) -> BulletinData:
     # The averages and codes as the engine and the jury of January recorded them.
     recorded = (("ADM", 6), ("AJ", 14), ("ADM", 8), ("ADM", 7), ("ADM", 3))
     ues = tuple(
-        UEResult(
+        UELine(
             code=f"UE1.{k + 1}", competence=COMPETENCES[k], rang=rang,
             moyenne=_mean([(m.coefficient, m.moyenne) for m in per_ue[k]]), effectif=28, ects=6,
             ects_acquis=6 if code != "AJ" and jury else 0,
@@ -170,7 +170,7 @@ def bulletin_s2() -> BulletinData:
         for k, u in enumerate(s1.ues)
     )
     rcues = tuple(
-        RCUEResult(c, (u1.code, u2.code), (u1.moyenne + u2.moyenne) / 2, Decision(code))  # type: ignore[operator]  # the example UEs all have an average
+        RCUELine(c, (u1.code, u2.code), (u1.moyenne + u2.moyenne) / 2, Decision(code))  # type: ignore[operator]  # the example UEs all have an average
         for c, u1, u2, code in zip(COMPETENCES, s1.ues, ues, ("ADM", "CMP", "ADM", "ADM", "ADM"))
     )
     annee = Decision("ADM", motifs=("5 RCUE validés sur 5: année validée.",))
@@ -226,12 +226,12 @@ def lettre() -> LettreData:
     """The letter of the PV's second student (Noah Lefèvre, PASD), with the same averages and codes."""
     row = pv().rows[1]
     ues = tuple(
-        UEResult(code=key, competence=COMPETENCES[int(key[-1]) - 1], moyenne=cell.moyenne, ects=6,
+        UELine(code=key, competence=COMPETENCES[int(key[-1]) - 1], moyenne=cell.moyenne, ects=6,
                  ects_acquis=6 if jury_codes.validates(cell.code) else 0, decision=Decision(cell.code or ""))
         for key, cell in sorted(row.ues.items())
     )
     rcues = tuple(
-        RCUEResult(c, (f"UE1.{k + 1}", f"UE2.{k + 1}"), row.rcues[c].moyenne, Decision(row.rcues[c].code or ""))
+        RCUELine(c, (f"UE1.{k + 1}", f"UE2.{k + 1}"), row.rcues[c].moyenne, Decision(row.rcues[c].code or ""))
         for k, c in enumerate(COMPETENCES)
     )
     return LettreData(
@@ -253,7 +253,7 @@ def releve_diplome(diplome: str = "DUT") -> ReleveDiplomeData:
         comps = COMPETENCES if s <= 4 else ("Exprimer", "Entreprendre")
         ects = 6 if s <= 4 else 15
         ues = tuple(
-            UEResult(code=f"UE{s}.{k + 1 if s <= 4 else (3, 5)[k]}", competence=comps[k],
+            UELine(code=f"UE{s}.{k + 1 if s <= 4 else (3, 5)[k]}", competence=comps[k],
                      moyenne=11 + ((s * 3 + k * 5) % 7) * 0.75, ects=ects, ects_acquis=ects, decision=Decision("ADM"))
             for k in range(n)
         )
@@ -289,7 +289,7 @@ def cohort(n: int, seed: int = 1) -> list[BulletinData]:
         for k in range(5):
             moy = _mean([(m.coefficient, m.moyenne) for m in per_ue[k]])
             code = "ADM" if DEFAULT_REGLES.reaches(moy, DEFAULT_REGLES.barre_ue) else "AJ"
-            ues.append(UEResult(
+            ues.append(UELine(
                 code=f"UE1.{k + 1}", competence=COMPETENCES[k], moyenne=moy, effectif=n, ects=6,
                 ects_acquis=6 if code == "ADM" else 0,
                 ressources=tuple(m for m in per_ue[k] if m.kind == "ressource"),

@@ -148,7 +148,7 @@ def ecrire_note(request: HttpRequest, id: Id, etudiant: Id, payload: NoteIn) -> 
         raise conflict(str(error)) from None
     except grade_service.DatabaseBusy as error:
         raise refusal(503, str(error), reessayer=True) from None
-    except grade_service.GradeError as error:
+    except grade_service.GradeRefused as error:
         raise HttpError(422, str(error)) from None
     return _state(state)
 

@@ -40,9 +40,9 @@ from delibe.reports.data import (
     PVColumn,
     PVData,
     PVRow,
-    RCUEResult,
+    RCUELine,
     ReleveDiplomeData,
-    UEResult,
+    UELine,
 )
 from delibe.web.models import Enrolment, JuryDecision, SemesterRun, Student
 from delibe.web.selectors.department_settings import (
@@ -130,8 +130,8 @@ def _shown(recorded: JuryDecision | None, proposal: Decision | None, *, proposal
     return None
 
 
-def _overlay_ues(ues: Sequence[UEResult], decisions: Mapping[tuple[str, str], JuryDecision], *,
-                 proposals: bool) -> tuple[UEResult, ...]:
+def _overlay_ues(ues: Sequence[UELine], decisions: Mapping[tuple[str, str], JuryDecision], *,
+                 proposals: bool) -> tuple[UELine, ...]:
     out = []
     for u in ues:
         decision = _shown(decisions.get(("ue", u.code)), u.decision, proposals=proposals)
@@ -140,8 +140,8 @@ def _overlay_ues(ues: Sequence[UEResult], decisions: Mapping[tuple[str, str], Ju
     return tuple(out)
 
 
-def _overlay_rcues(rcues: Sequence[RCUEResult], keys: Sequence[str],
-                   decisions: Mapping[tuple[str, str], JuryDecision], *, proposals: bool) -> tuple[RCUEResult, ...]:
+def _overlay_rcues(rcues: Sequence[RCUELine], keys: Sequence[str],
+                   decisions: Mapping[tuple[str, str], JuryDecision], *, proposals: bool) -> tuple[RCUELine, ...]:
     return tuple(
         replace(r, decision=_shown(decisions.get(("rcue", key)), r.decision, proposals=proposals))
         for r, key in zip(rcues, keys, strict=True)
@@ -286,7 +286,7 @@ def _reglement(reference: str) -> str:
     return f"{head}, adopté le {tail[:-1]}" if sep and tail.endswith(")") else reference
 
 
-def _with_penalties(ues: Sequence[UEResult], outcome: SemesterOutcome, student_id: int) -> tuple[UEResult, ...]:
+def _with_penalties(ues: Sequence[UELine], outcome: SemesterOutcome, student_id: int) -> tuple[UELine, ...]:
     """Each UE with the attendance penalty its average includes (the department's local rule), if any."""
     out = []
     for u in ues:

@@ -20,11 +20,11 @@ from delibe.web.audit import services as audit
 from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, Student
 
 
-class GradeError(Exception):
+class GradeRefused(Exception):
     """An invalid value: the message says what is wrong and how to fix it (French, shown in the cell)."""
 
 
-class LockedError(GradeError):
+class LockedError(GradeRefused):
     pass
 
 
@@ -67,11 +67,11 @@ def parse_cell(raw: str, note_max: float) -> tuple[str, Decimal | None, str]:
         return "delete", None, ""
     action, value, special, error = parse_value(str(raw), note_max)
     if error:
-        raise GradeError(error)
+        raise GradeRefused(error)
     return action, value, special
 
 
-class DatabaseBusy(GradeError):
+class DatabaseBusy(GradeRefused):
     """The database stayed busy longer than its timeout (SQLite: another writer held the lock)."""
 
 
@@ -79,7 +79,7 @@ def save_grade(
     *, user: object, evaluation: Evaluation, student_id: int, raw: str, expected_version: int
 ) -> CellState:
     """Saves one cell. ``expected_version`` is the version the writer read (0 when there was no grade).
-    Raises GradeError (bad value), LockedError, StaleGrade (someone else wrote meanwhile), DatabaseBusy
+    Raises GradeRefused (bad value), LockedError, StaleGrade (someone else wrote meanwhile), DatabaseBusy
     (nothing saved: the writer is told to try again, never a server error)."""
     try:
         return _save_grade(user=user, evaluation=evaluation, student_id=student_id, raw=raw,
@@ -98,7 +98,7 @@ def _save_grade(
         raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
     action, value, special = parse_cell(raw, evaluation.note_max)
     if not Enrolment.objects.filter(student_id=student_id, semester_id=evaluation.semester_id).exists():
-        raise GradeError("Cet étudiant n'est pas inscrit à ce semestre.")
+        raise GradeRefused("Cet étudiant n'est pas inscrit à ce semestre.")
     author_id = getattr(user, "id", None)
     with transaction.atomic():
         if audit.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
@@ -302,7 +302,7 @@ def save_batch(*, user: object, evaluation: Evaluation, rows: list[BatchRow], se
         else:
             try:
                 parse_cell(row.raw, evaluation.note_max)
-            except GradeError as error:
+            except GradeRefused as error:
                 refused.append(BatchRefusal(row.line, row.student_id, str(error)))
         seen.setdefault(row.student_id, row.line)
     if refused:
@@ -322,7 +322,7 @@ def save_batch(*, user: object, evaluation: Evaluation, rows: list[BatchRow], se
                     f"version {current.version}.", current))
             except LockedError:
                 raise
-            except GradeError as error:
+            except GradeRefused as error:
                 stale_only = False
                 refused.append(BatchRefusal(row.line, row.student_id, str(error)))
         if refused:
@@ -349,7 +349,7 @@ def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: Gr
     the whole action can be undone from the evaluation's journal. Returns the number of grades written."""
     special = (special or "").strip().upper()
     if special not in FILLERS:
-        raise GradeError(f"Valeur de remplissage inconnue : « {special} » (ABS, EXC ou ATT).")
+        raise GradeRefused(f"Valeur de remplissage inconnue : « {special} » (ABS, EXC ou ATT).")
     if evaluation.semester.locked:
         raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
     author_id = getattr(user, "id", None)
@@ -371,7 +371,7 @@ def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: Gr
             with transaction.atomic():
                 Grade.objects.bulk_create(rows)
         except IntegrityError:  # a colleague's grade landed meanwhile in one of these cells
-            raise GradeError("Des notes ont été saisies entre-temps : rien n'a été rempli, recommencez.") from None
+            raise GradeRefused("Des notes ont été saisies entre-temps : rien n'a été rempli, recommencez.") from None
         audit.record_many(audit.grade_entry(
             user=user, evaluation=evaluation, student_id=g.student_id, old=None,
             new=audit.state_of(None, special, g.version), session=session,

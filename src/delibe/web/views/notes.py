@@ -67,7 +67,7 @@ def fill_empty(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = grade_service.fill_empty(user=request.user, evaluation=evaluation,
                                          special=request.POST.get("valeur", ""), groupe=groupe)
-    except grade_service.GradeError as error:
+    except grade_service.GradeRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(n)d case(s) vide(s) remplie(s) avec %(v)s.") % {
@@ -114,7 +114,7 @@ def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
         response = JsonResponse({"error": str(error), "retry": True}, status=503)
         response["Retry-After"] = "2"
         return response
-    except grade_service.GradeError as error:
+    except grade_service.GradeRefused as error:
         return JsonResponse({"error": str(error)}, status=400)
     return JsonResponse(state.as_json())
 
@@ -178,7 +178,7 @@ def confirm_import(request: HttpRequest, pk: int) -> HttpResponse:
             "Des notes ont été modifiées depuis l'aperçu : rien n'a été enregistré. Déposez à nouveau le fichier."
         ))
         return redirect("delibe:import", pk=pk)
-    except grade_service.GradeError as error:
+    except grade_service.GradeRefused as error:
         messages.error(request, str(error))
         return redirect("delibe:import", pk=pk)
     messages.success(request, _("%(n)d note(s) enregistrée(s).") % {"n": count})
