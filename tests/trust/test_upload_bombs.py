@@ -162,7 +162,7 @@ def test_the_absences_import_lists_fifty_errors_and_counts_the_others(world, log
 
 
 def test_the_absences_import_refuses_more_lines_than_its_bound(world, login):
-    from delibe.web.assiduite.services import MAX_CSV_ROWS
+    from delibe.imports.absences import MAX_CSV_ROWS
 
     body = "nip;date;creneau;module;nature\n" + "1001;2023-10-02;matin;R1.01;absence\n" * (MAX_CSV_ROWS + 1)
     page = login("scolarite").post(reverse("assiduite:import", args=[world.s1.pk]), {

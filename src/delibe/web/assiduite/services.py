@@ -3,10 +3,7 @@ Justified/unjustified is always computed by the engine from the validated justif
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -16,11 +13,10 @@ from django.utils import timezone
 
 from delibe.collation import student_key, text_key
 from delibe.engine import assiduite as engine
-from delibe.imports import limits
+from delibe.imports import absences as absences_file
 from delibe.web import permissions
 from delibe.web.assiduite.models import (
     AbsenceRecord,
-    Creneau,
     JustificationRecord,
     JustificationStatus,
     Nature,
@@ -89,23 +85,6 @@ def holidays_of(department_id: int, day: dt.date | None = None) -> tuple:
 
     config = rules_row_at(department_id, day)
     return lire_vacances(config.vacances)[0] if config is not None else ()
-
-
-def slot_code(raw: str, allowed: Sequence[tuple[str, str]]) -> str | None:
-    """The code of a slot as a person writes it (« matin », « am », « 8h-10h », « 08:00-10:00 »), if it
-    is one of ``allowed``."""
-    code = _slot_code(raw or "")
-    return code if code is not None and any(code == c for c, _label in allowed) else None
-
-
-@functools.lru_cache(maxsize=256)
-def _slot_code(raw: str) -> str | None:
-    text = raw.strip().lower()
-    code = _CRENEAUX.get(text)
-    if code is None:
-        plage = engine.lire_plage(text)
-        code = plage.code if plage else None
-    return code
 
 
 def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = None,
@@ -378,15 +357,6 @@ def lieu_of(semester: SemesterRun, groupe: str, date: dt.date) -> str:
 
 # --- CSV import --------------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("nip", "date", "creneau", "module", "nature")
-# A department's semester of absences is a few thousand lines; past this the file is refused (limits.py).
-MAX_CSV_ROWS = 30_000
-_CRENEAUX = {"matin": Creneau.MATIN, "m": Creneau.MATIN, "apres-midi": Creneau.APRES_MIDI,
-             "après-midi": Creneau.APRES_MIDI, "am": Creneau.APRES_MIDI}
-_NATURES = {"absence": Nature.ABSENCE, "abs": Nature.ABSENCE, "": Nature.ABSENCE,
-            "retard": Nature.RETARD}
-
-
 @dataclass(frozen=True)
 class ImportRow:
     student_id: int
@@ -397,72 +367,16 @@ class ImportRow:
 
 
 def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
-    """Rows and errors (French, with the line number). Import only when errors is empty."""
-    if len(text) > limits.MAX_UPLOAD_BYTES:
-        return [], [f"Fichier trop volumineux : {limits.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus."]
-    try:
-        rows, errors = _parse_absences(text, semester)
-    except csv.Error as error:
-        return [], [f"CSV mal formé ({error}) : vérifiez les guillemets et enregistrez le fichier en CSV UTF-8."]
-    return rows, limits.cap_errors(errors, limits.others)
-
-
-def _parse_absences(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
-    rows: list[ImportRow] = []
-    errors: list[str] = []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    header = [h.strip().lower().replace("é", "e") for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        return [], [f"Colonnes manquantes : {', '.join(missing)}. L'en-tête attendu est : {';'.join(CSV_COLUMNS)}."]
-    reader.fieldnames = header
-    enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
-    modules = _module_codes(semester)
-    calendar = SlotCalendar(semester.formation.department_id)
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_CSV_ROWS:
-            return [], [f"Plus de {MAX_CSV_ROWS} lignes : découpez le fichier (par mois, par exemple)."]
-        values = {k: (raw.get(k) or "").strip() for k in CSV_COLUMNS}
-        get = values.__getitem__
-        nip, module = get("nip"), get("module")
-        where = f"ligne {line}"
-        if nip not in enrolled:
-            errors.append(f"{where} : NIP « {nip} » inconnu ou non inscrit dans ce semestre.")
-            continue
-        try:
-            date = dt.date.fromisoformat(get("date"))
-        except ValueError:
-            try:
-                date = dt.datetime.strptime(get("date"), "%d/%m/%Y").date()
-            except ValueError:
-                errors.append(f"{where} : date « {get('date')} » illisible (attendu AAAA-MM-JJ ou JJ/MM/AAAA).")
-                continue
-        slots = calendar.at(date)
-        creneau = slot_code(get("creneau"), slots)
-        if creneau is None:
-            expected = " ou ".join(code for code, _label in slots)
-            errors.append(f"{where} : créneau « {get('creneau')[:20]} » inconnu le {date:%d/%m/%Y} (attendu {expected}).")
-            continue
-        nature = _NATURES.get(get("nature").lower())
-        if nature is None:
-            errors.append(f"{where} : nature « {get('nature')} » inconnue (attendu absence ou retard).")
-            continue
-        if module and modules and module not in modules:
-            errors.append(f"{where} : module « {module} » absent de ce semestre.")
-            continue
-        if semester.debut and semester.fin and not (semester.debut <= date <= semester.fin):
-            errors.append(f"{where} : le {date:%d/%m/%Y} est hors du semestre.")
-            continue
-        rows.append(ImportRow(enrolled[nip], date, creneau, module, nature))
-    return rows, errors
-
-
-def _module_codes(semester: SemesterRun) -> set[str]:
+    """Rows and errors (French, with the line number) of an absences file for ``semester``: the
+    semester's enrolments, modules, slots and dates read here, the file by ``imports.absences``."""
     from delibe.web.services.formations import formation_model
 
-    return {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
+    enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
+    modules = {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
+    calendar = SlotCalendar(semester.formation.department_id)
+    lines, errors = absences_file.parse_absences_csv(
+        text, enrolled=enrolled, modules=modules, slots_at=calendar.at, debut=semester.debut, fin=semester.fin)
+    return [ImportRow(enrolled[r.nip], r.date, r.creneau, r.module_code, r.nature) for r in lines], errors
 
 
 def import_absences(user, semester: SemesterRun, text: str) -> int:

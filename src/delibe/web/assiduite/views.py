@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from delibe.calendrier import dernier_jour_de_cours
 from delibe.collation import student_key
+from delibe.imports import absences as absences_file
 from delibe.reports import assiduite as reports
 from delibe.web import permissions as perm
 from delibe.web.assiduite import services
@@ -52,7 +53,7 @@ def appel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Date illisible : choisissez-la dans le calendrier."))
     # the slots the department declares for that day (half-days by default, or its hours)
     creneaux = services.slots_at(run.formation.department_id, date)
-    creneau = services.slot_code(q.get("creneau", ""), creneaux) or (
+    creneau = absences_file.slot_code(q.get("creneau", ""), creneaux) or (
         q.get("creneau", "") if request.method == "POST" else creneaux[0][0])  # a bad slot posted: refused below
     students = sorted(students_of(run, groupe), key=student_key)
     if request.method == "POST":
@@ -181,7 +182,7 @@ def _slots_posted(request: HttpRequest, department_id: int) -> dict[str, str]:
     out = {}
     for name in ("creneau_debut", "creneau_fin"):
         raw = request.POST.get(name, "").strip()
-        code = services.slot_code(raw, allowed) if raw else ""
+        code = absences_file.slot_code(raw, allowed) if raw else ""
         if code is None:
             raise ValidationError(_("Créneau « %(c)s » inconnu : choisissez-le dans la liste.") % {"c": raw[:20]})
         out[name] = code
