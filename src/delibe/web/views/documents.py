@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from delibe.collation import by_name
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, FormationVersion, JuryDecision, SemesterRun, Student
+from delibe.web.selectors.department_settings import run_document_settings
 from delibe.web.selectors.groupes import groupes_of, in_groupe, selected_groupe
 from delibe.web.services import document_batches as batches
 from delibe.web.services import documents as docs
@@ -178,7 +179,7 @@ def student_documents(request: HttpRequest, student_pk: int) -> HttpResponse:
 
 def _jury_form(request: HttpRequest, run: SemesterRun) -> dict[str, Any]:
     """President, members and date of the jury: the form's values, else the department's settings."""
-    settings = docs.run_document_settings(run)
+    settings = run_document_settings(run)
     source = request.POST if request.method == "POST" else request.GET
     membres_text = source.get("membres")
     membres = [m.strip() for m in (membres_text.splitlines() if membres_text is not None else settings.membres)
