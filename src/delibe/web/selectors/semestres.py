@@ -218,7 +218,7 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     runs = year_runs(run)
     formation = formation_model(run.formation)
     enrolments = sorted(
-        with_groups(Enrolment.objects.filter(semester=run).select_related("student")),
+        with_groups(Enrolment.objects.filter(semester=run).select_related("student__department")),
         key=lambda e: student_key(e.student)
     )
     if student_ids is not None:
