@@ -71,6 +71,7 @@ class Measure:
     label: str
     cold: float
     times: list[float]
+    cpu: list[float]  # this process's CPU time per request: the wall time less waiting for a core and the database
     queries: int
     slowest_sql: str
     slowest_ms: float
@@ -104,21 +105,23 @@ class Walk:
         if response.status_code != 200:
             raise RuntimeError(f"{role} GET {url}: {response.status_code}")
         size = len(getattr(response, "content", b"") or b"".join(response.streaming_content))
-        times = []
+        times, cpu = [], []
         with CaptureQueriesContext(connection) as warm:
             for _ in range(self.repeat):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url, **headers)  # type: ignore[attr-defined]
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 assert response.status_code == 200
         queries = [q for q in captured.captured_queries]
         slowest = max(queries, key=lambda q: float(q["time"]), default={"sql": "", "time": "0"})
         for q in queries:
             self.slow_sql.append((float(q["time"]) * 1000, url, q["sql"]))
-        measure = Measure(role, url, label or url, cold, times, len(warm.captured_queries) // max(1, self.repeat),
+        measure = Measure(role, url, label or url, cold, times, cpu, len(warm.captured_queries) // max(1, self.repeat),
                           slowest["sql"], float(slowest["time"]) * 1000, size, target)
         self.measures.append(measure)
-        print(f"  {role:12} {measure.p50:7.0f} {measure.p95:7.0f} ms  froid {cold:6.0f}  {measure.queries:3} req.  {url}",
+        print(f"  {role:12} {measure.p50:7.0f} {measure.p95:7.0f} ms  cpu {statistics.median(cpu):6.0f}  "
+              f"froid {cold:6.0f}  {measure.queries:3} req.  {url}",
               flush=True)
         return measure
 
@@ -275,14 +278,16 @@ def report(w: Walk, extra: dict[str, float], summary: str, generation_s: float, 
     ok = True
     out(f"\n{summary}\nGénération : {generation_s:.0f} s. {machine()}; charge {' '.join(f'{x:.2f}' for x in os.getloadavg())}.\n")
     out(f"Serveur mesuré : client de test de Django dans le processus ; p50/p95 sur {args.repeat} requêtes "
-        "après une requête à froid ; « req. » : requêtes SQL d'une requête chaude.\n")
-    out("| rôle | page | p50 (ms) | p95 (ms) | froid (ms) | req. | objectif p95 | |")
-    out("|---|---|---|---|---|---|---|---|")
+        "après une requête à froid ; « CPU » : temps CPU du processus Django (sans l'attente d'un cœur ni de "
+        "PostgreSQL) ; « req. » : requêtes SQL d'une requête chaude.\n")
+    out("| rôle | page | p50 (ms) | p95 (ms) | CPU p50 (ms) | froid (ms) | req. | objectif p95 | |")
+    out("|---|---|---|---|---|---|---|---|---|")
     for m in w.measures:
         met = m.p95 < m.target
         ok &= met
         url = re.sub(r"\d+", "N", m.url)
-        out(f"| {m.role} | {m.label} (`{url}`) | {m.p50:.0f} | {m.p95:.0f} | {m.cold:.0f} | {m.queries} | "
+        out(f"| {m.role} | {m.label} (`{url}`) | {m.p50:.0f} | {m.p95:.0f} | {statistics.median(m.cpu):.0f} | {m.cold:.0f} | "
+            f"{m.queries} | "
             f"< {m.target:.0f} | {'atteint' if met else '**manqué**'} |")
     by_role: dict[str, list[float]] = {}
     for m in w.measures:
@@ -318,6 +323,7 @@ def main() -> int:
     parser.add_argument("--explain", type=int, default=8, help="requêtes SQL les plus lentes à lister")
     parser.add_argument("--explain-plans", action="store_true", help="et leur plan (EXPLAIN ANALYZE, PostgreSQL)")
     parser.add_argument("--walk-only", action="store_true", help="ne pas générer (données déjà là)")
+    parser.add_argument("--generate-only", action="store_true", help="générer, sans la marche")
     parser.add_argument("--strict", action="store_true", help="statut 1 quand un objectif est manqué")
     args = parser.parse_args()
     setup_django()
@@ -340,6 +346,8 @@ def main() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does within a minute of a bulk load
+    if args.generate_only:
+        return 0
     w, extra = walk(args.repeat)
     ok = report(w, extra, summary, generation, args)
     return 0 if ok or not args.strict else 1

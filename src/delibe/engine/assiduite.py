@@ -89,6 +89,11 @@ def count_absences(
     recorded twice in one module counts once."""
     seen: set[tuple[str, str, Creneau, str | None, Nature]] = set()
     tallies: dict[str, dict[str | None, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    # Each absence is checked against its student's justifications only: a department's year holds
+    # thousands of each, and scanning them all per absence cost seconds on every jury page.
+    own: dict[str, list[Justification]] = defaultdict(list)
+    for justification in justifications:
+        own[justification.student_id].append(justification)
     for absence in absences:
         key = (absence.student_id, absence.date, absence.creneau, absence.module, absence.nature)
         if key in seen:
@@ -97,7 +102,7 @@ def count_absences(
         tally = tallies[absence.student_id][absence.module]
         if absence.nature is Nature.RETARD:
             tally[2] += 1
-        elif is_justified(absence, justifications):
+        elif is_justified(absence, own.get(absence.student_id, ())):
             tally[0] += 1
         else:
             tally[1] += 1
