@@ -302,7 +302,18 @@ def module_titles(run: SemesterRun) -> dict[str, str]:
 
 
 def group_counts(run: SemesterRun) -> dict[str, int]:
+    """Students per group text (``Enrolment.groupe``: « A », « TD A, TP A1 »; « — » in none), from two
+    value queries: no model per enrolment and membership (a 600-student semester)."""
+    from delibe.web.models import GroupMembership
+
+    groups: dict[int, list[tuple[tuple[int, str, int], str]]] = defaultdict(list)
+    for enrolment_id, order, partition, partition_id, name in GroupMembership.objects.filter(
+        enrolment__semester=run
+    ).values_list("enrolment_id", "groupe__partition__order", "groupe__partition__name", "groupe__partition_id",
+                  "groupe__name"):
+        groups[enrolment_id].append(((order, partition, partition_id), name))
     counts: dict[str, int] = defaultdict(int)
-    for enrolment in with_groups(run.enrolments.all()):  # type: ignore[attr-defined]  # reverse relation
-        counts[enrolment.groupe or "—"] += 1
+    for enrolment_id in run.enrolments.values_list("pk", flat=True):  # type: ignore[attr-defined]  # reverse relation
+        text = ", ".join(name for _, name in sorted(groups.get(enrolment_id, []), key=lambda g: g[0]))
+        counts[text or "—"] += 1
     return dict(sorted(counts.items()))
