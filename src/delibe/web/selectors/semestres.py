@@ -226,12 +226,11 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     proposed codes with their reasons, and the decisions already recorded."""
     runs = year_runs(run)
     formation = formation_model(run.formation)
-    enrolments = sorted(
-        with_groups(Enrolment.objects.filter(semester=run).select_related("student__department")),
-        key=lambda e: student_key(e.student)
-    )
-    if student_ids is not None:
-        enrolments = [e for e in enrolments if e.student_id in student_ids]
+    enrolled = Enrolment.objects.filter(semester=run)
+    if student_ids is not None:  # one student's decisions: not the whole year's enrolments and groups
+        enrolled = enrolled.filter(student_id__in=student_ids)
+    enrolments = sorted(with_groups(enrolled.select_related("student__department")),
+                        key=lambda e: student_key(e.student))
     ids = [e.student_id for e in enrolments]
     # The whole table takes the engine's vectorised path where it can (codes only); one student's
     # reasons are asked for on demand (``with_reasons``).

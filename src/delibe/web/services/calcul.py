@@ -385,7 +385,7 @@ def deliberate_students(
     outcomes = compute_runs(runs.values(), student_ids)
     decisions = _jury_inputs(
         JuryDecision.objects.filter(student_id__in=student_ids, academic_year__label__lte=up_to)
-        .select_related("academic_year")
+        .select_related("academic_year").defer("reasons")  # the reasons are not read here: 16 per student
     )
     by_student: dict[int, list[tuple[SemesterRun, str]]] = defaultdict(list)
     for student_id, run_id, parcours in rows:
