@@ -243,9 +243,10 @@ def walk(repeat: int) -> tuple[Walk, dict[str, float]]:
     print("sauvegarde du département")
     from delibe.web.services.sauvegarde_json import dumps, export_department
 
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     text = dumps(export_department(department.code))
     extra["backup"] = (time.perf_counter() - started) * 1000
+    extra["backup_cpu"] = (time.process_time() - started_cpu) * 1000
     extra["backup_bytes"] = len(text.encode("utf-8"))
     return w, extra
 
@@ -299,7 +300,7 @@ def report(w: Walk, extra: dict[str, float], summary: str, generation_s: float, 
     backup_met = extra["backup"] < BACKUP_MS
     ok &= backup_met
     out(f"\nSauvegarde du département (`delibe departement export`, JSON de {extra['backup_bytes'] / 1e6:.1f} Mo) : "
-        f"{extra['backup'] / 1000:.1f} s (objectif < 30 s : {'atteint' if backup_met else '**manqué**'}).")
+        f"{extra['backup'] / 1000:.1f} s, dont {extra['backup_cpu'] / 1000:.1f} s de CPU (objectif < 30 s : {'atteint' if backup_met else '**manqué**'}).")
     out(f"Jury de l'année de {args.grande_promo or args.etudiants // 3} étudiants : p95 {extra.get('jury_600', 0):.0f} ms "
         f"(objectif < 500 ms) ; récapitulatif XLSX : p95 {extra.get('recap_xlsx', 0):.0f} ms (objectif < 3 s).")
     slowest = sorted(w.slow_sql, reverse=True)[: args.explain]
@@ -345,7 +346,7 @@ def main() -> int:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does within a minute of a bulk load
+            cursor.execute("VACUUM ANALYZE")  # what autovacuum does within minutes of a bulk load
     if args.generate_only:
         return 0
     w, extra = walk(args.repeat)
