@@ -149,3 +149,20 @@ def test_no_page_or_api_read_makes_more_queries_for_40_students_than_for_10(univ
     assert refused == {}, refused
     grown = {page: (few[page], many[page]) for page in few if many[page] > few[page]}
     assert grown == {}, "\n".join(f"{page}: {a} → {b} requêtes" for page, (a, b) in grown.items())
+
+
+def test_the_dashboards_group_counts_read_each_students_groups_partition_by_partition(world):
+    """``group_counts`` reads values, not models: it still says « TD A, TP A1 » as ``Enrolment.groupe`` does."""
+    from delibe.web.models import Enrolment
+    from delibe.web.selectors.groupes import with_groups
+    from delibe.web.selectors.semestres import group_counts
+    from delibe.web.services.groupes import place
+
+    alice = Enrolment.objects.get(student=world.alice, semester=world.s1)
+    place(alice, "A1", "TP")
+    place(alice, "A", "TD")
+    expected: dict[str, int] = {}
+    for enrolment in with_groups(Enrolment.objects.filter(semester=world.s1)):
+        expected[enrolment.groupe or "—"] = expected.get(enrolment.groupe or "—", 0) + 1
+    assert group_counts(world.s1) == dict(sorted(expected.items()))
+    assert len(group_counts(world.s1)) == 2  # Alice in three partitions, Bruno in one
