@@ -42,7 +42,7 @@ def test_every_department_has_one_account_per_role_seeing_its_own_department_onl
     from delibe.web.models import Department, Student
     from delibe.web.services.demo import universite_username
 
-    first, second = Department.objects.order_by("code")
+    second = Department.objects.order_by("code")[1]
     for role in ("scolarite", "responsable", "enseignant", "president", "etudiant"):
         assert client.login(username=universite_username(role, 0), password=f"{universite_username(role, 0)}-demo")
         client.logout()

@@ -65,7 +65,7 @@ def _pages(world) -> list[tuple[str, str]]:
     return [
         ("scolarite", "/"),
         ("scolarite", "/etudiants/"),
-        ("scolarite", f"/etudiants/?q=Nom"),
+        ("scolarite", "/etudiants/?q=Nom"),
         ("scolarite", f"/etudiants/{world.alice.pk}/"),
         ("scolarite", f"/semestres/{s1}/"),
         ("scolarite", f"/semestres/{s2}/"),
