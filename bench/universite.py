@@ -341,6 +341,13 @@ def main() -> int:
             summary = build_universite(args.departements, args.etudiants, args.grande_promo,
                                        echo=lambda line: print(line, flush=True))
     generation = time.perf_counter() - started
+    if not summary:
+        from delibe.web.assiduite.models import AbsenceRecord
+        from delibe.web.models import Department, Enrolment, Grade, JuryDecision, Student
+
+        summary = (f"Données déjà là : {Department.objects.count()} départements, {Student.objects.count()} étudiants, "
+                   f"{Enrolment.objects.count()} inscriptions, {Grade.objects.count()} notes, "
+                   f"{JuryDecision.objects.count()} décisions de jury, {AbsenceRecord.objects.count()} absences.")
     print(summary, flush=True)
     from django.db import connection
 
