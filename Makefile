@@ -57,9 +57,13 @@ bench: install
 	$(BIN)/python bench/upload_bombs.py
 	$(BIN)/python bench/pdf_engines.py
 
-# 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked.
+# 50 HTTP clients save 5,000 grades on loopback against PostgreSQL, then the database is checked; then a
+# university (bench/universite.py: UNIVERSITE_ARGS, 2 departments by default; the full target is
+# `--departements 20 --etudiants 600`, about 15 min of generation) is generated and walked role by role.
+UNIVERSITE_ARGS ?= --departements 2 --etudiants 600 --grande-promo 600
 load-test: install
 	bash scripts/with-postgres.sh $(BIN)/python bench/load_grades.py --markdown
+	bash scripts/with-postgres.sh $(BIN)/python bench/universite.py $(UNIVERSITE_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests

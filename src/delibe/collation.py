@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -50,11 +51,15 @@ def without_particle(nom: str) -> str:
     return stripped
 
 
+@lru_cache(maxsize=4096)
 def text_key(text: str) -> tuple[Any, ...]:
     """French order of any text (a group, a parcours, a title): letters, then accents, then case."""
     return (_base(text), _accents(text), text)
 
 
+# Remembered: every list of a 600-student year (and the university's 12,000 names) sorts the same names
+# again at each request, and the key costs a Unicode normalisation per letter. Bounded.
+@lru_cache(maxsize=1 << 15)
 def name_key(nom: str, prenom: str = "", tie: object = "") -> tuple[Any, ...]:
     """The sort key of a person: name without its particle, first name, then the finer levels; ``tie``
     (e.g. the student number) decides between two homonyms."""

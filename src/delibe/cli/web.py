@@ -87,10 +87,18 @@ def _stop_worker(process: subprocess.Popen[bytes]) -> None:
 @click.option("--port", default=PORT, show_default=True, type=int)
 @click.option("--worker/--no-worker", "with_worker", default=True, show_default=True,
               help="Lancer aussi un worker (delibe worker) pour les tâches en arrière-plan.")
-def demo(no_serve: bool, reset: bool, host: str, port: int, with_worker: bool) -> None:
+@click.option("--scale", type=click.Choice(["demo", "universite"]), default="demo", show_default=True,
+              help="« universite » : ajoute une université entière (--departements × --etudiants, sur trois ans).")
+@click.option("--departements", default=20, show_default=True, type=int, help="Avec --scale universite.")
+@click.option("--etudiants", default=600, show_default=True, type=int,
+              help="Avec --scale universite : étudiants par département, sur trois ans.")
+def demo(no_serve: bool, reset: bool, host: str, port: int, with_worker: bool, scale: str, departements: int,
+         etudiants: int) -> None:
     """Prépare la base de démonstration (formation but-mmi-dijon, ~60 apprentis de BUT1 à BUT3, comptes
     de chaque rôle), affiche les comptes, puis sert l'application (sur une adresse locale seulement) avec
-    un worker pour les tâches en arrière-plan (lots de documents)."""
+    un worker pour les tâches en arrière-plan (lots de documents). Avec ``--scale universite``, ajoute une
+    université (comptes scolarite-01, responsable-01… mot de passe <compte>-demo ; PostgreSQL conseillé :
+    20 × 600 étudiants, environ 10 minutes)."""
     _setup()
     if not no_serve:
         check_host(host)
@@ -107,6 +115,8 @@ def demo(no_serve: bool, reset: bool, host: str, port: int, with_worker: bool) -
 
     with audit_context.using("demo"):  # the journal says these changes come from the demo
         report = demo_service.ensure_demo(echo=click.echo)
+        if scale == "universite":
+            report.summary += "\n" + demo_service.build_universite(departements, etudiants, echo=click.echo)
     click.echo("")
     click.echo("Comptes de démonstration (identifiant / mot de passe — rôle) :")
     for account in report.accounts:

@@ -201,9 +201,14 @@ def count_absences(
     recorded twice in one module counts once, and so do two hour slots of one half-day (8h-10h and
     10h-12h: one morning); such a half-day is justified when every slot missed in it is."""
     halves: dict[tuple[str, str, Creneau, str | None, Nature], bool] = {}
+    # Each absence is checked against its student's justifications only: a department's year holds
+    # thousands of each, and scanning them all per absence cost seconds on every jury page.
+    own: dict[str, list[Justification]] = defaultdict(list)
+    for justification in justifications:
+        own[justification.student_id].append(justification)
     for absence in absences:
         key = (absence.student_id, absence.date, demi_journee(absence.creneau), absence.module, absence.nature)
-        justified = absence.nature is not Nature.RETARD and is_justified(absence, justifications)
+        justified = absence.nature is not Nature.RETARD and is_justified(absence, own.get(absence.student_id, ()))
         halves[key] = halves.get(key, True) and justified
     tallies: dict[str, dict[str | None, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     for (student, _date, _half, module, nature), justified in halves.items():

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import TypeAlias
 
 Nombre: TypeAlias = float | int | Fraction | Decimal
@@ -67,7 +68,7 @@ def exact(value: Nombre) -> Fraction:
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(_decimal_of_float(value))
+        return _exact_float(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NotANumber(f"valeur non finie: {value}")
@@ -77,6 +78,14 @@ def exact(value: Nombre) -> Fraction:
     except (TypeError, ValueError, OverflowError, InvalidOperation):
         raise NotANumber(f"pas un nombre: {value!r}") from None
     return exact(number)
+
+
+# A pure function of a float: remembered, because the pages read the same averages again and again (a
+# 600-student year jury shows 10,000 cells, each compared with its bar and shown; every reload reads them
+# anew). Bounded, and a Fraction is immutable: sharing one is safe.
+@lru_cache(maxsize=1 << 16)
+def _exact_float(value: float) -> Fraction:
+    return Fraction(_decimal_of_float(value))
 
 
 def exact_or_none(value: Nombre | None) -> Fraction | None:
@@ -93,7 +102,13 @@ def reaches(value: Nombre | None, bar: Nombre, tolerance: Nombre = 0) -> bool:
     (None, NaN) never reaches a bar."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
-    return exact(value) >= exact(bar) - exact(tolerance)
+    return exact(value) >= _threshold(bar, tolerance)
+
+
+@lru_cache(maxsize=256)
+def _threshold(bar: Nombre, tolerance: Nombre) -> Fraction:
+    """bar − tolerance, exactly: a handful of distinct pairs (the rules' bars), compared thousands of times."""
+    return exact(bar) - exact(tolerance)
 
 
 def near(value: float, point: Fraction) -> bool:
@@ -116,6 +131,13 @@ def note_fr(value: Nombre | None, decimals: int = 2, undefined: str = "—") -> 
     """French display of an average: ``7.995`` → ``"8,00"``; None → ``undefined``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return undefined
+    if isinstance(value, float):
+        return _note_fr_float(value, decimals)
+    return str(arrondi(value, decimals)).replace(".", ",")
+
+
+@lru_cache(maxsize=1 << 16)
+def _note_fr_float(value: float, decimals: int) -> str:  # remembered, as ``_exact_float``
     return str(arrondi(value, decimals)).replace(".", ",")
 
 

@@ -76,10 +76,12 @@ def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
     if not services.reglement_for_run(run).regles:
         return []
     formation = formation_model(run.formation)
-    students = {str(s.pk): s for s in Student.objects.filter(enrolments__semester=run)}
     modules = [m for m in formation.modules if m.semestre == run.semestre]
+    effects = services.effets_for_semester(run, modules)
+    # only the students the rules touch (a handful), not the whole semester's
+    students = {str(pk): s for pk, s in Student.objects.in_bulk([int(sid) for sid, e in effects.items() if e]).items()}
     out = []
-    for sid, effets in services.effets_for_semester(run, modules).items():
+    for sid, effets in effects.items():
         for e in effets:
             kind = "ATJ proposé" if type(e).__name__ == "ProposeATJ" else "pénalité"
             out.append(PropositionJury(students[sid], e.ue, kind, e.reason.text, e.reason.source.reference))

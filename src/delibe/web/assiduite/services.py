@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from delibe.collation import student_key, text_key
@@ -89,7 +90,8 @@ def holidays_of(department_id: int, day: dt.date | None = None) -> tuple:
 
 def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = None,
               debut: dt.date | None = None, fin: dt.date | None = None) -> dict[str, dict[str | None, engine.Decompte]]:
-    ids = [s.pk for s in students]
+    # A queryset stays a subquery; the rows are read as values (a semester: thousands of absences).
+    ids = students.values("pk") if isinstance(students, QuerySet) else [s.pk for s in students]
     absences = AbsenceRecord.objects.filter(student_id__in=ids)
     if semester is not None:
         absences = absences.filter(semester=semester)
@@ -98,8 +100,15 @@ def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = Non
     if fin is not None:
         absences = absences.filter(date__lte=fin)
     justifications = JustificationRecord.objects.filter(student_id__in=ids)
-    return engine.count_absences([to_engine_absence(a) for a in absences],
-                                 [to_engine_justification(j) for j in justifications])
+    return engine.count_absences(
+        [engine.Absence(str(sid), date.isoformat(), engine.Creneau(creneau), module_code or None, engine.Nature(nature))
+         for sid, date, creneau, module_code, nature in absences.values_list(
+             "student_id", "date", "creneau", "module_code", "nature")],
+        [engine.Justification(str(sid), debut_.isoformat(), fin_.isoformat(), motif,
+                              validee=statut == JustificationStatus.VALIDEE)
+         for sid, debut_, fin_, motif, statut in justifications.values_list(
+             "student_id", "debut", "fin", "motif", "statut")],
+    )
 
 
 @dataclass(frozen=True)

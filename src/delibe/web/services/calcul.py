@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from delibe.engine.assiduite import Effet, Penalite, ProposeATJ
 from delibe.engine.inscription import ETATS_SORTIE, non_attendue, valeur_manquante
@@ -324,20 +324,21 @@ class StudentCursus:
         return None
 
 
-def _jury_inputs(decisions: Iterable[JuryDecision]) -> dict[tuple[int, str], Mapping[str, Any]]:
-    """The jury's own decisions, by (student, academic year): only where it departs from the proposal."""
+def _jury_inputs(decisions: Iterable[tuple[Any, ...]]) -> dict[tuple[int, str], Mapping[str, Any]]:
+    """The jury's own decisions, by (student, academic year): only where it departs from the proposal.
+    ``decisions``: rows (student id, year label, level, key, proposed code, decided code, reason)."""
     grouped: dict[tuple[int, str], dict[str, Any]] = defaultdict(lambda: {"ue": {}, "rcue": {}, "annee": None,
                                                                           "raison": []})
-    for d in decisions:
-        if not d.departs_from_proposal and d.proposed_code:
+    for student_id, label, level, key, proposed, decided, departure_reason in decisions:
+        if proposed and proposed == decided:  # the proposal confirmed: nothing of the jury's own
             continue
-        entry = grouped[(d.student_id, d.academic_year.label)]
-        if d.level == "annee":
-            entry["annee"] = d.decided_code
+        entry = grouped[(student_id, label)]
+        if level == "annee":
+            entry["annee"] = decided
         else:
-            entry[d.level][d.key] = d.decided_code
-        if d.departure_reason:
-            entry["raison"].append(d.departure_reason)
+            entry[level][key] = decided
+        if departure_reason:
+            entry["raison"].append(departure_reason)
     return grouped
 
 
@@ -383,8 +384,12 @@ def deliberate_students(
     rows.sort(key=lambda r: (runs[r[1]].academic_year.label, runs[r[1]].semestre))
     outcomes = compute_runs(runs.values(), student_ids)
     decisions = _jury_inputs(
+        # Only the departures from a proposal are read, as values: a confirmed proposal (most of a
+        # university's 16 decisions per student and year) tells the engine nothing.
         JuryDecision.objects.filter(student_id__in=student_ids, academic_year__label__lte=up_to)
-        .select_related("academic_year")
+        .exclude(~Q(proposed_code=""), proposed_code=F("decided_code"))
+        .values_list("student_id", "academic_year__label", "level", "key", "proposed_code", "decided_code",
+                     "departure_reason")
     )
     by_student: dict[int, list[tuple[SemesterRun, str]]] = defaultdict(list)
     for student_id, run_id, parcours in rows:

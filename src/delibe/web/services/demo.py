@@ -21,6 +21,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,6 +45,8 @@ from delibe.web.models import (
     Evaluation,
     FormationVersion,
     Grade,
+    Groupe,
+    GroupMembership,
     JuryDecision,
     Membership,
     Role,
@@ -51,8 +54,8 @@ from delibe.web.models import (
     Student,
     TeachingAssignment,
 )
-from delibe.web.services.formations import formation_model, load_formation_file
-from delibe.web.services.groupes import DEFAULT_PARTITION, ensure_groupe, place
+from delibe.web.services.formations import formation_model, load_formation_file, store_formation_text
+from delibe.web.services.groupes import DEFAULT_PARTITION, ensure_groupe
 
 SEED = 20231
 DEPARTMENT = ("mmi-dijon", "MMI — IUT Dijon-Auxerre")
@@ -157,6 +160,7 @@ class _Profile:
     redoublant: bool = False
     done: bool = False
     attempts: dict[int, int] = field(default_factory=dict)
+    contract: ApprenticeContract | None = None
 
 
 def ensure_demo(echo: Callable[[str], None] = print) -> DemoReport:
@@ -181,32 +185,53 @@ def ensure_demo(echo: Callable[[str], None] = print) -> DemoReport:
 def _build(echo: Callable[[str], None]) -> None:
     rng = random.Random(SEED)
     department = Department.objects.create(code=DEPARTMENT[0], nom=DEPARTMENT[1])
-    Department.objects.create(code="geii-auxerre", nom="GEII — IUT Dijon-Auxerre (site d'Auxerre)")
+    other = Department.objects.create(code="geii-auxerre", nom="GEII — IUT Dijon-Auxerre (site d'Auxerre)")
     version = load_formation_file(department, FORMATION)
-    formation = formation_model(version)
     echo(f"Formation chargée : {version.titre} (version {version.version}).")
+    years = _academic_years()
+    users = _accounts(department)
+    _department_years(rng, department, version, years, users, INTAKE, nip=22100000, echo=echo)
+    echo("Assiduité 2023-2024 : calendrier d'alternance, absences, justificatifs, règle locale de démonstration.")
+    ReglementConfig.objects.create(  # declared, off: what every department has by default
+        department=other, reference="Règlement intérieur de l'IUT Dijon-Auxerre, art. 12 (assiduité)",
+        date_reglement=dt.date(2023, 7, 6), creneaux=DEMO_HOURS,
+    )
+
+
+def _academic_years() -> dict[str, AcademicYear]:
     years = {}
     for label in YEARS:
         debut, fin = _year_dates(label)
-        years[label] = AcademicYear.objects.create(label=label, debut=debut, fin=fin)
-    users = _accounts(department)
+        years[label], _ = AcademicYear.objects.get_or_create(label=label, defaults={"debut": debut, "fin": fin})
+    return years
 
+
+def _department_years(rng: random.Random, department: Department, version: FormationVersion,
+                      years: dict[str, AcademicYear], users: dict[str, object], intake: dict[str, int], *, nip: int,
+                      echo: Callable[[str], None], attendance_seed: int = SEED + 7) -> None:
+    """Three academic years of one department: each year's newcomers, every active student enrolled in
+    the two semesters of their year (bulk inserts), graded, the past years deliberated by the engine and
+    closed (the next year follows from each student's year code), the student account given to a BUT2
+    student of the current year, and the current year's attendance."""
+    formation = formation_model(version)
     profiles: list[_Profile] = []
     current_runs: dict[int, SemesterRun] = {}
-    nip = 22100000
     for label in YEARS:
         # newcomers
-        for _ in range(INTAKE[label]):
+        newcomers = []
+        for _ in range(intake[label]):
             nip += rng.randint(1, 37)
-            profiles.append(_new_student(rng, department, version, nip, label, formation))
+            newcomers.append(_new_student(rng, department, version, nip, label, formation))
+        Student.objects.bulk_create([p.student for p in newcomers], batch_size=2000)
+        contracts = [p.contract for p in newcomers if p.contract is not None]
+        for p in newcomers:
+            if p.contract is not None:
+                p.contract.student = p.student
+        ApprenticeContract.objects.bulk_create(contracts, batch_size=2000)
+        profiles.extend(newcomers)
         active = [p for p in profiles if not p.done]
         runs = _runs(version, years[label], formation, {p.annee for p in active})
-        for p in active:
-            for semestre in (2 * p.annee - 1, 2 * p.annee):
-                enrolment = Enrolment.objects.create(
-                    student=p.student, semester=runs[semestre], parcours=PARCOURS, redoublant=p.redoublant,
-                )
-                place(enrolment, f"{'AB'[p.student.pk % 2]}{p.annee}")
+        _enrol(runs, active)
         for semestre, run in runs.items():
             _evaluations_and_grades(rng, run, formation, [p for p in active if semestre in (2 * p.annee - 1, 2 * p.annee)],
                                     current=label == CURRENT, teacher=users["enseignant"])
@@ -214,9 +239,10 @@ def _build(echo: Callable[[str], None]) -> None:
             _deliberate_and_close(runs, users["president"], active)
         else:
             current_runs = runs
-        echo(f"{label} : {len(active)} étudiants inscrits.")
+        echo(f"{department.code} {label} : {len(active)} étudiants inscrits.")
     # the student account: a BUT2 student of the current year with a history
     current_but2 = Enrolment.objects.filter(semester__academic_year__label=CURRENT, semester__semestre=4,
+                                            semester__formation=version,
                                             redoublant=False).select_related("student").order_by("student__nip")
     chosen = current_but2.first()
     if chosen is not None:
@@ -224,8 +250,105 @@ def _build(echo: Callable[[str], None]) -> None:
         chosen.student.save(update_fields=["user"])
         users["etudiant"].first_name, users["etudiant"].last_name = chosen.student.prenom, chosen.student.nom
         users["etudiant"].save()
-    _attendance(current_runs, department, users, chosen.student if chosen is not None else None)
-    echo("Assiduité 2023-2024 : calendrier d'alternance, absences, justificatifs, règle locale de démonstration.")
+    _attendance(current_runs, department, users, chosen.student if chosen is not None else None, seed=attendance_seed)
+
+
+def _enrol(runs: dict[int, SemesterRun], active: list[_Profile]) -> None:
+    """Every active student in the two semesters of their year, in group A or B (by student id), in bulk:
+    the same rows, in the same order, as one ``place`` per enrolment."""
+    enrolments = [
+        Enrolment(student=p.student, semester=runs[semestre], parcours=PARCOURS, redoublant=p.redoublant)
+        for p in active for semestre in (2 * p.annee - 1, 2 * p.annee)
+    ]
+    Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+    groupes = {(g.partition.semester_id, g.name): g
+               for g in Groupe.objects.filter(partition__semester__in=list(runs.values()),
+                                              partition__name=DEFAULT_PARTITION).select_related("partition")}
+    GroupMembership.objects.bulk_create([
+        GroupMembership(enrolment=e, partition=g.partition, groupe=g)
+        for e in enrolments
+        for g in (groupes[(e.semester_id, f"{'AB'[e.student_id % 2]}{(e.semester.semestre + 1) // 2}")],)
+    ], batch_size=2000)
+
+
+# --- a whole university on one installation (issue 19, bench/universite.py) -----------------------------
+
+UNIVERSITE_SEED = 19_2026
+UNIVERSITE_DEPARTMENTS = (
+    ("info", "Informatique"), ("geii", "Génie électrique et informatique industrielle"),
+    ("gea", "Gestion des entreprises et des administrations"), ("tc", "Techniques de commercialisation"),
+    ("mmi", "Métiers du multimédia et de l'internet"), ("gmp", "Génie mécanique et productique"),
+    ("cj", "Carrières juridiques"), ("qlio", "Qualité, logistique industrielle et organisation"),
+    ("rt", "Réseaux et télécommunications"), ("gcgp", "Génie chimique, génie des procédés"),
+    ("mp", "Mesures physiques"), ("gb", "Génie biologique"), ("gim", "Génie industriel et maintenance"),
+    ("hse", "Hygiène, sécurité, environnement"), ("infocom", "Information-communication"),
+    ("lp", "Management de la logistique et des transports"), ("pec", "Packaging, emballage et conditionnement"),
+    ("sd", "Science des données"), ("cs", "Carrières sociales"), ("mlt", "Métiers de la transition énergétique"),
+)
+UNIVERSITE_ROLES = ("scolarite", "responsable", "enseignant", "president", "etudiant")
+
+
+def universite_username(role: str, index: int) -> str:
+    """The accounts of department ``index`` of the university: ``scolarite-01``…, password ``<name>-demo``."""
+    return f"{role}-{index + 1:02d}"
+
+
+def universite_code(index: int) -> str:
+    return f"u{index + 1:02d}-{UNIVERSITE_DEPARTMENTS[index % len(UNIVERSITE_DEPARTMENTS)][0]}"
+
+
+def build_universite(departements: int = 20, etudiants: int = 600, grande_promo: int = 0,
+                     echo: Callable[[str], None] = print) -> str:
+    """``departements`` departments of ``etudiants`` students each (a third arriving each of the three
+    years, the rest of the division in the current year), the same generator as the demo's department
+    (grades, past juries deliberated by the engine and closed, attendance), one transaction per
+    department. ``grande_promo``: the first department's newcomers of the current year (a big BUT1 year
+    jury, e.g. 600). Accounts ``scolarite-01``, ``responsable-01``… (password ``<name>-demo``) and
+    ``admin-universite``. Returns a one-line summary."""
+    import time
+
+    text = (Path(settings.DELIBE_FORMATIONS_DIR) / f"{FORMATION}.yaml").read_text(encoding="utf-8")
+    started = time.perf_counter()
+    User = get_user_model()
+    if not User.objects.filter(username="admin-universite").exists():
+        User.objects.create_user("admin-universite", password="admin-universite-demo", is_superuser=True,
+                                 is_staff=True, email="admin-universite@demo.delibe.invalid")
+    years = _academic_years()
+    for index in range(departements):
+        code = universite_code(index)
+        if Department.objects.filter(code=code).exists():
+            continue
+        per_year = etudiants // 3
+        intake = {YEARS[0]: per_year, YEARS[1]: per_year, YEARS[2]: etudiants - 2 * per_year}
+        if index == 0 and grande_promo:
+            intake[CURRENT] = grande_promo
+        with transaction.atomic():
+            name = UNIVERSITE_DEPARTMENTS[index % len(UNIVERSITE_DEPARTMENTS)][1]
+            department = Department.objects.create(code=code, nom=f"{name} ({index + 1:02d})")
+            slug = f"but-{code}"
+            version = store_formation_text(department, slug, text.replace(f"id: {FORMATION}", f"id: {slug}", 1))
+            users = _universite_accounts(department, index)
+            _department_years(random.Random(UNIVERSITE_SEED + index), department, version, years, users, intake,
+                              nip=40_000_000 + 100_000 * index, echo=echo, attendance_seed=UNIVERSITE_SEED + 1000 + index)
+        echo(f"Département {code} prêt ({time.perf_counter() - started:.0f} s depuis le début).")
+    return (f"Université prête en {time.perf_counter() - started:.1f} s : {Department.objects.count()} départements, "
+            f"{Student.objects.count()} étudiants, {Enrolment.objects.count()} inscriptions, "
+            f"{Grade.objects.count()} notes, {JuryDecision.objects.count()} décisions de jury, "
+            f"{AbsenceRecord.objects.count()} absences.")
+
+
+def _universite_accounts(department: Department, index: int) -> dict[str, object]:
+    User = get_user_model()
+    roles = {"scolarite": Role.SCOLARITE, "responsable": Role.RESPONSABLE, "enseignant": Role.ENSEIGNANT,
+             "president": Role.PRESIDENT}
+    users: dict[str, object] = {}
+    for role in UNIVERSITE_ROLES:
+        username = universite_username(role, index)
+        users[role] = User.objects.create_user(username, password=f"{username}-demo",
+                                               email=f"{username}@demo.delibe.invalid")
+        if role in roles:
+            Membership.objects.create(user=users[role], department=department, role=roles[role])
+    return users
 
 
 def _accounts(department: Department) -> dict[str, object]:
@@ -258,10 +381,11 @@ def _accounts(department: Department) -> dict[str, object]:
 
 def _new_student(rng: random.Random, department: Department, version: FormationVersion, nip: int, label: str,
                  formation: Formation) -> _Profile:
+    """A newcomer, not saved yet (the caller inserts the year's newcomers at once)."""
     prenom = rng.choice(FIRST_NAMES)
     nom = rng.choice(LAST_NAMES)
     start = int(label[:4])
-    student = Student.objects.create(
+    student = Student(
         department=department, formation=version, parcours=PARCOURS, nip=str(nip),
         ine=f"{rng.randint(100000000, 999999999)}{rng.choice('ABCDEFGHJK')}{rng.choice('ABCDEFGHJK')}",
         nom=nom, prenom=prenom, date_naissance=dt.date(start - 18 - rng.choice((0, 0, 0, 1, 2)), rng.randint(1, 12),
@@ -271,8 +395,8 @@ def _new_student(rng: random.Random, department: Department, version: FormationV
     employeur, tuteur = rng.choice(EMPLOYERS), f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     from delibe.reports.assiduite import _slug
 
-    ApprenticeContract.objects.create(  # addresses that reach no one: the demo mailbox shows the reports
-        student=student, employeur=employeur, tuteur=tuteur, debut=dt.date(start, 9, 1), fin=dt.date(start + 3, 8, 31),
+    contract = ApprenticeContract(  # addresses that reach no one: the demo mailbox shows the reports
+        employeur=employeur, tuteur=tuteur, debut=dt.date(start, 9, 1), fin=dt.date(start + 3, 8, 31),
         tuteur_email=f"{_slug(tuteur).replace('-', '.')}@{_slug(employeur)}.demo.delibe.invalid",
         cfa="CFA de démonstration", cfa_email="cfa@demo.delibe.invalid",
     )
@@ -280,7 +404,7 @@ def _new_student(rng: random.Random, department: Department, version: FormationV
     kind = rng.random()
     mu = rng.gauss(13.0, 1.6) if kind > 0.22 else rng.gauss(9.0, 1.0)
     offsets = {c.nom_court: rng.gauss(0, 1.8) for c in formation.referentiel.competences}
-    return _Profile(student, mu, offsets)
+    return _Profile(student, mu, offsets, contract=contract)
 
 
 def _runs(version: FormationVersion, year: AcademicYear, formation: Formation, annees: set[int]) -> dict[int, SemesterRun]:
@@ -396,20 +520,15 @@ def _alternance(run: SemesterRun) -> list[tuple[dt.date, str]]:
 
 
 def _attendance(runs: dict[int, SemesterRun], department: Department, users: dict[str, object],
-                own: Student | None) -> None:
+                own: Student | None, *, seed: int = SEED + 7) -> None:
     """Absences on the weeks at the IUT of the current year (the even semester only up to its middle:
     it is under way), justifications, and the department's demonstration rule. A generator of its own,
     so that the grades and past juries stay what they were."""
     from delibe.web.services.formations import formation_model
 
-    rng = random.Random(SEED + 7)
+    rng = random.Random(seed)
     secretariat = users["scolarite"]
     ReglementConfig.objects.create(department=department, **DEMO_RULE)
-    ReglementConfig.objects.create(  # declared, off: what every department has by default
-        department=Department.objects.get(code="geii-auxerre"),
-        reference="Règlement intérieur de l'IUT Dijon-Auxerre, art. 12 (assiduité)",
-        date_reglement=dt.date(2023, 7, 6), creneaux=DEMO_HOURS,
-    )
     formation = formation_model(next(iter(runs.values())).formation)
     absences: list[AbsenceRecord] = []
     justifications: list[JustificationRecord] = []
@@ -456,7 +575,7 @@ def _attendance(runs: dict[int, SemesterRun], department: Department, users: dic
                     motif=rng.choice(JUSTIFICATION_MOTIFS), statut=JustificationStatus.VALIDEE,
                     submitted_by=secretariat, validated_by=secretariat,
                 ))
-    AbsenceRecord.objects.bulk_create(absences)
+    AbsenceRecord.objects.bulk_create(absences, batch_size=2000)
     if own is not None:  # the student account: one absence justified, one proof waiting for the secretariat
         run = next(r for s, r in runs.items() if s % 2 and own.enrolments.filter(semester=r).exists())
         days = sorted(d for d, _, _ in ((a.date, a.creneau, a.module_code) for a in absences if a.student_id == own.pk))
@@ -469,4 +588,4 @@ def _attendance(runs: dict[int, SemesterRun], department: Department, users: dic
     refused = next((j for j in justifications if j.statut == JustificationStatus.VALIDEE), None)
     if refused is not None:
         refused.statut, refused.motif = JustificationStatus.REFUSEE, "Retard de bus (sans attestation)"
-    JustificationRecord.objects.bulk_create(justifications)
+    JustificationRecord.objects.bulk_create(justifications, batch_size=2000)

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from delibe.collation import student_key
+from delibe.collation import name_key
 from delibe.web import permissions as perm
 from delibe.web.assiduite.services import SECRETARIAT
 from delibe.web.forms import EvaluationForm
@@ -115,6 +116,7 @@ def semester_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if perm.can_view_averages(request.user, run):
         context["ue_codes"], context["averages"] = sel.semester_averages(run)
+        context["student_base"] = reverse("delibe:etudiants")  # one reverse() per page, not one per row
     return render(request, "delibe/semestre.html", context)
 
 
@@ -254,8 +256,12 @@ def student_list(request: HttpRequest) -> HttpResponse:
         from django.db.models import Q
 
         students = students.filter(Q(nom__icontains=query) | Q(prenom__icontains=query) | Q(nip__icontains=query))
-    # French order (delibe.collation); the search narrows the list first, then the first 500 are shown
-    return render(request, "delibe/etudiants.html", {"students": sorted(students, key=student_key)[:500], "q": query})
+    # French order (delibe.collation); the search narrows the list first, then the first 500 are shown.
+    # The whole university may match (12,000 students): sort the names alone, then read the 500 shown.
+    names = sorted(students.values_list("nom", "prenom", "nip", "pk"),
+                   key=lambda r: name_key(r[0] or "", r[1] or "", r[2] or ""))[:500]
+    shown = Student.objects.in_bulk([pk for *_, pk in names])
+    return render(request, "delibe/etudiants.html", {"students": [shown[pk] for *_, pk in names], "q": query})
 
 
 def evaluation_for(request: HttpRequest, pk: int) -> Evaluation:
