@@ -505,13 +505,7 @@ def _parse_year(
         known = {m.code for m in formation.modules_of(semestre, structure.parcours.code)}
         for code, value in module_values.items():
             mpath = spath + (_str(code),)
-            name = _module_code(_str(code), known)
-            if name is None:
-                raise reader.fail(mpath, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
-                                         f"{formation.id} (parcours {structure.parcours.code}); modules: "
-                                         f"{', '.join(sorted(known))}")
-            if name in averages:
-                raise reader.fail(mpath, f"module {name} donné deux fois")
+            name = _given_module(reader, mpath, code, known, averages, formation, structure, semestre)
             averages[name] = _average(reader, mpath, value, regles)
         for code, value in _ue_averages(formation, semestre, structure.parcours.code, averages, regles).items():
             if value is None or code not in structure.years[annee].ue_codes:
@@ -608,13 +602,7 @@ def _parse_absences(
         decomptes: dict[str | None, Decompte] = {}
         for code, value in _mapping(reader, spath, values, f"absences.{semestre_key}").items():
             mpath = spath + (_str(code),)
-            name = _module_code(_str(code), known)
-            if name is None:
-                raise reader.fail(mpath, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
-                                         f"{formation.id} (parcours {structure.parcours.code}); modules: "
-                                         f"{', '.join(sorted(known))}")
-            if name in decomptes:
-                raise reader.fail(mpath, f"module {name} donné deux fois")
+            name = _given_module(reader, mpath, code, known, decomptes, formation, structure, semestre)
             if isinstance(value, Mapping):
                 _keys(reader, mpath, value, DECOMPTE_KEYS)
                 counts = {key: _count(reader, mpath + (key,), value[key], "nombre de demi-journées")
@@ -672,6 +660,20 @@ def _parse_attente(
 def _normal(code: str) -> str:
     text = unicodedata.normalize("NFKD", code).encode("ascii", "ignore").decode().upper()
     return re.sub(r"[\s._-]+", "", text)
+
+
+def _given_module(reader: _Reader, path: tuple[str | int, ...], code: Any, known: set[str],
+                  given: Mapping[Any, Any], formation: Formation, structure: CursusStructure, semestre: int) -> str:
+    """The formation's code of a module named in ``modules:`` or ``absences:``, refused when unknown or
+    given twice."""
+    name = _module_code(_str(code), known)
+    if name is None:
+        raise reader.fail(path, f"module « {_short(code)} » inconnu en S{semestre} de la formation "
+                                f"{formation.id} (parcours {structure.parcours.code}); modules: "
+                                f"{', '.join(sorted(known))}")
+    if name in given:
+        raise reader.fail(path, f"module {name} donné deux fois")
+    return name
 
 
 def _module_code(code: str, known: set[str]) -> str | None:

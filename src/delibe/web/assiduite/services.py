@@ -101,13 +101,14 @@ def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = Non
         absences = absences.filter(date__lte=fin)
     justifications = JustificationRecord.objects.filter(student_id__in=ids)
     return engine.count_absences(
-        [engine.Absence(str(sid), date.isoformat(), engine.Creneau(creneau), module_code or None, engine.Nature(nature))
+        [engine.Absence(str(sid), date.isoformat(), creneau, module_code or None, engine.Nature(nature))
          for sid, date, creneau, module_code, nature in absences.values_list(
              "student_id", "date", "creneau", "module_code", "nature")],
         [engine.Justification(str(sid), debut_.isoformat(), fin_.isoformat(), motif,
-                              validee=statut == JustificationStatus.VALIDEE)
-         for sid, debut_, fin_, motif, statut in justifications.values_list(
-             "student_id", "debut", "fin", "motif", "statut")],
+                              validee=statut == JustificationStatus.VALIDEE, creneau_debut=creneau_debut or None,
+                              creneau_fin=creneau_fin or None)
+         for sid, debut_, fin_, motif, statut, creneau_debut, creneau_fin in justifications.values_list(
+             "student_id", "debut", "fin", "motif", "statut", "creneau_debut", "creneau_fin")],
     )
 
 
