@@ -214,3 +214,11 @@ def test_an_odd_semester_year_shows_the_attendance_rules_atj_and_penalty_with_th
     assert any("pénalité de 0,40 point(s) sur UE1.2" in r and "Règlement intérieur, art. 12" in r
                for r in ues["S1.C2"]["raisons"])
     assert any("ATJ proposé sur UE1.2" in r for r in ues["S1.C2"]["raisons"])
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_the_reasons_printed_by_simulate_cite_texts_and_choices_never_a_file_of_the_docs(path: Path) -> None:
+    result = run(str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "Décision Délibé : " in result.stdout or "Arrêté du 15 avril 2022" in result.stdout
+    assert "docs/" not in result.stdout and ".md" not in result.stdout

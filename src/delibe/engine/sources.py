@@ -103,18 +103,18 @@ CODES_JURY = Source(
 )
 DELIBE_SEUIL = Source(
     "delibe-seuil",
-    "Décision Délibé (docs/domain.md §2): tolérance d'arrondi",
+    "Décision Délibé : tolérance d'arrondi",
     "Les moyennes ne sont jamais arrondies avant comparaison; une valeur atteint une barre b quand elle "
     "est ≥ b − 0,005, pour qu'une moyenne affichée 10,00 ne soit jamais sous 10.",
 )
 DELIBE_RCUE = Source(
     "delibe-rcue-moyenne",
-    "Décision Délibé (docs/domain.md §3): moyenne d'un RCUE",
+    "Décision Délibé : moyenne d'un RCUE",
     "Moyenne pondérée des deux UE par leur coef_rcue (1 par défaut: moyenne simple), comme ScoDoc.",
 )
 DELIBE_MOYENNES = Source(
     "delibe-moyennes",
-    "Décision Délibé (docs/domain.md §2): calcul des moyennes",
+    "Décision Délibé : calcul des moyennes",
     "Moyenne de module = Σ coef·poids·note / Σ coef·poids; moyenne d'UE = Σ coef_module·moyenne / Σ "
     "coef_module sur les modules ayant une moyenne; indéfinie (jamais 0) quand rien ne compte.",
 )
@@ -128,54 +128,54 @@ ALL_SOURCES: tuple[Source, ...] = (
 # Jury engine (engine/jury): Délibé decisions where the texts leave the detail open (docs/rules.md).
 DELIBE_CAPITALISATION = Source(
     "delibe-capitalisation",
-    "Décision Délibé (docs/domain.md §3): capitalisation des UE d'un redoublant",
+    "Décision Délibé : capitalisation des UE d'un redoublant",
     "Un redoublant garde ses UE acquises, avec la moyenne figée au jury qui les a acquises; s'il en "
     "repasse une, la meilleure moyenne compte; une UE non acquise repassée prend sa nouvelle moyenne, "
     "même plus basse; une UE non acquise non repassée n'a pas de moyenne.",
 )
 DELIBE_REDOUBLEMENT = Source(
     "delibe-redoublement",
-    "Décision Délibé (docs/domain.md §3–4): décompte des redoublements",
+    "Décision Délibé : décompte des redoublements",
     "Une année redoublée compte comme un redoublement de chacun de ses deux semestres.",
 )
 DELIBE_ATTENTE = Source(
     "delibe-attente",
-    "Décision Délibé (docs/domain.md §2): notes en attente (ATT)",
+    "Décision Délibé : notes en attente (ATT)",
     "Tant qu'une note est en attente, les résultats sont provisoires: aucune décision automatique pour "
     "l'étudiant.",
 )
 
 DELIBE_EXACTITUDE = Source(
     "delibe-exactitude",
-    "Décision Délibé (docs/domain.md §2): moyennes exactes",
+    "Décision Délibé : moyennes exactes",
     "Les moyennes sont des quantités décimales exactes: deux moyennes égales en décimal reçoivent la même "
     "décision, quelle que soit leur forme binaire ((7,97 + 8,02)/2 vaut 7,995 et atteint 8); la valeur "
     "affichée et la décision portent sur la même valeur exacte.",
 )
 DELIBE_EQUIVALENCE = Source(
     "delibe-equivalence",
-    "Décision Délibé (docs/domain.md §3): UE acquise sans moyenne",
+    "Décision Délibé : UE acquise sans moyenne",
     "Une UE acquise par équivalence, validation des acquis ou transfert (ADM sans moyenne) compte comme "
     "acquise dans son RCUE; un RCUE dont toutes les UE sont acquises est validé même sans moyenne, et une "
     "moyenne indéfinie n'est jamais « sous 8 » pour un tel RCUE.",
 )
 DELIBE_DEROGATION = Source(
     "delibe-derogation",
-    "Décision Délibé (docs/domain.md §4): redoublement par dérogation",
+    "Décision Délibé : redoublement par dérogation",
     "Le redoublement supplémentaire accordé par le directeur (force majeure) est une répétition de plus "
     "d'une année (ses deux semestres), hors du plafond de 4 et hors de la règle « une fois chaque "
     "semestre »: un étudiant qui l'a utilisé en BUT1 peut encore redoubler une fois le BUT2.",
 )
 DELIBE_RAT = Source(
     "delibe-rat",
-    "Décision Délibé (docs/domain.md §4): année en attente de rattrapage (RAT)",
+    "Décision Délibé : année en attente de rattrapage (RAT)",
     "Le code d'année RAT reporte la décision après le rattrapage: la tentative suivante de la même année "
     "est le jury de cette année après rattrapage, pas un redoublement (aucun redoublement n'est consommé).",
 )
 
 DELIBE_INCOMPLET = Source(
     "delibe-incomplet",
-    "Décision Délibé (docs/domain.md §2): moyenne indéfinie, résultats incomplets",
+    "Décision Délibé : moyenne indéfinie, résultats incomplets",
     "Une moyenne indéfinie (rien ne compte encore: notes manquantes, évaluations non attendues) n'est pas "
     "un échec: aucune proposition automatique (ni AJ ni RED) pour l'UE, son RCUE et l'année; le jury décide.",
 )

@@ -25,7 +25,7 @@ from delibe.engine.sources import Source
 
 REGLEMENT_LOCAL = Source(
     "reglement-local-bonus",
-    "Règlement des études de l'IUT (règle locale, domain.md §2)",
+    "Règlement des études de l'IUT (règle locale)",
     "Bonus ou malus sur les moyennes d'UE définis localement (sport, culture…); non prévus par l'arrêté, "
     "désactivés par défaut.",
 )

@@ -59,9 +59,15 @@ def all_sources() -> tuple[Any, ...]:
     return tuple(seen.values())
 
 
+def _normal(reference: str) -> str:
+    """A reference without a file of the docs and with one spacing around its colon: the wording of today
+    and the one stored in earlier decisions' reasons (« Décision Délibé (docs/domain.md §2): … ») match."""
+    return re.sub(r"\s*:\s*", ": ", _FILE_MENTION.sub("", reference)).strip()
+
+
 @cache
 def _by_reference() -> dict[str, Any]:
-    return {s.reference: s for s in all_sources()}
+    return {_normal(s.reference): s for s in all_sources()}
 
 
 def _title(reference: str) -> str:
@@ -79,7 +85,7 @@ def citation(reference: str | None, rule: str | None = "") -> Citation:
     from django.utils.text import slugify
 
     reference = reference or ""
-    source = _by_reference().get(reference)
+    source = _by_reference().get(_normal(reference))
     key = source.key if source is not None else ""
     if key.startswith("delibe-") or reference.startswith("Décision Délibé"):
         return Citation("delibe", _title(reference), key)
