@@ -18,8 +18,8 @@ def simulate(files: tuple[Path, ...]) -> None:
     Format des scénarios: docs/scenario-format.md
 
     Un scénario décrit le cursus d'un étudiant: formation, parcours, puis chaque année (years) avec ses
-    moyennes d'UE (ue) ou de modules (modules), et au besoin jury, attente, derogations,
-    ue_acquises_avant.
+    moyennes d'UE (ue) ou de modules (modules), et au besoin jury, attente, sortie, absences,
+    derogations, ue_acquises_avant ; les règles d'assiduité du département se déclarent dans assiduite.
 
     Un fichier: un objet JSON. Plusieurs: une ligne JSON par fichier (JSON Lines), avec sa clé "file".
     Un scénario invalide: message en français sur la sortie d'erreur, code de sortie 2, rien sur la
