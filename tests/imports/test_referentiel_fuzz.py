@@ -6,6 +6,7 @@ import json
 import os
 import xml.etree.ElementTree as ET  # only to mutate our own trusted sample
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -130,3 +131,15 @@ def test_orebut_xml_with_missing_or_odd_attributes_and_elements_never_crashes(ed
             if parent is not None:
                 parent.remove(target)
     check(parse_orebut_referentiel(ET.tostring(root, encoding="utf-8"), "edited.xml"))
+
+
+@pytest.mark.parametrize("odd", ["\x80", "\x85", "\x9f", "\ufffe", "\u2028", "\x00"])
+def test_a_name_with_a_character_yaml_refuses_still_renders_a_block_that_reloads(odd):
+    """Found by the fuzz test above: a C1 control in the spécialité went raw into the header comment."""
+    import dataclasses
+
+    ref = parse_orebut_referentiel(XML, "f.xml").unwrap().to_referentiel()
+    ref = dataclasses.replace(ref, specialite=f"MMI{odd}x", version=f"1{odd}")
+    text = render_referentiel_yaml(ref, source_file=f"f{odd}.xml", source_format="orebut",
+                                   imported_on=dt.date(2026, 1, 1))
+    assert yaml.safe_load(text)["referentiel"]["specialite"] == ref.specialite

@@ -32,10 +32,25 @@ def _flow_map(dumper: yaml.SafeDumper, data: _FlowMap) -> yaml.MappingNode:
 
 _Dumper.add_representer(_FlowMap, _flow_map)
 
+# Characters PyYAML writes raw in a plain or quoted scalar although a reader takes them for line breaks
+# (U+0085, U+2028, U+2029): such a text is written double-quoted, where they are escaped.
+_READ_AS_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if _READ_AS_BREAKS.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
+_Dumper.add_representer(str, _text)
+
 
 def _one_line(text: str) -> str:
-    """Header comments must stay comments: no line break (a file name could carry one) or control char."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text).strip()
+    """Header comments must stay comments and readable YAML: no line break (a file name could carry one)
+    and none of the characters YAML refuses anywhere, comments included (C0 and C1 controls, surrogates,
+    U+FFFE/U+FFFF)."""
+    return re.sub(r"[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]+", " ", text).strip()
 
 
 def _competence(c: Competence) -> dict[str, Any]:
