@@ -32,15 +32,28 @@ SECRETARIAT = frozenset({Role.SCOLARITE, Role.RESPONSABLE})
 
 # --- engine conversion -------------------------------------------------------------------------------
 
+# The columns read for the engine, as values (a semester holds thousands of rows): one conversion each.
+ABSENCE_FIELDS = ("student_id", "date", "creneau", "module_code", "nature")
+JUSTIFICATION_FIELDS = ("student_id", "debut", "fin", "motif", "statut", "creneau_debut", "creneau_fin")
+
+
+def engine_absence(student_id: int, date: dt.date, creneau: str, module_code: str, nature: str) -> engine.Absence:
+    return engine.Absence(str(student_id), date.isoformat(), creneau, module_code or None, engine.Nature(nature))
+
+
+def engine_justification(student_id: int, debut: dt.date, fin: dt.date, motif: str, statut: str,
+                         creneau_debut: str, creneau_fin: str) -> engine.Justification:
+    return engine.Justification(str(student_id), debut.isoformat(), fin.isoformat(), motif,
+                                validee=statut == JustificationStatus.VALIDEE,
+                                creneau_debut=creneau_debut or None, creneau_fin=creneau_fin or None)
+
+
 def to_engine_absence(a: AbsenceRecord) -> engine.Absence:
-    return engine.Absence(str(a.student_id), a.date.isoformat(), a.creneau, a.module_code or None,
-                          engine.Nature(a.nature))
+    return engine_absence(*(getattr(a, name) for name in ABSENCE_FIELDS))
 
 
 def to_engine_justification(j: JustificationRecord) -> engine.Justification:
-    return engine.Justification(str(j.student_id), j.debut.isoformat(), j.fin.isoformat(), j.motif,
-                                validee=j.statut == JustificationStatus.VALIDEE,
-                                creneau_debut=j.creneau_debut or None, creneau_fin=j.creneau_fin or None)
+    return engine_justification(*(getattr(j, name) for name in JUSTIFICATION_FIELDS))
 
 
 # --- time slots and holidays (issue 18) --------------------------------------------------------------
@@ -101,14 +114,8 @@ def decomptes(students: Iterable[Student], *, semester: SemesterRun | None = Non
         absences = absences.filter(date__lte=fin)
     justifications = JustificationRecord.objects.filter(student_id__in=ids)
     return engine.count_absences(
-        [engine.Absence(str(sid), date.isoformat(), creneau, module_code or None, engine.Nature(nature))
-         for sid, date, creneau, module_code, nature in absences.values_list(
-             "student_id", "date", "creneau", "module_code", "nature")],
-        [engine.Justification(str(sid), debut_.isoformat(), fin_.isoformat(), motif,
-                              validee=statut == JustificationStatus.VALIDEE, creneau_debut=creneau_debut or None,
-                              creneau_fin=creneau_fin or None)
-         for sid, debut_, fin_, motif, statut, creneau_debut, creneau_fin in justifications.values_list(
-             "student_id", "debut", "fin", "motif", "statut", "creneau_debut", "creneau_fin")],
+        [engine_absence(*row) for row in absences.values_list(*ABSENCE_FIELDS)],
+        [engine_justification(*row) for row in justifications.values_list(*JUSTIFICATION_FIELDS)],
     )
 
 
@@ -271,12 +278,9 @@ def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | No
         absences = absences.filter(student_id__in=ids)
     by_run: dict[int, list[engine.Absence]] = {r.pk: [] for r in active}
     students: set[int] = set()
-    for run_id, student_id, date, creneau, module_code, nature in absences.values_list(
-        "semester_id", "student_id", "date", "creneau", "module_code", "nature"
-    ):
-        students.add(student_id)
-        by_run[run_id].append(engine.Absence(str(student_id), date.isoformat(), creneau,
-                                             module_code or None, engine.Nature(nature)))
+    for run_id, *row in absences.values_list("semester_id", *ABSENCE_FIELDS):
+        students.add(row[0])
+        by_run[run_id].append(engine_absence(*row))
     if not students:
         return {}
     justifications = [to_engine_justification(j) for j in JustificationRecord.objects.filter(student_id__in=students)]
