@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from delibe.cli.documents import documents
 from delibe.reports import batch, examples
-from delibe.reports.data import Etudiant
+from delibe.reports.data import Identite
 from tests.reports.conftest import FORMATION, SCENARIOS
 
 
@@ -125,7 +125,7 @@ def test_html_escapes_student_names() -> None:
 
     from delibe.reports import bulletin
 
-    data = replace(examples.bulletin(), etudiant=Etudiant("<script>alert(1)</script>", "X"))
+    data = replace(examples.bulletin(), etudiant=Identite("<script>alert(1)</script>", "X"))
     assert "<script>alert" not in bulletin.to_html(data)
 
 

@@ -10,7 +10,7 @@ import jsonschema
 from delibe.engine.jury import Cursus, deliberate_semestre
 from delibe.engine.moyennes import ABS, Evaluation, SemesterSpec, StudentGrades, compute_semester
 from delibe.reports import adapters, bulletin, examples
-from delibe.reports.data import Etudiant
+from delibe.reports.data import Identite
 from tests.reports.conftest import FORMATION
 
 
@@ -33,7 +33,7 @@ def semester():  # type: ignore[no-untyped-def]  # the return type is the engine
 
 def test_bulletin_copies_the_engine_averages_and_ranks_the_student_in_the_cohort() -> None:
     formation, spec, results = semester()
-    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "c", Etudiant("C", "c"),
+    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "c", Identite("C", "c"),
                                            evaluations={f"{spec.modules[0].code}-ds": ("Devoir surveillé",
                                                                                        "2024-10-14")})
     assert [u.code for u in data.ues] == list(results.ue_codes)
@@ -50,7 +50,7 @@ def test_bulletin_copies_the_engine_averages_and_ranks_the_student_in_the_cohort
 
 def test_absent_is_shown_as_abs_counting_zero() -> None:
     formation, _spec, results = semester()
-    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "b", Etudiant("B", "b"))
+    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "b", Identite("B", "b"))
     tp = [e for m in data.modules for e in m.evaluations if e.description.endswith("-tp")]
     assert tp and all(e.valeur == "ABS" and e.note == 0.0 for e in tp)
 
@@ -58,7 +58,7 @@ def test_absent_is_shown_as_abs_counting_zero() -> None:
 def test_odd_semester_jury_codes_appear_with_the_ects_acquired() -> None:
     formation, _spec, results = semester()
     jury = deliberate_semestre(formation, Cursus("Créa", ()), 1, results.ue_averages_of("a"))
-    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "a", Etudiant("A", "a"), jury=jury,
+    data = adapters.bulletin_from_semester(examples.CONFIG, formation, results, "a", Identite("A", "a"), jury=jury,
                                            date_jury="2025-01-23")
     assert [u.decision.code for u in data.ues] == [jury.ues[u.code].decided for u in data.ues]
     assert data.ects_acquis == sum(r.ects for r in jury.ues.values() if r.acquise)

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from delibe.reports import adapters, bulletin, examples
-from delibe.reports.data import Etudiant
+from delibe.reports.data import Identite
 from tests.reports.conftest import SCENARIOS
 
 
@@ -32,7 +32,7 @@ def test_bulletins_built_from_the_jury_engine_validate_against_the_schema() -> N
     scenario = read_scenario(SCENARIOS / "03-repeater.yaml")
     result = run(scenario)
     for data in adapters.bulletins_from_cursus(examples.CONFIG, scenario.formation, result,
-                                               Etudiant("Martin", "Jade"), date_jury="2025-06-26"):
+                                               Identite("Martin", "Jade"), date_jury="2025-06-26"):
         validator().validate(bulletin.to_dict(data))
 
 

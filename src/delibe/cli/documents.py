@@ -95,12 +95,12 @@ def write_atomic(path: Path, content: bytes) -> None:
 
 
 def etudiant_for(path: Path, name: str | None, index: int = 0) -> Any:
-    from delibe.reports.data import Etudiant
+    from delibe.reports.data import Identite
 
     if name:
         nom, _, prenom = name.partition(" ")
-        return Etudiant(nom=nom, prenom=prenom, numero=f"{index + 1:04d}")
-    return Etudiant(nom=path.stem, prenom="", numero=f"{index + 1:04d}")
+        return Identite(nom=nom, prenom=prenom, numero=f"{index + 1:04d}")
+    return Identite(nom=path.stem, prenom="", numero=f"{index + 1:04d}")
 
 
 def read_scenarios(files: Sequence[Path]) -> list[tuple[Path, Any, Any]]:

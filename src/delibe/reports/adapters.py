@@ -26,8 +26,8 @@ from delibe.reports.data import (
     AttestationData,
     BulletinData,
     Decision,
-    Etudiant,
     EvaluationLine,
+    Identite,
     LettreData,
     ModuleResult,
     PVCell,
@@ -94,7 +94,7 @@ def _year_of(result: CursusResult, annee_but: int | None) -> YearResult:
 
 
 def bulletins_from_cursus(
-    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Etudiant, *,
+    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Identite, *,
     annee_but: int | None = None, annee_universitaire: str = "", date_jury: str | None = None,
     parcours: str = "",
 ) -> tuple[BulletinData, BulletinData]:
@@ -129,7 +129,7 @@ def bulletins_from_cursus(
     return out[0], out[1]
 
 
-def pv_row(year: YearResult | SemesterResult, etudiant: Etudiant, *,
+def pv_row(year: YearResult | SemesterResult, etudiant: Identite, *,
            recorded: Mapping[tuple[str, str], str | None] | None = None, code_annee: str | None = None,
            ects_cumul: float | None = None, parcours: str = "", observations: str = "") -> PVRow:
     """The PV row of one student from the engine's result of the jury judged (a year jury, or an
@@ -159,7 +159,7 @@ def pv_row(year: YearResult | SemesterResult, etudiant: Etudiant, *,
     )
 
 
-def pv_row_from_cursus(formation: Formation, result: CursusResult, etudiant: Etudiant, *,
+def pv_row_from_cursus(formation: Formation, result: CursusResult, etudiant: Identite, *,
                        annee_but: int | None = None, parcours: str = "", observations: str = "") -> PVRow:
     year = _year_of(result, annee_but)
     return pv_row(year, etudiant, ects_cumul=_ects_until(result, year), parcours=parcours, observations=observations)
@@ -195,7 +195,7 @@ def _short(title: str) -> str:
 
 
 def pv_from_cursus(
-    config: ReportConfig, formation: Formation, students: Sequence[tuple[Etudiant, CursusResult]], *,
+    config: ReportConfig, formation: Formation, students: Sequence[tuple[Identite, CursusResult]], *,
     annee_but: int, date_jury: str, president: str, membres: Sequence[str] = (),
     annee_universitaire: str = "", parcours: str = "", lieu: str = "",
     observations: Mapping[str, str] | None = None,
@@ -218,7 +218,7 @@ def pv_from_cursus(
 
 
 def lettre_from_cursus(
-    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Etudiant, *,
+    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Identite, *,
     date_jury: str, annee_but: int | None = None, annee_universitaire: str = "", date_lettre: str | None = None,
 ) -> LettreData:
     year = _year_of(result, annee_but)
@@ -246,7 +246,7 @@ def _semestres_from_states(formation: Formation, states: Iterable[UEState], last
 
 
 def releve_from_cursus(
-    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Etudiant, *, diplome: str,
+    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Identite, *, diplome: str,
     date_jury: str, parcours: str = "", annees: Mapping[int, str] | None = None,
 ) -> ReleveDiplomeData:
     """The transcript of the DUT (S1–S4) or the BUT (S1–S6), from the cursus' final state. Refuses a
@@ -262,7 +262,7 @@ def releve_from_cursus(
 
 
 def attestation_from_cursus(
-    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Etudiant, *, diplome: str,
+    config: ReportConfig, formation: Formation, result: CursusResult, etudiant: Identite, *, diplome: str,
     date_jury: str, annee_universitaire: str = "", parcours: str = "",
 ) -> AttestationData:
     _require_diploma(result, diplome)
@@ -301,7 +301,7 @@ def bulletin_from_semester(
     formation: Formation,
     results: SemesterResults,
     student_id: str,
-    etudiant: Etudiant,
+    etudiant: Identite,
     *,
     annee_universitaire: str = "",
     parcours: str = "",

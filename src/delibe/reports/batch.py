@@ -23,7 +23,7 @@ from pathlib import Path
 from delibe.reports.data import (
     AttestationData,
     BulletinData,
-    Etudiant,
+    Identite,
     LettreData,
     PVData,
     ReleveDiplomeData,
@@ -55,7 +55,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-") or "sans-nom"
 
 
-def _student(e: Etudiant) -> str:
+def _student(e: Identite) -> str:
     return slug("-".join(p for p in (e.numero, e.nom.upper(), e.prenom) if p))
 
 

@@ -43,7 +43,9 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
-class Etudiant:
+class Identite:
+    """Who a document is about, as printed: name, numbers, birth (the database's ``Student`` holds more)."""
+
     nom: str
     prenom: str
     numero: str = ""  # numéro étudiant (code NIP)
@@ -174,7 +176,7 @@ class BulletinData:
 
     config: ReportConfig
     formation: str  # e.g. "BUT Métiers du multimédia et de l'internet"
-    etudiant: Etudiant
+    etudiant: Identite
     semestre: int
     annee_universitaire: str  # "2024-2025"
     ues: tuple[UELine, ...]
@@ -214,7 +216,7 @@ class PVCell:
 
 @dataclass(frozen=True)
 class PVRow:
-    etudiant: Etudiant
+    etudiant: Identite
     ues: Mapping[str, PVCell] = field(default_factory=dict)  # PVColumn.key -> cell
     rcues: Mapping[str, PVCell] = field(default_factory=dict)
     code_annee: str | None = None
@@ -267,7 +269,7 @@ class LettreData:
 
     config: ReportConfig
     formation: str
-    etudiant: Etudiant
+    etudiant: Identite
     annee_universitaire: str
     annee_but: int  # 1, 2, 3
     date_jury: str
@@ -302,7 +304,7 @@ class ReleveDiplomeData:
     config: ReportConfig
     diplome: str  # "DUT" or "BUT"
     specialite: str  # "Métiers du multimédia et de l'internet"
-    etudiant: Etudiant
+    etudiant: Identite
     semestres: tuple[ReleveSemestre, ...]
     date_jury: str
     parcours: str = ""
@@ -323,7 +325,7 @@ class AttestationData:
     config: ReportConfig
     diplome: str  # "DUT" or "BUT"
     specialite: str
-    etudiant: Etudiant
+    etudiant: Identite
     date_jury: str
     ects: float
     annee_universitaire: str

@@ -20,8 +20,8 @@ from delibe.reports.data import (
     AttestationData,
     BulletinData,
     Decision,
-    Etudiant,
     EvaluationLine,
+    Identite,
     LettreData,
     ModuleResult,
     PVCell,
@@ -68,7 +68,7 @@ EVALUATIONS = (("Contrôle écrit", 2.0, "2024-10-14"), ("Travaux pratiques", 1.
                ("Projet", 1.5, "2024-12-09"))
 
 
-def _etudiant(i: int, rng: random.Random | None = None) -> Etudiant:
+def _etudiant(i: int, rng: random.Random | None = None) -> Identite:
     noms = ("Durand", "Lefèvre", "Moreau", "Nguyen", "Benali", "Rousseau", "Garnier", "Faure", "Mercier",
             "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Chevalier")
     prenoms = (("Léa", "Mme"), ("Hugo", "M."), ("Inès", "Mme"), ("Mathis", "M."), ("Chloé", "Mme"),
@@ -76,7 +76,7 @@ def _etudiant(i: int, rng: random.Random | None = None) -> Etudiant:
                ("Aïcha", "Mme"), ("Théo", "M."), ("Camille", "Mme"), ("Enzo", "M."), ("Jade", "Mme"),
                ("Élodie", "Mme"))
     prenom, civilite = prenoms[(i * 7) % len(prenoms)]
-    return Etudiant(
+    return Identite(
         nom=noms[i % len(noms)] + ("" if i < len(noms) else f"-{i // len(noms)}"),
         prenom=prenom,
         numero=f"2024{i:05d}",

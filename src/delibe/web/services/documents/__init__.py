@@ -21,7 +21,7 @@ from delibe.web.services.documents.bulletin import bulletin_data, bulletins_of_r
 from delibe.web.services.documents.common import (
     DocumentError,
     documents_dir,
-    etudiant_of,
+    identite_of,
     parcours_label,
     published,
 )
@@ -45,8 +45,8 @@ __all__ = [
     "bulletins_of_run",
     "diplomas_of",
     "documents_dir",
-    "etudiant_of",
     "fiche_pdf",
+    "identite_of",
     "lettre_available",
     "lettre_data",
     "parcours_label",

@@ -27,7 +27,7 @@ from delibe.web.services.documents.common import (
     _overlay_ues,
     _shown,
     _today,
-    etudiant_of,
+    identite_of,
     parcours_label,
     published,
 )
@@ -88,7 +88,7 @@ def _bulletin(ctx: _RunContext, student: Student, *, for_student: bool, date_edi
     config = ctx.settings.config
     formation = ctx.outcome.formation
     data = adapters.bulletin_from_semester(
-        config, formation, results, str(sid), etudiant_of(student),
+        config, formation, results, str(sid), identite_of(student),
         annee_universitaire=run.academic_year.label, parcours=parcours_label(formation, parcours or ""),
         jury=jury, date_jury=None, absences=bulletin_absences(student, run), evaluations=ctx.evaluations,
         rangs=config.afficher_rangs, date_edition=date_edition,

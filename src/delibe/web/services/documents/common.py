@@ -13,7 +13,7 @@ from django.conf import settings
 from delibe.engine.jury.codes import validates
 from delibe.reports.data import (
     Decision,
-    Etudiant,
+    Identite,
     RCUELine,
     UELine,
 )
@@ -37,8 +37,8 @@ def documents_dir() -> Path:
 
 # --- small helpers ---------------------------------------------------------------------------------
 
-def etudiant_of(student: Student) -> Etudiant:
-    return Etudiant(
+def identite_of(student: Student) -> Identite:
+    return Identite(
         nom=student.nom, prenom=student.prenom, numero=student.nip, ine=student.ine,
         date_naissance=student.date_naissance.isoformat() if student.date_naissance else None,
         civilite=student.civilite,

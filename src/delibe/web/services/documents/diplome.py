@@ -28,7 +28,7 @@ from delibe.web.services.documents.common import (
     _overlay_ues,
     _recorded,
     _today,
-    etudiant_of,
+    identite_of,
     parcours_label,
 )
 from delibe.web.services.formations import formation_model
@@ -69,7 +69,7 @@ def _lettre(run: SemesterRun, student: Student, cursus: StudentCursus | None,
                             f"{cursus.error if cursus else 'aucune inscription'}.")
     label = run.academic_year.label
     date_jury = _jury_date(run, decisions.values()) or _today()
-    data = adapters.lettre_from_cursus(doc_settings.config, formation, cursus.result, etudiant_of(student),
+    data = adapters.lettre_from_cursus(doc_settings.config, formation, cursus.result, identite_of(student),
                                        date_jury=date_jury, annee_but=run.annee_but, annee_universitaire=label,
                                        date_lettre=date_lettre or _today())
     year = cursus.year_result(label)
@@ -146,7 +146,7 @@ def _releve(student: Student, diplome: str, cursus: StudentCursus, info: Diploma
             doc_settings: DocumentSettings) -> ReleveDiplomeData:
     annees = {r.semestre: label for label, _, runs in cursus.attempts for r in runs}
     return replace(adapters.releve_from_cursus(
-        doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
+        doc_settings.config, formation, cursus.result, identite_of(student), diplome=diplome,
         date_jury=info.date_jury, parcours=parcours_label(formation, cursus.parcours), annees=annees,
     ), date_edition=_today())
 
@@ -154,7 +154,7 @@ def _releve(student: Student, diplome: str, cursus: StudentCursus, info: Diploma
 def _attestation(student: Student, diplome: str, cursus: StudentCursus, info: DiplomaInfo, formation: Any,
                  doc_settings: DocumentSettings) -> AttestationData:
     return replace(adapters.attestation_from_cursus(
-        doc_settings.config, formation, cursus.result, etudiant_of(student), diplome=diplome,
+        doc_settings.config, formation, cursus.result, identite_of(student), diplome=diplome,
         date_jury=info.date_jury, annee_universitaire=info.annee_universitaire,
         parcours=parcours_label(formation, cursus.parcours),
     ), date_edition=_today())

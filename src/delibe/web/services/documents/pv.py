@@ -16,7 +16,7 @@ from delibe.web.selectors.department_settings import (
     run_document_settings,
 )
 from delibe.web.services.calcul import deliberate_students
-from delibe.web.services.documents.common import _decisions_of, _jury_date, _short, _today, etudiant_of
+from delibe.web.services.documents.common import _decisions_of, _jury_date, _short, _today, identite_of
 from delibe.web.services.formations import formation_model
 from delibe.web.services.jury import odd, proposals_of, year_runs
 
@@ -60,11 +60,11 @@ def pv_data(run: SemesterRun, *, president: str = "", membres: Sequence[str] = (
         if cursus is not None:
             judged = cursus.year_result(label) if run.semestre % 2 == 0 else cursus.semester_result
         if judged is None:
-            rows.append(PVRow(etudiant=etudiant_of(enrolment.student), observations=" ; ".join(observations),
+            rows.append(PVRow(etudiant=identite_of(enrolment.student), observations=" ; ".join(observations),
                               parcours=enrolment.parcours))
             continue
         sortie = proposals.get(("annee", f"BUT{run.annee_but}"))
-        row = adapters.pv_row(judged, etudiant_of(enrolment.student),
+        row = adapters.pv_row(judged, identite_of(enrolment.student),
                               recorded={key: d.decided_code for key, d in mine.items() if key in proposals},
                               code_annee=sortie.code if sortie is not None else None,
                               parcours=enrolment.parcours, observations=" ; ".join(observations))
