@@ -130,7 +130,7 @@ def test_a_batch_with_a_stale_row_writes_nothing_and_answers_409(api, world):
 
 
 def test_a_batch_written_by_the_api_is_undone_as_a_whole_from_the_journal(api, world):
-    from delibe.web.audit import services as audit
+    from delibe.web.audit import undo
     from delibe.web.models import Grade
 
     client = api("scolarite")
@@ -139,8 +139,8 @@ def test_a_batch_written_by_the_api_is_undone_as_a_whole_from_the_journal(api, w
         {"etudiant": world.alice.pk, "valeur": "16", "version": 1},
         {"etudiant": world.bruno.pk, "valeur": "11", "version": 0},
     ]}).json()
-    assert batch["session"] in {s["session"] for s in audit.session_summaries(world.taught.pk)}
-    audit.undo_session(user=world.users["scolarite"], evaluation=world.taught, session=batch["session"])
+    assert batch["session"] in {s["session"] for s in undo.session_summaries(world.taught.pk)}
+    undo.undo_session(user=world.users["scolarite"], evaluation=world.taught, session=batch["session"])
     grades = dict(Grade.objects.filter(evaluation=world.taught).values_list("student_id", "value"))
     assert grades == {world.alice.pk: 8}  # back to before the batch, the single grade kept
 

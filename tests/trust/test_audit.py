@@ -103,7 +103,7 @@ def test_an_import_is_one_session_and_undoing_it_restores_the_old_values(world):
     imported = AuditEntry.objects.filter(channel="import")
     assert imported.count() == 2 and len(set(imported.values_list("session", flat=True))) == 1
     session = imported.first().session
-    from delibe.web.audit.services import undo_session
+    from delibe.web.audit.undo import undo_session
 
     assert undo_session(user=user, evaluation=world.taught, session=session) == 2
     grades = {g.student_id: g for g in world.taught.grades.all()}
@@ -113,7 +113,7 @@ def test_an_import_is_one_session_and_undoing_it_restores_the_old_values(world):
 
 
 def test_undoing_a_session_is_refused_when_a_grade_changed_since(world):
-    from delibe.web.audit.services import AuditError, undo_session
+    from delibe.web.audit.undo import AuditError, undo_session
 
     user = world.users["scolarite"]
     with context.using("web", "session-a"):

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
+from delibe.web.audit.locking import AuditError, reopen_semester
 from delibe.web.audit.models import AuditEntry
-from delibe.web.audit.services import AuditError, reopen_semester
 from delibe.web.services import grades as grade_service
 from delibe.web.services import jury
 from delibe.web.services.evaluations import EvaluationError, create_evaluation

@@ -205,8 +205,8 @@ def test_a_year_with_an_open_jury_is_not_archived(world):
 
 def test_an_archived_year_is_read_only_audited_and_never_reopened(world):
     from delibe.web import permissions as perm
+    from delibe.web.audit.locking import AuditError, reopen_semester
     from delibe.web.audit.models import AuditEntry
-    from delibe.web.audit.services import AuditError, reopen_semester
     from delibe.web.services.annees import archive_year
 
     lock(world.s1, world.s2)

@@ -124,7 +124,7 @@ def test_deleting_an_evaluation_with_grades_needs_a_reason_and_the_grades_stay_i
 # --- filling the empty cells ------------------------------------------------------------------------------
 
 def test_filling_the_empty_cells_leaves_the_grades_alone_and_can_be_undone(world):
-    from delibe.web.audit.services import undo_session
+    from delibe.web.audit.undo import undo_session
     from delibe.web.models import Grade
     from delibe.web.services.grades import fill_empty
 

@@ -23,6 +23,7 @@ from delibe.web.assiduite.models import (
     Nature,
     ReglementConfig,
 )
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Enrolment, Groupe, Role, SemesterRun, Student
@@ -340,7 +341,7 @@ def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.da
     rows += [AbsenceRecord(student_id=s, semester=semester, date=date, creneau=creneau, module_code=module_code,
                            nature=Nature.RETARD, recorded_by=user) for s in sorted(retards - absents)]
     with transaction.atomic():
-        if audit.semester_is_locked(semester.pk):  # again, in the transaction (a jury closing now)
+        if locking.semester_is_locked(semester.pk):  # again, in the transaction (a jury closing now)
             raise PermissionDenied("Le jury de ce semestre est clos : l'appel ne peut plus changer.")
         slot = AbsenceRecord.objects.filter(semester=semester, student_id__in=group_ids, date=date, creneau=creneau,
                                             module_code=module_code)

@@ -1,4 +1,7 @@
-"""Writing the audit trail, undoing a grade-entry session, reopening a locked semester.
+"""Writing the audit trail: one entry per change, its plain-words display, the journal's CSV.
+
+Undoing a grade-entry session is in :mod:`delibe.web.audit.undo`, locking and reopening a semester in
+:mod:`delibe.web.audit.locking`.
 
 ``record`` must be called inside the transaction of the change it describes (the write services do):
 if the change is rolled back, so is its record, and a change is never committed without its record.
@@ -11,8 +14,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from delibe.reports.cells import csv_row
@@ -162,171 +163,6 @@ def _plain_value(value: Any) -> str:
     return str(value)
 
 
-# --- undoing a session -----------------------------------------------------------------------------
-
-def session_summaries(evaluation_id: int) -> list[dict[str, Any]]:
-    """The grade-entry sessions of an evaluation, newest first: session, first/last date, count, who."""
-    rows = (
-        AuditEntry.objects.filter(evaluation_id=evaluation_id, object_type=ObjectType.GRADE)
-        .exclude(session="").values("session", "username", "channel")
-        .annotate(last=Max("at")).order_by("-last")
-    )
-    seen: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        item = seen.setdefault(row["session"], {
-            "session": row["session"], "last": row["last"], "users": set(), "channel": row["channel"],
-            "count": 0, "undone": False,
-        })
-        item["users"].add(row["username"])
-    for item in seen.values():
-        qs = AuditEntry.objects.filter(evaluation_id=evaluation_id, session=item["session"],
-                                       object_type=ObjectType.GRADE)
-        item["count"] = qs.count()
-        item["undone"] = AuditEntry.objects.filter(
-            evaluation_id=evaluation_id, action=Action.UNDO, reason__endswith=f"[{item['session']}]"
-        ).exists()
-        item["users"] = ", ".join(sorted(u for u in item["users"] if u)) or "—"
-    return list(seen.values())
-
-
-def undo_session(*, user: Any, evaluation: Any, session: str) -> int:
-    """Restores the grades an entry session changed to their values before it, in one transaction.
-
-    Refused, with nothing written, when the semester is locked, when the session was already undone, or
-    when any of its grades changed since (another session, a colleague): the message names the student."""
-    from delibe.web.models import Grade
-
-    if not session:
-        raise AuditError("Aucune session de saisie indiquée.")
-    with transaction.atomic():
-        semester = type(evaluation.semester).objects.select_for_update().get(pk=evaluation.semester_id)
-        if semester.locked:
-            raise AuditError(
-                "Le semestre est verrouillé par le jury : l'annulation est impossible. Faites d'abord "
-                "rouvrir le semestre (scolarité, responsable de formation ou président du jury, avec un motif)."
-            )
-        marker = f"[{session}]"
-        if AuditEntry.objects.filter(evaluation_id=evaluation.pk, action=Action.UNDO,
-                                     reason__endswith=marker).exists():
-            raise AuditError(f"La session {session} a déjà été annulée.")
-        entries = list(
-            AuditEntry.objects.filter(evaluation_id=evaluation.pk, session=session, object_type=ObjectType.GRADE)
-            .order_by("at", "id")
-        )
-        if not entries:
-            raise AuditError(f"La session {session} n'a modifié aucune note de cette évaluation.")
-        first: dict[int, dict[str, Any] | None] = {}
-        last: dict[int, dict[str, Any] | None] = {}
-        for audit in entries:
-            assert audit.student_id is not None
-            first.setdefault(audit.student_id, audit.old)
-            last[audit.student_id] = audit.new
-        current = {
-            g.student_id: g
-            for g in Grade.objects.select_for_update().filter(evaluation=evaluation, student_id__in=list(last))
-        }
-        from delibe.web.models import Student
-
-        names = {s.pk: str(s) for s in Student.objects.filter(pk__in=list(last))}
-        for student_id, after in last.items():
-            now = grade_state(current.get(student_id))
-            if now != after:
-                raise AuditError(
-                    f"{names.get(student_id, student_id)} : la note a changé depuis cette session "
-                    f"(« {display(after) or 'vide'} » → « {display(now) or 'vide'} » aujourd'hui). "
-                    "Rien n'a été annulé ; corrigez cette note à la main si nécessaire."
-                )
-        undo = context.new_session("annulation")
-        reason = f"annulation de la session {marker}"
-        audits = []
-        for student_id, before in first.items():
-            grade = current.get(student_id)
-            top = max((s or {}).get("version", 0) for s in (before, last[student_id], grade_state(grade)))
-            if before is None:
-                if grade is not None:
-                    grade.delete()
-                new_state = None
-            else:
-                value = None if before["value"] is None else Decimal(before["value"])
-                if grade is None:
-                    grade = Grade.objects.create(
-                        evaluation=evaluation, student_id=student_id, value=value, special=before["special"],
-                        version=top + 1, author_id=getattr(user, "pk", None),
-                    )
-                else:
-                    Grade.objects.filter(pk=grade.pk).update(
-                        value=value, special=before["special"], version=top + 1,
-                        author_id=getattr(user, "pk", None), updated_at=timezone.now(),
-                    )
-                new_state = state_of(value, before["special"], top + 1)
-            old_state = grade_state(current.get(student_id))
-            if old_state == new_state:
-                continue
-            audits.append(grade_entry(user=user, evaluation=evaluation, student_id=student_id, old=old_state,
-                                      new=new_state, session=undo, reason=reason))
-            audits[-1].action = Action.UNDO
-        record_many(audits)
-        return len(audits)
-
-
-# --- locking -----------------------------------------------------------------------------------------
-
-def can_reopen(user: Any, run: Any) -> bool:
-    from delibe.web import permissions as perm
-    from delibe.web.models import Role
-
-    # Whoever may lock the jury (président, scolarité) may reopen it; the responsable de formation too.
-    # An archived semester (its year closed, services/annees.py) is never reopened.
-    if getattr(run, "archived", False):
-        return False
-    return perm.roles_of(user).has(run.formation.department_id, {Role.RESPONSABLE, Role.PRESIDENT, Role.SCOLARITE})
-
-
-def reopen_semester(*, user: Any, run: Any, reason: str) -> list[Any]:
-    """Reopens a locked semester (with its partner when the year jury locked both): only an
-    administrator, the responsable de formation or the président du jury, with a written reason."""
-    from delibe.web.services.jury import year_runs
-
-    reason = (reason or "").strip()
-    if getattr(run, "archived", False):
-        raise AuditError(f"{run} appartient à une année archivée : il ne peut plus être rouvert.")
-    if not can_reopen(user, run):
-        raise AuditError(
-            "Seuls un administrateur, la scolarité, le responsable de formation ou le président du jury "
-            "peuvent rouvrir un semestre verrouillé."
-        )
-    if len(reason) < 5:
-        raise AuditError("Écrivez le motif de la réouverture (il est conservé dans le journal).")
-    with transaction.atomic():
-        runs = [r for r in year_runs(run) if r.locked] if run.semestre % 2 == 0 else [run]
-        runs = [type(run).objects.select_for_update().get(pk=r.pk) for r in runs]
-        runs = [r for r in runs if r.locked]
-        if not runs:
-            raise AuditError(f"{run} n'est pas verrouillé : rien à rouvrir.")
-        for r in runs:
-            old = {"locked": True, "locked_at": r.locked_at.isoformat() if r.locked_at else None,
-                   "locked_by": r.locked_by_id}
-            r.locked, r.locked_at, r.locked_by_id = False, None, None
-            r.save(update_fields=["locked", "locked_at", "locked_by"])
-            record(user=user, action=Action.REOPEN, object_type=ObjectType.SEMESTER, object_id=r.pk,
-                   old=old, new={"locked": False}, department_id=r.formation.department_id, semester_id=r.pk,
-                   summary=str(r), reason=reason)
-        return runs
-
-
-def semester_locked(*, user: Any, run: Any, overrides: dict[str, dict[str, str]] | None = None) -> AuditEntry:
-    """The locking of a semester; ``overrides`` are the blocking items of the checklist the président
-    closed over, each with its reason (item key → {"point", "motif"})."""
-    new: dict[str, Any] = {"locked": True}
-    reason = ""
-    if overrides:
-        new["points_bloquants"] = overrides
-        reason = "\n".join(f"{o['point']} — motif : {o['motif']}" for o in overrides.values())
-    return record(user=user, action=Action.LOCK, object_type=ObjectType.SEMESTER, object_id=run.pk,
-                  old={"locked": False}, new=new, department_id=run.formation.department_id,
-                  semester_id=run.pk, summary=str(run), reason=reason)
-
-
 # --- export ----------------------------------------------------------------------------------------
 
 CSV_HEADER = ("date", "utilisateur", "canal", "action", "objet", "identifiant", "résumé", "étudiant",
@@ -345,7 +181,7 @@ def csv_rows(entries: Iterable[AuditEntry], names: dict[int, str]) -> Iterable[l
         ))
 
 
-__all__ = ["AuditError", "Channel", "record", "record_grade", "record_many", "reopen_semester", "undo_session"]
+__all__ = ["AuditError", "Channel", "record", "record_grade", "record_many"]
 
 
 # --- evaluations, decisions, formations, enrolments -----------------------------------------------
@@ -416,20 +252,3 @@ def next_versions(evaluation_id: int, student_ids: Iterable[int]) -> dict[int, i
     for student_id, old, new in rows:
         latest[student_id] = max((s or {}).get("version", 0) for s in (old, new))
     return {s: latest.get(s, 0) + 1 for s in wanted}
-
-
-def semester_is_locked(semester_id: int) -> bool:
-    """Whether the semester is locked, read from the database inside the caller's transaction. On
-    PostgreSQL the row is held FOR SHARE until commit: writers do not block each other, but locking the
-    jury (an UPDATE of the row) waits for the writes in flight, and the writes that follow see the lock —
-    no grade slips in after the jury closed. (SQLite: BEGIN IMMEDIATE already serialises writers.)"""
-    from django.db import connection
-
-    from delibe.web.models import SemesterRun
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT locked FROM {SemesterRun._meta.db_table} WHERE id = %s FOR SHARE", [semester_id])
-            row = cursor.fetchone()
-        return bool(row and row[0])
-    return SemesterRun.objects.filter(pk=semester_id, locked=True).exists()

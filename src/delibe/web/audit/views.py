@@ -15,7 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
-from delibe.web.audit import services
+from delibe.web.audit import locking, services
+from delibe.web.audit import undo as undoing
 from delibe.web.audit.models import AuditEntry
 from delibe.web.models import Student
 from delibe.web.views.pages import evaluation_for, get_run
@@ -59,7 +60,7 @@ def evaluation_log(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_read_grades(request.user, evaluation))
     entries = AuditEntry.objects.filter(evaluation_id=evaluation.pk)
     return _respond(request, "audit/journal.html", f"Journal — {evaluation}", entries, {
-        "evaluation": evaluation, "sessions": services.session_summaries(evaluation.pk),
+        "evaluation": evaluation, "sessions": undoing.session_summaries(evaluation.pk),
         "can_undo": perm.can_edit_grades(request.user, evaluation),
     })
 
@@ -70,7 +71,7 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = evaluation_for(request, pk)
     perm.require(perm.can_edit_grades(request.user, evaluation))
     try:
-        count = services.undo_session(user=request.user, evaluation=evaluation,
+        count = undoing.undo_session(user=request.user, evaluation=evaluation,
                                       session=request.POST.get("session", ""))
     except services.AuditError as error:
         messages.error(request, str(error))
@@ -85,20 +86,20 @@ def semester_log(request: HttpRequest, pk: int) -> HttpResponse:
     perm.require(perm.can_view_jury(request.user, run))
     entries = AuditEntry.objects.filter(semester_id=run.pk).exclude(object_type="grade")
     return _respond(request, "audit/journal.html", f"Journal — {run}", entries, {
-        "run": run, "can_reopen": run.locked and services.can_reopen(request.user, run),
+        "run": run, "can_reopen": run.locked and locking.can_reopen(request.user, run),
     })
 
 
 @login_required
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_run(request, pk)
-    perm.require(services.can_reopen(request.user, run),
+    perm.require(locking.can_reopen(request.user, run),
                  "Seuls un administrateur, la scolarité, le responsable de formation ou le président du "
                  "jury peuvent rouvrir un semestre.")
     error = ""
     if request.method == "POST":
         try:
-            runs = services.reopen_semester(user=request.user, run=run, reason=request.POST.get("motif", ""))
+            runs = locking.reopen_semester(user=request.user, run=run, reason=request.POST.get("motif", ""))
         except services.AuditError as exc:
             error = str(exc)
         else:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from delibe.collation import student_key
 from delibe.engine.jury import codes as C
 from delibe.engine.model import MODALITY_CODES, Modality
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import (
@@ -548,7 +549,7 @@ def undo_passage(*, user: Any, department: Department, source_label: str) -> Pas
         raise YearSetupError(undo.refusal)
     entry = last_passage(department, source_label)
     for run_id in {e.semester_id for e in undo.enrolments}:
-        if audit.semester_is_locked(run_id):
+        if locking.semester_is_locked(run_id):
             raise YearSetupError("Un semestre de destination vient d'être verrouillé : rien n'a été retiré.")
     entries = [audit.entry(
         user=user, action=Action.DELETE, object_type=ObjectType.ENROLMENT, object_id=f"{e.student_id}/{e.semester_id}",

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from delibe.engine.inscription import ETATS_SORTIE, EXC, INSCRIT, POLITIQUES_AVANT_INSCRIPTION
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Civilite, Enrolment, Grade, SemesterRun, Student
@@ -39,7 +40,7 @@ class StudentError(Exception):
 
 
 def _check_open(run: SemesterRun) -> None:
-    if run.locked or audit.semester_is_locked(run.pk):
+    if run.locked or locking.semester_is_locked(run.pk):
         raise StudentError(f"{run} est verrouillé par le jury : les inscriptions ne peuvent plus changer. "
                            "Faites-le rouvrir d'abord.")
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from delibe.web import values
 from delibe.web.audit import context as audit_context
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Evaluation, EvaluationType, Grade, SemesterRun
@@ -71,7 +72,7 @@ def _checked(run: SemesterRun, module_code: str, coefficient: float, note_max: f
 
 
 def _locked(run: SemesterRun) -> bool:
-    return audit.semester_is_locked(run.pk)
+    return locking.semester_is_locked(run.pk)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from delibe.web.adapters.saisie_notes_xlsx import SheetError, SheetParse, parse_grade_sheet, parse_value
 from delibe.web.audit import context as audit_context
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, Student
 
@@ -101,7 +102,7 @@ def _save_grade(
         raise GradeRefused("Cet étudiant n'est pas inscrit à ce semestre.")
     author_id = getattr(user, "id", None)
     with transaction.atomic():
-        if audit.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
+        if locking.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
             raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         old = audit.grade_state(  # locked until commit: the audit's « old » is the row the UPDATE changes
             Grade.objects.select_for_update().filter(evaluation=evaluation, student_id=student_id).first())
@@ -216,7 +217,7 @@ def apply_changes(*, user: object, evaluation: Evaluation, changes: tuple[Change
     author_id = getattr(user, "id", None)
     session = audit_context.new_session("import")
     with transaction.atomic():
-        if audit.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
+        if locking.semester_is_locked(evaluation.semester_id):  # again, in the transaction (a jury closing now)
             raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         current = {g.student_id: g for g in Grade.objects.select_for_update().filter(evaluation=evaluation)}
         for change in changes:
@@ -355,7 +356,7 @@ def fill_empty(*, user: object, evaluation: Evaluation, special: str, groupe: Gr
     author_id = getattr(user, "id", None)
     session = audit_context.new_session("remplissage")
     with transaction.atomic():
-        if audit.semester_is_locked(evaluation.semester_id):
+        if locking.semester_is_locked(evaluation.semester_id):
             raise LockedError("Le semestre est verrouillé par le jury : les notes ne peuvent plus changer.")
         enrolled = Enrolment.objects.filter(semester_id=evaluation.semester_id)
         if groupe is not None:

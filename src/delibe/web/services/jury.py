@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from delibe.engine.jury import codes
 from delibe.engine.jury.registry import rule
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.models import DecisionLevel, JuryDecision, SemesterRun, Student
 from delibe.web.services.calcul import INCOMPLETE_RULES, StudentCursus, deliberate_students
@@ -118,7 +119,7 @@ def proposals_of(cursus: StudentCursus, run: SemesterRun, *, with_reasons: bool 
 
 
 def _check_open(run: SemesterRun) -> None:
-    if any(audit.semester_is_locked(r.pk) for r in year_runs(run)):
+    if any(locking.semester_is_locked(r.pk) for r in year_runs(run)):
         raise JuryLocked("Le jury de ce semestre est verrouillé : ses décisions ne peuvent plus changer.")
 
 
@@ -337,4 +338,4 @@ def lock_jury(*, user: object, run: SemesterRun, motifs: dict[str, str] | None =
         r.locked_at = timezone.now()
         r.locked_by_id = getattr(user, "id", None)
         r.save(update_fields=["locked", "locked_at", "locked_by"])
-        audit.semester_locked(user=user, run=r, overrides=overrides)
+        locking.semester_locked(user=user, run=r, overrides=overrides)

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 
 from delibe.web import permissions as perm
 from delibe.web.audit import context as audit_context
+from delibe.web.audit import locking
 from delibe.web.audit import services as audit
 from delibe.web.audit.models import Action, ObjectType
 from delibe.web.models import Enrolment, Evaluation, Grade, JuryDecision, Student
@@ -171,7 +172,7 @@ def change_parcours(*, user: Any, enrolment: Enrolment, nouveau: str, manquantes
         locked = Enrolment.objects.select_for_update().select_related(
             "semester__formation", "semester__academic_year", "student").get(pk=enrolment.pk)
         for e in _concerned(locked):
-            if audit.semester_is_locked(e.semester_id):
+            if locking.semester_is_locked(e.semester_id):
                 _check_open(e.semester)  # raises with the semester named
                 raise StudentError(f"{e.semester} est verrouillé par le jury.", "parcours")
         change = preview(locked, nouveau)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delibe.web import permissions as perm
-from delibe.web.audit import services as audit_services
+from delibe.web.audit import locking
 from delibe.web.models import Enrolment, Student
 from delibe.web.selectors.semestres import Cell, JuryRow, JuryTable, jury_table
 from delibe.web.services import jury as jury_service
@@ -33,7 +33,7 @@ def table(request: HttpRequest, pk: int) -> HttpResponse:
         "student_base": reverse("delibe:etudiants"), "decisions_base": decisions_base,
         "run": run, "table": data, "rows": rows, "filters": filters, "filtered": len(rows) != len(data.rows), "can_decide": perm.can_decide_jury(request.user, run) and not data.locked,
         "can_lock": perm.can_lock_jury(request.user, run) and not data.locked,
-        "can_reopen": data.locked and audit_services.can_reopen(request.user, run),
+        "can_reopen": data.locked and locking.can_reopen(request.user, run),
     })
 
 
