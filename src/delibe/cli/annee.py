@@ -12,7 +12,7 @@ import click
 
 
 def _department(code: str) -> Any:
-    from delibe.cli.documents import DATABASE_HELP, fail, setup_django
+    from delibe.cli.base import DATABASE_HELP, fail, setup_django
 
     setup_django()
     from delibe.web.models import Department
@@ -25,7 +25,7 @@ def _department(code: str) -> Any:
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[int, str]:
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     pairs: dict[int, str] = {}
     for value in values:
@@ -37,7 +37,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[int, str]:
 
 
 def _date(text: str, where: str) -> dt.date | None:
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     if not text:
         return None
@@ -72,7 +72,7 @@ ANNEE = click.option("--annee", "label", required=True, metavar="AAAA-AAAA", hel
 def ouvrir(code: str, label: str, version_id: int, semestres: tuple[int, ...], modalite: str,
            parcours: tuple[str, ...], etape: tuple[str, ...], dates: tuple[str, ...]) -> None:
     """Ouvrir des semestres d'une année à partir d'une version de formation."""
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     department = _department(code)
     from delibe.web.audit.context import using
@@ -102,7 +102,7 @@ def ouvrir(code: str, label: str, version_id: int, semestres: tuple[int, ...], m
 @ANNEE
 def copier(code: str, label: str) -> None:
     """Copier l'année vers la suivante : semestres, enseignants, plan d'évaluation sans notes, groupes."""
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     department = _department(code)
     from delibe.web.audit.context import using
@@ -124,7 +124,7 @@ def copier(code: str, label: str) -> None:
 @ANNEE
 def archiver(code: str, label: str) -> None:
     """Archiver une année dont tous les jurys sont clos : lecture seule, jamais rouverte."""
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     department = _department(code)
     from delibe.web.audit.context import using
@@ -147,7 +147,7 @@ def passage(code: str, label: str, confirmer: bool, as_json: bool) -> None:
     """Passage des étudiants de l'année dans la suivante, d'après leur décision d'année.
 
     Code de sortie : 0 sans étudiant bloquant, 1 s'il en reste (rien n'est inscrit), 2 en cas d'erreur."""
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     department = _department(code)
     from delibe.web.audit.context import using
@@ -190,7 +190,7 @@ def annuler_passage(code: str, label: str, confirmer: bool) -> None:
     """Annuler le dernier passage de l'année : retirer les inscriptions qu'il a créées, tant que leurs
     semestres n'ont ni note ni décision. Code de sortie : 0, 1 si refusé (la raison est affichée), 2 en cas
     d'erreur."""
-    from delibe.cli.documents import fail
+    from delibe.cli.base import fail
 
     department = _department(code)
     from delibe.web.audit.context import using

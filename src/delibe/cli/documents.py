@@ -1,13 +1,14 @@
 """``delibe documents …``: bulletins, PV de jury, lettres, relevés et attestations, fiche formation.
 
-Two sources:
+Two sources (each in its module):
 - **the database** of the web app (``--semestre ID``, the number of the semester in its address
   ``/semestres/ID/``; ``delibe documents semestres`` lists them): ``bulletin``, ``pv`` and ``lot`` build
   the documents as the web app does (:mod:`delibe.web.services.documents`: the jury's recorded decisions,
   else the proposals marked « * »), with the department's dated settings (``importer-reglages`` imports a
-  former YAML settings file into the database);
+  former YAML settings file into the database); :mod:`delibe.cli.base` finds the semester and the student;
 - **scenario files** of ``delibe simulate`` (one student each; see docs/scenario-format.md), without
-  a database: the jury engine deliberates them and the documents render its decisions.
+  a database: the jury engine deliberates them and the documents render its decisions
+  (:mod:`delibe.cli.scenarios`).
 ``delibe documents exemple DIR`` writes every document from invented data.
 
 The output format follows the extension of ``-o``: ``.pdf``, ``.html``, ``.json`` (bulletin), ``.xlsx``
@@ -21,11 +22,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import fields
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
+
+from delibe.cli.base import DATABASE_HELP, db_run, db_student, fail, run_label, setup_django
+from delibe.cli.scenarios import etudiant_for, load_config, read_scenarios, scenario_documents, today
 
 OUTPUT = click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path),
                       help="Fichier à écrire (.pdf, .html; .json pour un bulletin, .xlsx pour un PV).")
@@ -39,49 +42,6 @@ ETUDIANT = click.option("--etudiant", default=None,
                         help="« NOM Prénom » de l'étudiant (défaut: le nom du fichier scénario).")
 
 
-DATABASE_HELP = ("Base: $DATABASE_URL, sinon var/delibe.sqlite3 (comme « delibe serve »); "
-                 "« delibe documents semestres » liste les semestres et leur numéro.")
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"Erreur: {message}", err=True)
-    sys.exit(2)
-
-
-def load_config(path: Path | None, formation: Any = None) -> Any:
-    """The documents' configuration from a YAML file; without one, the formation's établissement and
-    département."""
-    from delibe.reports.data import ReportConfig
-
-    if path is None:
-        if formation is not None and formation.etablissement:
-            return ReportConfig(etablissement=formation.etablissement, departement=formation.departement)
-        return ReportConfig()
-    import yaml
-
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        fail(f"{path}: lecture impossible ({exc.strerror})")
-    except yaml.YAMLError as exc:
-        fail(f"{path}: YAML invalide ({exc})")
-    if not isinstance(raw, dict):
-        fail(f"{path}: attendu des champs « nom: valeur » (etablissement, departement, logo…)")
-    known = {f.name for f in fields(ReportConfig)}
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        fail(f"{path}: champ(s) inconnu(s) {', '.join(unknown)}; champs possibles: {', '.join(sorted(known))}")
-    if raw.get("logo") and "://" not in str(raw["logo"]):
-        raw["logo"] = str((path.parent / str(raw["logo"])).resolve())
-    if raw.get("signature_image") and "://" not in str(raw["signature_image"]):
-        raw["signature_image"] = str((path.parent / str(raw["signature_image"])).resolve())
-    return ReportConfig(**raw)
-
-
-def today() -> str:
-    return datetime.date.today().isoformat()
-
-
 def write_atomic(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".delibe-", suffix=".part", dir=path.parent)
@@ -92,34 +52,6 @@ def write_atomic(path: Path, content: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def etudiant_for(path: Path, name: str | None, index: int = 0) -> Any:
-    from delibe.reports.data import Identite
-
-    if name:
-        nom, _, prenom = name.partition(" ")
-        return Identite(nom=nom, prenom=prenom, numero=f"{index + 1:04d}")
-    return Identite(nom=path.stem, prenom="", numero=f"{index + 1:04d}")
-
-
-def read_scenarios(files: Sequence[Path]) -> list[tuple[Path, Any, Any]]:
-    """(file, scenario, CursusResult) for each file; any error stops with the file and the place."""
-    from delibe.simulate import ScenarioError, read_scenario, run
-
-    out = []
-    errors = []
-    for path in files:
-        try:
-            scenario = read_scenario(path)
-            out.append((path, scenario, run(scenario)))
-        except ScenarioError as exc:
-            errors.append(str(exc))
-    if errors:
-        for message in errors:
-            click.echo(f"Erreur: {message}", err=True)
-        sys.exit(2)
-    return out
 
 
 def check_suffix(output: Path, allowed: Sequence[str]) -> str:
@@ -405,42 +337,6 @@ def lot_cmd(scenarios: tuple[Path, ...], run_id: int | None, court: bool, annee_
     click.echo(f"{output} écrit ({len(docs)} documents).")
 
 
-def scenario_documents(scenarios: tuple[Path, ...], annee_but: int | None, date_jury: str | None, president: str,
-                       membres: tuple[str, ...], config_path: Path | None, court: bool) -> list[Any]:
-    from delibe.reports import adapters, batch
-
-    loaded = read_scenarios(scenarios)
-    formation = loaded[0][1].formation
-    config = load_config(config_path, formation)
-    if court:
-        from dataclasses import replace
-
-        config = replace(config, details_evaluations=False)
-    annee = annee_but or loaded[0][2].years[-1].annee_but
-    date = date_jury or today()
-    students = [(etudiant_for(p, None, i), r) for i, (p, _, r) in enumerate(loaded)]
-    try:
-        pv = adapters.pv_from_cursus(config, formation, students, annee_but=annee, date_jury=date,
-                                     president=president or config.signataire_nom or "(président du jury)",
-                                     membres=membres, lieu=config.ville)
-        bulletins, lettres, releves, attestations = [], [], [], []
-        for (path, sc, result), (who, _) in zip(loaded, students):
-            bulletins += adapters.bulletins_from_cursus(config, formation, result, who, annee_but=annee,
-                                                        date_jury=date, parcours=sc.cursus.parcours)
-            lettres.append(adapters.lettre_from_cursus(config, formation, result, who, date_jury=date,
-                                                       annee_but=annee))
-            for diplome, awarded in (("DUT", result.final.dut), ("BUT", result.final.but)):
-                if awarded:
-                    releves.append(adapters.releve_from_cursus(config, formation, result, who, diplome=diplome,
-                                                               date_jury=date, parcours=sc.cursus.parcours))
-                    attestations.append(adapters.attestation_from_cursus(
-                        config, formation, result, who, diplome=diplome, date_jury=date,
-                        parcours=sc.cursus.parcours))
-        return batch.semester_documents(bulletins, pv, lettres, releves, attestations)
-    except ValueError as exc:
-        fail(str(exc))
-
-
 @documents.command("semestres", short_help="Lister les semestres de la base et leur numéro (pour --semestre ID).")
 @click.option("--annee-universitaire", "label", default=None, help="Seulement cette année, ex. 2023-2024.")
 def semestres_cmd(label: str | None) -> None:
@@ -493,57 +389,6 @@ def importer_reglages_cmd(fichier: Path, code: str, applies_from: str) -> None:
     except SettingsError as exc:
         fail(str(exc))
     click.echo(f"Réglages de {department.code} en vigueur à partir du {row.applies_from:%d/%m/%Y} enregistrés.")
-
-
-# --- the database (the web app's documents) --------------------------------------------------------
-
-def setup_django() -> None:
-    """Django with the web app's settings (unless already set up, as in the tests)."""
-    from django.apps import apps
-
-    if not apps.ready:
-        from delibe.cli.web import _setup
-
-        _setup()
-    from django.db import connection
-    from django.db.utils import DatabaseError
-
-    from delibe.web.models import SemesterRun
-
-    try:
-        ready = SemesterRun._meta.db_table in connection.introspection.table_names()
-    except DatabaseError as exc:
-        fail(f"base de données inaccessible ({exc}). " + DATABASE_HELP)
-    if not ready:
-        fail(f"la base {connection.settings_dict['NAME']} n'a pas de semestres (tables absentes): créez-la avec "
-             "« delibe manage migrate » (ou « delibe demo --no-serve » pour la démonstration).")
-
-
-def run_label(run: Any) -> str:
-    return (f"{run.formation.department.code} {run.formation.slug} S{run.semestre} "
-            f"{run.academic_year.label}")
-
-
-def db_run(run_id: int) -> Any:
-    setup_django()
-    from delibe.web.models import SemesterRun
-
-    run = SemesterRun.objects.select_related("formation__department", "academic_year").filter(pk=run_id).first()
-    if run is None:
-        fail(f"aucun semestre n° {run_id} dans la base. " + DATABASE_HELP)
-    return run
-
-
-def db_student(run_id: int, nip: str) -> tuple[Any, Any]:
-    run = db_run(run_id)
-    from delibe.web.models import Enrolment
-
-    enrolment = (Enrolment.objects.filter(semester=run, student__nip=nip.strip()).select_related("student")
-                 .first())
-    if enrolment is None:
-        fail(f"aucun étudiant de NIP « {nip} » inscrit en {run_label(run)}; vérifiez le numéro étudiant "
-             "(colonne NIP de la liste des étudiants).")
-    return run, enrolment.student
 
 
 def db_student_document(build: Callable[[Any, Any], Any], run_id: int | None, nip: str | None, what: str, *,

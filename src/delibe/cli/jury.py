@@ -22,7 +22,7 @@ def checklist(run_id: int, as_json: bool) -> None:
     sans décision ni proposition, écarts à la proposition sans motif.
 
     Code de sortie : 0 sans point bloquant, 1 s'il en reste, 2 en cas d'erreur."""
-    from delibe.cli.documents import db_run, run_label
+    from delibe.cli.base import db_run, run_label
 
     run = db_run(run_id)
     from delibe.web.selectors.cloture import jury_checklist
