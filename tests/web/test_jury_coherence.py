@@ -135,7 +135,7 @@ def test_every_demo_student_has_the_same_codes_and_credits_in_the_table_the_pv_a
             shown = {c.key: c.shown for c in row.ues}
             assert {k: c.code for k, c in pv_row.ues.items()} == shown, row.student
             assert pv_row.code_annee == row.annee.shown, row.student
-            if documents.lettre_available(pk, run):
+            if documents.has_decision_letter(pk, run):
                 lettre = documents.lettre_data(row.student, run)
                 assert {u.code: u.decision.code for u in lettre.ues if u.code in shown} == shown, row.student
                 assert lettre.decision_annee.code == row.annee.shown

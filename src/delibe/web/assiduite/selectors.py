@@ -50,7 +50,7 @@ def student_effects(student: Student) -> list[EffetEtudiant]:
     """The effects of the attendance rules on the student's UEs, semester by semester (none when the
     department has no rule on, the default)."""
     runs = list(SemesterRun.objects.filter(enrolments__student=student).select_related("formation", "academic_year"))
-    effects = services.effets_for_runs(runs, [student.pk])
+    effects = services.attendance_effects(runs, [student.pk])
     out = []
     for run in sorted(runs, key=lambda r: (r.academic_year.label, r.semestre)):
         for e in effects.get(run.pk, {}).get(student.pk, []):

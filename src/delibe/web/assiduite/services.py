@@ -257,7 +257,7 @@ def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, l
     return {sid: reglement.effets(per_module, modules) for sid, per_module in counts.items()}
 
 
-def effets_for_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None
+def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None
                     ) -> dict[int, dict[int, list[engine.Effet]]]:
     """Per run id, per student id: the effects of the department's attendance rules in that run (the
     averages and the jury proposals of ``services.calcul`` apply them), with the rules in force at each

@@ -96,7 +96,7 @@ def attachments_of(run: SemesterRun, student: Student) -> list[tuple[str, bytes,
 
     out = [(f"bulletin-{_base_name(student, run)}.pdf",
             bulletin.to_pdf(docs.bulletin_data(student, run, for_student=True)), "application/pdf")]
-    if docs.lettre_available(student.pk, run):
+    if docs.has_decision_letter(student.pk, run):
         out.append((f"lettre-decision-{_base_name(student, run)}.pdf",
                     lettre.to_pdf(docs.lettre_data(student, run)), "application/pdf"))
     return out
@@ -145,7 +145,7 @@ def preview(run: SemesterRun) -> Preview:
     """What a mailing of ``run`` would send, shown for its first student (no PDF rendered)."""
     students = students_of(run)
     first = students[0] if students else None
-    lettre = bool(first and docs.lettre_available(first.pk, run))
+    lettre = bool(first and docs.has_decision_letter(first.pk, run))
     names = ([f"bulletin-{_base_name(first, run)}.pdf"] + ([f"lettre-decision-{_base_name(first, run)}.pdf"]
                                                            if lettre else [])) if first else []
     footer = envelope(run.formation.department_id).footer

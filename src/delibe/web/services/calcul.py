@@ -123,9 +123,9 @@ class SemesterOutcome:
 def _apply_attendance(outcomes: dict[int, SemesterOutcome], runs: list[SemesterRun]) -> None:
     """Adds the effects of the departments' attendance rules to the outcomes: penalties in the averages
     (for every student of the run, so that ranks compare like with like), ATJ proposals for the jury."""
-    from delibe.web.assiduite.services import effets_for_runs
+    from delibe.web.assiduite.services import attendance_effects
 
-    for run_id, effects in effets_for_runs(runs).items():
+    for run_id, effects in attendance_effects(runs).items():
         outcome = outcomes.get(run_id)
         if outcome is None:
             continue

@@ -29,7 +29,7 @@ from delibe.web.services.documents.diplome import (
     DiplomaInfo,
     attestation_data,
     diplomas_of,
-    lettre_available,
+    has_decision_letter,
     lettre_data,
     releve_data,
 )
@@ -46,8 +46,8 @@ __all__ = [
     "diplomas_of",
     "documents_dir",
     "fiche_pdf",
+    "has_decision_letter",
     "identite_of",
-    "lettre_available",
     "lettre_data",
     "parcours_label",
     "published",

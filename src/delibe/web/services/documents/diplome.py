@@ -34,7 +34,7 @@ from delibe.web.services.documents.common import (
 from delibe.web.services.formations import formation_model
 
 
-def lettre_available(student_id: int, run: SemesterRun, decisions: Mapping[tuple[str, str], Any] | None = None) -> bool:
+def has_decision_letter(student_id: int, run: SemesterRun, decisions: Mapping[tuple[str, str], Any] | None = None) -> bool:
     """A letter tells the year jury's recorded decision: an even semester whose year code is recorded."""
     if run.semestre % 2:
         return False
@@ -51,7 +51,7 @@ def lettre_data(student: Student, run: SemesterRun, *, date_lettre: str | None =
         raise DocumentError("La lettre individuelle porte sur le jury d'année: ouvrez-la depuis le semestre pair "
                             f"(S{run.semestre + 1}).")
     decisions = _decisions_of([student.pk], run).get(student.pk, {})
-    if not lettre_available(student.pk, run, decisions):
+    if not has_decision_letter(student.pk, run, decisions):
         raise DocumentError(f"Le jury n'a pas encore enregistré la décision d'année (BUT{run.annee_but}) de {student}: "
                             "enregistrez-la sur la page du jury avant d'éditer la lettre.")
     label = run.academic_year.label

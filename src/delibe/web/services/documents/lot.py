@@ -15,7 +15,7 @@ from delibe.web.services.documents.diplome import (
     _attestation,
     _lettre,
     _releve,
-    lettre_available,
+    has_decision_letter,
 )
 from delibe.web.services.documents.pv import pv_data
 
@@ -45,12 +45,12 @@ def run_documents(run: SemesterRun, *, president: str = "", membres: Sequence[st
         for e in enrolments:
             decisions = ctx.decisions.get(e.student_id, {})
             cursus = ctx.cursus.get(e.student_id)
-            if not lettre_available(e.student_id, run, decisions) or cursus is None or cursus.result is None:
+            if not has_decision_letter(e.student_id, run, decisions) or cursus is None or cursus.result is None:
                 continue
             lettres.append(_lettre(run, e.student, cursus, decisions, ctx.settings, formation))
             year = cursus.year_result(label)
             for name, awarded in (("DUT", year.diplomes.dut), ("BUT", year.diplomes.but)) if year else ():
-                if awarded:  # at this jury, whose year decision is recorded (lettre_available)
+                if awarded:  # at this jury, whose year decision is recorded (has_decision_letter)
                     info = DiplomaInfo(name, _jury_date(run, decisions.values()) or _today(), label)
                     releves.append(_releve(e.student, name, cursus, info, formation, ctx.settings))
                     attestations.append(_attestation(e.student, name, cursus, info, formation, ctx.settings))
