@@ -152,3 +152,33 @@ def test_the_fiche_pdf_shows_every_number_of_its_html(pdfs: dict[str, Path]) -> 
     text = re.sub(r"Page \d+ / \d+", " ", pdf_text(pdfs["fiche-crea-s5-s6"]))
     whole = re.compile(r"(?<![\w,])\d+(?:,\d+)?(?![\w,])")
     assert Counter(whole.findall(text)) == Counter(whole.findall(_html_text(page)))
+
+
+def _rapport_mensuel() -> object:
+    from delibe.reports.assiduite import ApprentiMois, LigneAbsence, RapportMensuel
+
+    lignes = (LigneAbsence("2023-10-03", "matin", "R1.01", "absence", False),
+              LigneAbsence("2023-10-17", "8 h – 10 h", "", "retard", True))
+    return RapportMensuel("Studio Éclat", 2023, 10, "IUT d'exemple", (
+        ApprentiMois("1001", "ÉCUYER", "Zoé", "M. Tuteur", "du 01/09/2023 au 31/08/2025", 3, 2, 1, lignes,
+                     ("2023-10-02",), ("2023-10-09",)),
+        ApprentiMois("1002", "DURAND", "Léo", "", "du 01/09/2023 au 31/08/2025", 0, 0, 0)))
+
+
+def test_the_monthly_attendance_report_is_an_archival_pdf_with_the_numbers_and_words_of_its_html(
+        tmp_path: Path) -> None:
+    from delibe.reports import assiduite
+    from tests.reports.conftest import pdf_text
+
+    rapport = _rapport_mensuel()
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(assiduite.rapport_pdf(rapport))  # type: ignore[arg-type]  # built above
+    raw = pdf.read_bytes()
+    assert b"<pdfaid:part>2</pdfaid:part>" in raw and b"/Lang(fr-FR)" in raw
+    assert _info(pdf)["Creator"].startswith("Typst") and _info(pdf)["Author"] == "IUT d'exemple"
+    text = pdf_text(pdf)
+    page = _html_text(assiduite.rapport_html(rapport))  # type: ignore[arg-type]  # built above
+    # every number of the HTML (counts, dates, NIPs) is printed as often in the PDF (which adds its footer)
+    assert not Counter(re.findall(r"\d+", page)) - Counter(re.findall(r"\d+", text))
+    for words in ("Studio Éclat", "octobre 2023", "ÉCUYER Zoé (NIP 1001)", "03/10/2023", "Aucune absence ni retard"):
+        assert words in " ".join(text.split()) and words in " ".join(page.split())

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from delibe.reports.cells import csv_row
+from delibe.reports.format import date_court
 
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
@@ -85,14 +86,13 @@ def rapport_html(rapport: RapportMensuel) -> str:
             "<th scope='col'>Demi-journées non justifiées</th><th scope='col'>Retards</th></tr></thead>"
             f"<tbody><tr><td>{a.justifiees}</td><td>{a.non_justifiees}</td><td>{a.retards}</td></tr></tbody></table>"
         )
-        if a.semaines_iut or a.semaines_entreprise:
-            parts.append(f"<p>Calendrier d'alternance : semaines à l'IUT {e(_weeks(a.semaines_iut))} ; "
-                         f"en entreprise {e(_weeks(a.semaines_entreprise))}</p>")
+        if alternance_text(a):
+            parts.append(f"<p>{e(alternance_text(a))}</p>")
         if a.lignes:
             parts.append("<table><caption>Détail</caption><thead><tr><th scope='col'>Date</th><th scope='col'>Créneau</th>"
                          "<th scope='col'>Module</th><th scope='col'>Nature</th><th scope='col'>Justifiée</th></tr></thead><tbody>")
             for line in a.lignes:
-                parts.append(f"<tr><td>{e(line.date)}</td><td>{e(line.creneau)}</td><td>{e(line.module) or '—'}</td>"
+                parts.append(f"<tr><td>{e(date_court(line.date))}</td><td>{e(line.creneau)}</td><td>{e(line.module) or '—'}</td>"
                              f"<td>{e(line.nature)}</td><td>{'oui' if line.justifiee else 'non'}</td></tr>")
             parts.append("</tbody></table>")
         else:
@@ -101,11 +101,25 @@ def rapport_html(rapport: RapportMensuel) -> str:
     return "".join(parts)
 
 
+def alternance_text(a: ApprentiMois) -> str:
+    """The month's alternance calendar in words, or "" when the department has none."""
+    if not (a.semaines_iut or a.semaines_entreprise):
+        return ""
+    return (f"Calendrier d'alternance : semaines à l'IUT {_weeks(a.semaines_iut)} ; "
+            f"en entreprise {_weeks(a.semaines_entreprise)}")
+
+
 def _weeks(mondays: tuple[str, ...]) -> str:
     return ", ".join(f"du {d[8:10]}/{d[5:7]}" for d in mondays) or "aucune"
 
 
 def rapport_pdf(rapport: RapportMensuel) -> bytes:
+    """The report as PDF: Typst (PDF/A-2b, tagged), or WeasyPrint from the HTML when ``DELIBE_PDF_MOTEUR``
+    asks for it (reports/typeset.py)."""
+    from delibe.reports import typeset
+
+    if typeset.use_typst():
+        return typeset.assiduite_pdf(rapport)
     from weasyprint import HTML
 
     return HTML(string=rapport_html(rapport)).write_pdf()

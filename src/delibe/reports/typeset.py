@@ -428,6 +428,32 @@ def fiche_view(doc: dict[str, Any], config: Any, footer: str) -> dict[str, Any]:
     return {**_base(ctx, None, "Fiche formation"), **doc}
 
 
+# ------------------------------------------------------------------------------------------ attendance
+
+def assiduite_view(rapport: Any) -> dict[str, Any]:
+    """The monthly attendance report of one employer (``reports.assiduite.RapportMensuel``), in the words
+    of its HTML (``assiduite.rapport_html``)."""
+    from delibe.reports import assiduite
+
+    sujet = "Relevé mensuel d'assiduité"
+    return {
+        "meta": {"titre": f"Assiduité — {rapport.employeur} — {rapport.periode}", "auteur": rapport.etablissement,
+                 "sujet": sujet, "mots_cles": ["Délibé", sujet], "date": [rapport.annee, rapport.mois, 1]},
+        "pied": f"{rapport.etablissement} — {sujet} — {rapport.employeur} — {rapport.periode}",
+        "h1": f"{sujet} — {rapport.periode}",
+        "etablissement": rapport.etablissement,
+        "employeur": rapport.employeur,
+        "apprentis": [{
+            "titre": f"{a.nom} {a.prenom} (NIP {a.nip})",
+            "contrat": f"Maître d'apprentissage : {a.tuteur or '—'} · Contrat {a.contrat}",
+            "synthese": [str(a.justifiees), str(a.non_justifiees), str(a.retards)],
+            "alternance": assiduite.alternance_text(a),
+            "lignes": [[date_court(line.date), line.creneau, line.module or "—", line.nature,
+                        "oui" if line.justifiee else "non"] for line in a.lignes],
+        } for a in rapport.apprentis],
+    }
+
+
 # ------------------------------------------------------------------------------------------ entry points
 
 def bulletin_pdf(ctx: dict[str, Any]) -> bytes:
@@ -452,6 +478,10 @@ def attestation_pdf(ctx: dict[str, Any]) -> bytes:
 
 def fiche_pdf(doc: dict[str, Any], config: Any, footer: str) -> bytes:
     return compile_pdf("fiche.typ", fiche_view(doc, config, footer))
+
+
+def assiduite_pdf(rapport: Any) -> bytes:
+    return compile_pdf("assiduite.typ", assiduite_view(rapport))
 
 
 def use_typst(images: Sequence[str | None] = ()) -> bool:
