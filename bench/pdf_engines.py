@@ -5,7 +5,7 @@
 
 1. CPU of one document, per engine (WeasyPrint, the previous path; Typst, reports/typeset.py): the
    detailed bulletin (median of 12 different students), the PV of 300 students, the letter, the diploma
-   transcript and the attestation (median of 5 students each) and the fiche formation. Each round runs each engine in a fresh process
+   transcript and the attestation (median of 15 students each) and the fiche formation. Each round runs each engine in a fresh process
    (import and fonts paid before the measure, as in a batch worker); every document is rendered once per
    process, so Typst's memoisation of an identical input never makes a repeat look free.
 2. Wall time of N detailed bulletins in a zip with 2 worker processes (``batch.write_zip``), per engine.
@@ -72,7 +72,7 @@ def measure_one_process(n_bulletins: int) -> dict[str, list[float]]:
     cohort = examples.cohort(n_bulletins, seed=7)
     fiche = build_fiche(formation, "Créa", (5, 6))
     big_pv = pv_of(300)
-    students = [examples._etudiant(30 + i) for i in range(5)]  # one document per student, as in a batch
+    students = [examples._etudiant(30 + i) for i in range(15)]  # one document per student, as in a batch
     jobs: dict[str, list[Callable[[], bytes]]] = {
         "bulletin": [functools.partial(bulletin.to_pdf, b) for b in cohort],
         "lettre": [functools.partial(lettre.to_pdf, replace(examples.lettre(), etudiant=e)) for e in students],
