@@ -93,6 +93,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_PLANIFICATION", "booléen", "1",
              "1: each `delibe worker` enqueues the scheduled tasks when due (monthly attendance reports, nightly "
              "absence alerts; docs/adr/0015-scheduled-tasks.md); 0: only `delibe planifier` (cron) does."),
+    Variable("DELIBE_SAUVEGARDE_DOSSIER", "chemin", None,
+             "A folder where the workers write each department's JSON backup every night from 03:00 (the task "
+             "`sauvegarde-departements`, `<CODE>/delibe-departement-<CODE>-<date>.json`, the format of `delibe "
+             "departement export`); unset: no such task (the database backup is `delibe backup`, § 7)."),
+    Variable("DELIBE_SAUVEGARDE_GARDER", "entier", "14",
+             "How many nightly backups of each department the task keeps (the older ones are removed)."),
     Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
              "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
              "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),

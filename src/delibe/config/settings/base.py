@@ -154,6 +154,8 @@ DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
 DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
 DELIBE_PLANIFICATION = variables.value("DELIBE_PLANIFICATION")
+DELIBE_SAUVEGARDE_DOSSIER = variables.value("DELIBE_SAUVEGARDE_DOSSIER")
+DELIBE_SAUVEGARDE_GARDER = variables.value("DELIBE_SAUVEGARDE_GARDER")
 
 # E-mail (Django's e-mail framework: results, password reset, invitations of web/services/accounts.py): SMTP in
 # production; the demo (settings.dev) keeps them in a mailbox page.

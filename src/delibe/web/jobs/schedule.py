@@ -10,7 +10,9 @@ within the occurrence's period (the month, the day).
 
 - ``rapports-mensuels``: on the first working day of the month (no weekend, no French public holiday,
   ``delibe.calendrier``), from 06:00 local time, the month before's attendance reports by e-mail;
-- ``alertes-absences``: every night from 02:00 local time, the absence alerts.
+- ``alertes-absences``: every night from 02:00 local time, the absence alerts;
+- ``sauvegarde-departements``: every night from 03:00 local time, when ``DELIBE_SAUVEGARDE_DOSSIER`` is set,
+  each department's JSON backup to that folder (``jobs.sauvegarde``).
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def _nightly_due(now: dt.datetime) -> str | None:
     return now.date().isoformat() if now.hour >= 2 else None
 
 
+def _backup_due(now: dt.datetime) -> str | None:
+    from delibe.web.jobs import sauvegarde
+
+    return now.date().isoformat() if now.hour >= 3 and sauvegarde.folder() is not None else None
+
+
 def _enqueue_reports(occurrence: str, now: dt.datetime) -> Any:
     from delibe.web.jobs.tasks import send_monthly_reports
 
@@ -70,10 +78,18 @@ def _enqueue_alerts(occurrence: str, now: dt.datetime) -> Any:
     return check_absence_alerts.enqueue(occurrence)
 
 
+def _enqueue_backup(occurrence: str, now: dt.datetime) -> Any:
+    from delibe.web.jobs.tasks import backup_departments
+
+    return backup_departments.enqueue(occurrence)
+
+
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("rapports-mensuels", "relevés d'assiduité du mois précédent aux maîtres d'apprentissage et CFA, "
                                   "le premier jour ouvré du mois à partir de 6 h", _monthly_due, _enqueue_reports),
     Periodic("alertes-absences", "alertes d'absences, chaque nuit à partir de 2 h", _nightly_due, _enqueue_alerts),
+    Periodic("sauvegarde-departements", "sauvegarde JSON de chaque département dans DELIBE_SAUVEGARDE_DOSSIER, "
+                                        "chaque nuit à partir de 3 h", _backup_due, _enqueue_backup),
 )
 
 

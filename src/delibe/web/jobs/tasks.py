@@ -45,3 +45,16 @@ def check_absence_alerts(today: str) -> int:
     from delibe.web.mail import alertes
 
     return alertes.check(dt.date.fromisoformat(today))
+
+
+@task()
+def backup_departments(day: str) -> list[str]:
+    """The nightly scheduled task: each department's JSON backup to DELIBE_SAUVEGARDE_DOSSIER, at most once a
+    day, older ones beyond DELIBE_SAUVEGARDE_GARDER removed (``delibe.web.jobs.sauvegarde``)."""
+    import datetime as dt
+
+    from delibe.web.jobs import sauvegarde
+
+    return [f"{o.code} {o.path.name} {'écrite' if o.written else 'déjà là'} ({o.size} octets)"
+            + (f", {len(o.removed)} supprimée(s)" if o.removed else "")
+            for o in sauvegarde.backup_all(dt.date.fromisoformat(day))]
