@@ -108,8 +108,8 @@ def test_retention_keeps_the_configured_number_of_days_per_department_and_says_w
     removals = [s for s in journal(world.department) if s.startswith("Sauvegardes anciennes")]
     assert removals == [
         f"Sauvegardes anciennes supprimées (on garde les 3 dernières) : {sauvegarde.file_name('mmi', DAY)}",
-        "Sauvegardes anciennes supprimées (on garde les 3 dernières) : "
-        f"{sauvegarde.file_name('mmi', DAY + dt.timedelta(days=1))}"]
+        ("Sauvegardes anciennes supprimées (on garde les 3 dernières) : "
+         f"{sauvegarde.file_name('mmi', DAY + dt.timedelta(days=1))}")]
     # files of other names in the folder are never touched
     (backups / "mmi" / "notes-a-garder.txt").write_text("x", encoding="utf-8")
     sauvegarde.backup_all(DAY + dt.timedelta(days=9))
