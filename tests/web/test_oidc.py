@@ -177,3 +177,12 @@ def test_without_settings_there_is_no_openid_connect_sign_in(client, world, sett
     assert client.get("/oidc/retour/?code=x&state=y").status_code == 404
     assert "Se connecter par l'université" not in page_text(client.get("/connexion/"))
     assert client.post("/connexion/", {"username": "scolarite", "password": PASSWORD}).status_code == 302
+
+
+def test_an_incomplete_configuration_refuses_the_university_sign_in_but_not_the_passwords(client, world, provider,
+                                                                                         settings):
+    settings.OIDC_OP_JWKS_ENDPOINT = None  # RS256 without the provider's keys
+    OidcAccount.objects.create(user=world.users["scolarite"], oidc_id="8c1f-Ab42")
+    response = client.get(provider_return(client, provider, "sdupont"))
+    assert response.status_code == 403 and "configuration OpenID Connect incomplète" in response.context["login"]
+    assert client.post("/connexion/", {"username": "scolarite", "password": PASSWORD}).status_code == 302

@@ -20,7 +20,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -52,12 +52,20 @@ def _refuse(request: Any, kind: str, detail: str) -> None:
 
 class UniversityOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # (the library is untyped)
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.misconfigured = ""
         if enabled():
-            super().__init__(*args, **kwargs)
+            try:
+                super().__init__(*args, **kwargs)
+            except ImproperlyConfigured as error:  # the password logins must keep working meanwhile
+                logger.error("OpenID Connect misconfigured: %s", error)
+                self.misconfigured = str(error)
         self.UserModel = get_user_model()
 
     def authenticate(self, request: Any, **kwargs: Any) -> Any:
         if not enabled() or "nonce" not in kwargs:  # only the callback of an OpenID Connect sign-in
+            return None
+        if self.misconfigured:
+            _refuse(request, "jeton", f"configuration OpenID Connect incomplète : {self.misconfigured}")
             return None
         try:
             return super().authenticate(request, **kwargs)

@@ -144,6 +144,7 @@ def _retention(directory: Path, code: str, keep_days: int) -> list[str]:
 def _journal(department: Department, outcome: Outcome, keep_days: int) -> None:
     """One entry per file written (recorded by the run that finds it missing), one per removal batch."""
     with transaction.atomic():
+        Department.objects.select_for_update().filter(pk=department.pk).first()  # two runs at once: in turn
         if not AuditEntry.objects.filter(department_id=department.pk, object_type="department",
                                          summary__startswith=f"Sauvegarde nocturne écrite : {outcome.path.name}"
                                          ).exists():
