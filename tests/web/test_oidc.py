@@ -40,10 +40,10 @@ def provider(settings):
         yield op
 
 
-def provider_return(client, provider, login: str) -> str:
+def provider_return(client, provider, login: str, start: str = "/oidc/connexion/") -> str:
     """Délibé sends the browser to the provider, which signs the user in and sends it back with a code:
     returns the path of that return to Délibé (with the code and the state)."""
-    response = client.get("/oidc/connexion/")
+    response = client.get(start)
     assert response.status_code == 302 and response["Location"].startswith(f"{provider.url}/authorize?")
     answer = requests.get(f"{response['Location']}&login_hint={login}", allow_redirects=False, timeout=10)
     assert answer.status_code == 302, answer.text
@@ -64,6 +64,16 @@ def test_a_known_identifier_signs_in_to_the_account_that_carries_it(client, worl
     exchange = provider.token_requests[-1]
     assert exchange["grant_type"] == "authorization_code" and exchange["code_verifier"]  # PKCE
     assert client.session[oidc_module.SESSION_FLAG].count(".") == 2  # the ID token, for the sign-out
+
+
+def test_the_page_asked_before_signing_in_is_shown_after_but_never_another_site(client, world, provider):
+    OidcAccount.objects.create(user=world.users["scolarite"], oidc_id="8c1f-Ab42")
+    response = client.get(provider_return(client, provider, "sdupont", "/oidc/connexion/?next=/courriels/boite/"))
+    assert response.status_code == 302 and response["Location"] == "/courriels/boite/"
+    client.logout()
+    response = client.get(provider_return(client, provider, "sdupont",
+                                          "/oidc/connexion/?next=https://ailleurs.example/piege"))
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_the_sub_is_compared_exactly(client, world, provider):
