@@ -242,3 +242,32 @@ def test_a_path_that_is_not_a_mailbox_is_refused_in_french(db, tmp_path):
     assert result.exit_code == 2 and "fichier ou dossier introuvable" in result.output
     result = CliRunner().invoke(courriels, ["retours", str(tmp_path)])
     assert result.exit_code == 2 and "n'est pas une boîte Maildir" in result.output
+
+
+def test_the_workers_read_the_configured_mailbox_every_hour(sent, tmp_path, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from delibe.web.jobs import schedule
+    from delibe.web.jobs.worker import run_pending
+
+    _mailing, alice, _bruno = sent
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    box = tmp_path / "retours.mbox"
+    box.write_text(postfix_bounce(ALICE, alice.message_id), encoding="utf-8")
+    at = timezone.make_aware(dt.datetime(2024, 2, 5, 14, 10))
+    assert not any(n.startswith("retours-courriels") for n in schedule.enqueue_due(at, by="w1"))  # not set
+    settings.DELIBE_RETOURS_BOITE = str(box)
+    assert "retours-courriels 2024-02-05T14" in schedule.enqueue_due(at, by="w1")
+    assert schedule.enqueue_due(at + dt.timedelta(minutes=40), by="w2") == []
+    assert "retours-courriels 2024-02-05T15" in schedule.enqueue_due(at + dt.timedelta(hours=1), by="w2")
+    run_pending()
+    results = DBTaskResult.objects.filter(task_path__endswith="read_bounces").order_by("enqueued_at")
+    assert [r.status for r in results] == ["SUCCESSFUL", "SUCCESSFUL"]
+    assert [r.return_value for r in results] == [
+        "1 avis, 1 adresse(s) rejetée(s) enregistrée(s), 0 déjà, 0 retard(s), 0 sans correspondance",
+        "1 avis, 0 adresse(s) rejetée(s) enregistrée(s), 1 déjà, 0 retard(s), 0 sans correspondance"]
+    alice.refresh_from_db()
+    assert alice.status == MailStatus.BOUNCED and len(journal()) == 1

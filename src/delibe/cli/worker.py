@@ -21,7 +21,7 @@ def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, wor
            migrate: bool) -> None:
     """Exécute les tâches en arrière-plan (lots de documents, courriels) mises en file dans la base, et met
     en file les tâches planifiées dues (relevés mensuels, alertes d'absences, sauvegarde nocturne des
-    départements si DELIBE_SAUVEGARDE_DOSSIER est réglé ; une seule fois quel que soit
+    départements si DELIBE_SAUVEGARDE_DOSSIER est réglé, avis de non-distribution de DELIBE_RETOURS_BOITE ; une seule fois quel que soit
     le nombre de workers ; DELIBE_PLANIFICATION=0 pour ne pas le faire). Ctrl+C (ou SIGTERM) : finit la
     tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")

@@ -99,6 +99,9 @@ VARIABLES: tuple[Variable, ...] = (
              "departement export`); unset: no such task (the database backup is `delibe backup`, § 7)."),
     Variable("DELIBE_SAUVEGARDE_GARDER", "entier", "14",
              "How many nightly backups of each department the task keeps (the older ones are removed)."),
+    Variable("DELIBE_RETOURS_BOITE", "chemin", None,
+             "An mbox file or a Maildir folder where the bounces of Délibé's e-mails arrive: the workers read it "
+             "every hour (the task `retours-courriels`, as `delibe courriels retours`); unset: no such task."),
     Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
              "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
              "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),

@@ -175,6 +175,7 @@ DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
 DELIBE_PLANIFICATION = variables.value("DELIBE_PLANIFICATION")
 DELIBE_SAUVEGARDE_DOSSIER = variables.value("DELIBE_SAUVEGARDE_DOSSIER")
 DELIBE_SAUVEGARDE_GARDER = variables.value("DELIBE_SAUVEGARDE_GARDER")
+DELIBE_RETOURS_BOITE = variables.value("DELIBE_RETOURS_BOITE")
 
 # E-mail (Django's e-mail framework: results, password reset, invitations of web/services/accounts.py): SMTP in
 # production; the demo (settings.dev) keeps them in a mailbox page.

@@ -58,3 +58,18 @@ def backup_departments(day: str) -> list[str]:
     return [f"{o.code} {o.path.name} {'écrite' if o.written else 'déjà là'} ({o.size} octets)"
             + (f", {len(o.removed)} supprimée(s)" if o.removed else "")
             for o in sauvegarde.backup_all(dt.date.fromisoformat(day))]
+
+
+@task()
+def read_bounces(hour: str) -> str:
+    """The hourly scheduled task: the bounces of DELIBE_RETOURS_BOITE (``delibe.web.mail.retours``); reading
+    the same messages again changes nothing."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from delibe.web.mail import retours
+
+    summary = retours.read(Path(settings.DELIBE_RETOURS_BOITE))
+    return (f"{summary.notifications} avis, {len(summary.bounced)} adresse(s) rejetée(s) enregistrée(s), "
+            f"{summary.already} déjà, {summary.delayed} retard(s), {len(summary.unmatched)} sans correspondance")
