@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         return process
 
     run_started = time.perf_counter()
+    loads = [os.getloadavg()[0]]
     for n in range(args.workers):
         start_worker(f"worker-{n + 1}")
     killed: dict[str, object] = {}
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                               "at_s": time.perf_counter() - run_started}
                     start_worker("worker-restarted")
             pending = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).count()
+            loads.append(os.getloadavg()[0])
             if killed and pending == 0:
                 break
             time.sleep(0.3)
@@ -181,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         "killed": killed,
         "run_s": round(run_s, 1),
         "stale_s": args.stale,
+        "load_average": {"start": round(loads[0], 1), "max": round(max(loads), 1), "end": round(loads[-1], 1)},
+        "timings": _timings(results),
         "mails": mails,
         "failures": failures,
     }
@@ -188,6 +192,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         print(markdown(figures))
     return 1 if failures else 0
+
+
+def _timings(results: list[Any]) -> dict[str, dict[str, float]]:
+    """Per kind of task: how many, the median and slowest run (claim to finish, seconds), and the span from
+    the first claim to the last finish; the e-mails' span says their throughput."""
+    out: dict[str, dict[str, float]] = {}
+    kinds: dict[str, list[Any]] = collections.defaultdict(list)
+    for result in results:
+        if result.started_at and result.finished_at:
+            kinds[result.task_path.rsplit(".", 1)[-1]].append(result)
+    for kind, done in kinds.items():
+        durations = sorted((r.finished_at - r.started_at).total_seconds() for r in done)
+        span = (max(r.finished_at for r in done) - min(r.started_at for r in done)).total_seconds()
+        out[kind] = {"count": len(done), "median_s": round(durations[len(durations) // 2], 2),
+                     "max_s": round(durations[-1], 2), "span_s": round(span, 1)}
+    return out
 
 
 def _worker_in_the_middle_of_a_batch(workers: list[subprocess.Popen[bytes]], expected: dict[str, list[str]],
@@ -288,7 +308,12 @@ def markdown(f: dict[str, Any]) -> str:
         ("Documents dans les zips", (f"{f['documents_in_zips']} : {f['duplicates']} en double, "
                                     f"{f['missing']} manquant(s)")),
         ("Durée (file vidée)", f"{f['run_s']} s"),
+        ("Charge (load average 1 min : début, max, fin)",
+         f"{f['load_average']['start']}, {f['load_average']['max']}, {f['load_average']['end']}"),
     ]
+    for kind, t in f["timings"].items():
+        rows.append((f"Tâches `{kind}`", (f"{t['count']}, médiane {t['median_s']} s, max {t['max_s']} s, "
+                                         f"de la première prise à la dernière fin {t['span_s']} s")))
     if f["mails"]:
         m = f["mails"]
         rows.append(("E-mails (un par tâche, bulletin PDF joint)",

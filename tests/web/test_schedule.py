@@ -36,7 +36,7 @@ def test_the_first_working_day_skips_weekends_and_french_public_holidays(month, 
 
 
 def test_the_monthly_reports_are_due_from_six_on_the_first_working_day_and_the_alerts_from_two_each_night():
-    monthly, nightly = schedule.SCHEDULE
+    monthly, nightly, *_ = schedule.SCHEDULE
     assert monthly.due(at("2024-01-01T10:00")) is None  # public holiday
     assert monthly.due(at("2024-01-02T05:59")) is None
     assert monthly.due(at("2024-01-02T06:00")) == "2024-01"

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "worker": ("delibe.cli.worker", "worker", "Exécuter les tâches en arrière-plan (lots de documents, envois, tâches planifiées)."),
     "planifier": ("delibe.cli.worker", "planifier",
                   "Mettre en file les tâches planifiées dues (relevés mensuels, alertes d'absences)."),
+    "courriels": ("delibe.cli.courriels", "courriels",
+                  "Courriels : lire les avis de non-distribution (adresses rejetées)."),
     "backup": ("delibe.cli.ops", "backup", "Sauvegarder la base (SQLite : copie en ligne ; PostgreSQL : pg_dump)."),
     "restore": ("delibe.cli.ops", "restore", "Restaurer la base depuis une sauvegarde (remplace tout)."),
     "import": ("delibe.cli.interop", "import_", "Importer une liste d'étudiants (CSV, XLSX) dans un semestre."),

@@ -20,7 +20,8 @@ import click
 def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, worker_id: str | None,
            migrate: bool) -> None:
     """Exécute les tâches en arrière-plan (lots de documents, courriels) mises en file dans la base, et met
-    en file les tâches planifiées dues (relevés mensuels, alertes d'absences ; une seule fois quel que soit
+    en file les tâches planifiées dues (relevés mensuels, alertes d'absences, sauvegarde nocturne des
+    départements si DELIBE_SAUVEGARDE_DOSSIER est réglé, avis de non-distribution de DELIBE_RETOURS_BOITE ; une seule fois quel que soit
     le nombre de workers ; DELIBE_PLANIFICATION=0 pour ne pas le faire). Ctrl+C (ou SIGTERM) : finit la
     tâche en cours puis s'arrête. Une tâche d'un worker tué reprend ailleurs."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")
@@ -49,7 +50,8 @@ def worker(queues: str, interval: float, batch: bool, max_tasks: int | None, wor
               help="Faire comme s'il était cette date et heure (essais) ; par défaut maintenant.")
 def planifier(liste: bool, at: str | None) -> None:
     """Met en file les tâches planifiées dues (relevés mensuels d'assiduité le premier jour ouvré du mois,
-    alertes d'absences chaque nuit), chacune une seule fois quel que soit le nombre de workers ou de
+    alertes d'absences chaque nuit, sauvegarde JSON des départements chaque nuit si DELIBE_SAUVEGARDE_DOSSIER
+    est réglé), chacune une seule fois quel que soit le nombre de workers ou de
     lancements. Inutile si un `delibe worker` tourne (il le fait lui-même) ; sinon, une ligne cron :
     `*/15 * * * * delibe planifier` (docs/deployment.md)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delibe.config.settings.dev")

@@ -8,6 +8,7 @@ urlpatterns: list[object] = [
     path("assiduite/", include("delibe.web.assiduite.urls")),
     path("courriels/", include("delibe.web.mail.urls")),
     path("cas/", include("delibe.web.comptes.urls")),
+    path("oidc/", include("delibe.web.comptes.urls_oidc")),
     path("", include("delibe.web.interop_urls")),
     path("", include("delibe.web.urls")),
 ]

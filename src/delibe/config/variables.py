@@ -93,6 +93,15 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_PLANIFICATION", "booléen", "1",
              "1: each `delibe worker` enqueues the scheduled tasks when due (monthly attendance reports, nightly "
              "absence alerts; docs/adr/0015-scheduled-tasks.md); 0: only `delibe planifier` (cron) does."),
+    Variable("DELIBE_SAUVEGARDE_DOSSIER", "chemin", None,
+             "A folder where the workers write each department's JSON backup every night from 03:00 (the task "
+             "`sauvegarde-departements`, `<CODE>/delibe-departement-<CODE>-<date>.json`, the format of `delibe "
+             "departement export`); unset: no such task (the database backup is `delibe backup`, § 7)."),
+    Variable("DELIBE_SAUVEGARDE_GARDER", "entier", "14",
+             "How many nightly backups of each department the task keeps (the older ones are removed)."),
+    Variable("DELIBE_RETOURS_BOITE", "chemin", None,
+             "An mbox file or a Maildir folder where the bounces of Délibé's e-mails arrive: the workers read it "
+             "every hour (the task `retours-courriels`, as `delibe courriels retours`); unset: no such task."),
     Variable("DELIBE_EMAIL_BACKEND", "texte", "django.core.mail.backends.smtp.EmailBackend",
              "Django e-mail backend. `make demo` (settings.dev) keeps the messages in a mailbox page instead "
              "(`delibe.web.mail.backends.MailboxBackend`) unless this is set."),
@@ -107,9 +116,25 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("DELIBE_CAS_SERVER_URL", "texte", "",
              "The university's CAS server (e.g. `https://cas.univ.example.fr/cas/`); empty: no CAS sign-in."),
     Variable("DELIBE_CAS_VERSION", "texte", "3", "CAS protocol version: 2 or 3."),
+    Variable("DELIBE_OIDC_CLIENT_ID", "texte", "",
+             "Délibé's client id at the university's OpenID Connect provider; empty: no OpenID Connect sign-in."),
+    Variable("DELIBE_OIDC_CLIENT_SECRET", "texte", "", "Its client secret (also the key of HS256 ID tokens)."),
+    Variable("DELIBE_OIDC_AUTHORIZATION_URL", "texte", "",
+             "The provider's `authorization_endpoint` (from its `/.well-known/openid-configuration`)."),
+    Variable("DELIBE_OIDC_TOKEN_URL", "texte", "", "The provider's `token_endpoint`."),
+    Variable("DELIBE_OIDC_USERINFO_URL", "texte", "", "The provider's `userinfo_endpoint`."),
+    Variable("DELIBE_OIDC_JWKS_URL", "texte", "", "The provider's `jwks_uri` (the keys of RS256/ES256 ID tokens)."),
+    Variable("DELIBE_OIDC_ISSUER", "texte", "", "The provider's `issuer`: when set, the ID token's `iss` must be it."),
+    Variable("DELIBE_OIDC_LOGOUT_URL", "texte", "",
+             "The provider's `end_session_endpoint`: signing out of Délibé then signs out there too; empty: "
+             "Délibé's session only."),
+    Variable("DELIBE_OIDC_SIGN_ALGO", "texte", "RS256", "The ID tokens' signature algorithm (RS256, ES256 or HS256)."),
+    Variable("DELIBE_OIDC_CLAIM", "texte", "sub",
+             "The claim matched against each account's OpenID Connect identifier (`sub`, compared exactly; or "
+             "`email`, `preferred_username`…, compared without case)."),
     Variable("DELIBE_LOCAL_LOGIN", "booléen", "1",
              "1: every account may also sign in with a local password; 0: only administrators (the others "
-             "through CAS)."),
+             "through CAS or OpenID Connect)."),
     Variable("DELIBE_MAX_UPLOAD_BYTES", "entier", "5242880",
              "Largest file accepted in an upload (grades, students, maquettes, proofs), in bytes."),
     Variable("DELIBE_PHOTOS_DIR", "chemin", "{VAR_DIR}/photos",

@@ -83,6 +83,7 @@ AUTHENTICATION_BACKENDS = [
     "delibe.web.audit.axes_backend.LoginAttemptsBackend",  # first: a locked-out login goes no further
     "django.contrib.auth.backends.ModelBackend",
     "delibe.web.comptes.backends.UniversityCASBackend",  # CAS tickets only (never creates an account)
+    "delibe.web.comptes.oidc.UniversityOIDCBackend",  # OpenID Connect callbacks only (never creates one)
 ]
 
 # University sign-in (CAS 2.0/3.0, django-cas-ng): on when DELIBE_CAS_SERVER_URL is set. Accounts are
@@ -96,6 +97,24 @@ CAS_LOGIN_MSG = None
 CAS_LOGGED_MSG = None
 CAS_RETRY_LOGIN = False
 CAS_CHECK_NEXT = True
+# OpenID Connect (mozilla-django-oidc, web/comptes/oidc.py): on when the client id and the authorization
+# endpoint are set; accounts matched by comptes.OidcAccount on the claim DELIBE_OIDC_CLAIM, never created.
+OIDC_RP_CLIENT_ID = variables.value("DELIBE_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = variables.value("DELIBE_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = variables.value("DELIBE_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = variables.value("DELIBE_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = variables.value("DELIBE_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = variables.value("DELIBE_OIDC_JWKS_URL") or None
+OIDC_RP_SIGN_ALGO = variables.value("DELIBE_OIDC_SIGN_ALGO")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:retour"
+OIDC_TIMEOUT = 10
+DELIBE_OIDC_ISSUER = variables.value("DELIBE_OIDC_ISSUER")
+DELIBE_OIDC_LOGOUT_URL = variables.value("DELIBE_OIDC_LOGOUT_URL")
+DELIBE_OIDC_CLAIM = variables.value("DELIBE_OIDC_CLAIM")
 DELIBE_LOCAL_LOGIN = variables.value("DELIBE_LOCAL_LOGIN")
 AXES_FAILURE_LIMIT = variables.value("DELIBE_LOGIN_MAX_FAILURES")
 AXES_COOLOFF_TIME = dt.timedelta(seconds=variables.value("DELIBE_LOGIN_WINDOW"))
@@ -154,6 +173,9 @@ DELIBE_DOCUMENTS_DIR = variables.value("DELIBE_DOCUMENTS_DIR", VAR_DIR=VAR_DIR)
 DELIBE_DOCUMENTS_WORKERS = variables.value("DELIBE_DOCUMENTS_WORKERS") or min(2, os.cpu_count() or 1)
 DELIBE_WORKER_STALE_SECONDS = variables.value("DELIBE_WORKER_STALE_SECONDS")
 DELIBE_PLANIFICATION = variables.value("DELIBE_PLANIFICATION")
+DELIBE_SAUVEGARDE_DOSSIER = variables.value("DELIBE_SAUVEGARDE_DOSSIER")
+DELIBE_SAUVEGARDE_GARDER = variables.value("DELIBE_SAUVEGARDE_GARDER")
+DELIBE_RETOURS_BOITE = variables.value("DELIBE_RETOURS_BOITE")
 
 # E-mail (Django's e-mail framework: results, password reset, invitations of web/services/accounts.py): SMTP in
 # production; the demo (settings.dev) keeps them in a mailbox page.

@@ -10,7 +10,11 @@ within the occurrence's period (the month, the day).
 
 - ``rapports-mensuels``: on the first working day of the month (no weekend, no French public holiday,
   ``delibe.calendrier``), from 06:00 local time, the month before's attendance reports by e-mail;
-- ``alertes-absences``: every night from 02:00 local time, the absence alerts.
+- ``alertes-absences``: every night from 02:00 local time, the absence alerts;
+- ``sauvegarde-departements``: every night from 03:00 local time, when ``DELIBE_SAUVEGARDE_DOSSIER`` is set,
+  each department's JSON backup to that folder (``jobs.sauvegarde``);
+- ``retours-courriels``: every hour, when ``DELIBE_RETOURS_BOITE`` is set, the bounces read from that
+  mailbox (``mail.retours``).
 """
 
 from __future__ import annotations
@@ -58,6 +62,22 @@ def _nightly_due(now: dt.datetime) -> str | None:
     return now.date().isoformat() if now.hour >= 2 else None
 
 
+def _backup_due(now: dt.datetime) -> str | None:
+    from delibe.web.jobs import sauvegarde
+
+    return now.date().isoformat() if now.hour >= 3 and sauvegarde.folder() is not None else None
+
+
+def _bounces_due(now: dt.datetime) -> str | None:
+    return f"{now:%Y-%m-%dT%H}" if getattr(settings, "DELIBE_RETOURS_BOITE", None) else None
+
+
+def _enqueue_bounces(occurrence: str, now: dt.datetime) -> Any:
+    from delibe.web.jobs.tasks import read_bounces
+
+    return read_bounces.enqueue(occurrence)
+
+
 def _enqueue_reports(occurrence: str, now: dt.datetime) -> Any:
     from delibe.web.jobs.tasks import send_monthly_reports
 
@@ -70,10 +90,20 @@ def _enqueue_alerts(occurrence: str, now: dt.datetime) -> Any:
     return check_absence_alerts.enqueue(occurrence)
 
 
+def _enqueue_backup(occurrence: str, now: dt.datetime) -> Any:
+    from delibe.web.jobs.tasks import backup_departments
+
+    return backup_departments.enqueue(occurrence)
+
+
 SCHEDULE: tuple[Periodic, ...] = (
     Periodic("rapports-mensuels", "relevés d'assiduité du mois précédent aux maîtres d'apprentissage et CFA, "
                                   "le premier jour ouvré du mois à partir de 6 h", _monthly_due, _enqueue_reports),
     Periodic("alertes-absences", "alertes d'absences, chaque nuit à partir de 2 h", _nightly_due, _enqueue_alerts),
+    Periodic("sauvegarde-departements", "sauvegarde JSON de chaque département dans DELIBE_SAUVEGARDE_DOSSIER, "
+                                        "chaque nuit à partir de 3 h", _backup_due, _enqueue_backup),
+    Periodic("retours-courriels", "lecture des avis de non-distribution de DELIBE_RETOURS_BOITE, chaque heure",
+             _bounces_due, _enqueue_bounces),
 )
 
 

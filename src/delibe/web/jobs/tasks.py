@@ -45,3 +45,31 @@ def check_absence_alerts(today: str) -> int:
     from delibe.web.mail import alertes
 
     return alertes.check(dt.date.fromisoformat(today))
+
+
+@task()
+def backup_departments(day: str) -> list[str]:
+    """The nightly scheduled task: each department's JSON backup to DELIBE_SAUVEGARDE_DOSSIER, at most once a
+    day, older ones beyond DELIBE_SAUVEGARDE_GARDER removed (``delibe.web.jobs.sauvegarde``)."""
+    import datetime as dt
+
+    from delibe.web.jobs import sauvegarde
+
+    return [f"{o.code} {o.path.name} {'écrite' if o.written else 'déjà là'} ({o.size} octets)"
+            + (f", {len(o.removed)} supprimée(s)" if o.removed else "")
+            for o in sauvegarde.backup_all(dt.date.fromisoformat(day))]
+
+
+@task()
+def read_bounces(hour: str) -> str:
+    """The hourly scheduled task: the bounces of DELIBE_RETOURS_BOITE (``delibe.web.mail.retours``); reading
+    the same messages again changes nothing."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from delibe.web.mail import retours
+
+    summary = retours.read(Path(settings.DELIBE_RETOURS_BOITE))
+    return (f"{summary.notifications} avis, {len(summary.bounced)} adresse(s) rejetée(s) enregistrée(s), "
+            f"{summary.already} déjà, {summary.delayed} retard(s), {len(summary.unmatched)} sans correspondance")

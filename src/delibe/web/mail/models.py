@@ -47,6 +47,7 @@ class MailStatus(models.TextChoices):
     NO_ADDRESS = "sans_adresse", _("adresse manquante")
     FAILED = "echec", _("échec (serveur injoignable)")
     UNCERTAIN = "incertain", _("interrompu pendant l'envoi : non renvoyé, à vérifier")
+    BOUNCED = "rejete", _("adresse rejetée (avis de non-distribution)")
 
 
 class Mail(models.Model):
