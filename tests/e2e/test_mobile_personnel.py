@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.test_mobile_etudiant import check_widths, shots_dir
 from tests.web.conftest import grade_whole_year, move_to_group
 
+
 def taught(world):
     """The evaluation of R1.01 in S1 (taught by « enseignant »), as grade_whole_year made it."""
     return world.s1.evaluations.filter(module_code="R1.01").first()
