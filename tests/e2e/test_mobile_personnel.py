@@ -63,3 +63,34 @@ def test_every_staff_page_fits_a_phone_a_tablet_and_a_laptop_and_passes_axe(
     page = open_as(role)
     problems = check_widths(page, path(staff_world), name, axe, shots_dir(tmp_path))
     assert not problems, "\n".join(problems)
+
+
+STICKY = """() => {
+  const th = document.querySelector('main table tbody th:first-child');
+  let frame = th.parentElement;
+  while (frame && !['auto', 'scroll'].includes(getComputedStyle(frame).overflowX)) frame = frame.parentElement;
+  const before = th.getBoundingClientRect().left;
+  frame.scrollLeft = 300;
+  return {scrolled: frame.scrollLeft, before: before, after: th.getBoundingClientRect().left};
+}"""
+
+
+def test_on_a_phone_a_wide_staff_table_scrolls_in_its_frame_and_keeps_the_names_in_place(staff_world, open_as):
+    page = open_as("president")
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(f"/semestres/{staff_world.s2.pk}/recapitulatif/")
+    moved = page.evaluate(STICKY)
+    assert moved["scrolled"] > 0, moved  # the table is wider than the phone: its frame scrolls
+    assert abs(moved["after"] - moved["before"]) < 2, moved  # and the names stay where they were
+
+
+def test_on_a_phone_the_jury_decisions_of_a_student_are_cards_with_every_field_in_view(staff_world, open_as):
+    page = open_as("president")
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(f"/semestres/{staff_world.s2.pk}/jury/etudiants/{staff_world.bruno.pk}/")
+    for field in ("code-annee-", "motif-annee-"):
+        control = page.locator(f"[id^='{field}']").first
+        control.scroll_into_view_if_needed()
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (field, box)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
