@@ -141,7 +141,7 @@ def test_arrows_move_in_four_directions_and_home_end_reach_the_row_and_table_end
     assert focused(page)["row"] == f"jury-{world.alice.pk}"
 
 
-def test_enter_reaches_the_links_of_a_cell_tab_goes_round_them_and_escape_returns(world, open_as):
+def test_enter_reaches_the_links_of_a_cell_tab_goes_round_them_and_escape_returns(world, open_as, tmp_path):
     page = open_grid(world, open_as)
     page.locator(f"#jury-{world.bruno.pk} th a").first.focus()
     for _ in range(3):
@@ -150,6 +150,7 @@ def test_enter_reaches_the_links_of_a_cell_tab_goes_round_them_and_escape_return
     assert where["tag"] == "TD" and "Décider" in where["label"] and "BRAVO" in where["label"], where
     page.keyboard.press("Enter")
     expect(page.locator(f"#jury-{world.bruno.pk}").get_by_role("link", name="Décisions")).to_be_focused()
+    page.locator(".jury-scroll").screenshot(path=str(shots_dir(tmp_path) / "jury-grille-lien.png"))
     page.keyboard.press("Tab")
     assert focused(page)["tag"] == "SUMMARY"
     page.keyboard.press("Enter")  # opens « pourquoi »: the reasons load in place
