@@ -43,6 +43,16 @@ STAFF_PAGES = (
     ("une-personne", "scolarite", lambda w: f"/personnes/{w.users['enseignant'].pk}/"),
     ("enseignements", "responsable", lambda w: f"/semestres/{w.s1.pk}/enseignements/"),
     ("reglages", "scolarite", lambda w: f"/departements/{w.department.pk}/reglages/"),
+    # used less often, checked the same way
+    ("statistiques", "president", lambda w: f"/semestres/{w.s2.pk}/statistiques/"),
+    ("cohortes", "president", lambda w: f"/departements/{w.department.pk}/cohortes/"),
+    ("publication", "responsable", lambda w: f"/semestres/{w.s1.pk}/publication/"),
+    ("journal-semestre", "president", lambda w: f"/journal/semestres/{w.s1.pk}/"),
+    ("journal-etudiant", "scolarite", lambda w: f"/journal/etudiants/{w.alice.pk}/"),
+    ("import-absences", "scolarite", lambda w: f"/assiduite/semestres/{w.s1.pk}/import/"),
+    ("import-etudiants", "scolarite", lambda w: f"/semestres/{w.s1.pk}/etudiants/import/"),
+    ("annees", "scolarite", lambda w: f"/departements/{w.department.pk}/annees/"),
+    ("demissions", "scolarite", lambda w: f"/semestres/{w.s1.pk}/demissions/"),
 )
 
 
