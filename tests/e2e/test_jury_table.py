@@ -139,6 +139,10 @@ def test_arrows_move_in_four_directions_and_home_end_reach_the_row_and_table_end
     assert focused(page)["tabStops"] == 1
     page.keyboard.press("ArrowUp")  # at the edge the focus stays put
     assert focused(page)["row"] == f"jury-{world.alice.pk}"
+    page.keyboard.press("PageDown")  # ten rows down, or the last row
+    assert focused(page)["row"] == f"jury-{world.bruno.pk}" and focused(page)["column"] == 0
+    page.keyboard.press("PageUp")
+    assert focused(page)["row"] == f"jury-{world.alice.pk}"
 
 
 def test_enter_reaches_the_links_of_a_cell_tab_goes_round_them_and_escape_returns(world, open_as, tmp_path):
