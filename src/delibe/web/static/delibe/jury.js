@@ -20,7 +20,7 @@
    - arrows move between the body's cells in four directions; Home / End go to the row's first / last cell,
      Ctrl+Home / Ctrl+End to the table's first / last cell, Page Up / Page Down ten rows up / down;
    - a cell whose only content is a link (the student's name) focuses that link: Enter follows it;
-   - another cell takes the focus itself and is named « student — column : content »; where it holds links
+   - another cell takes the focus itself: named by its content, described as « student — column »; where it holds links
      or « pourquoi » buttons, Enter (or F2) moves into them, Tab / Shift+Tab go round them, Escape returns to
      the cell. From a link, arrow up / down go to the same link of the previous / next student.
    Without JavaScript the table stays a plain table and every link is reached by Tab. */
@@ -113,6 +113,9 @@
     else if (box.right > outer.right) frame.scrollLeft += box.right - outer.right;
     if (head && box.top < head.bottom) frame.scrollTop -= head.bottom - box.top;
     else if (box.bottom > outer.bottom) frame.scrollTop += box.bottom - outer.bottom;
+    box = cell.getBoundingClientRect();  // and the page itself, when the frame is partly off screen
+    if (box.bottom > window.innerHeight) window.scrollBy(0, box.bottom - window.innerHeight + 8);
+    else if (box.top < 0) window.scrollBy(0, box.top - 8);
   }
   function go(cell) {
     if (!cell) return;
