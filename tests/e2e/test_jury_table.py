@@ -74,6 +74,15 @@ def test_on_the_demo_department_the_year_table_fits_and_its_summary_counts_every
     expect(summary.locator("h2")).to_have_text(f"Résumé : {total} étudiants")
     firsts = [text.splitlines()[0] for text in summary.locator("ul.jury-counts > li").all_inner_texts()]
     assert sum(int(re.search(r": (\d+)$", line).group(1)) for line in firsts) == total, firsts
+    # the grid at a department's size: Page Down goes ten students down, Ctrl+End to the last cell
+    rows = page.locator("#table-jury tbody tr")
+    rows.nth(0).locator("th a").first.focus()
+    page.keyboard.press("PageDown")
+    expect(rows.nth(10).locator("th a").first).to_be_focused()
+    page.keyboard.press("Control+End")
+    last = rows.nth(rows.count() - 1)
+    expect(last.locator("> *").last).to_be_focused()
+    assert page.locator('#table-jury [tabindex="0"]').count() == 1
 
 
 # --- the table as a data grid (WAI-ARIA « Grid » pattern, jury.js) ------------------------------------
