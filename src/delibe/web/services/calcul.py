@@ -476,7 +476,7 @@ def deliberate_students(
 # with attendance effects (their values are not hashable), and any deliberation that asked for an exact
 # UE average (an RCUE within 1e-9 of a bar: the exact value is not in the key).
 
-DELIBERATION_CACHE_SIZE = 2048
+DELIBERATION_CACHE_SIZE = 1024  # about 30 KB each (the reasons' texts): 30 MB at most per process
 _deliberation_cache: OrderedDict[Any, tuple[Formation, Any]] = OrderedDict()
 _deliberation_lock = threading.Lock()  # a threaded server: the LRU's moves and evictions one at a time
 
