@@ -100,9 +100,53 @@ def as_float(value: Nombre | None) -> float | None:
 def reaches(value: Nombre | None, bar: Nombre, tolerance: Nombre = 0) -> bool:
     """Whether ``value`` reaches ``bar``: exact(value) ≥ exact(bar) − exact(tolerance). Undefined
     (None, NaN) never reaches a bar."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return False
+    if isinstance(value, float):
+        if math.isnan(value):
+            return False
+        if not -_FLOAT_SAFE < value < _FLOAT_SAFE:  # where ``exact`` may refuse the float: let it say so
+            return exact(value) >= _threshold(bar, tolerance)
+        decided = _decided_by_floats(value, _threshold_float(bar, tolerance))
+        if decided is not None:
+            return decided
+    elif type(value) is Fraction:
+        decided = _decided_by_floats(_float_of(value), _threshold_float(bar, tolerance))
+        if decided is not None:
+            return decided
     return exact(value) >= _threshold(bar, tolerance)
+
+
+# Far from the bar, the floats decide as the exact values would (a value and its exact reading differ by
+# at most 5e-11 plus half an ulp: see ``_decimal_of_float``); only a value within ``_FLOAT_MARGIN`` (relative
+# above 1) of the bar is compared on exact values. The same answer, without a Fraction per comparison (a
+# 600-student year jury makes tens of thousands of them).
+_FLOAT_MARGIN = 1e-9
+_FLOAT_SAFE = 1e15  # below it, ``exact`` reads every float (at most 25 digits once read to 10 decimals)
+
+
+def _decided_by_floats(value: float, bar: float) -> bool | None:
+    if not (math.isfinite(value) and math.isfinite(bar)):
+        return None  # infinities and overflows: the exact path decides (or refuses)
+    gap = value - bar
+    margin = _FLOAT_MARGIN * max(1.0, abs(value), abs(bar))
+    if gap > margin:
+        return True
+    if gap < -margin:
+        return False
+    return None
+
+
+def _float_of(value: Fraction) -> float:
+    try:
+        return value.numerator / value.denominator  # correctly rounded, as ``float(Fraction)``
+    except OverflowError:
+        return math.nan
+
+
+def threshold(bar: Nombre, tolerance: Nombre = 0) -> Fraction:
+    """bar − tolerance, exactly (remembered: the rules' bars are a handful of values)."""
+    return _threshold(bar, tolerance)
 
 
 @lru_cache(maxsize=256)
@@ -111,19 +155,42 @@ def _threshold(bar: Nombre, tolerance: Nombre) -> Fraction:
     return exact(bar) - exact(tolerance)
 
 
+@lru_cache(maxsize=256)
+def _threshold_float(bar: Nombre, tolerance: Nombre) -> float:
+    return _float_of(_threshold(bar, tolerance))
+
+
 def near(value: float, point: Fraction) -> bool:
     """Whether a computed float lies within ``WINDOW`` of ``point``: there the float cannot decide which
     side of the point the exact value is on, and the exact value must be computed."""
     return math.isfinite(value) and abs(Fraction(value) - point) <= WINDOW
 
 
+def within_window(value: Fraction, point: Fraction) -> bool:
+    """Whether an exact value lies within ``WINDOW`` of ``point`` (|value − point| ≤ WINDOW). The floats
+    rule out the values far from it (most of them) without Fraction arithmetic; near it, exact."""
+    a, b = _float_of(value), _float_of(point)
+    if math.isfinite(a) and math.isfinite(b) and abs(a - b) > 2 * _WINDOW_FLOAT * max(1.0, abs(a), abs(b)):
+        return False
+    return abs(value - point) <= WINDOW
+
+
+_WINDOW_FLOAT = float(WINDOW)
+
+
 def arrondi(value: Nombre, decimals: int = 2) -> Decimal:
     """The exact value rounded half up to ``decimals`` places, for display (7.995 → 8.00)."""
     x = exact(value)
     quantum = Decimal(1).scaleb(-decimals)
-    scaled = x * 10**decimals
-    # Half up on the exact value: floor(x·10^d + 1/2) for x ≥ 0, symmetric for x < 0.
-    units = math.floor(scaled + Fraction(1, 2)) if x >= 0 else -math.floor(-scaled + Fraction(1, 2))
+    # Half up on the exact value: floor(x·10^d + 1/2) for x ≥ 0, symmetric for x < 0 — in integers,
+    # floor((2·n·10^d + q) / 2q) for x = n/q, q > 0 (the same number, without Fraction arithmetic).
+    n, q = x.numerator, x.denominator
+    if decimals >= 0:
+        scale = 10**decimals
+        units = (2 * n * scale + q) // (2 * q) if n >= 0 else -((-2 * n * scale + q) // (2 * q))
+    else:
+        scaled = x * 10**decimals  # as it always was (a float factor)
+        units = math.floor(scaled + Fraction(1, 2)) if x >= 0 else -math.floor(-scaled + Fraction(1, 2))
     return (Decimal(units) * quantum).quantize(quantum, rounding=ROUND_HALF_UP)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from delibe.engine import sources
-from delibe.engine.exact import Nombre, exact, reaches
+from delibe.engine.exact import Nombre, reaches, threshold
 from delibe.engine.sources import Source
 
 
@@ -91,7 +91,7 @@ class Regles:
 
     def threshold(self, bar: Nombre) -> Fraction:
         """The exact value from which ``bar`` is reached (bar − tolerance)."""
-        return exact(bar) - exact(self.tolerance)
+        return threshold(bar, self.tolerance)
 
     def with_values(self, **values: float) -> Regles:
         return replace(self, **values)  # type: ignore[arg-type]  # values are named parameters of Regles

@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import json
 import math
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -360,7 +361,6 @@ def deliberate_students(
         CursusError,
         JuryDecisions,
         YearAttempt,
-        deliberate,
         deliberate_semestre,
     )
 
@@ -450,11 +450,11 @@ def deliberate_students(
                     semester_result = _explain_incomplete(deliberate_semestre(
                         formation, earlier, odd_semester, averages, provisional, regles, years[-1].assiduite
                     ), student_id, outcomes.values())
-                result = deliberate(formation, earlier, regles) if earlier.years else None
+                result = _deliberate_remembered(formation, parcours, years[:-1], regles) if earlier.years else None
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result,
                                                       semester_result=semester_result, sortie=years[-1].sortie)
             else:
-                result = deliberate(formation, Cursus(parcours, tuple(years)), regles)
+                result = _deliberate_remembered(formation, parcours, years, regles)
                 result = dataclasses.replace(result, years=tuple(
                     _explain_incomplete(y, student_id, outcomes.values()) for y in result.years))
                 cursus_of[student_id] = StudentCursus(student_id, parcours, attempt_list, result)
@@ -464,6 +464,81 @@ def deliberate_students(
     for (_, parcours, annee, regles), members in pending_cohort.items():
         cursus_of.update(_cohort(formations[members[0][0]], parcours, annee, regles, members))
     return cursus_of
+
+
+# --- the engine's deliberation of one cursus, remembered ---------------------------------------------
+# ``deliberate`` is a pure function of its inputs: the formation (one object per stored version), the
+# parcours, each year's UE averages, pending UEs, jury decisions and exit, and the rules in force. The
+# jury pages deliberate the same cursus at every reload (a 600-student year: the students the vectorised
+# path does not take — a grade pending, a history — about 200 calls, a third of the page), so its result
+# is kept under a key made of those inputs themselves: any change of a grade, a decision, an enrolment, a
+# setting or the formation changes the key, and a stale result cannot be found. Not remembered: a cursus
+# with attendance effects (their values are not hashable), and any deliberation that asked for an exact
+# UE average (an RCUE within 1e-9 of a bar: the exact value is not in the key).
+
+DELIBERATION_CACHE_SIZE = 1024  # about 30 KB each (the reasons' texts): 30 MB at most per process
+_deliberation_cache: OrderedDict[Any, tuple[Formation, Any]] = OrderedDict()
+_deliberation_lock = threading.Lock()  # a threaded server: the LRU's moves and evictions one at a time
+
+
+def _deliberation_key(formation: Formation, parcours: str, years: list[Any], regles: Regles) -> Any | None:
+    """Every input of ``deliberate`` as a hashable value: each field of each year and of its jury decisions,
+    read from the dataclasses themselves, so that a field added to the engine's inputs is in the key
+    without anyone remembering to add it (``exact_ue_moyenne``, a function, is ``compare=False``: a
+    deliberation that calls it is not kept)."""
+    if any(year.assiduite for year in years):
+        return None
+    return (id(formation), parcours, regles, tuple(_frozen(year) for year in years))
+
+
+def _frozen(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple((f.name, _frozen(getattr(value, f.name)))
+                                            for f in dataclasses.fields(value) if f.compare))
+    if isinstance(value, Mapping):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, frozenset):
+        return frozenset(_frozen(v) for v in value)
+    if isinstance(value, tuple | list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _deliberate_remembered(formation: Formation, parcours: str, years: list[Any], regles: Regles) -> Any:
+    """``deliberate(formation, Cursus(parcours, years), regles)``, from ``_deliberation_cache`` when the
+    same inputs were deliberated before (raises ``CursusError`` as it does; an error is not kept)."""
+    from delibe.engine.jury import Cursus, deliberate
+
+    try:
+        key = _deliberation_key(formation, parcours, years, regles)
+        hash(key)
+    except TypeError:  # a value that cannot be compared as a key: deliberated every time
+        key = None
+    if key is not None:
+        with _deliberation_lock:
+            hit = _deliberation_cache.get(key)
+            if hit is not None and hit[0] is formation:
+                _deliberation_cache.move_to_end(key)
+                return hit[1]
+    asked = False
+
+    def tracked(resolver: Any) -> Any:
+        def exact_average(ue_code: str) -> Fraction | None:
+            nonlocal asked
+            asked = True
+            return resolver(ue_code)
+        return exact_average
+
+    tracked_years = tuple(dataclasses.replace(y, exact_ue_moyenne=tracked(y.exact_ue_moyenne))
+                          if y.exact_ue_moyenne is not None else y for y in years)
+    result = deliberate(formation, Cursus(parcours, tracked_years), regles)
+    if key is not None and not asked:
+        # The formation is kept with the result: its id cannot be reused while the entry lives.
+        with _deliberation_lock:
+            _deliberation_cache[key] = (formation, result)
+            while len(_deliberation_cache) > DELIBERATION_CACHE_SIZE:
+                _deliberation_cache.popitem(last=False)
+    return result
 
 
 def _sortie_of(student_id: int, year_runs: list[SemesterRun], exits: Mapping[tuple[int, int], tuple[str, Any]]

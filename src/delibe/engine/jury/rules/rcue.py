@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from delibe.engine.exact import WINDOW, as_float, exact, nombre_fr
+from delibe.engine.exact import as_float, exact, nombre_fr, within_window
 from delibe.engine.jury import codes as C
 from delibe.engine.jury.model import RCUEResult, YearAttempt
 from delibe.engine.jury.registry import RULES as R
@@ -43,7 +43,7 @@ def rcue_average(
 
 
 def near_a_bar(value: Fraction, regles: Regles) -> bool:
-    return any(abs(value - regles.threshold(bar)) <= WINDOW
+    return any(within_window(value, regles.threshold(bar))
                for bar in (regles.barre_rcue, regles.plancher_rcue, regles.barre_ue))
 
 
