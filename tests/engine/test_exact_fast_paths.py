@@ -18,11 +18,11 @@ from delibe.engine.exact import WINDOW, NotANumber, arrondi, exact, reaches, wit
 def reference_reaches(value: object, bar: object, tolerance: object = 0) -> bool:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return False
-    return exact(value) >= exact(bar) - exact(tolerance)  # type: ignore[arg-type]
+    return exact(value) >= exact(bar) - exact(tolerance)  # type: ignore[arg-type]  # any value, as generated
 
 
 def reference_arrondi(value: object, decimals: int = 2) -> Decimal:
-    x = exact(value)  # type: ignore[arg-type]
+    x = exact(value)  # type: ignore[arg-type]  # any value, as generated
     quantum = Decimal(1).scaleb(-decimals)
     scaled = x * 10**decimals
     units = math.floor(scaled + Fraction(1, 2)) if x >= 0 else -math.floor(-scaled + Fraction(1, 2))
@@ -31,7 +31,7 @@ def reference_arrondi(value: object, decimals: int = 2) -> Decimal:
 
 def outcome(function: object, *args: object) -> object:
     try:
-        return function(*args)  # type: ignore[operator]
+        return function(*args)  # type: ignore[operator]  # one of the functions compared
     except (NotANumber, OverflowError, ArithmeticError) as error:
         return type(error)
 

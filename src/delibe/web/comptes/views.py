@@ -91,7 +91,7 @@ class OidcLoginView(oidc_views.OIDCAuthenticationRequestView):  # type: ignore[m
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not oidc.enabled():
             raise Http404("La connexion par OpenID Connect n'est pas configurée.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]  # (untyped library)
 
 
 class OidcCallbackView(oidc_views.OIDCAuthenticationCallbackView):  # type: ignore[misc]  # (untyped library)
@@ -102,7 +102,7 @@ class OidcCallbackView(oidc_views.OIDCAuthenticationCallbackView):  # type: igno
         if not oidc.enabled():
             raise Http404("La connexion par OpenID Connect n'est pas configurée.")
         try:
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]  # (untyped library)
         except SuspiciousOperation as error:  # a state that this browser's session did not start
             setattr(request, oidc.REFUSAL, ("jeton", str(error)))
             return self.login_failure()
