@@ -1,0 +1,431 @@
+"""The closing hostile-input pass of issue 19: every form, every upload and every API write, attacked by a
+signed-in user of each role. Never a 500 (nor an exception escaping the view), never a write without the
+success message that announces it (nothing half-written), and a bounded cost per request.
+
+What is attacked (enumerated from the URL confs, not by hand: ``_routes()`` walks ``delibe.config.urls``;
+``_api_writes()`` reads the API's OpenAPI document; the lists below are the ones at the time of writing):
+
+Web forms (POST views), 55 addresses:
+    /connexion/, /deconnexion/, /mot-de-passe/oublie/, /mot-de-passe/nouveau/<uidb64>/<token>/,
+    /cas/connexion/, /invitation/<uidb64>/<token>/,
+    /semestres/<pk>/evaluations/nouvelle/, /evaluations/<pk>/modifier/, /evaluations/<pk>/supprimer/,
+    /evaluations/<pk>/note/ (JSON of the grid), /evaluations/<pk>/remplir/,
+    /evaluations/<pk>/import/ (upload XLSX), /evaluations/<pk>/import/confirmer/,
+    /semestres/<pk>/jury/etudiants/<student>/, /semestres/<pk>/jury/etudiants/<student>/motifs/,
+    /semestres/<pk>/jury/propositions/, /semestres/<pk>/jury/cloture/, /semestres/<pk>/publication/,
+    /departements/<pk>/annees/nouvelle/, /departements/<pk>/annees/copie/,
+    /departements/<pk>/annees/<label>/archivage/, /departements/<pk>/annees/<label>/passage/,
+    /departements/<pk>/annees/<label>/passage/annuler/,
+    /etudiants/<pk>/gerer/, /etudiants/<pk>/contrat/, /etudiants/<pk>/inscriptions/<e>/etat/,
+    /etudiants/<pk>/inscriptions/<e>/desinscrire/, /etudiants/<pk>/inscriptions/<e>/parcours/,
+    /semestres/<pk>/demissions/, /semestres/<pk>/etudiants/ajouter/,
+    /semestres/<pk>/groupes/, /etudiants/<pk>/semestres/<run>/groupes/,
+    /departements/<pk>/photos/ (upload zip of photos),
+    /documents/semestres/<pk>/lots/,
+    /personnes/, /personnes/<pk>/, /personnes/<pk>/roles/<m>/retirer/, /personnes/<pk>/activation/,
+    /personnes/<pk>/invitation/, /semestres/<pk>/enseignements/, /departements/<pk>/reglages/,
+    /departements/nouveau/, /departements/<pk>/formations/import/ (upload YAML/XML),
+    /departements/<pk>/formations/import/confirmer/,
+    /semestres/<pk>/etudiants/import/ (upload CSV/XLSX), /semestres/<pk>/etudiants/import/confirmer/,
+    /journal/evaluations/<pk>/annuler/, /journal/semestres/<pk>/reouvrir/,
+    /assiduite/semestres/<pk>/appel/, /assiduite/semestres/<pk>/import/ (upload CSV),
+    /assiduite/justificatifs/ (upload of a proof), /assiduite/mon-justificatif/ (upload of a proof),
+    /courriels/semestres/<pk>/ (preview), /courriels/semestres/<pk>/essai/, /courriels/semestres/<pk>/envoyer/,
+    /courriels/envois/<pk>/relancer/, /courriels/departements/<pk>/ (addresses, schedule),
+    /courriels/departements/<pk>/rapports/essai/, /courriels/departements/<pk>/rapports/envoyer/,
+    /courriels/departements/<pk>/alertes/, /courriels/departements/<pk>/alertes/essai/
+    (every other address of the URL confs is attacked too, by POST: a read-only view must answer 405 or
+    its page, never a 500).
+
+Uploads (8 file fields): grade sheet XLSX, students import CSV/XLSX, absences CSV, formation/référentiel
+import, photos zip, justification proof (secretariat and student), each fed every hostile file below.
+
+API writes (from /api/openapi.json, 29 operations): POST/PUT/PATCH/DELETE on départements (création,
+formations, réglages), années (semestres, copie, archivage, passage, annulation), étudiants (modification,
+état, désinscription, inscription, parcours, démissions), comptes (création, invitation, activation, rôles),
+évaluations (modification, suppression, note, lot de notes, création), enseignants, jury (décisions,
+propositions, clôture).
+
+Attack kinds (web, per form): the form as the page fills it (sent twice: a duplicate submission), no field
+at all, every visible field set to one of ``VALUES`` (numbers 1e400, 1e308, -0, NaN, Infinity, -1, 2**80;
+a 1 MB string; control characters and NUL; non-UTF-8 bytes; dates 0000-00-00, 9999-12-31, 2024-02-30;
+unknown ids and ids of another department), then each field alone set to each short value; every file
+field fed ``FILES`` (empty, wrong type, truncated workbook, zip bomb, XML entity bomb, 100,000 shared
+strings, 100,000 CSV columns, non-UTF-8 CSV, a PNG whose header says 60,000 × 60,000, a zip of it, a
+NUL-filled file). Roles: admin, scolarité, responsable, enseignant, président, étudiant, and the scolarité of
+another department. API: each body property set to each JSON value of ``JSON_VALUES`` (as raw JSON text,
+so that 1e400, NaN and Infinity reach the parser), a non-UTF-8 body, an empty body, with an admin token and
+a teacher's token.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import re
+import struct
+import time
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.messages import constants as message_levels
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.trust import bombs
+
+CPU_LIMIT = 5.0  # seconds of CPU for one request: generous, catches only unbounded costs
+COSTS: list[tuple[float, str]] = []  # (seconds, what): the worst are printed at the end of the module
+
+ROLES = ["admin", "scolarite", "responsable", "enseignant", "president", "etudiant", "autre"]
+# tables a refused request may still write: sessions, throttle counters, the audit of refusals, task queue
+IGNORED_TABLES = ("django_session", "axes_", "delibe_auditevent", "django_tasks", "django_admin_log")
+
+MB = "x" * (1024 * 1024)
+VALUES: list[str | bytes] = [
+    "1e400", "1e308", "-0", "NaN", "Infinity", "-1", str(2 ** 80), MB, "a\x00b\x01\x1f\x7f", b"\xff\xfe\xc3(",
+    "0000-00-00", "9999-12-31", "2024-02-30", "999999999", "",
+]
+SHORT_VALUES = ["1e400", "NaN", "-1", str(2 ** 80), "a\x00b", b"\xff\xfe", "2024-02-30", "999999999", ""]
+
+
+# --- hostile files -------------------------------------------------------------------------------------
+
+def _png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b""))
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@functools.cache
+def hostile_files() -> dict[str, tuple[str, bytes]]:
+    """name of the attack -> (file name, content)."""
+    good = bombs.distinct_shared_strings(3)
+    huge_png = _png(60_000, 60_000)
+    return {
+        "vide": ("vide.xlsx", b""),
+        "mauvais type": ("notes.xlsx", b"%PDF-1.4\n1 0 obj<<>>endobj\n"),
+        "classeur tronqué": ("notes.xlsx", good[: len(good) // 2]),
+        "bombe zip": ("notes.xlsx", bombs.zeros_member(100 * 1024 * 1024)),
+        "bombe XML": ("notes.xlsx", bombs.entity_bomb()),
+        "100 000 chaînes": ("notes.xlsx", bombs.distinct_shared_strings(100_000)),
+        "CSV de 100 000 colonnes": ("liste.csv", (";".join(["a"] * 100_000) + "\n" + ";".join(["1"] * 100_000)).encode()),
+        "CSV non UTF-8": ("liste.csv", b"nip;nom\n\xff\xfe;\xe9\xe8\x00\n"),
+        "PNG 60000x60000": ("photo.png", huge_png),
+        "zip de PNG 60000x60000": ("photos.zip", _zip({"1001.png": huge_png, "1002.jpg": huge_png})),
+        "zip bombe de photos": ("photos.zip", bombs.zeros_member(100 * 1024 * 1024, name="1001.jpg")),
+        "octets nuls": ("fichier.yaml", b"\x00" * 4096),
+        "YAML bombe": ("formation.yaml", b"a: &a [" + b"x," * 10 + b"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                       b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+                       b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+                       b"g: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"),
+    }
+
+
+# --- the forms of a page -------------------------------------------------------------------------------
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)  # name -> default value
+    hidden: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    choices: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _Forms(HTMLParser):
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url, self.forms, self.current = page_url, [], None
+        self.select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self.current = Form(urljoin(self.page_url, a.get("action") or self.page_url))
+            self.forms.append(self.current)
+        form = self.current
+        if form is None:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            kind = a.get("type", "text").lower()
+            if kind == "file":
+                form.files.add(name)
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a or name not in form.fields:
+                    form.fields[name] = a.get("value", "on")
+                form.choices.setdefault(name, []).append(a.get("value", "on"))
+            elif kind not in ("submit", "button", "image", "reset"):
+                form.fields[name] = a.get("value", "")
+                if kind == "hidden":
+                    form.hidden.add(name)
+        elif tag == "button" and name:
+            form.fields.setdefault(name, a.get("value", ""))
+            form.hidden.add(name)  # a named submit button chooses the action: kept as the page sends it
+        elif tag == "textarea" and name:
+            form.fields[name] = ""
+        elif tag == "select" and name:
+            self.select = name
+            form.fields.setdefault(name, "")
+        elif tag == "option" and self.select:
+            form.choices.setdefault(self.select, []).append(a.get("value", ""))
+            if "selected" in a or not form.fields.get(self.select):
+                form.fields[self.select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.current = None
+        elif tag == "select":
+            self.select = None
+
+
+def forms_of(page_url: str, html: str) -> list[Form]:
+    parser = _Forms(page_url)
+    parser.feed(html)
+    return [f for f in parser.forms if urlsplit(f.action).path.rstrip("/") not in ("/deconnexion", "")]
+
+
+# --- the addresses -------------------------------------------------------------------------------------
+
+def _routes() -> list[tuple[str, object]]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p.callback
+    return [(r, cb) for r, cb in walk(get_resolver().url_patterns)
+            if not r.startswith(("admin/", "api/")) and not r.startswith("^")]
+
+
+def _fill(route: str, ids: dict[str, object]) -> str:
+    def one(match: re.Match[str]) -> str:
+        kind, name = match.group(1), match.group(2)
+        if name == "pk":
+            head = route[: match.start()].strip("/").split("/")[-1]
+            return str(ids.get(head, 999_999))
+        return str(ids.get(name, "x"))
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, route)
+
+
+def _ids(world) -> dict[str, object]:
+    from delibe.web.models import Enrolment, Membership
+
+    return {"semestres": world.s1.pk, "evaluations": world.taught.pk, "departements": world.department.pk,
+            "etudiants": world.alice.pk, "personnes": world.users["enseignant"].pk, "formations": world.version.pk,
+            "envois": 999_999, "justificatifs": 999_999, "student_pk": world.alice.pk, "run_pk": world.s1.pk,
+            "enrolment_pk": Enrolment.objects.get(student=world.alice, semester=world.s1).pk,
+            "membership_pk": Membership.objects.get(user=world.users["enseignant"]).pk,
+            "label": "2023-2024", "fmt": "pdf", "job_id": "0" * 32, "diplome": "BUT", "kind": "attestation",
+            "uidb64": "MQ", "token": "x-y"}
+
+
+def _foreign_ids(world) -> dict[str, object]:
+    from delibe.web.models import Enrolment
+
+    ids = _ids(world)
+    ids.update({"semestres": world.other_run.pk, "departements": world.other_department.pk,
+                "etudiants": world.other_student.pk, "student_pk": world.other_student.pk,
+                "run_pk": world.other_run.pk, "formations": world.other_run.formation_id,
+                "personnes": world.users["autre"].pk,
+                "enrolment_pk": Enrolment.objects.get(student=world.other_student).pk})
+    return ids
+
+
+def _post_names(callback) -> set[str] | None:
+    """Field names a view reads from ``request.POST``/``FILES`` (for forms no page shows to this role);
+    None for a view that reads no POST at all."""
+    target = inspect.unwrap(getattr(callback, "view_class", None) or callback)
+    try:
+        source = inspect.getsource(target)
+    except (OSError, TypeError):
+        return None
+    if "POST" not in source and "FILES" not in source and "post" not in source and "form" not in source.lower():
+        return None
+    return set(re.findall(r"request\.(?:POST|FILES)(?:\.get(?:list)?\(|\[)\"(\w+)\"", source))
+
+
+# --- the checks ----------------------------------------------------------------------------------------
+
+@functools.cache
+def _tables() -> tuple[str, ...]:
+    from django.apps import apps
+
+    return tuple(sorted({m._meta.db_table for m in apps.get_models()
+                         if not m._meta.proxy and not m._meta.db_table.startswith(IGNORED_TABLES)}))
+
+
+def _counts() -> dict[str, int]:
+    """The number of rows of every table, in one query."""
+    from django.db import connection
+
+    tables = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})"
+                                              for t in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def _succeeded(response) -> bool:
+    from django.contrib.messages import get_messages
+
+    request = getattr(response, "wsgi_request", None)
+    if request is None:
+        return False
+    levels = [m.level for m in get_messages(request)]
+    return message_levels.SUCCESS in levels or message_levels.INFO in levels
+
+
+@dataclass
+class Finding:
+    what: str
+    problem: str
+
+
+def _send(client, url: str, data: dict, what: str, findings: list[Finding], *, check_writes: bool = True,
+          content_type: str | None = None) -> None:
+    before = _counts() if check_writes else {}
+    start = time.process_time()
+    try:
+        if content_type:
+            response = client.post(url, data=data, content_type=content_type)
+        else:
+            response = client.post(url, data=data)
+    except Exception as error:  # noqa: BLE001 (the finding is the exception itself)
+        findings.append(Finding(what, f"exception {type(error).__name__}: {str(error)[:200]}"))
+        return
+    cost = time.process_time() - start
+    COSTS.append((cost, what))
+    if response.status_code >= 500:
+        findings.append(Finding(what, f"HTTP {response.status_code}"))
+    if cost > CPU_LIMIT:
+        findings.append(Finding(what, f"{cost:.1f} s de CPU"))
+    if check_writes and response.status_code != 500:
+        after = _counts()
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after.get(t)}
+        if changed and not (response.status_code in (200, 302, 303) and _succeeded(response)):
+            findings.append(Finding(what, f"écrit sans succès annoncé (HTTP {response.status_code}): {changed}"))
+
+
+# --- the web pass --------------------------------------------------------------------------------------
+
+def _forms_for(client, world, ids) -> dict[str, Form]:
+    """The forms the role's pages show, plus a blind form for every address (fields read by its view)."""
+    found: dict[tuple[str, frozenset[str]], Form] = {}
+    blinds: list[Form] = []
+    blind_only: list[str] = []
+    for route, callback in _routes():
+        url = _fill(route, ids)
+        try:
+            page = client.get(url)
+        except Exception:  # noqa: BLE001 (GETs are not the subject here; the pass of pages covers them)
+            page = None
+        if page is not None and page.status_code == 200 and "html" in page.get("Content-Type", ""):
+            for form in forms_of(url, page.content.decode()):
+                key = (urlsplit(form.action).path, frozenset(form.hidden | form.files | set(form.fields)))
+                found.setdefault(key, form)
+        names = _post_names(callback)
+        if names is None:
+            blind_only.append(url)
+            continue
+        blind = Form(url)
+        for name in names:
+            blind.fields[name] = ""
+        blinds.append(blind)
+    actions = {urlsplit(f.action).path for f in found.values()}
+    for blind in blinds:  # a blind form where no page shows one
+        if urlsplit(blind.action).path not in actions:
+            found[(blind.action, frozenset(("blind",)))] = blind
+    for url in blind_only:  # a view that reads nothing: one empty POST
+        found[(url, frozenset(("read-only",)))] = Form(url, hidden={"read-only"})
+    return {f"{urlsplit(f.action).path} {sorted(k[1])[:4]}": f for k, f in found.items()}
+
+
+def _attacks(form: Form) -> Iterator[tuple[str, dict]]:
+    if form.hidden == {"read-only"}:
+        yield "aucun champ", {}
+        return
+    base = dict(form.fields)
+    yield "le formulaire tel quel", base
+    yield "le formulaire tel quel, envoyé deux fois", base
+    yield "aucun champ", {}
+    visible = [n for n in form.fields if n not in form.hidden]
+    for value in VALUES:
+        label = repr(value)[:24]
+        yield f"tous les champs = {label}", {**base, **{n: value for n in visible}}
+        if value is not MB:
+            yield f"tous les champs, cachés compris = {label}", {n: value for n in form.fields}
+    for name in form.fields:
+        for value in SHORT_VALUES:
+            yield f"{name} = {repr(value)[:24]}", {**base, name: value}
+        yield f"{name} = 1 Mo", {**base, name: MB}
+    for name in form.files:
+        for attack, (filename, content) in hostile_files().items():
+            yield f"fichier {name} : {attack}", {**base, name: SimpleUploadedFile(filename, content)}
+
+
+def _fresh(value):
+    if isinstance(value, SimpleUploadedFile):
+        value.seek(0)
+        return SimpleUploadedFile(value.name, value.read())
+    return value
+
+
+def _pass(client, world, role: str, ids: dict[str, object]) -> list[Finding]:
+    findings: list[Finding] = []
+    for key, form in _forms_for(client, world, ids).items():
+        for attack, data in _attacks(form):
+            data = {k: _fresh(v) for k, v in data.items()}  # an upload is read once: a new one each time
+            _send(client, form.action, data, f"{role} {key} : {attack}", findings)
+    return findings
+
+
+def _report(findings: list[Finding]) -> str:
+    seen: dict[str, list[str]] = {}
+    for f in findings:
+        seen.setdefault(f.problem[:120], []).append(f.what)
+    return "\n".join(f"{len(whats)}× {problem}\n    e.g. {whats[0]}" for problem, whats in seen.items())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_form_of_any_page_breaks_under_hostile_values_for(world, login, documents_dir, role):
+    client = login(role if role != "anonyme" else "anonyme")
+    client.raise_request_exception = True
+    findings = _pass(client, world, role, _ids(world))
+    assert not findings, _report(findings)
+
+
+@pytest.mark.parametrize("role", ["scolarite", "responsable", "admin"])
+def test_no_form_breaks_when_its_address_names_another_departments_objects(world, login, documents_dir, role):
+    client = login(role)
+    findings = _pass(client, world, role, _foreign_ids(world))
+    assert not findings, _report(findings)
+
+
+def test_the_anonymous_visitor_breaks_no_form(world, client, documents_dir):
+    findings = _pass(client, world, "anonyme", _ids(world))
+    assert not findings, _report(findings)
+
+
+def teardown_module() -> None:
+    worst = sorted(COSTS, reverse=True)[:8]
+    print(f"\nhostile pass: {len(COSTS)} requests, CPU total {sum(c for c, _ in COSTS):.1f} s, worst:")
+    for cost, what in worst:
+        print(f"  {cost:.3f} s  {what[:150]}")
