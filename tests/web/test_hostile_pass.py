@@ -61,6 +61,7 @@ a teacher's token.
 from __future__ import annotations
 
 import functools
+import os
 import inspect
 import io
 import re
@@ -211,8 +212,9 @@ def _routes() -> list[tuple[str, object]]:
                 yield from walk(p.url_patterns, prefix + str(p.pattern))
             elif isinstance(p, URLPattern):
                 yield prefix + str(p.pattern), p.callback
+    only = os.environ.get("HOSTILE_ONLY", "")  # to repeat the pass on some addresses only
     return [(r, cb) for r, cb in walk(get_resolver().url_patterns)
-            if not r.startswith(("admin/", "api/")) and not r.startswith("^")]
+            if not r.startswith(("admin/", "api/")) and not r.startswith("^") and only in r]
 
 
 def _fill(route: str, ids: dict[str, object]) -> str:
@@ -299,6 +301,17 @@ class Finding:
     problem: str
 
 
+class Findings(list):
+    """The findings, also written as they come to the file named by $HOSTILE_LOG (a long pass can be read
+    while it runs)."""
+
+    def append(self, finding: Finding) -> None:
+        super().append(finding)
+        if os.environ.get("HOSTILE_LOG"):
+            with open(os.environ["HOSTILE_LOG"], "a", encoding="utf-8") as log:
+                log.write(f"{finding.problem[:300]!r}  <-  {finding.what[:200]!r}\n")
+
+
 def _send(client, url: str, data: dict, what: str, findings: list[Finding], *, check_writes: bool = True,
           content_type: str | None = None) -> None:
     before = _counts() if check_writes else {}
@@ -358,7 +371,9 @@ def _forms_for(client, world, ids) -> dict[str, Form]:
     return {f"{urlsplit(f.action).path} {sorted(k[1])[:4]}": f for k, f in found.items()}
 
 
-def _attacks(form: Form) -> Iterator[tuple[str, dict]]:
+def _attacks(form: Form, depth: str) -> Iterator[tuple[str, dict]]:
+    """``depth``: "champ" (each field alone too), "formulaire" (every field at once, and the files),
+    "porte" (a few attacks: the role or the address should be refused before any parsing)."""
     if form.hidden == {"read-only"}:
         yield "aucun champ", {}
         return
@@ -367,12 +382,16 @@ def _attacks(form: Form) -> Iterator[tuple[str, dict]]:
     yield "le formulaire tel quel, envoyé deux fois", base
     yield "aucun champ", {}
     visible = [n for n in form.fields if n not in form.hidden]
+    if depth == "porte":
+        for value in ("1e400", "a\x00b", "999999999"):
+            yield f"tous les champs, cachés compris = {value!r}", {n: value for n in form.fields}
+        return
     for value in VALUES:
         label = repr(value)[:24]
         yield f"tous les champs = {label}", {**base, **{n: value for n in visible}}
         if value is not MB:
             yield f"tous les champs, cachés compris = {label}", {n: value for n in form.fields}
-    for name in form.fields:
+    for name in form.fields if depth == "champ" else ():
         for value in SHORT_VALUES:
             yield f"{name} = {repr(value)[:24]}", {**base, name: value}
         yield f"{name} = 1 Mo", {**base, name: MB}
@@ -388,10 +407,10 @@ def _fresh(value):
     return value
 
 
-def _pass(client, world, role: str, ids: dict[str, object]) -> list[Finding]:
-    findings: list[Finding] = []
+def _pass(client, world, role: str, ids: dict[str, object], depth: str) -> list[Finding]:
+    findings: list[Finding] = Findings()
     for key, form in _forms_for(client, world, ids).items():
-        for attack, data in _attacks(form):
+        for attack, data in _attacks(form, depth):
             data = {k: _fresh(v) for k, v in data.items()}  # an upload is read once: a new one each time
             _send(client, form.action, data, f"{role} {key} : {attack}", findings)
     return findings
@@ -404,23 +423,26 @@ def _report(findings: list[Finding]) -> str:
     return "\n".join(f"{len(whats)}× {problem}\n    e.g. {whats[0]}" for problem, whats in seen.items())
 
 
+# each field alone for the roles that hold the forms; every field at once for the others
+DEPTH = {"admin": "champ", "scolarite": "formulaire", "responsable": "formulaire", "enseignant": "champ",
+         "president": "formulaire", "etudiant": "champ", "autre": "porte"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_form_of_any_page_breaks_under_hostile_values_for(world, login, documents_dir, role):
-    client = login(role if role != "anonyme" else "anonyme")
-    client.raise_request_exception = True
-    findings = _pass(client, world, role, _ids(world))
+    findings = _pass(login(role), world, role, _ids(world), DEPTH[role])
     assert not findings, _report(findings)
 
 
 @pytest.mark.parametrize("role", ["scolarite", "responsable", "admin"])
 def test_no_form_breaks_when_its_address_names_another_departments_objects(world, login, documents_dir, role):
     client = login(role)
-    findings = _pass(client, world, role, _foreign_ids(world))
+    findings = _pass(client, world, role, _foreign_ids(world), "porte")
     assert not findings, _report(findings)
 
 
 def test_the_anonymous_visitor_breaks_no_form(world, client, documents_dir):
-    findings = _pass(client, world, "anonyme", _ids(world))
+    findings = _pass(client, world, "anonyme", _ids(world), "porte")
     assert not findings, _report(findings)
 
 
@@ -429,3 +451,117 @@ def teardown_module() -> None:
     print(f"\nhostile pass: {len(COSTS)} requests, CPU total {sum(c for c, _ in COSTS):.1f} s, worst:")
     for cost, what in worst:
         print(f"  {cost:.3f} s  {what[:150]}")
+
+
+# --- the API pass --------------------------------------------------------------------------------------
+
+JSON_VALUES = ["1e400", "1e308", "-0", "NaN", "Infinity", "-1", str(2 ** 80), "9" * 5000, f'"{MB}"',
+               '"a\\u0000b\\u001f"', '"\\ud800"', '"0000-00-00"', '"9999-12-31"', '"2024-02-30"', "999999999",
+               "null", "[]", "{}", "true", '""']
+BODIES: list[bytes] = [b"", b"\xff\xfe{", b"[]", b"null", b'{"a": ', b"[" * 100_000, b"{}", b'"x"',
+                       b'{"a": 1, "a": 2}']
+
+
+def _api_writes() -> list[tuple[str, str, list[str]]]:
+    """(method, path, body property names) of every write of the API, from its OpenAPI document."""
+    from delibe.api.main import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    components = schema["components"]["schemas"]
+
+    def properties(body: dict) -> list[str]:
+        if "$ref" in body:
+            return list(components[body["$ref"].rsplit("/", 1)[1]].get("properties", {}))
+        return [p for option in body.get("anyOf", []) for p in properties(option)]
+
+    out = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete"):
+                content = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+                out.append((method.upper(), path, properties(content.get("schema", {}))))
+    return out
+
+
+def _api_path(path: str, world, foreign: bool = False) -> str:
+    from delibe.web.models import Enrolment, Membership
+
+    student = world.other_student if foreign else world.alice
+    ids = {"semestres": (world.other_run if foreign else world.s1).pk, "evaluations": world.taught.pk,
+           "etudiants": student.pk, "departements": (world.other_department if foreign else world.department).pk,
+           "comptes": world.users["autre" if foreign else "enseignant"].pk}
+    values = {"annee": "2023-2024", "module": "R1.01", "etudiant": student.pk,
+              "inscription_id": Enrolment.objects.filter(student=student).first().pk,
+              "role_id": Membership.objects.get(user=world.users["autre" if foreign else "enseignant"]).pk}
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "id":
+            return str(ids[path[: match.start()].strip("/").split("/")[-1]])
+        return str(values[name])
+    return re.sub(r"\{(\w+)\}", one, path)
+
+
+def _api_send(client, token: str, method: str, url: str, body: bytes, what: str, findings: list[Finding]) -> None:
+    before = _counts()
+    start = time.process_time()
+    try:
+        response = client.generic(method, url, data=body, content_type="application/json",
+                                  HTTP_AUTHORIZATION=f"Bearer {token}")
+    except Exception as error:  # noqa: BLE001 (the finding is the exception itself)
+        findings.append(Finding(what, f"exception {type(error).__name__}: {str(error)[:200]}"))
+        return
+    cost = time.process_time() - start
+    COSTS.append((cost, what))
+    if response.status_code >= 500:
+        findings.append(Finding(what, f"HTTP {response.status_code} {response.content[:200]!r}"))
+    elif response.status_code >= 400:
+        if "json" not in response.get("Content-Type", ""):
+            findings.append(Finding(what, f"HTTP {response.status_code} sans corps JSON"))
+        after = _counts()
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after.get(t)}
+        if changed:
+            findings.append(Finding(what, f"refusé (HTTP {response.status_code}) mais écrit : {changed}"))
+    if cost > CPU_LIMIT:
+        findings.append(Finding(what, f"{cost:.1f} s de CPU"))
+
+
+def _api_attacks(properties: list[str]) -> Iterator[tuple[str, bytes]]:
+    for body in BODIES:
+        yield f"corps {body[:12]!r}", body
+    for value in JSON_VALUES:
+        label = value[:24]
+        if properties:
+            yield f"tous les champs = {label}", ("{" + ", ".join(f'"{p}": {value}' for p in properties) + "}").encode()
+        for p in properties:
+            yield f"{p} = {label}", ("{" + f'"{p}": {value}' + "}").encode()
+
+
+@pytest.mark.parametrize("role,foreign", [("admin", False), ("scolarite", False), ("enseignant", False),
+                                          ("scolarite", True)])
+def test_no_api_write_breaks_under_hostile_json_for(world, client, documents_dir, role, foreign):
+    from delibe.api.tokens import create_token
+
+    _, token = create_token(username=role, name="hostile")
+    findings: list[Finding] = Findings()
+    for method, path, properties in _api_writes():
+        url = _api_path(path, world, foreign)
+        for attack, body in _api_attacks(properties):
+            _api_send(client, token, method, url, body, f"{role} {method} {path} : {attack}", findings)
+    assert not findings, _report(findings)
+
+
+# --- the findings of the pass, each pinned where it was fixed ------------------------------------------
+
+@pytest.mark.parametrize("module", ["x" * 1024 * 1024, "1e400", "R9.99", "a\x00b"])
+def test_the_roll_call_refuses_a_module_the_semester_does_not_have(world, login, module):
+    from django.contrib.messages import get_messages
+
+    from delibe.web.assiduite.models import AbsenceRecord
+
+    response = login("scolarite").post(f"/assiduite/semestres/{world.s1.pk}/appel/", {
+        "groupe": "A", "module": module, "date": "2023-10-02", "creneau": "matin", "absent": [world.alice.pk]})
+    assert response.status_code in (302, 400)
+    assert not AbsenceRecord.objects.exists()
+    if response.status_code == 302:
+        assert any("Module « " in str(m) and "inconnu" in str(m) for m in get_messages(response.wsgi_request))
