@@ -61,9 +61,9 @@ a teacher's token.
 from __future__ import annotations
 
 import functools
-import os
 import inspect
 import io
+import os
 import re
 import struct
 import time
@@ -219,7 +219,7 @@ def _routes() -> list[tuple[str, object]]:
 
 def _fill(route: str, ids: dict[str, object]) -> str:
     def one(match: re.Match[str]) -> str:
-        kind, name = match.group(1), match.group(2)
+        name = match.group(2)
         if name == "pk":
             head = route[: match.start()].strip("/").split("/")[-1]
             return str(ids.get(head, 999_999))
@@ -565,3 +565,60 @@ def test_the_roll_call_refuses_a_module_the_semester_does_not_have(world, login,
     assert not AbsenceRecord.objects.exists()
     if response.status_code == 302:
         assert any("Module « " in str(m) and "inconnu" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def _api_post(client, world, role: str, url: str, body: bytes):
+    from delibe.api.tokens import create_token
+
+    _, token = create_token(username=role, name="hostile")
+    return client.generic("POST", url, data=body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.mark.parametrize("body", [b'{"nom": "\\ud800"}', b'{"email": "a\\udfff@b.fr"}', b'["\\ud83d"]',
+                                  '{"nom": "\udc80"}'.encode("utf-8", "surrogatepass")])
+def test_the_api_refuses_lone_surrogates_with_a_french_400_instead_of_a_500(world, client, body):
+    from delibe.web.models import Student
+
+    before = Student.objects.count()
+    response = _api_post(client, world, "admin", "/api/v1/etudiants", body)
+    assert response.status_code == 400 and "Corps de la requête illisible" in response.json()["detail"]
+    assert Student.objects.count() == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/semestres/{s1}/jury/decisions", "/api/v1/semestres/{s1}/demissions"])
+def test_a_body_just_above_five_megabytes_is_a_french_413_from_the_api_not_a_500(world, client, path):
+    from delibe.web.models import JuryDecision
+
+    fields = {"decisions": ["etudiant", "niveau", "objet", "code", "motif"],
+              "demissions": ["inscriptions", "code", "date", "motif", "confirmer"]}[path.rsplit("/", 1)[1]]
+    body = "{" + ", ".join(f'"{f}": "{MB}"' for f in fields) + "}"
+    response = _api_post(client, world, "scolarite", path.format(s1=world.s1.pk), body.encode())
+    assert response.status_code == 413, response.content[:500]  # 5 MB and a few bytes: past Django's limit
+    assert "Requête trop volumineuse : 5 Mo au plus" in response.json()["detail"]
+    assert not JuryDecision.objects.exists()
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("president", "x" * 1024 * 1024, "Président du jury : 1048576 caractères"),
+    ("membres", "\n".join(["Mme A"] * 1000), "Membres du jury : 1000 lignes"),
+    ("membres", "y" * 300, "Membres du jury : 300 caractères"),
+    ("president", "a\x00b", "Président du jury : caractère de contrôle"),
+    ("date", "9" * 100_000, "Date du jury « 99999999999999999999 » invalide"),
+    ("date", "2024-02-30", "Date du jury « 2024-02-30 » invalide"),
+])
+def test_the_jury_header_of_a_documents_batch_is_bounded_and_named_in_the_error(world, login, documents_dir, field,
+                                                                                value, message):
+    from django.contrib.messages import get_messages
+
+    start = time.process_time()
+    response = login("scolarite").post(f"/documents/semestres/{world.s1.pk}/lots/", {field: value})
+    assert time.process_time() - start < CPU_LIMIT
+    assert response.status_code == 302 and "/lots/" not in response["Location"]
+    assert any(message in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_the_pv_with_a_megabyte_president_is_an_error_page_not_seconds_of_rendering(world, login, documents_dir):
+    start = time.process_time()
+    response = login("scolarite").get(f"/documents/semestres/{world.s1.pk}/pv.pdf", {"president": MB})
+    assert time.process_time() - start < 2
+    assert 400 <= response.status_code < 500 and "Président du jury : 1048576 caractères" in response.content.decode()

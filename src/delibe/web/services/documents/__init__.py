@@ -22,6 +22,7 @@ from delibe.web.services.documents.common import (
     DocumentError,
     documents_dir,
     etudiant_of,
+    jury_header,
     parcours_label,
     published,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "documents_dir",
     "etudiant_of",
     "fiche_pdf",
+    "jury_header",
     "lettre_available",
     "lettre_data",
     "parcours_label",
