@@ -622,3 +622,24 @@ def test_the_pv_with_a_megabyte_president_is_an_error_page_not_seconds_of_render
     response = login("scolarite").get(f"/documents/semestres/{world.s1.pk}/pv.pdf", {"president": MB})
     assert time.process_time() - start < 2
     assert 400 <= response.status_code < 500 and "Président du jury : 1048576 caractères" in response.content.decode()
+
+
+def test_sending_the_results_twice_while_the_first_mailing_waits_in_the_queue_sends_nothing_twice(
+        world, login, documents_dir, settings):
+    from django.contrib.messages import get_messages
+
+    from delibe.web.mail.models import Mail
+    from tests.web.conftest import close_jury, grade_whole_year
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not sent yet
+    grade_whole_year(world, alice_average=12, bruno_average=9)
+    close_jury(world, world.s1)
+    world.alice.email, world.bruno.email = "alice@etu.example.org", "bruno@etu.example.org"
+    world.alice.save()
+    world.bruno.save()
+    client = login("scolarite")
+    first = client.post(f"/courriels/semestres/{world.s1.pk}/envoyer/")
+    assert first.status_code == 302 and Mail.objects.count() == 2
+    second = client.post(f"/courriels/semestres/{world.s1.pk}/envoyer/")
+    assert second.status_code == 302 and Mail.objects.count() == 2
+    assert any("envoi est en cours" in str(m) for m in get_messages(second.wsgi_request))
