@@ -448,7 +448,10 @@ def test_the_anonymous_visitor_breaks_no_form(world, client, documents_dir):
 
 def teardown_module() -> None:
     worst = sorted(COSTS, reverse=True)[:8]
-    print(f"\nhostile pass: {len(COSTS)} requests, CPU total {sum(c for c, _ in COSTS):.1f} s, worst:")
+    forms = {what.split(" : ", 1)[0] for _, what in COSTS}
+    print(f"\nhostile pass: {len(COSTS)} requests on {len(forms)} (role, form) pairs, "
+          f"CPU total {sum(c for c, _ in COSTS):.1f} s, median {sorted(COSTS)[len(COSTS) // 2][0] if COSTS else 0:.3f} s, "
+          "worst:")
     for cost, what in worst:
         print(f"  {cost:.3f} s  {what[:150]}")
 
