@@ -285,6 +285,27 @@ def _counts() -> dict[str, int]:
         return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
+def _huge_texts(tables) -> list[str]:
+    """The text columns of ``tables`` holding a value longer than 100,000 characters (a 1 MB field accepted
+    as it came)."""
+    from django.apps import apps
+    from django.db import connection, models
+
+    out = []
+    by_table = {m._meta.db_table: m for m in apps.get_models()}
+    with connection.cursor() as cursor:
+        for table in tables:
+            model = by_table.get(table)
+            for f in model._meta.concrete_fields if model else ():
+                if isinstance(f, (models.CharField, models.TextField)):
+                    column = connection.ops.quote_name(f.column)
+                    cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} WHERE LENGTH({column}) > 100000 "
+                                   "LIMIT 1")
+                    if cursor.fetchone():
+                        out.append(f"{table}.{f.column}")
+    return out
+
+
 def _succeeded(response) -> bool:
     from django.contrib.messages import get_messages
 
@@ -335,6 +356,10 @@ def _send(client, url: str, data: dict, what: str, findings: list[Finding], *, c
         changed = {t: (before[t], after[t]) for t in before if before[t] != after.get(t)}
         if changed and not (response.status_code in (200, 302, 303) and _succeeded(response)):
             findings.append(Finding(what, f"écrit sans succès annoncé (HTTP {response.status_code}): {changed}"))
+        elif changed:
+            huge = _huge_texts(changed)
+            if huge:
+                findings.append(Finding(what, f"accepté et stocké : un texte de plus de 100 000 caractères dans {huge}"))
 
 
 # --- the web pass --------------------------------------------------------------------------------------
