@@ -5,7 +5,7 @@ success message that announces it (nothing half-written), and a bounded cost per
 What is attacked (enumerated from the URL confs, not by hand: ``_routes()`` walks ``delibe.config.urls``;
 ``_api_writes()`` reads the API's OpenAPI document; the lists below are the ones at the time of writing):
 
-Web forms (POST views), 55 addresses:
+Web forms (POST views): 104 addresses in the URL confs, 74 whose view reads a form or a file; the writes:
     /connexion/, /deconnexion/, /mot-de-passe/oublie/, /mot-de-passe/nouveau/<uidb64>/<token>/,
     /cas/connexion/, /invitation/<uidb64>/<token>/,
     /semestres/<pk>/evaluations/nouvelle/, /evaluations/<pk>/modifier/, /evaluations/<pk>/supprimer/,
@@ -40,7 +40,7 @@ Web forms (POST views), 55 addresses:
 Uploads (8 file fields): grade sheet XLSX, students import CSV/XLSX, absences CSV, formation/référentiel
 import, photos zip, justification proof (secretariat and student), each fed every hostile file below.
 
-API writes (from /api/openapi.json, 29 operations): POST/PUT/PATCH/DELETE on départements (création,
+API writes (from /api/openapi.json, 28 operations): POST/PUT/PATCH/DELETE on départements (création,
 formations, réglages), années (semestres, copie, archivage, passage, annulation), étudiants (modification,
 état, désinscription, inscription, parcours, démissions), comptes (création, invitation, activation, rôles),
 évaluations (modification, suppression, note, lot de notes, création), enseignants, jury (décisions,
