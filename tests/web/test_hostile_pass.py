@@ -671,3 +671,15 @@ def test_sending_the_results_twice_while_the_first_mailing_waits_in_the_queue_se
     second = client.post(f"/courriels/semestres/{world.s1.pk}/envoyer/")
     assert second.status_code == 302 and Mail.objects.count() == 2
     assert any("envoi est en cours" in str(m) for m in get_messages(second.wsgi_request))
+
+
+@pytest.mark.parametrize("body", [b'{"student": "\\ud800", "value": "12", "version": 0}',
+                                  b'{"student": 1, "value": "\\ud800", "version": 0}',
+                                  b'{"student": 1, "value": "12", "version": "\\udfff"}', b"[" * 100_000])
+def test_the_grid_answers_a_lone_surrogate_or_a_deep_nesting_with_a_400(world, login, body):
+    from delibe.web.models import Grade
+
+    response = login("enseignant").post(f"/evaluations/{world.taught.pk}/note/", data=body,
+                                        content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]
+    assert not Grade.objects.exists()
