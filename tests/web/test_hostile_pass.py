@@ -683,3 +683,19 @@ def test_the_grid_answers_a_lone_surrogate_or_a_deep_nesting_with_a_400(world, l
                                         content_type="application/json")
     assert response.status_code == 400 and response.json()["error"]
     assert not Grade.objects.exists()
+
+
+def test_sending_the_results_when_no_remaining_student_has_an_address_records_no_mailing(world, login, documents_dir):
+    from django.contrib.messages import get_messages
+
+    from delibe.web.mail.models import Mailing
+    from tests.web.conftest import close_jury, grade_whole_year
+
+    grade_whole_year(world, alice_average=12, bruno_average=9)
+    close_jury(world, world.s1)
+    client = login("scolarite")
+    for _ in range(2):
+        response = client.post(f"/courriels/semestres/{world.s1.pk}/envoyer/")
+        assert response.status_code == 302
+        assert any("n'a d'adresse électronique" in str(m) for m in get_messages(response.wsgi_request))
+    assert not Mailing.objects.exists()

@@ -192,6 +192,9 @@ def start_mailing(*, user: Any, run: SemesterRun) -> Mailing:
     if not students:
         raise MailError("Tous les étudiants de ce semestre ont déjà reçu leurs résultats, ou leur envoi est en "
                         "cours : rien à envoyer.")
+    if not any(s.email for s in students):  # a mailing that would only record « adresse manquante » again
+        raise MailError(f"Aucun des {len(students)} étudiant(s) qui n'ont pas reçu leurs résultats n'a d'adresse "
+                        "électronique : complétez leurs fiches, puis envoyez.")
     with transaction.atomic():
         mailing = Mailing.objects.create(run=run, department_id=run.formation.department_id,
                                          created_by=user if getattr(user, "pk", None) else None,
