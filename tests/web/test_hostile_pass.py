@@ -707,3 +707,23 @@ def test_sending_the_results_when_no_remaining_student_has_an_address_records_no
         assert response.status_code == 302
         assert any("n'a d'adresse électronique" in str(m) for m in get_messages(response.wsgi_request))
     assert not Mailing.objects.exists()
+
+
+def test_previewing_a_bundled_formation_reads_its_yaml_once_not_three_times(world, login, monkeypatch):
+    """The worst request of the pass (3.6 s of CPU): the formation import page read every shipped YAML for
+    their titles, then again to find the chosen one, then the preview; the titles come from the loader's
+    cache now."""
+    from delibe.formations import loader
+    from delibe.web.services.formations import bundled_formations
+
+    client = login("admin")
+    url = f"/departements/{world.department.pk}/formations/import/"
+    slug = bundled_formations()[0][0]
+    calls = []
+    real = loader.load_formation_text
+    monkeypatch.setattr(loader, "load_formation_text", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr("delibe.formations.load_formation_text", loader.load_formation_text)
+    start = time.process_time()
+    response = client.post(url, {"fournie": slug})
+    assert response.status_code == 200 and len(calls) == 1
+    assert time.process_time() - start < CPU_LIMIT
