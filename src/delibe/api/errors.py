@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -107,6 +108,11 @@ def install(api: NinjaAPI) -> None:
     def on_403(request: HttpRequest, exc: Exception) -> HttpResponse:
         return respond(request, 403, str(exc) or FORBIDDEN)
 
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # a body between Django's limit and the upload middleware's (which adds room for a form's overhead)
+        limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) // (1024 * 1024)
+        return respond(request, 413, f"Requête trop volumineuse : {limit} Mo au plus. Découpez le lot de notes.")
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API %s %s", request.method, request.path)
         return respond(request, 500, "Erreur interne de Délibé : signalez-la à l'administrateur avec "
@@ -116,4 +122,5 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_404)
     api.add_exception_handler(PermissionDenied, on_403)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_exception)

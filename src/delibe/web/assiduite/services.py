@@ -303,6 +303,12 @@ def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] |
 
 # --- recording ---------------------------------------------------------------------------------------
 
+def _module_codes(semester: SemesterRun) -> set[str]:
+    from delibe.web.services.formations import formation_model
+
+    return {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
+
+
 def can_record(user, semester: SemesterRun, module_code: str) -> bool:
     if semester.locked:
         return False
@@ -324,6 +330,8 @@ def record_group(user, semester: SemesterRun, groupe: Groupe | None, date: dt.da
             f"Le {date:%d/%m/%Y} est hors du semestre (du {semester.debut:%d/%m/%Y} au {semester.fin:%d/%m/%Y}) : "
             "choisissez une date du semestre."
         )
+    if module_code and module_code not in _module_codes(semester):
+        raise ValidationError(f"Module « {module_code[:20]} » inconnu dans ce semestre : choisissez-le dans la liste.")
     slots = slots_at(semester.formation.department_id, date)
     if creneau not in {code for code, _label in slots}:
         raise ValidationError(f"Créneau « {str(creneau)[:20]} » inconnu le {date:%d/%m/%Y} : choisissez l'un des créneaux du "
@@ -384,10 +392,8 @@ class ImportRow:
 def parse_absences_csv(text: str, semester: SemesterRun) -> tuple[list[ImportRow], list[str]]:
     """Rows and errors (French, with the line number) of an absences file for ``semester``: the
     semester's enrolments, modules, slots and dates read here, the file by ``imports.absences``."""
-    from delibe.web.services.formations import formation_model
-
     enrolled = dict(Enrolment.objects.filter(semester=semester).values_list("student__nip", "student_id"))
-    modules = {m.code for m in formation_model(semester.formation).modules if m.semestre == semester.semestre}
+    modules = _module_codes(semester)
     calendar = SlotCalendar(semester.formation.department_id)
     lines, errors = absences_file.parse_absences_csv(
         text, enrolled=enrolled, modules=modules, slots_at=calendar.at, debut=semester.debut, fin=semester.fin)

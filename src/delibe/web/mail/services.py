@@ -137,6 +137,10 @@ class Preview:
         return [s for s in self.with_address if s.pk not in self.already_sent]
 
 
+# a mail sent, or that will be (or was perhaps: interrupted while sending, never sent again by itself)
+ON_ITS_WAY = (MailStatus.SENT, MailStatus.QUEUED, MailStatus.SENDING, MailStatus.UNCERTAIN)
+
+
 def already_sent(run: SemesterRun) -> set[int]:
     return set(Mail.objects.filter(mailing__run=run, status=MailStatus.SENT).values_list("student_id", flat=True))
 
@@ -182,10 +186,15 @@ def start_mailing(*, user: Any, run: SemesterRun) -> Mailing:
     from delibe.web.jobs.tasks import send_mail
 
     _require_published(run)
-    sent = already_sent(run)
+    # a second click, or a second tab, while the first mailing is still in the queue: not sent twice
+    sent = set(Mail.objects.filter(mailing__run=run, status__in=ON_ITS_WAY).values_list("student_id", flat=True))
     students = [s for s in students_of(run) if s.pk not in sent]
     if not students:
-        raise MailError("Tous les étudiants de ce semestre ont déjà reçu leurs résultats : rien à envoyer.")
+        raise MailError("Tous les étudiants de ce semestre ont déjà reçu leurs résultats, ou leur envoi est en "
+                        "cours : rien à envoyer.")
+    if not any(s.email for s in students):  # a mailing that would only record « adresse manquante » again
+        raise MailError(f"Aucun des {len(students)} étudiant(s) qui n'ont pas reçu leurs résultats n'a d'adresse "
+                        "électronique : complétez leurs fiches, puis envoyez.")
     with transaction.atomic():
         mailing = Mailing.objects.create(run=run, department_id=run.formation.department_id,
                                          created_by=user if getattr(user, "pk", None) else None,

@@ -59,6 +59,7 @@ def send_all(request: HttpRequest, pk: int) -> HttpResponse:
     except services.MailError as error:
         messages.error(request, str(error))
         return redirect("mail:semestre", pk=run.pk)
+    messages.success(request, "Envoi lancé : son avancement s'affiche ci-dessous.")
     return redirect("mail:envoi", pk=mailing.pk)
 
 

@@ -137,13 +137,13 @@ class FormationPreview:
 
 def bundled_formations(directory: Path | None = None) -> list[tuple[str, str]]:
     """The formation files shipped with the application (``formations/*.yaml``): (identifiant, titre)."""
-    from delibe.formations import FormationError, load_formation_text
+    from delibe.formations import FormationError, load_formation
 
     folder = directory or Path(settings.DELIBE_FORMATIONS_DIR)
     found = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            titre = load_formation_text(path.read_bytes(), path.name, expected_id=path.stem).titre
+        try:  # the loader's cache (by file, date and size): not every shipped YAML read again at each request
+            titre = load_formation(path).titre
         except (FormationError, OSError):
             continue  # a broken shipped file is not offered (``delibe formation check`` reports it)
         found.append((path.stem, titre))

@@ -10,7 +10,6 @@ letter and diploma documents, never another's (404); the scolarité, the respons
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -181,17 +180,9 @@ def _jury_form(request: HttpRequest, run: SemesterRun) -> dict[str, Any]:
     """President, members and date of the jury: the form's values, else the department's settings."""
     settings = run_document_settings(run)
     source = request.POST if request.method == "POST" else request.GET
-    membres_text = source.get("membres")
-    membres = [m.strip() for m in (membres_text.splitlines() if membres_text is not None else settings.membres)
-               if m.strip()]
-    date = source.get("date", "").strip() or None
-    if date:
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            raise docs.DocumentError(f"Date du jury « {date} » invalide: écrivez-la AAAA-MM-JJ.") from None
-    return {"president": source.get("president", "").strip() or settings.president, "membres": membres,
-            "date_jury": date}
+    return docs.jury_header(president=source.get("president"), membres=source.get("membres"),
+                            date=source.get("date"), default_president=settings.president,
+                            default_membres=settings.membres)
 
 
 @login_required

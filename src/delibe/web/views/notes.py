@@ -91,7 +91,7 @@ def save_cell(request: HttpRequest, pk: int) -> JsonResponse:
         raw = str(payload.get("value", ""))
         if not (0 < student_id < 2**63 and 0 <= version < 2**63):  # beyond a database integer: a 500 otherwise
             raise ValueError(student_id)
-    except (ValueError, KeyError, TypeError, OverflowError):  # int(inf) overflows
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):  # int(inf) overflows; [[[[… too deep
         return JsonResponse({"error": _("Requête mal formée.")}, status=400)
     try:
         state = grade_service.save_grade(

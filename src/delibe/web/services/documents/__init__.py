@@ -22,6 +22,7 @@ from delibe.web.services.documents.common import (
     DocumentError,
     documents_dir,
     identite_of,
+    jury_header,
     parcours_label,
     published,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "fiche_pdf",
     "has_decision_letter",
     "identite_of",
+    "jury_header",
     "lettre_data",
     "parcours_label",
     "published",

@@ -25,6 +25,35 @@ class DocumentError(Exception):
     """A document that cannot be produced; the message (French) says why and what to do."""
 
 
+JURY_MEMBERS_MAX = 40  # lines of the « membres » field of a document's jury header
+JURY_TEXT_MAX = 200  # characters of the president's name and of each member's line
+
+
+def jury_header(*, president: str | None, membres: str | None, date: str | None, default_president: str,
+                default_membres: Sequence[str]) -> dict[str, Any]:
+    """The president, members and date of a jury as a documents form gives them (the department's settings
+    where the form says nothing), checked: bounded texts without control characters, a real date. The
+    PV and the batches print them: unbounded, a 1 MB name cost seconds of rendering per request."""
+    president = (president or "").strip()
+    lines = [m.strip() for m in membres.splitlines() if m.strip()] if membres is not None else []
+    if len(lines) > JURY_MEMBERS_MAX:
+        raise DocumentError(f"Membres du jury : {len(lines)} lignes, au plus {JURY_MEMBERS_MAX}.")
+    for label, text in (("Président du jury", president), *(("Membres du jury", m) for m in lines)):
+        if len(text) > JURY_TEXT_MAX:
+            raise DocumentError(f"{label} : {len(text)} caractères, au plus {JURY_TEXT_MAX} par nom.")
+        if any(c < " " and c != "\t" for c in text):
+            raise DocumentError(f"{label} : caractère de contrôle interdit ; retapez le nom.")
+    if membres is None:  # the settings' members, checked when they were saved
+        lines = [m.strip() for m in default_membres if m.strip()]
+    date = (date or "").strip() or None
+    if date:
+        try:
+            dt.date.fromisoformat(date[:10] if len(date) <= 10 else "")
+        except ValueError:
+            raise DocumentError(f"Date du jury « {date[:20]} » invalide : écrivez-la AAAA-MM-JJ.") from None
+    return {"president": president or default_president, "membres": lines, "date_jury": date}
+
+
 
 # --- department settings ---------------------------------------------------------------------------
 # Read from the database, dated, through one selector (``selectors.department_settings``): a semester's
