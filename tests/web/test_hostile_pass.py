@@ -727,3 +727,30 @@ def test_previewing_a_bundled_formation_reads_its_yaml_once_not_three_times(worl
     response = client.post(url, {"fournie": slug})
     assert response.status_code == 200 and len(calls) == 1
     assert time.process_time() - start < CPU_LIMIT
+
+
+# --- found by the same pass on PostgreSQL: a NUL character cannot be stored in a text there ---------------
+
+def test_a_form_field_holding_a_nul_character_is_refused_by_name_before_any_view_on_every_database(world, login):
+    from delibe.web.assiduite.models import AbsenceRecord
+
+    response = login("scolarite").post(f"/assiduite/semestres/{world.s1.pk}/appel/", {
+        "groupe": "A\x00", "module": "R1.01", "date": "2023-10-02", "creneau": "matin", "absent": [world.alice.pk]})
+    assert response.status_code == 400
+    assert "Le champ « groupe » contient un caractère nul" in response.content.decode()
+    assert not AbsenceRecord.objects.exists()
+
+
+def test_an_address_parameter_holding_a_nul_character_is_refused_with_a_french_400(world, login):
+    response = login("scolarite").get("/etudiants/", {"q": "Mar\x00tin"})
+    assert response.status_code == 400 and "« q »" in response.content.decode()
+
+
+@pytest.mark.parametrize("body", [b'{"nom": "a\\u0000b"}', b'{"a\\u0000": 1}', b'[["x", "\\u0000"]]'])
+def test_the_api_refuses_a_nul_character_in_json_with_a_french_400(world, client, body):
+    from delibe.web.models import Student
+
+    before = Student.objects.count()
+    response = _api_post(client, world, "admin", "/api/v1/etudiants", body)
+    assert response.status_code == 400 and "Corps de la requête illisible" in response.json()["detail"]
+    assert Student.objects.count() == before

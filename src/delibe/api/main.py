@@ -22,13 +22,26 @@ class Renderer(JSONRenderer):
 
 
 class Parser(JSONParser):
-    """ninja's JSON reading, with lone surrogates (« \\ud800 ») refused: Python's JSON accepts them, but no
-    database, page or file can encode them. Any exception here is ninja's 400 « corps illisible »."""
+    """ninja's JSON reading, with lone surrogates (« \\ud800 ») and NUL characters (« \\u0000 ») refused:
+    Python's JSON accepts them, but no file can encode the first and PostgreSQL stores neither. Any
+    exception here is ninja's 400 « corps illisible »."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = json.loads(request.body)
         json.dumps(data, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError on a lone surrogate
+        if _has_nul(data):
+            raise ValueError("caractère nul")
         return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class DelibeAPI(NinjaAPI):

@@ -10,6 +10,9 @@ neither the browser nor a proxy may keep them).
 
 ``UploadLimitMiddleware``: a request body larger than the upload limit is refused before any view reads
 it, with a French message (413), instead of filling memory or a temporary file.
+
+``NulCharacterMiddleware``: a form field or an address parameter holding a NUL character is refused (400,
+naming the field) before any view reads it: PostgreSQL cannot store one in a text, and no person types it.
 """
 
 from __future__ import annotations
@@ -72,6 +75,30 @@ class UploadLimitMiddleware:
                 "onglets ajoutés.",
                 status=413, content_type="text/plain; charset=utf-8",
             )
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):  # JSON bodies: the API's parser refuses them (api/main.py)
+            fields = [request.GET]
+        elif request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            fields = [request.GET, request.POST]
+        else:
+            fields = [request.GET]
+        for query in fields:
+            for name, values in query.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    shown = name.replace("\x00", "")[:40] or "?"
+                    message = (f"Le champ « {shown} » contient un caractère nul (\\0), qu'aucune saisie ne "
+                               "produit : rien n'a été enregistré. Retapez la valeur.")
+                    if request.path.startswith("/api/"):
+                        return JsonResponse({"detail": message}, status=400)
+                    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
