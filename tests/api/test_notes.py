@@ -66,7 +66,8 @@ def test_malformed_requests_get_400_or_422_never_500(api, world):
     missing = client.put(_url(world, world.alice), {"valeur": 10})
     assert missing.status_code == 422
     assert missing.json()["erreurs"] == [{"lieu": "version", "message": "champ obligatoire absent"}]
-    assert client.put(_url(world, world.alice), {"valeur": "1\u0000", "version": 0}).status_code == 422
+    assert client.put(_url(world, world.alice), {"valeur": "1\u0001", "version": 0}).status_code == 422
+    assert client.put(_url(world, world.alice), {"valeur": "1\u0000", "version": 0}).status_code == 400  # NUL: the parser
     assert client.get(f"/api/v1/evaluations/{2**70}/notes").status_code == 422
     assert client.get("/api/v1/evaluations/abc/notes").status_code == 422
 
