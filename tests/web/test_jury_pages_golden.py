@@ -8,9 +8,12 @@ left, one with a jury decision. The golden files were written by the code before
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "pages"
 
@@ -94,6 +97,8 @@ def _ids_free(text: str, world) -> str:
     return text
 
 
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="ids from PostgreSQL sequences differ from run to run: the SQLite run compares the pages")
 def test_the_jury_pages_of_a_sample_year_say_what_they_said_before(world, golden):
     from delibe.web.services import calcul
 

@@ -77,6 +77,8 @@ def test_a_second_run_of_the_same_day_writes_nothing_and_journals_nothing(world,
     assert len(journal(world.department)) == 1
 
 
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="the journal is append-only on PostgreSQL (trigger): the kill is simulated on SQLite")
 def test_a_run_killed_before_its_journal_entry_gets_it_from_the_next_run(world, backups):
     sauvegarde.backup_all(DAY)
     AuditEntry.objects.filter(summary__startswith="Sauvegarde").delete()
