@@ -4,8 +4,10 @@ Justified/unjustified is always computed by the engine from the validated justif
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -38,13 +40,19 @@ ABSENCE_FIELDS = ("student_id", "date", "creneau", "module_code", "nature")
 JUSTIFICATION_FIELDS = ("student_id", "debut", "fin", "motif", "statut", "creneau_debut", "creneau_fin")
 
 
-def engine_absence(student_id: int, date: dt.date, creneau: str, module_code: str, nature: str) -> engine.Absence:
-    return engine.Absence(str(student_id), date.isoformat(), creneau, module_code or None, engine.Nature(nature))
+def _iso(day: dt.date | str) -> str:
+    """A date as the engine takes it; a row read without Django's converters (SQLite) already holds it."""
+    return day if isinstance(day, str) else day.isoformat()
 
 
-def engine_justification(student_id: int, debut: dt.date, fin: dt.date, motif: str, statut: str,
+def engine_absence(student_id: int, date: dt.date | str, creneau: str, module_code: str, nature: str
+                   ) -> engine.Absence:
+    return engine.Absence(str(student_id), _iso(date), creneau, module_code or None, engine.Nature(nature))
+
+
+def engine_justification(student_id: int, debut: dt.date | str, fin: dt.date | str, motif: str, statut: str,
                          creneau_debut: str, creneau_fin: str) -> engine.Justification:
-    return engine.Justification(str(student_id), debut.isoformat(), fin.isoformat(), motif,
+    return engine.Justification(str(student_id), _iso(debut), _iso(fin), motif,
                                 validee=statut == JustificationStatus.VALIDEE,
                                 creneau_debut=creneau_debut or None, creneau_fin=creneau_fin or None)
 
@@ -277,14 +285,25 @@ def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] |
     absences = AbsenceRecord.objects.filter(semester_id__in=[r.pk for r in active])
     if ids is not None:
         absences = absences.filter(student_id__in=ids)
-    by_run: dict[int, list[engine.Absence]] = {r.pk: [] for r in active}
-    students: set[int] = set()
-    for run_id, *row in absences.values_list("semester_id", *ABSENCE_FIELDS):
-        students.add(row[0])
-        by_run[run_id].append(engine_absence(*row))
-    if not students:
+    absences = absences.values_list("semester_id", *ABSENCE_FIELDS).order_by("pk")
+    # The effects are remembered under their whole input — the absences and justifications read as they
+    # are stored, the rules and the formations — so that a page read again (the jury table after each
+    # decision) does not count every absence of a year again; any change of a row changes the key.
+    absence_rows = _raw_rows(absences)
+    if not absence_rows:
         return {}
-    justifications = [to_engine_justification(j) for j in JustificationRecord.objects.filter(student_id__in=students)]
+    students = {row[1] for row in absence_rows}
+    justification_rows = _raw_rows(JustificationRecord.objects.filter(student_id__in=students).order_by("pk")
+                                   .values_list("pk", *JUSTIFICATION_FIELDS))
+    key = (tuple((r.pk, r.semestre, r.formation.sha256, reglements[r.pk]) for r in active),
+           tuple(absence_rows), tuple(justification_rows))  # compared whole: no digest to collide
+    if (remembered := _effects_cache.get(key)) is not None:
+        _effects_cache.move_to_end(key)
+        return {run_id: dict(per_student) for run_id, per_student in remembered.items()}
+    by_run: dict[int, list[engine.Absence]] = {r.pk: [] for r in active}
+    for run_id, *row in absence_rows:
+        by_run[run_id].append(engine_absence(*row))
+    justifications = [engine_justification(*row) for _, *row in justification_rows]
     out: dict[int, dict[int, list[engine.Effet]]] = {}
     for run in active:
         if not by_run[run.pk]:
@@ -298,7 +317,20 @@ def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] |
                 per_student[int(sid)] = effets
         if per_student:
             out[run.pk] = per_student
-    return out
+    _effects_cache[key] = out
+    while len(_effects_cache) > EFFECTS_CACHE_SIZE:
+        _effects_cache.popitem(last=False)
+    return {run_id: dict(per_student) for run_id, per_student in out.items()}
+
+
+EFFECTS_CACHE_SIZE = 16  # each entry holds its rows: a year of absences is about 1 MB
+_effects_cache: OrderedDict[tuple[Any, ...], dict[int, dict[int, list[engine.Effet]]]] = OrderedDict()
+
+
+def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
+    from delibe.web.services.calcul import _raw_rows as raw
+
+    return raw(queryset)
 
 
 # --- recording ---------------------------------------------------------------------------------------
