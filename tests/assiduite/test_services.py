@@ -118,31 +118,25 @@ def test_no_rule_applies_by_default(world):
     for day in range(10):
         _absent(world, world.alice, D + dt.timedelta(days=day))
     assert services.reglement_for(world.department.pk).regles == ()
-    assert services.effets_for_semester(world.s1, []) == {}
+    assert services.attendance_effects([world.s1]) == {}
 
 
 def test_switched_on_threshold_proposes_atj_citing_the_reglement(world):
-    from delibe.web.services.formations import formation_model
-
     ReglementConfig.objects.create(department=world.department, reference="Règlement intérieur, art. 12",
                                    date_reglement=dt.date(2023, 7, 6), seuil_atj_actif=True, seuil_atj=2)
     for day in range(3):
         _absent(world, world.alice, D + dt.timedelta(days=day))
-    modules = formation_model(world.version).modules_of(1, "Créa")
-    effets = services.effets_for_semester(world.s1, modules)[str(world.alice.pk)]
+    effets = services.attendance_effects([world.s1])[world.s1.pk][world.alice.pk]
     assert effets and all(type(e).__name__ == "ProposeATJ" for e in effets)
     assert "art. 12" in effets[0].reason.source.reference and "06/07/2023" in effets[0].reason.source.reference
 
 
 def test_switched_on_penalty_is_capped(world):
-    from delibe.web.services.formations import formation_model
-
     ReglementConfig.objects.create(department=world.department, reference="RI art. 13", penalite_active=True,
                                    penalite_points=0.5, penalite_franchise=1, penalite_plafond=1.0)
     for day in range(6):
         _absent(world, world.alice, D + dt.timedelta(days=day))
-    modules = formation_model(world.version).modules_of(1, "Créa")
-    effets = services.effets_for_semester(world.s1, modules)[str(world.alice.pk)]
+    effets = services.attendance_effects([world.s1])[world.s1.pk][world.alice.pk]
     assert effets and {e.points for e in effets} == {1.0}
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -205,7 +206,12 @@ class Formation:
         return self.referentiel.parcours
 
     def ue(self, code: str) -> UE | None:
-        return next((u for u in self.ues if u.code == code), None)
+        return self._ue_by_code.get(code)
+
+    @cached_property
+    def _ue_by_code(self) -> Mapping[str, UE]:
+        """The UEs by code, the first of a code kept (a jury table asks for each UE of each student)."""
+        return {u.code: u for u in reversed(self.ues)}
 
     def module(self, code: str, semestre: int | None = None) -> Module | None:
         return next(

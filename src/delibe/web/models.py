@@ -206,10 +206,12 @@ class Enrolment(models.Model):
         ]
 
     def memberships_in_order(self) -> list[GroupMembership]:
-        """The student's groups in this semester, partition by partition (prefetch
-        ``group_memberships__groupe__partition`` when reading many enrolments)."""
-        return sorted(self.group_memberships.all(),
-                      key=lambda m: (m.groupe.partition.order, m.groupe.partition.name, m.groupe.partition_id))
+        """The student's groups in this semester, partition by partition (when reading many enrolments:
+        ``selectors.groupes.read_groups``, or prefetch ``group_memberships__groupe__partition``)."""
+        read = self.__dict__.get("_memberships_read")
+        if read is not None:
+            return list(read)
+        return sorted(self.group_memberships.all(), key=GroupMembership.order_key)
 
     @property
     def groupe(self) -> str:
@@ -275,6 +277,10 @@ class GroupMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "partition"], name="one_group_per_partition"),
         ]
+
+    def order_key(self) -> tuple[int, str, int]:
+        """Partition by partition: their order, then name."""
+        return (self.groupe.partition.order, self.groupe.partition.name, self.groupe.partition_id)
 
 
 class StudentPhoto(models.Model):

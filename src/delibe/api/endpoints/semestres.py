@@ -35,7 +35,7 @@ from delibe.collation import student_key, text_key
 from delibe.web import permissions as perm
 from delibe.web.models import Enrolment, Evaluation, FormationVersion, SemesterRun
 from delibe.web.selectors import semestres as sel
-from delibe.web.selectors.groupes import groupes_of, with_groups
+from delibe.web.selectors.groupes import groupes_of, read_groups
 from delibe.web.services.evaluations import EvaluationError, create_evaluation
 from delibe.web.services.formations import formation_model
 
@@ -86,7 +86,7 @@ def semestre(request: HttpRequest, id: Id) -> Any:
 
 
 def _enrolments(run: SemesterRun) -> list[Enrolment]:
-    enrolments = with_groups(Enrolment.objects.filter(semester=run).select_related("student"))
+    enrolments = read_groups(Enrolment.objects.filter(semester=run).select_related("student"))
     return sorted(enrolments, key=lambda e: (text_key(e.groupe), student_key(e.student)))  # by group, then name
 
 

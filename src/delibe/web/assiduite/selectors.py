@@ -71,15 +71,10 @@ class PropositionJury:
 
 def jury_proposals(run: SemesterRun) -> list[PropositionJury]:
     """The effects of the department's attendance rules, with their source (empty when none is on)."""
-    from delibe.web.services.formations import formation_model
-
-    if not services.reglement_for_run(run).regles:
-        return []
-    formation = formation_model(run.formation)
-    modules = [m for m in formation.modules if m.semestre == run.semestre]
-    effects = services.effets_for_semester(run, modules)
+    # The effects the averages and the jury use (remembered: the jury table just read them).
+    effects = services.attendance_effects([run]).get(run.pk, {})
     # only the students the rules touch (a handful), not the whole semester's
-    students = {str(pk): s for pk, s in Student.objects.in_bulk([int(sid) for sid, e in effects.items() if e]).items()}
+    students = Student.objects.in_bulk(list(effects))
     out = []
     for sid, effets in effects.items():
         for e in effets:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,16 +253,6 @@ def reglement_for_run(run: SemesterRun) -> engine.ReglementAssiduite:
     from delibe.web.selectors.department_settings import settings_date
 
     return reglement_for(run.formation.department_id, settings_date(run))
-
-
-def effets_for_semester(semester: SemesterRun, modules: Sequence) -> dict[str, list[engine.Effet]]:
-    """Per student id (str): the effects of the department's rules for this semester (hook for the jury)."""
-    reglement = reglement_for_run(semester)
-    if not reglement.regles:
-        return {}
-    students = Student.objects.filter(enrolments__semester=semester)
-    counts = decomptes(students, semester=semester)
-    return {sid: reglement.effets(per_module, modules) for sid, per_module in counts.items()}
 
 
 def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None

@@ -4,6 +4,8 @@ statistics and the document batches all go through ``selected_groupe`` and ``in_
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +60,28 @@ def students_of(run: SemesterRun, groupe: Groupe | None = None) -> QuerySet[Stud
 def with_groups(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """Enrolments with their groups read at once (``enrolment.groupe`` then costs no query)."""
     return enrolments.prefetch_related(MEMBERSHIPS)
+
+
+def read_groups(enrolments: Iterable[Enrolment]) -> list[Enrolment]:
+    """The enrolments, each with its groups attached (``enrolment.groupe`` and ``memberships_in_order``
+    then cost no query), in two queries whatever their number: the groups of their semesters, then who is
+    in which. ``with_groups``'s prefetch does the same for a queryset but clones a queryset per enrolment
+    (a 600-student jury table: about 60 ms)."""
+    enrolments = list(enrolments)
+    semesters = {e.semester_id for e in enrolments}
+    groupes = {g.pk: g for g in Groupe.objects.filter(partition__semester_id__in=semesters).select_related("partition")}
+    wanted = {e.pk for e in enrolments}
+    by_enrolment: dict[int, list[GroupMembership]] = defaultdict(list)
+    for pk, enrolment_id, partition_id, groupe_id in GroupMembership.objects.filter(
+        enrolment__semester_id__in=semesters
+    ).values_list("pk", "enrolment_id", "partition_id", "groupe_id"):
+        if enrolment_id in wanted:
+            by_enrolment[enrolment_id].append(GroupMembership(pk=pk, enrolment_id=enrolment_id,
+                                                              partition_id=partition_id, groupe=groupes[groupe_id]))
+    for enrolment in enrolments:
+        enrolment.__dict__["_memberships_read"] = tuple(sorted(by_enrolment.get(enrolment.pk, ()),
+                                                               key=GroupMembership.order_key))
+    return enrolments
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from delibe.collation import by_name, student_key, text_key
 from delibe.web.models import Enrolment, Evaluation, Grade, Groupe, JuryDecision, SemesterRun, Student
-from delibe.web.selectors.groupes import in_groupe, with_groups
+from delibe.web.selectors.groupes import in_groupe, read_groups
 from delibe.web.services.calcul import compute_run, deliberate_students, evaluation_date, not_expected_counts
 from delibe.web.services.formations import formation_model
 from delibe.web.services.grades import display_of
@@ -76,7 +76,7 @@ def semester_averages(run: SemesterRun) -> tuple[list[str], list[AverageRow]]:
     formation = formation_model(run.formation)
     ue_codes = [u.code for u in formation.ues_of(run.semestre)]
     rows = []
-    for enrolment in by_name(with_groups(run.enrolments.select_related("student"))):
+    for enrolment in by_name(read_groups(run.enrolments.select_related("student"))):
         sid = enrolment.student_id
         rows.append(AverageRow(
             enrolment.student, enrolment,
@@ -117,7 +117,7 @@ def grid_rows(evaluation: Evaluation, groupe: Groupe | None = None) -> list[Grid
     rows = []
     day = evaluation_date(evaluation)
     enrolments = in_groupe(Enrolment.objects.filter(semester_id=evaluation.semester_id), groupe)
-    for enrolment in sorted(with_groups(enrolments.select_related("student")),
+    for enrolment in sorted(read_groups(enrolments.select_related("student")),
                             key=lambda e: (text_key(e.groupe), student_key(e.student))):
         value, special, version = grades.get(enrolment.student_id, (None, "", 0))
         why = _not_expected_text(enrolment, day) if not version and (enrolment.inscrit_le or enrolment.etat_le) else ""
@@ -229,16 +229,20 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
     enrolled = Enrolment.objects.filter(semester=run)
     if student_ids is not None:  # one student's decisions: not the whole year's enrolments and groups
         enrolled = enrolled.filter(student_id__in=student_ids)
-    enrolments = sorted(with_groups(enrolled.select_related("student__department")),
+    enrolments = sorted(read_groups(enrolled.select_related("student__department")),
                         key=lambda e: student_key(e.student))
     ids = [e.student_id for e in enrolments]
     # The whole table takes the engine's vectorised path where it can (codes only); one student's
     # reasons are asked for on demand (``with_reasons``).
     cursus_of = deliberate_students(ids, up_to=run.academic_year.label, odd_semester=odd(run),
                                     cohort=not with_reasons)
-    decided: dict[tuple[int, str, str], JuryDecision] = {
-        (d.student_id, d.level, d.key): d
-        for d in JuryDecision.objects.filter(student_id__in=ids, academic_year=run.academic_year)
+    # (decided code, reason for departing from the proposal) per (student, level, key): read as values —
+    # a 600-student year holds about 10,000 decisions, too many to build as models at each reload.
+    decided: dict[tuple[int, str, str], tuple[str, str]] = {
+        (sid, level, key): (code, departure)
+        for sid, level, key, code, departure in JuryDecision.objects.filter(
+            student_id__in=ids, academic_year=run.academic_year
+        ).values_list("student_id", "level", "key", "decided_code", "departure_reason")
     }
     semestres = [r.semestre for r in runs]
     ue_headers = [u.code for s in semestres for u in formation.ues_of(s)]
@@ -262,11 +266,10 @@ def jury_table(run: SemesterRun, student_ids: list[int] | None = None, *, with_r
             p = proposals.get((level, key))
             if p is None:
                 return None
-            d = decided.get((sid, level, key))
+            code, departure = decided.get((sid, level, key), (None, ""))
             provisional = bool(level == "ue" and key in ue_results and ue_results[key].provisional)
-            return Cell(level, key, p.moyenne, p.code, d.decided_code if d else None,
-                        p.reasons if with_reasons else [], d.departure_reason if d else "", provisional,
-                        p.incomplet)
+            return Cell(level, key, p.moyenne, p.code, code, p.reasons if with_reasons else [], departure,
+                        provisional, p.incomplet)
 
         ues = [c for c in (cell("ue", k) for k in ue_headers)]
         rcues: list[Cell] = []
