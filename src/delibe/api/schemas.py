@@ -7,7 +7,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from delibe.web import values
 
@@ -262,7 +262,13 @@ class LotNotesOut(Schema):
 
 # --- jury ------------------------------------------------------------------------------------------
 
-class Motif(Schema):
+class FromDicts(BaseModel):
+    """An answer its endpoint builds as dicts, validated by pydantic alone: ninja's ``Schema`` reads every
+    nested object through a getter made for model instances, which cost a 600-student jury (10,000 cells)
+    about 0.6 s of CPU. The OpenAPI description is the same."""
+
+
+class Motif(FromDicts):
     regle: str
     texte: str
     source: str = Field(description="D'où vient la règle, en mots : l'article de l'Arrêté, « … : choix de Délibé » "
@@ -274,7 +280,7 @@ class Motif(Schema):
     donnees: dict[str, Any]
 
 
-class Cellule(Schema):
+class Cellule(FromDicts):
     niveau: str
     objet: str
     moyenne: float | None
@@ -288,7 +294,7 @@ class Cellule(Schema):
                                           "ce qui manque. Vide sinon.")
 
 
-class LigneJury(Schema):
+class LigneJury(FromDicts):
     etudiant: EtudiantResume
     erreur: str
     ues: list[Cellule | None]
@@ -296,7 +302,7 @@ class LigneJury(Schema):
     annee: Cellule | None
 
 
-class JuryOut(Schema):
+class JuryOut(FromDicts):
     semestre: int
     semestres: list[int]
     jury_annuel: bool
