@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "delibe.web.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "delibe.web.middleware.OneReadingMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a refused login into the French lockout page
 ]
 

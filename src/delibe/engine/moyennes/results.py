@@ -21,6 +21,11 @@ def _value(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
+def _by_code(codes: tuple[str, ...], row: list[float]) -> dict[str, float | None]:
+    """One row of an array as {code: value}, NaN as None (``tolist`` gives Python floats: no scalar per cell)."""
+    return {code: None if math.isnan(x) else x for code, x in zip(codes, row, strict=True)}
+
+
 @dataclass(frozen=True, eq=False)
 class SemesterResults:
     """Averages of one semester for a cohort.
@@ -139,8 +144,11 @@ class SemesterResults:
         return bool(self.provisional_mask[self.row(student_id)])
 
     def ue_averages_of(self, student_id: str) -> dict[str, float | None]:
-        i = self.row(student_id)
-        return {u: _value(self.ue_averages[i, j]) for j, u in enumerate(self.ue_codes)}
+        return _by_code(self.ue_codes, self.ue_averages[self.row(student_id)].tolist())
+
+    def module_means_of(self, student_id: str) -> dict[str, float | None]:
+        """Each module's own average for one student (``module_means``' row; None: undefined)."""
+        return _by_code(self.module_codes, self.module_means[self.row(student_id)].tolist())
 
     def _student(self, student_id: str) -> StudentGrades:
         i = self.row(student_id)

@@ -129,9 +129,10 @@ def _decision_items(run: SemesterRun) -> list[ChecklistItem]:
 
     table = jury_table(run, with_reasons=False)
     items: list[ChecklistItem] = []
+    base = reverse("delibe:jury_etudiant", args=[run.pk, 0])[:-2]  # one reverse(), not one per student
     for row in table.rows:
         student = row.student
-        url = reverse("delibe:jury_etudiant", args=[run.pk, student.pk])
+        url = f"{base}{student.pk}/"
         if row.error:
             items.append(ChecklistItem(
                 key=f"sans-decision-{student.pk}", kind="sans-decision",

@@ -60,10 +60,11 @@ def semester_recap(run: SemesterRun, *, parcours: str | None = None, groupe: Gro
         rcues = {c.key: (c.moyenne, RecapCode(c.proposed, c.decided, bool(c.incomplet))) for c in row.rcues
                  if c is not None}
         student = row.student
+        means = outcome.module_means(sid)
         rows.append(RecapRow(
             student_id=sid, nip=student.nip, nom=student.nom.upper(), prenom=student.prenom,
             parcours=enrolment.parcours, groupe=enrolment.groupe, redoublant=enrolment.redoublant,
-            modules={code: outcome.module_average(sid, code) for code, _ in modules},
+            modules={code: means.get(code) for code, _ in modules},
             ues=ues, rcues=rcues if year_jury else {},
             annee=RecapCode(row.annee.proposed, row.annee.decided, bool(row.annee.incomplet))
             if year_jury and row.annee else None,

@@ -13,7 +13,9 @@ import json
 import math
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
@@ -102,6 +104,11 @@ class SemesterOutcome:
             return None
         return result.module_average(str(student_id), module_code, ue_code)
 
+    def module_means(self, student_id: int) -> dict[str, float | None]:
+        """Each module's own average for one student, {} when the student has no results here."""
+        result = self._result(student_id)
+        return {} if result is None else result.module_means_of(str(student_id))
+
     def provisional(self, student_id: int) -> bool:
         result = self._result(student_id)
         return bool(result is not None and result.provisional(str(student_id)))
@@ -149,13 +156,26 @@ def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
 
 def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None) -> dict[int, SemesterOutcome]:
     """Averages of several runs at once: three queries in all, one engine call per run and parcours.
-    The grade matrix goes to the engine as a dense ``GradeTable`` (students × evaluations)."""
+    The grade matrix goes to the engine as a dense ``GradeTable`` (students × evaluations). With
+    ``student_ids``, only those students are shown (the averages and ranks stay the whole run's)."""
+    runs = list(runs)
+    wanted = set(student_ids) if student_ids is not None else None
+    read = _reading.get()
+    if read is None:
+        outcomes = _compute_runs(runs)
+    else:
+        missing = [r for r in runs if r.pk not in read]
+        if missing:
+            read.update(_compute_runs(missing))
+        outcomes = {r.pk: read[r.pk] for r in runs}
+    return {pk: _shown_to(outcome, wanted) for pk, outcome in outcomes.items()}
+
+
+def _compute_runs(runs: list[SemesterRun]) -> dict[int, SemesterOutcome]:
     from delibe.engine.moyennes import GradeTable, SemesterSpec, StudentGrades, compute_semester
     from delibe.engine.moyennes.grades import SPECIAL_CODES, Special
 
-    runs = list(runs)
     run_ids = [r.pk for r in runs]
-    wanted = set(student_ids) if student_ids is not None else None
     evaluations: dict[int, list[Evaluation]] = defaultdict(list)
     for evaluation in Evaluation.objects.filter(semester_id__in=run_ids).order_by("id"):
         evaluations[evaluation.semester_id].append(evaluation)
@@ -208,10 +228,7 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         cached = _outcome_cache.get(run.pk)
         if cached is not None and cached[0] == stamps[run.pk]:
             _outcome_cache.move_to_end(run.pk)
-            parcours_of = dict(enrolled[run.pk])
-            if wanted is not None:
-                parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
-            outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, cached[1], evaluations[run.pk])
+            outcomes[run.pk] = SemesterOutcome(run, formation, dict(enrolled[run.pk]), cached[1], evaluations[run.pk])
             continue
         by_parcours: dict[str, list[int]] = defaultdict(list)
         for student_id, parcours in enrolled[run.pk].items():
@@ -240,12 +257,34 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
         _outcome_cache[run.pk] = (stamps[run.pk], results)
         while len(_outcome_cache) > OUTCOME_CACHE_SIZE:
             _outcome_cache.popitem(last=False)
-        parcours_of = dict(enrolled[run.pk])
-        if wanted is not None:
-            parcours_of = {s: p for s, p in parcours_of.items() if s in wanted}
-        outcomes[run.pk] = SemesterOutcome(run, formation, parcours_of, results, evaluations[run.pk])
+        outcomes[run.pk] = SemesterOutcome(run, formation, dict(enrolled[run.pk]), results, evaluations[run.pk])
     _apply_attendance(outcomes, runs)
     return outcomes
+
+
+def _shown_to(outcome: SemesterOutcome, wanted: set[int] | None) -> SemesterOutcome:
+    """The outcome with only the ``wanted`` students visible (the averages stay those of the whole run)."""
+    if wanted is None:
+        return outcome
+    return dataclasses.replace(outcome, parcours_of={s: p for s, p in outcome.parcours_of.items() if s in wanted})
+
+
+# --- one reading: a page's averages read once ---------------------------------------------------------
+# A page may compute the same runs' averages twice (the recap: its module averages, then the jury table;
+# the checklist: its evaluations, then the jury table): within ``one_reading`` the second computation
+# takes the first's outcomes instead of reading the grades, evaluations and enrolments again. For reading
+# only: a write within the block would not be seen by a later computation in it (the web wraps its GET
+# requests, which write nothing the averages read).
+_reading: ContextVar[dict[int, SemesterOutcome] | None] = ContextVar("delibe_one_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def evaluation_date(evaluation: Evaluation) -> Any:

@@ -274,10 +274,14 @@ def recap_rows(data: Any, student_base: str) -> str:
     incomplete = escape(_("incomplet"))
     out: list[str] = []
 
+    shown_as: dict[float | None, str] = {}  # a cell is a function of its value: averages repeat
+
     def num(value: float | None) -> str:
-        below_bar = below(value)
-        key = "" if value is None else repr(float(value))
-        return f'<td class="num{" below" if below_bar else ""}" data-v="{key}">{moy(value)}</td>'
+        cell = shown_as.get(value)
+        if cell is None:
+            key = "" if value is None else repr(float(value))
+            cell = shown_as[value] = f'<td class="num{" below" if below(value) else ""}" data-v="{key}">{moy(value)}</td>'
+        return cell
 
     def code(c: Any) -> str:
         if c is not None and not (c.decided or c.proposed) and getattr(c, "incomplet", False):
