@@ -83,3 +83,43 @@ def test_the_recap_page_computes_its_year_once(world, login):
     checked = [run for q in queries if 'SUM("delibe_grade"."version")' in q["sql"]
                for run in re.search(r'"semester_id" IN \(([\d, ]+)\)', q["sql"])[1].split(", ")]
     assert sorted(checked) == sorted([str(world.s1.pk), str(world.s2.pk)])
+
+
+def test_the_collector_is_paused_while_a_request_is_served_and_enabled_again_after(world, login):
+    import gc
+
+    from django.http import HttpResponse
+
+    from delibe.web.middleware import CollectorPauseMiddleware
+
+    seen = []
+    CollectorPauseMiddleware(lambda request: seen.append(gc.isenabled()) or HttpResponse())(None)
+    assert seen == [False] and gc.isenabled()
+
+    def fails(request):
+        raise ValueError
+
+    try:
+        CollectorPauseMiddleware(fails)(None)
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    assert login("scolarite").get("/").status_code == 200 and gc.isenabled()
+
+
+def test_within_one_reading_a_run_s_attendance_effects_are_read_once(world):
+    import datetime as dt
+
+    from delibe.web.assiduite.models import AbsenceRecord, ReglementConfig
+    from delibe.web.assiduite.services import attendance_effects
+
+    ReglementConfig.objects.create(department=world.department, reference="RI art. 12", seuil_atj_actif=True,
+                                   seuil_atj=2)
+    for day in range(3):
+        AbsenceRecord.objects.create(student=world.alice, semester=world.s1, date=dt.date(2023, 10, 2 + day),
+                                     creneau="matin", module_code="R1.01")
+    with one_reading():
+        both = attendance_effects([world.s1, world.s2])
+        with CaptureQueriesContext(connection) as queries:
+            one = attendance_effects([world.s1])
+    assert len(queries) == 0 and one == {world.s1.pk: both[world.s1.pk]} and both[world.s1.pk][world.alice.pk]

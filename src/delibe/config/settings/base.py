@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
+    "delibe.web.middleware.CollectorPauseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "delibe.web.audit.middleware.UploadLimitMiddleware",
     "delibe.web.audit.middleware.NulCharacterMiddleware",

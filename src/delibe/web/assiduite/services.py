@@ -256,14 +256,30 @@ def reglement_for_run(run: SemesterRun) -> engine.ReglementAssiduite:
 
 
 def attendance_effects(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None = None
-                    ) -> dict[int, dict[int, list[engine.Effet]]]:
+                       ) -> dict[int, dict[int, list[engine.Effet]]]:
     """Per run id, per student id: the effects of the department's attendance rules in that run (the
     averages and the jury proposals of ``services.calcul`` apply them), with the rules in force at each
-    run's jury date (``reglement_for_run``). One query, none of the absence tables, when no department of
-    these runs declares rules (the default)."""
-    from delibe.web.services.formations import formation_model
+    run's jury date (``reglement_for_run``). Within ``services.calcul.one_reading`` (a GET request), each
+    run's effects are read once."""
+    from delibe.web.services.calcul import reading
 
     runs = list(runs)
+    read = reading("attendance") if student_ids is None else None
+    if read is None:
+        return _attendance_effects(runs, student_ids)
+    missing = [r for r in runs if r.pk not in read]
+    if missing:
+        found = _attendance_effects(missing)
+        read.update({r.pk: found.get(r.pk, {}) for r in missing})
+    return {r.pk: dict(read[r.pk]) for r in runs if read[r.pk]}
+
+
+def _attendance_effects(runs: list[SemesterRun], student_ids: Iterable[int] | None = None
+                        ) -> dict[int, dict[int, list[engine.Effet]]]:
+    """``attendance_effects`` read from the database: one query, none of the absence tables, when no
+    department of these runs declares rules (the default)."""
+    from delibe.web.services.formations import formation_model
+
     declared = set(ReglementConfig.objects.filter(department_id__in={r.formation.department_id for r in runs})
                    .values_list("department_id", flat=True))
     reglements: dict[int, engine.ReglementAssiduite] = {

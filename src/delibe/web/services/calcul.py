@@ -160,7 +160,7 @@ def compute_runs(runs: Iterable[SemesterRun], student_ids: Iterable[int] | None 
     ``student_ids``, only those students are shown (the averages and ranks stay the whole run's)."""
     runs = list(runs)
     wanted = set(student_ids) if student_ids is not None else None
-    read = _reading.get()
+    read = reading("outcomes")
     if read is None:
         outcomes = _compute_runs(runs)
     else:
@@ -275,16 +275,23 @@ def _shown_to(outcome: SemesterOutcome, wanted: set[int] | None) -> SemesterOutc
 # takes the first's outcomes instead of reading the grades, evaluations and enrolments again. For reading
 # only: a write within the block would not be seen by a later computation in it (the web wraps its GET
 # requests, which write nothing the averages read).
-_reading: ContextVar[dict[int, SemesterOutcome] | None] = ContextVar("delibe_one_reading", default=None)
+_reading: ContextVar[dict[str, dict[int, Any]] | None] = ContextVar("delibe_one_reading", default=None)
 
 
 @contextmanager
 def one_reading() -> Iterator[None]:
-    token = _reading.set({})
+    token = _reading.set(defaultdict(dict))
     try:
         yield
     finally:
         _reading.reset(token)
+
+
+def reading(what: str) -> dict[int, Any] | None:
+    """Within ``one_reading``, what it has read so far of ``what`` (``outcomes`` of runs, ``attendance``
+    effects of runs), by run id; None outside."""
+    read = _reading.get()
+    return None if read is None else read[what]
 
 
 def evaluation_date(evaluation: Evaluation) -> Any:
