@@ -208,9 +208,6 @@ def _decision_annee(dec: Any, entete: str) -> dict[str, Any]:
     }
 
 
-_SPACES = re.compile(" {2,}")
-
-
 def _evaluation_value(e: Any) -> str:
     if e.valeur:
         return str(e.valeur)
@@ -222,10 +219,18 @@ def _evaluation_value(e: Any) -> str:
 def _evaluation_line(ev: dict[str, Any]) -> list[str]:
     """One line of a module's evaluations as two strings, the text and the grade (bold): one text run
     for Typst instead of nine pieces of markup (the modules' table is most of a bulletin's layout).
-    Spaces are collapsed as Typst's markup did around an empty part (a date not given)."""
+    Around an empty part (a date not given) the two spaces are one, as Typst's markup printed them.
+    The description is no longer kept on one line by a box: it starts the line, so it broke only when
+    longer than the column, where it now wraps instead of overflowing."""
     e = ev["evaluation"]
-    text = f"{e.description} · {date_court(e.date)} · coef. {nombre(e.coefficient)} · {ev['poids_texte']} → "
-    return [_SPACES.sub(" ", text), _evaluation_value(e)]
+    pieces = (e.description, " · ", date_court(e.date), " · coef. ", nombre(e.coefficient), " · ",
+              ev["poids_texte"], " → ")
+    text = ""
+    for i, piece in enumerate(pieces):
+        if i % 2 and i > 1 and not pieces[i - 1] and text.endswith(" "):
+            piece = piece[1:]
+        text += piece
+    return [text, _evaluation_value(e)]
 
 
 def bulletin_view(ctx: dict[str, Any]) -> dict[str, Any]:
