@@ -24,7 +24,7 @@ def note(value: float | None, decimals: int = 2) -> str:
 def nombre(value: float | None) -> str:
     """A count or a coefficient without useless decimals: ``30.0`` → ``"30"``, ``1.5`` → ``"1,5"``."""
     if type(value) in (int, float):  # a bulletin prints ~140 coefficients and credits, mostly the same few
-        return _nombre(value)  # type: ignore[arg-type]  # narrowed by the line above
+        return _nombre(value)
     return nombre_fr(value, UNDEFINED)
 
 
