@@ -32,6 +32,18 @@ def test_distribution_draws_one_bar_per_non_empty_class_and_marks_the_student() 
     assert heights[0] == heights[1] == 2 * heights[2]
 
 
+def test_two_students_of_one_module_share_the_cohort_bars_and_each_has_their_own_mark() -> None:
+    cohort = [1.0, 1.5, 11.0, 19.9, 20.0, float("nan")]  # counted once for the module, then remembered
+    first, second = svg.distribution(cohort, student=1.5), svg.distribution(list(cohort), student=19.9)
+    assert first != second
+    for chart, own_class in ((first, "M1.0 "), (second, "M109.0 ")):
+        root = ET.fromstring(chart)
+        assert root.find(f"{NS}path[@class='etudiant']").get("d").startswith(own_class)
+    bars = [ET.fromstring(c).find(f"{NS}path[@class='cohorte']").get("d") + ET.fromstring(c).find(
+        f"{NS}path[@class='etudiant']").get("d") for c in (first, second)]
+    assert sorted(bars[0].split("M")) == sorted(bars[1].split("M"))  # the same three bars, coloured apart
+
+
 def test_an_empty_cohort_draws_no_bar() -> None:
     root = ET.fromstring(svg.distribution([], student=None))
     assert root.find(f"{NS}path[@class='cohorte']") is None and root.find(f"{NS}path[@class='etudiant']") is None

@@ -182,3 +182,15 @@ def test_the_monthly_attendance_report_is_an_archival_pdf_with_the_numbers_and_w
     assert not Counter(re.findall(r"\d+", page)) - Counter(re.findall(r"\d+", text))
     for words in ("Studio Éclat", "octobre 2023", "ÉCUYER Zoé (NIP 1001)", "03/10/2023", "Aucune absence ni retard"):
         assert words in " ".join(text.split()) and words in " ".join(page.split())
+
+
+def test_an_evaluation_line_of_the_bulletin_is_one_text_and_its_grade_with_one_space_around_a_missing_date() -> None:
+    from types import SimpleNamespace
+
+    e = SimpleNamespace(description="Contrôle écrit", date=None, coefficient=2.0, note=12.5, note_max=20,
+                        valeur=None)
+    assert typeset._evaluation_line({"evaluation": e, "poids_texte": "poids UE1.1 1"}) == [
+        "Contrôle écrit · · coef. 2 · poids UE1.1 1 → ", "12,50"]
+    dated = SimpleNamespace(**{**vars(e), "date": "2024-10-14", "description": "TP  noté"})
+    assert typeset._evaluation_line({"evaluation": dated, "poids_texte": ""}) == [
+        "TP  noté · 14/10/2024 · coef. 2 · → ", "12,50"]

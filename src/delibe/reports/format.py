@@ -4,6 +4,8 @@ rounded before a comparison (docs/domain.md §2); two decimals rounded half up o
 
 from __future__ import annotations
 
+import functools
+
 from delibe.engine.exact import nombre_fr, note_fr
 
 MOIS = (
@@ -21,6 +23,13 @@ def note(value: float | None, decimals: int = 2) -> str:
 
 def nombre(value: float | None) -> str:
     """A count or a coefficient without useless decimals: ``30.0`` → ``"30"``, ``1.5`` → ``"1,5"``."""
+    if type(value) in (int, float):  # a bulletin prints ~140 coefficients and credits, mostly the same few
+        return _nombre(value)
+    return nombre_fr(value, UNDEFINED)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _nombre(value: float) -> str:
     return nombre_fr(value, UNDEFINED)
 
 

@@ -216,6 +216,23 @@ def _evaluation_value(e: Any) -> str:
     return note(e.note) + (f" / {nombre(e.note_max)}" if e.note_max != 20 else "")
 
 
+def _evaluation_line(ev: dict[str, Any]) -> list[str]:
+    """One line of a module's evaluations as two strings, the text and the grade (bold): one text run
+    for Typst instead of nine pieces of markup (the modules' table is most of a bulletin's layout).
+    Around an empty part (a date not given) the two spaces are one, as Typst's markup printed them.
+    The description is no longer kept on one line by a box: it starts the line, so it broke only when
+    longer than the column, where it now wraps instead of overflowing."""
+    e = ev["evaluation"]
+    pieces = (e.description, " · ", date_court(e.date), " · coef. ", nombre(e.coefficient), " · ",
+              ev["poids_texte"], " → ")
+    text = ""
+    for i, piece in enumerate(pieces):
+        if i % 2 and i > 1 and not pieces[i - 1] and text.endswith(" "):
+            piece = piece[1:]
+        text += piece
+    return [text, _evaluation_value(e)]
+
+
 def bulletin_view(ctx: dict[str, Any]) -> dict[str, Any]:
     """The bulletin's context (``bulletin.context(data)``, charts as inline SVG) as strings."""
     data = ctx["data"]
@@ -245,9 +262,7 @@ def bulletin_view(ctx: dict[str, Any]) -> dict[str, Any]:
                 continue
             poles.append({"titre": pole["titre"], "modules": [{
                 "code": item["module"].code, "titre": item["module"].titre, "moyenne": note(item["module"].moyenne),
-                "evaluations": [[ev["evaluation"].description, date_court(ev["evaluation"].date),
-                                 nombre(ev["evaluation"].coefficient), ev["poids_texte"],
-                                 _evaluation_value(ev["evaluation"])] for ev in item["evaluations"]],
+                "evaluations": [_evaluation_line(ev) for ev in item["evaluations"]],
                 "chart": item["chart"],
             } for item in pole["modules"]]})
     charts = [m["chart"] for p in poles for m in p["modules"] if m["chart"]]
@@ -269,7 +284,7 @@ def bulletin_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "decision_annee": None if dec is None else _decision_annee(
             dec, f"Année: {dec.code}{'*' if dec.provisoire else ''}"),
         "composition": [{"code": u.code, "competence": u.competence,
-                         "modules": [[f"{m.code} {m.titre}", nombre(m.coefficient), note(m.moyenne)]
+                         "modules": [[f"{m.code} {m.titre}", f" ×{nombre(m.coefficient)} → ", note(m.moyenne)]
                                      for m in u.modules]} for u in data.ues] if ctx["has_contributions"] else [],
         "poles": poles,
         "chart_alt": _svg_alt(charts[0]) if charts else "",
