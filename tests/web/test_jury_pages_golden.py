@@ -120,7 +120,9 @@ def _ids_free(text: str, world) -> str:
     }
     for kind, place in _ID_PLACES:
         text = re.sub(place, lambda m, kind=kind: f"{m[1]}<{kind} {names[kind].get(int(m[2]), '?')}>{m[3]}", text)
-    return text
+    # the runs a year jury covers: a list of ids
+    return re.sub(r'("semestres": \[)([\d, ]*)(\])', lambda m: m[1] + ", ".join(
+        f"<semester {names['semester'].get(int(pk), '?')}>" for pk in m[2].split(", ") if pk) + m[3], text)
 
 
 def test_the_jury_pages_of_a_sample_year_say_what_they_said_before(world, golden):
