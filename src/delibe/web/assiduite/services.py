@@ -278,6 +278,7 @@ def _attendance_effects(runs: list[SemesterRun], student_ids: Iterable[int] | No
                         ) -> dict[int, dict[int, list[engine.Effet]]]:
     """``attendance_effects`` read from the database: one query, none of the absence tables, when no
     department of these runs declares rules (the default)."""
+    from delibe.web.services.calcul import raw_rows
     from delibe.web.services.formations import formation_model
 
     declared = set(ReglementConfig.objects.filter(department_id__in={r.formation.department_id for r in runs})
@@ -295,11 +296,11 @@ def _attendance_effects(runs: list[SemesterRun], student_ids: Iterable[int] | No
     # The effects are remembered under their whole input — the absences and justifications read as they
     # are stored, the rules and the formations — so that a page read again (the jury table after each
     # decision) does not count every absence of a year again; any change of a row changes the key.
-    absence_rows = _raw_rows(absences)
+    absence_rows = raw_rows(absences)
     if not absence_rows:
         return {}
     students = {row[1] for row in absence_rows}
-    justification_rows = _raw_rows(JustificationRecord.objects.filter(student_id__in=students).order_by("pk")
+    justification_rows = raw_rows(JustificationRecord.objects.filter(student_id__in=students).order_by("pk")
                                    .values_list("pk", *JUSTIFICATION_FIELDS))
     key = (tuple((r.pk, r.semestre, r.formation.sha256, reglements[r.pk]) for r in active),
            tuple(absence_rows), tuple(justification_rows))  # compared whole: no digest to collide
@@ -332,11 +333,6 @@ def _attendance_effects(runs: list[SemesterRun], student_ids: Iterable[int] | No
 EFFECTS_CACHE_SIZE = 16  # each entry holds its rows: a year of absences is about 1 MB
 _effects_cache: OrderedDict[tuple[Any, ...], dict[int, dict[int, list[engine.Effet]]]] = OrderedDict()
 
-
-def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
-    from delibe.web.services.calcul import _raw_rows as raw
-
-    return raw(queryset)
 
 
 # --- recording ---------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ OUTCOME_CACHE_SIZE = 64
 _outcome_cache: OrderedDict[int, tuple[Any, dict[str, Any]]] = OrderedDict()
 
 
-def _raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
+def raw_rows(queryset: Any) -> list[tuple[Any, ...]]:
     """Rows of a ``values_list`` queryset without Django's per-value converters (tens of thousands of
     grades: the Decimal conversion alone would cost more than the whole computation)."""
     sql, params = queryset.query.sql_with_params()
@@ -193,7 +193,7 @@ def _compute_runs(runs: list[SemesterRun]) -> dict[int, SemesterOutcome]:
     # table is reloaded after every decision, and recomputing a year of grades each time is wasted work.
     grade_stamps = {
         run_id: (count, total_version, total_id, str(last))
-        for run_id, count, total_version, total_id, last in _raw_rows(
+        for run_id, count, total_version, total_id, last in raw_rows(
             Grade.objects.filter(evaluation__semester_id__in=run_ids).values("evaluation__semester_id")
             .annotate(n=Count("id"), v=Sum("version"), i=Sum("id"), u=Max("updated_at"))
             .values_list("evaluation__semester_id", "n", "v", "i", "u")
@@ -212,7 +212,7 @@ def _compute_runs(runs: list[SemesterRun]) -> dict[int, SemesterOutcome]:
     stale = [r for r in run_ids if _outcome_cache.get(r, (None,))[0] != stamps[r]]
     grades_of: dict[int, list[tuple[int, int, Any, str]]] = defaultdict(list)
     if stale:
-        for run_id, student_id, evaluation_id, value, special in _raw_rows(
+        for run_id, student_id, evaluation_id, value, special in raw_rows(
             Grade.objects.filter(evaluation__semester_id__in=stale).values_list(
                 "evaluation__semester_id", "student_id", "evaluation_id", "value", "special"
             )
