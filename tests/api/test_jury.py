@@ -111,3 +111,33 @@ def test_confirming_the_proposals_records_one_decision_per_undecided_object(api,
     assert response.status_code == 200
     assert response.json()["enregistrees"] == JuryDecision.objects.count() > 0
     assert api("scolarite").post(f"/api/v1/semestres/{graded.s2.pk}/jury/propositions").json() == {"enregistrees": 0}
+
+
+def test_the_jury_answer_is_the_json_ninjas_own_path_writes_for_the_same_data(api, graded, monkeypatch):
+    """The jury's answer is written by pydantic (``common.validated_json``), not by ninja's renderer: the
+    same content in the same order, with or without the reasons, and the API's content type."""
+    from delibe.api.endpoints import jury as endpoint
+
+    url = f"/api/v1/semestres/{graded.s2.pk}/jury"
+    fast = [api("president").get(url + query) for query in ("", "?motifs=false")]
+    monkeypatch.setattr(endpoint, "validated_json", lambda _schema, answer: answer)  # ninja validates and writes
+    slow = [api("president").get(url + query) for query in ("", "?motifs=false")]
+    for new, old in zip(fast, slow, strict=True):
+        assert new.status_code == old.status_code == 200
+        assert new["Content-Type"] == old["Content-Type"]
+        assert list(new.json().items()) == list(old.json().items())
+    assert fast[0].json()["lignes"][0]["annee"]["motifs"]
+
+
+def test_an_answer_its_schema_refuses_is_not_written():
+    from pydantic import ValidationError
+
+    from delibe.api.endpoints.common import validated_json
+    from delibe.api.schemas import EtudiantResume
+
+    student = {"id": 1, "nip": "1001", "civilite": "Mme", "nom": "Éloïse", "prenom": "Zoé", "departement": "mmi"}
+    response = validated_json(EtudiantResume, student)
+    assert response.content.decode("utf-8") == ('{"id":1,"nip":"1001","civilite":"Mme","nom":"Éloïse",'
+                                                '"prenom":"Zoé","departement":"mmi"}')  # UTF-8, not escaped
+    with pytest.raises(ValidationError):
+        validated_json(EtudiantResume, {**student, "id": "pas un nombre"})

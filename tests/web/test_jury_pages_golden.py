@@ -10,6 +10,7 @@ content is intended). SQLite and PostgreSQL write the same pages."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -89,7 +90,8 @@ def _pages(world) -> dict[str, str]:
                       ("api-checklist-s2.json", f"/api/v1/semestres/{s2}/jury/checklist")):
         response = client.get(url, **bearer)
         assert response.status_code == 200, url
-        out[name] = _normalised(response.content.decode())
+        # the JSON's content and order, not its spaces (pydantic writes some answers without them)
+        out[name] = _normalised(json.dumps(response.json(), ensure_ascii=False))
     return out
 
 

@@ -12,7 +12,16 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from delibe.api.endpoints.common import Id, base_url, conflict, get_run, motifs, responses, student_summary
+from delibe.api.endpoints.common import (
+    Id,
+    base_url,
+    conflict,
+    get_run,
+    motifs,
+    responses,
+    student_summary,
+    validated_json,
+)
 from delibe.api.schemas import (
     Cloture,
     ClotureIn,
@@ -49,14 +58,14 @@ def jury(request: HttpRequest, id: Id, motifs: bool = Query(True, description=
     perm.require(perm.can_view_jury(request.user, run))
     table = jury_table(run, with_reasons=motifs)
     base = base_url(request)
-    return {
+    return validated_json(JuryOut, {
         "semestre": run.pk, "semestres": [r.pk for r in table.runs], "jury_annuel": table.year_jury,
         "verrouille": table.locked, "ues": table.ue_headers, "rcues": table.rcue_headers,
         "effectifs": dict(table.counts),
         "lignes": [{"etudiant": student_summary(row.student), "erreur": row.error,
                     "ues": [_cell(c, base) for c in row.ues], "rcues": [_cell(c, base) for c in row.rcues],
                     "annee": _cell(row.annee, base)} for row in table.rows],
-    }
+    })
 
 
 def _decider(request: HttpRequest, run: SemesterRun) -> None:
