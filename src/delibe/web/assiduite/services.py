@@ -292,7 +292,7 @@ def _attendance_effects(runs: list[SemesterRun], student_ids: Iterable[int] | No
     absences = AbsenceRecord.objects.filter(semester_id__in=[r.pk for r in active])
     if ids is not None:
         absences = absences.filter(student_id__in=ids)
-    absent = absences.values("student_id")  # whose justifications count: read in the same query (subquery)
+    absent = absences.values("student_id")  # whose justifications count
     absences = absences.values_list("semester_id", *ABSENCE_FIELDS).order_by("pk")
     # The effects are remembered under their whole input — the absences and justifications read as they
     # are stored, the rules and the formations — so that a page read again (the jury table after each
